@@ -1,0 +1,2 @@
+// The only import path for other packages: `import { … } from '@taizhang/shared'`.
+export * from './schema/columnTypes.js'
