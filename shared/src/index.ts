@@ -1,2 +1,3 @@
 // The only import path for other packages: `import { … } from '@taizhang/shared'`.
 export * from './schema/columnTypes.js'
+export * from './protocol/index.js'

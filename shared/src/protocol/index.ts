@@ -1,0 +1,3 @@
+export * from './ack.js'
+export * from './closeCodes.js'
+export * from './messageTypes.js'

@@ -1,0 +1,92 @@
+import { ClassicLevel } from 'classic-level'
+import { type DocStore, KeyedQueue } from './DocStore.js'
+
+// Key layout (utf8 keys, binary values):
+//   u\0<room>\0<seq as 12 hex digits>  → one update (seq grows per room, so keys sort oldest first)
+//   r\0<room>                         → empty; the room index for list()
+const SEP = '\u0000'
+const SEQ_DIGITS = 12
+const updateKey = (room: string, seq: number) =>
+  `u${SEP}${room}${SEP}${seq.toString(16).padStart(SEQ_DIGITS, '0')}`
+const roomRange = (room: string) => ({ gt: `u${SEP}${room}${SEP}`, lt: `u${SEP}${room}${SEP}\uffff` })
+const EMPTY = new Uint8Array(0)
+
+/**
+ * `DocStore` on LevelDB (classic-level) in `dir`. Every write is a `sync: true` batch, i.e. the
+ * LevelDB log is fsynced before the promise resolves; compaction is one atomic batch (delete all
+ * records, put the merged one), so a crash at any point leaves the old or the new records.
+ */
+export async function createLevelDocStore(dir: string): Promise<DocStore> {
+  const db = new ClassicLevel<string, Uint8Array>(dir, {
+    keyEncoding: 'utf8',
+    valueEncoding: 'view',
+  })
+  await db.open()
+  const queue = new KeyedQueue()
+  // Next sequence number per room, read lazily from the last stored key.
+  const nextSeq = new Map<string, number>()
+  let closed = false
+
+  const guard = () => {
+    if (closed) throw new Error('DocStore is closed')
+  }
+  const seqOf = async (room: string): Promise<number> => {
+    const known = nextSeq.get(room)
+    if (known !== undefined) return known
+    let seq = 0
+    for await (const key of db.keys({ ...roomRange(room), reverse: true, limit: 1 })) {
+      seq = Number.parseInt(key.slice(key.lastIndexOf(SEP) + 1), 16) + 1
+    }
+    nextSeq.set(room, seq)
+    return seq
+  }
+
+  return {
+    load: (room) =>
+      queue.run(room, async () => {
+        guard()
+        const out: Uint8Array[] = []
+        for await (const value of db.values(roomRange(room))) out.push(new Uint8Array(value))
+        return out
+      }),
+    append: (room, update) =>
+      queue.run(room, async () => {
+        guard()
+        const seq = await seqOf(room)
+        await db.batch(
+          [
+            { type: 'put', key: updateKey(room, seq), value: update },
+            { type: 'put', key: `r${SEP}${room}`, value: EMPTY },
+          ],
+          { sync: true },
+        )
+        nextSeq.set(room, seq + 1)
+      }),
+    compact: (room, merged) =>
+      queue.run(room, async () => {
+        guard()
+        const seq = await seqOf(room)
+        const ops: Array<
+          | { type: 'del'; key: string }
+          | { type: 'put'; key: string; value: Uint8Array }
+        > = []
+        for await (const key of db.keys(roomRange(room))) ops.push({ type: 'del', key })
+        ops.push({ type: 'put', key: updateKey(room, seq), value: merged })
+        ops.push({ type: 'put', key: `r${SEP}${room}`, value: EMPTY })
+        await db.batch(ops, { sync: true })
+        nextSeq.set(room, seq + 1)
+      }),
+    list: async () => {
+      guard()
+      const rooms: string[] = []
+      for await (const key of db.keys({ gt: `r${SEP}`, lt: `r${SEP}\uffff` })) rooms.push(key.slice(2))
+      return rooms.sort()
+    },
+    close: async () => {
+      if (closed) return
+      await queue.drain()
+      closed = true
+      await db.close()
+    },
+  }
+}
