@@ -1,0 +1,520 @@
+import * as Y from 'yjs'
+import {
+  type CellValue,
+  type Column,
+  type ColumnConstraints,
+  type ColumnFormat,
+  type ColumnInit,
+  type ColumnType,
+  DEFAULT_COLUMN_WIDTH,
+  isColumnType,
+} from '../schema/columnTypes.js'
+import { assert } from './assert.js'
+import { BATCH_ID_LENGTH, COLUMN_ID_LENGTH, EDIT_ID_LENGTH, ROW_ID_LENGTH } from './ids.js'
+import {
+  COL_CONSTRAINTS,
+  COL_DELETED,
+  COL_FORMAT,
+  COL_NAME,
+  COL_ORDER,
+  COL_TYPE,
+  COL_WIDTH,
+  cellKey,
+  SHEET_COLUMNS,
+  SHEET_NAME,
+} from './keys.js'
+import { compareKeyed, keyBetween, keysBetween } from './order.js'
+import { LOCAL_EDIT } from './origins.js'
+import { SheetIndex } from './sheetIndex.js'
+import type { LogRecord, Overlay, RowRecord, RowView, Tombstone, WorkbookContext } from './types.js'
+
+/** Where to put inserted or moved rows; neither given means "at the end". */
+export interface RowPosition {
+  before?: string | null
+  after?: string | null
+}
+
+/** A single cell write for `setCells`. */
+export interface CellEdit {
+  row: string
+  col: string
+  value: CellValue
+}
+
+/** One write to a cell, from the edit log. */
+export interface EditEntry {
+  rowId: string
+  colId: string
+  value: CellValue
+  by: string
+  at: number
+  editId: string
+  prevEditId: string | null
+}
+
+/**
+ * A value that lost: overwritten by a concurrent edit the writer had not seen, or written into a
+ * row that was deleted concurrently. Both stay recoverable from the doc.
+ */
+export type Conflict =
+  | {
+      kind: 'concurrent-edit'
+      rowId: string
+      colId: string
+      winner: EditEntry | null
+      lost: EditEntry
+    }
+  | {
+      kind: 'edit-on-deleted-row'
+      rowId: string
+      colId: string
+      lost: EditEntry
+      deletedBy: string
+      deletedAt: number
+    }
+
+type ColumnPatch = Partial<{
+  name: string
+  type: ColumnType
+  constraints: ColumnConstraints
+  format: ColumnFormat
+  width: number
+}>
+
+/**
+ * A handle on one sheet. Reads come from a materialized index; writes go through Yjs in one
+ * transaction each (joining the caller's `workbook.transact` when inside one).
+ */
+export class Sheet {
+  /** @internal */
+  readonly index: SheetIndex
+  private columnCache: Column[] | null = null
+
+  constructor(
+    readonly id: string,
+    /** @internal */ readonly map: Y.Map<unknown>,
+    private readonly ctx: WorkbookContext,
+  ) {
+    this.index = new SheetIndex(map)
+  }
+
+  get name(): string {
+    return String(this.map.get(SHEET_NAME) ?? '')
+  }
+
+  private get columnsMap(): Y.Map<Y.Map<unknown>> {
+    return this.map.get(SHEET_COLUMNS) as Y.Map<Y.Map<unknown>>
+  }
+
+  private write<T>(fn: () => T): T {
+    assert(!this.ctx.readOnly, 'this workbook is read-only')
+    this.columnCache = null
+    let out: T | undefined
+    this.ctx.doc.transact(() => {
+      out = fn()
+    }, LOCAL_EDIT)
+    return out as T
+  }
+
+  /** @internal Called by the workbook when a column changed. */
+  invalidateColumns(): void {
+    this.columnCache = null
+  }
+
+  // ---- columns ---------------------------------------------------------------------------
+
+  /** Live columns in display order. */
+  columns(): Column[] {
+    if (!this.columnCache) this.columnCache = this.readColumns(false)
+    return this.columnCache
+  }
+
+  /** Columns in the trash (deleted, restorable), in display order. */
+  deletedColumns(): Column[] {
+    return this.readColumns(true)
+  }
+
+  private readColumns(deleted: boolean): Column[] {
+    const out: Column[] = []
+    this.columnsMap.forEach((m, id) => {
+      if ((m.get(COL_DELETED) !== undefined) !== deleted) return
+      const type = m.get(COL_TYPE)
+      out.push({
+        id,
+        name: String(m.get(COL_NAME) ?? ''),
+        type: isColumnType(type) ? type : 'text',
+        constraints: (m.get(COL_CONSTRAINTS) as ColumnConstraints | undefined) ?? {},
+        format: (m.get(COL_FORMAT) as ColumnFormat | undefined) ?? {},
+        width: Number(m.get(COL_WIDTH) ?? DEFAULT_COLUMN_WIDTH),
+        order: String(m.get(COL_ORDER) ?? ''),
+      })
+    })
+    out.sort((a, b) => compareKeyed(a.order, a.id, b.order, b.id))
+    return out
+  }
+
+  column(colId: string): Column | undefined {
+    return this.columns().find((c) => c.id === colId)
+  }
+
+  /** Adds a column at `index` (default: last) and returns its id. */
+  addColumn(init: ColumnInit, opts: { index?: number } = {}): string {
+    return this.write(() => {
+      const cols = this.columns()
+      const at = Math.max(0, Math.min(opts.index ?? cols.length, cols.length))
+      const id = init.id ?? this.ctx.newId(COLUMN_ID_LENGTH)
+      assert(!this.columnsMap.has(id), `column ${id} exists`)
+      const m = new Y.Map<unknown>()
+      m.set(COL_NAME, init.name)
+      m.set(COL_TYPE, init.type)
+      m.set(COL_CONSTRAINTS, init.constraints ?? {})
+      m.set(COL_FORMAT, init.format ?? {})
+      m.set(COL_WIDTH, init.width ?? DEFAULT_COLUMN_WIDTH)
+      m.set(COL_ORDER, keyBetween(cols[at - 1]?.order ?? null, cols[at]?.order ?? null))
+      this.columnsMap.set(id, m)
+      return id
+    })
+  }
+
+  /** Changes a column's settings; cells are keyed by column id, so nothing else is touched. */
+  updateColumn(colId: string, patch: ColumnPatch): void {
+    this.write(() => {
+      const m = this.columnsMap.get(colId)
+      assert(m, `no column ${colId}`)
+      if (patch.name !== undefined) m.set(COL_NAME, patch.name)
+      if (patch.type !== undefined) m.set(COL_TYPE, patch.type)
+      if (patch.constraints !== undefined) m.set(COL_CONSTRAINTS, patch.constraints)
+      if (patch.format !== undefined) m.set(COL_FORMAT, patch.format)
+      if (patch.width !== undefined) m.set(COL_WIDTH, patch.width)
+    })
+  }
+
+  renameColumn(colId: string, name: string): void {
+    this.updateColumn(colId, { name })
+  }
+
+  /** Moves a column to position `toIndex` among the live columns. */
+  moveColumn(colId: string, toIndex: number): void {
+    this.write(() => {
+      const others = this.columns().filter((c) => c.id !== colId)
+      const m = this.columnsMap.get(colId)
+      assert(m, `no column ${colId}`)
+      const at = Math.max(0, Math.min(toIndex, others.length))
+      m.set(COL_ORDER, keyBetween(others[at - 1]?.order ?? null, others[at]?.order ?? null))
+    })
+  }
+
+  /** Soft-deletes a column: its cells stay in the doc so undo or restore brings them back. */
+  deleteColumn(colId: string): void {
+    this.write(() => {
+      const m = this.columnsMap.get(colId)
+      assert(m, `no column ${colId}`)
+      m.set(COL_DELETED, { by: this.ctx.author().name, at: this.ctx.now() })
+    })
+  }
+
+  restoreColumn(colId: string): void {
+    this.write(() => {
+      this.columnsMap.get(colId)?.delete(COL_DELETED)
+    })
+  }
+
+  // ---- rows: reads -----------------------------------------------------------------------
+
+  rowCount(): number {
+    return this.index.orderedIds().length
+  }
+
+  /** Visible row ids in order (a copy). */
+  rowIds(): string[] {
+    return this.index.orderedIds().slice()
+  }
+
+  /** Position of a visible row, or -1. */
+  rowIndex(rowId: string): number {
+    return this.index.isVisible(rowId) ? this.index.indexOf(rowId) : -1
+  }
+
+  hasRow(rowId: string): boolean {
+    return this.index.isVisible(rowId)
+  }
+
+  /** A visible row with the cells of live columns; undefined if deleted or unknown. */
+  getRow(rowId: string): RowView | undefined {
+    if (!this.index.isVisible(rowId)) return undefined
+    return { id: rowId, cells: this.index.rowCells(rowId, this.liveColumnIds()) }
+  }
+
+  /** A row whatever its state (deleted rows too), for the trash and conflict views. */
+  getAnyRow(rowId: string): RowView | undefined {
+    if (!this.index.records.has(rowId)) return undefined
+    return { id: rowId, cells: this.index.rowCells(rowId, this.liveColumnIds()) }
+  }
+
+  /** Every visible row in order. */
+  readRows(): RowView[] {
+    const live = this.liveColumnIds()
+    return this.index.orderedIds().map((id) => ({ id, cells: this.index.rowCells(id, live) }))
+  }
+
+  /** One cell's value; null when empty. */
+  getCell(rowId: string, colId: string): CellValue {
+    return this.index.cell(rowId, colId) ?? null
+  }
+
+  private liveColumnIds(): Set<string> {
+    return new Set(this.columns().map((c) => c.id))
+  }
+
+  // ---- rows: writes ----------------------------------------------------------------------
+
+  /** Sets cells. Each write goes to its own overlay key, so concurrent edits to other cells merge. */
+  setCells(edits: readonly CellEdit[]): void {
+    if (edits.length === 0) return
+    this.write(() => {
+      const cells = this.index.cellsMap
+      const log = this.ctx.history(this.id)
+      const by = this.ctx.author().name
+      const at = this.ctx.now()
+      const entries: LogRecord[] = []
+      for (const { row, col, value } of edits) {
+        assert(this.index.records.has(row), `no row ${row}`)
+        const key = cellKey(row, col)
+        const prev = cells.get(key)
+        const current = prev ? prev[0] : (this.index.cell(row, col) ?? null)
+        if (prev && current === value) continue
+        if (!prev && current === (value ?? null)) continue
+        const editId = this.ctx.newId(EDIT_ID_LENGTH)
+        cells.set(key, [value, editId] satisfies Overlay)
+        this.index.noteOverlay(key)
+        entries.push([row, col, value, by, at, editId, prev ? prev[1] : null])
+      }
+      if (log && entries.length > 0) log.push(entries)
+    })
+  }
+
+  setCell(rowId: string, colId: string, value: CellValue): void {
+    this.setCells([{ row: rowId, col: colId, value }])
+  }
+
+  clearCell(rowId: string, colId: string): void {
+    this.setCells([{ row: rowId, col: colId, value: null }])
+  }
+
+  /** The keys around a position among visible rows, skipping collided keys. */
+  private neighbours(at: RowPosition): [string | null, string | null] {
+    const ids = this.index.orderedIds()
+    let i: number
+    if (at.before) {
+      i = this.index.indexOf(at.before)
+      assert(i >= 0, `no visible row ${at.before}`)
+    } else if (at.after) {
+      const j = this.index.indexOf(at.after)
+      assert(j >= 0, `no visible row ${at.after}`)
+      i = j + 1
+    } else i = ids.length
+    const prev = i > 0 ? this.index.orderKey(ids[i - 1]!)! : null
+    let next: string | null = null
+    for (let j = i; j < ids.length; j++) {
+      const k = this.index.orderKey(ids[j]!)!
+      if (prev === null || k > prev) {
+        next = k
+        break
+      }
+    }
+    return [prev, next]
+  }
+
+  /**
+   * Inserts rows (cells keyed by column id) at a position and returns their ids. The values go
+   * into the row records as one Yjs item per call, not one item per cell.
+   */
+  insertRows(rows: readonly Record<string, CellValue>[], at: RowPosition = {}): string[] {
+    if (rows.length === 0) return []
+    return this.write(() => {
+      const [prev, next] = this.neighbours(at)
+      const keys = keysBetween(prev, next, rows.length)
+      const colSet = new Set<string>()
+      for (const r of rows)
+        for (const c in r) if (r[c] !== null && r[c] !== undefined) colSet.add(c)
+      const cols = [...colSet]
+      let batchId = ''
+      if (cols.length > 0) {
+        batchId = this.ctx.newId(BATCH_ID_LENGTH)
+        this.index.batchesMap.set(batchId, cols)
+      }
+      const ids: string[] = []
+      const records: RowRecord[] = rows.map((r, i) => {
+        const id = this.ctx.newId(ROW_ID_LENGTH)
+        ids.push(id)
+        const rec: RowRecord = [id, keys[i]!, batchId]
+        for (const c of cols) rec.push(r[c] ?? null)
+        return rec
+      })
+      this.index.rowsArray.push(records)
+      this.index.noteRecords(records)
+      return ids
+    })
+  }
+
+  /** Inserts `n` empty rows. */
+  insertEmptyRows(n: number, at: RowPosition = {}): string[] {
+    return this.insertRows(
+      Array.from({ length: n }, () => ({})),
+      at,
+    )
+  }
+
+  /**
+   * Soft-deletes rows: a tombstone per row. The data stays, so undo (or restore from the trash)
+   * brings the rows back with any edits made meanwhile, even concurrent offline ones.
+   */
+  deleteRows(rowIds: readonly string[]): void {
+    const visible = rowIds.filter((id) => this.index.isVisible(id))
+    if (visible.length === 0) return
+    this.write(() => {
+      const by = this.ctx.author().name
+      const at = this.ctx.now()
+      this.index.deletionsArray.push(visible.map((id): Tombstone => [id, by, at]))
+      this.index.noteDeletions(visible)
+    })
+  }
+
+  /** Removes every tombstone of these rows (whoever wrote it). */
+  restoreRows(rowIds: readonly string[]): void {
+    const want = new Set(rowIds)
+    this.write(() => {
+      const arr = this.index.deletionsArray
+      const all = arr.toArray()
+      // Delete from the end so earlier indices stay valid; runs of matches go in one call.
+      for (let i = all.length - 1; i >= 0; ) {
+        if (!want.has(all[i]![0])) {
+          i--
+          continue
+        }
+        let j = i
+        while (j - 1 >= 0 && want.has(all[j - 1]![0])) j--
+        arr.delete(j, i - j + 1)
+        i = j - 1
+      }
+      this.index.noteDeletions(want)
+    })
+  }
+
+  /** Deleted rows with who deleted them and when (latest tombstone wins for display). */
+  deletedRows(): { id: string; by: string; at: number }[] {
+    const latest = new Map<string, Tombstone>()
+    for (const t of this.index.deletionsArray.toArray()) {
+      const cur = latest.get(t[0])
+      if (!cur || t[2] >= cur[2]) latest.set(t[0], t)
+    }
+    return [...latest.values()]
+      .filter((t) => this.index.records.has(t[0]))
+      .map(([id, by, at]) => ({ id, by, at }))
+  }
+
+  /** Moves rows, keeping their relative order, to a position among the other visible rows. */
+  moveRows(rowIds: readonly string[], at: RowPosition): void {
+    const moving = this.index.orderedIds().filter((id) => rowIds.includes(id))
+    if (moving.length === 0) return
+    if (at.before && moving.includes(at.before)) return
+    if (at.after && moving.includes(at.after)) return
+    this.write(() => {
+      const [prev, next] = this.neighbours(at)
+      const keys = keysBetween(prev, next, moving.length)
+      const orderMap = this.index.rowOrderMap
+      moving.forEach((id, i) => orderMap.set(id, keys[i]!))
+      this.index.noteOrder(moving)
+    })
+  }
+
+  // ---- history and conflicts -------------------------------------------------------------
+
+  private logEntries(): EditEntry[] {
+    const log = this.ctx.history(this.id)
+    if (!log) return []
+    return log.toArray().map(([rowId, colId, value, by, at, editId, prevEditId]) => ({
+      rowId,
+      colId,
+      value,
+      by,
+      at,
+      editId,
+      prevEditId,
+    }))
+  }
+
+  /** Every recorded write to one cell, oldest first by time. */
+  cellHistory(rowId: string, colId: string): EditEntry[] {
+    return this.logEntries()
+      .filter((e) => e.rowId === rowId && e.colId === colId)
+      .sort((a, b) => a.at - b.at || (a.editId < b.editId ? -1 : 1))
+  }
+
+  /**
+   * Values that lost without their writer seeing the winner: concurrent writes to the same cell
+   * (a sibling of an edit on the current value's prev-edit chain) and edits into rows that a
+   * concurrent or later delete hid.
+   */
+  conflicts(): Conflict[] {
+    const byCell = new Map<string, EditEntry[]>()
+    for (const e of this.logEntries()) {
+      const k = cellKey(e.rowId, e.colId)
+      let list = byCell.get(k)
+      if (!list) {
+        list = []
+        byCell.set(k, list)
+      }
+      list.push(e)
+    }
+    const out: Conflict[] = []
+    const cells = this.index.cellsMap
+    const deleted = new Map(this.deletedRows().map((d) => [d.id, d]))
+    for (const [k, list] of byCell) {
+      const first = list[0]!
+      const byId = new Map(list.map((e) => [e.editId, e]))
+      const winnerId = cells.get(k)?.[1]
+      const winner = winnerId ? (byId.get(winnerId) ?? null) : null
+      const ancestors = new Set<string>()
+      for (
+        let e: EditEntry | undefined | null = winner;
+        e;
+        e = e.prevEditId ? byId.get(e.prevEditId) : undefined
+      ) {
+        if (ancestors.has(e.editId)) break
+        ancestors.add(e.editId)
+      }
+      // A loser is a write whose sibling (same prev edit, so written without seeing each other)
+      // is on the winner's chain. A write that is merely off the chain was undone, not lost.
+      const chainPrevs = new Set<string | null>()
+      for (const id of ancestors) chainPrevs.add(byId.get(id)!.prevEditId)
+      for (const e of list) {
+        if (!ancestors.has(e.editId) && chainPrevs.has(e.prevEditId)) {
+          out.push({
+            kind: 'concurrent-edit',
+            rowId: first.rowId,
+            colId: first.colId,
+            winner,
+            lost: e,
+          })
+        }
+      }
+      const del = deleted.get(first.rowId)
+      if (del) {
+        for (const e of list) {
+          if (e.at >= del.at) {
+            out.push({
+              kind: 'edit-on-deleted-row',
+              rowId: e.rowId,
+              colId: e.colId,
+              lost: e,
+              deletedBy: del.by,
+              deletedAt: del.at,
+            })
+          }
+        }
+      }
+    }
+    return out
+  }
+}

@@ -1,0 +1,337 @@
+import type * as Y from 'yjs'
+import type { CellValue } from '../schema/columnTypes.js'
+import {
+  SHEET_BATCHES,
+  SHEET_CELLS,
+  SHEET_DELETIONS,
+  SHEET_ROW_ORDER,
+  SHEET_ROWS,
+  splitCellKey,
+} from './keys.js'
+import { compareKeyed } from './order.js'
+import type { Overlay, RowRecord, SheetChange, Tombstone } from './types.js'
+
+/** Above this many order changes in one transaction, re-sort instead of splicing one by one. */
+const RESORT_THRESHOLD = 256
+
+/**
+ * A plain-JS materialized view of one sheet's rows, kept in step with the Y types by
+ * `applyEvents`. Yjs has no indexed view of "base record + overlay + tombstones + order keys",
+ * so this is hand-written; it is the only place that composes them.
+ */
+export class SheetIndex {
+  readonly records = new Map<string, RowRecord>()
+  readonly overlay = new Map<string, Map<string, CellValue>>()
+  readonly orderOverride = new Map<string, string>()
+  readonly deleted = new Map<string, number>()
+  private batchCache = new Map<string, readonly string[]>()
+  /** Visible row ids sorted by (order key, id); null when it must be rebuilt. */
+  private ordered: string[] | null = null
+
+  constructor(readonly sheet: Y.Map<unknown>) {
+    this.rebuildAll()
+  }
+
+  get rowsArray(): Y.Array<RowRecord> {
+    return this.sheet.get(SHEET_ROWS) as Y.Array<RowRecord>
+  }
+  get cellsMap(): Y.Map<Overlay> {
+    return this.sheet.get(SHEET_CELLS) as Y.Map<Overlay>
+  }
+  get rowOrderMap(): Y.Map<string> {
+    return this.sheet.get(SHEET_ROW_ORDER) as Y.Map<string>
+  }
+  get deletionsArray(): Y.Array<Tombstone> {
+    return this.sheet.get(SHEET_DELETIONS) as Y.Array<Tombstone>
+  }
+  get batchesMap(): Y.Map<string[]> {
+    return this.sheet.get(SHEET_BATCHES) as Y.Map<string[]>
+  }
+
+  /** Re-reads everything from the Y types (a sheet created or replaced in this transaction). */
+  rebuildAll(): void {
+    this.records.clear()
+    for (const rec of this.rowsArray.toArray()) this.records.set(rec[0], rec)
+    this.overlay.clear()
+    this.cellsMap.forEach((ov, key) => this.setOverlay(key, ov))
+    this.orderOverride.clear()
+    this.rowOrderMap.forEach((k, rowId) => this.orderOverride.set(rowId, k))
+    this.rebuildDeleted()
+    this.batchCache.clear()
+    this.ordered = null
+  }
+
+  private rebuildDeleted(): void {
+    this.deleted.clear()
+    for (const t of this.deletionsArray.toArray()) {
+      this.deleted.set(t[0], (this.deleted.get(t[0]) ?? 0) + 1)
+    }
+  }
+
+  /** Write-through after a local overlay write, so later writes in the same transaction see it. */
+  noteOverlay(key: string): void {
+    this.setOverlay(key, this.cellsMap.get(key))
+  }
+
+  /** Write-through after tombstones of `rowIds` were added or removed. */
+  noteDeletions(rowIds: Iterable<string>): void {
+    this.rebuildDeleted()
+    this.updateOrdered([...rowIds])
+  }
+
+  /** Write-through after new row records were pushed. */
+  noteRecords(recs: readonly RowRecord[]): void {
+    for (const rec of recs) this.records.set(rec[0], rec)
+    this.updateOrdered(recs.map((r) => r[0]))
+  }
+
+  /** Write-through after a row's order override was set. */
+  noteOrder(rowIds: readonly string[]): void {
+    const splice = rowIds.length <= RESORT_THRESHOLD && this.ordered !== null
+    for (const rowId of rowIds) {
+      if (splice) this.removeOrdered(rowId)
+      const k = this.rowOrderMap.get(rowId)
+      if (k === undefined) this.orderOverride.delete(rowId)
+      else this.orderOverride.set(rowId, k)
+      if (splice && this.isVisible(rowId)) this.insertOrdered(rowId)
+    }
+    if (!splice) this.ordered = null
+  }
+
+  private setOverlay(key: string, ov: Overlay | undefined): void {
+    const parts = splitCellKey(key)
+    if (!parts) return
+    const [rowId, colId] = parts
+    if (ov === undefined) {
+      const m = this.overlay.get(rowId)
+      m?.delete(colId)
+      if (m && m.size === 0) this.overlay.delete(rowId)
+      return
+    }
+    let m = this.overlay.get(rowId)
+    if (!m) {
+      m = new Map()
+      this.overlay.set(rowId, m)
+    }
+    m.set(colId, Array.isArray(ov) ? (ov[0] ?? null) : null)
+  }
+
+  batchColumns(batchId: string): readonly string[] {
+    if (batchId === '') return []
+    let cols = this.batchCache.get(batchId)
+    if (!cols) {
+      cols = this.batchesMap.get(batchId) ?? []
+      this.batchCache.set(batchId, cols)
+    }
+    return cols
+  }
+
+  orderKey(rowId: string): string | undefined {
+    return this.orderOverride.get(rowId) ?? this.records.get(rowId)?.[1]
+  }
+
+  isVisible(rowId: string): boolean {
+    return this.records.has(rowId) && !this.deleted.has(rowId)
+  }
+
+  /** Visible row ids in order. The returned array is live: copy before mutating the doc. */
+  orderedIds(): readonly string[] {
+    if (!this.ordered) {
+      const ids: string[] = []
+      const keys = new Map<string, string>()
+      for (const [id, rec] of this.records) {
+        if (this.deleted.has(id)) continue
+        ids.push(id)
+        keys.set(id, this.orderOverride.get(id) ?? rec[1])
+      }
+      ids.sort((a, b) => compareKeyed(keys.get(a)!, a, keys.get(b)!, b))
+      this.ordered = ids
+    }
+    return this.ordered
+  }
+
+  indexOf(rowId: string): number {
+    const ids = this.orderedIds()
+    const key = this.orderKey(rowId)
+    if (key === undefined) return -1
+    // Binary search by (key, id); ids are unique so the match is exact.
+    let lo = 0
+    let hi = ids.length - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      const midId = ids[mid]!
+      const c = compareKeyed(this.orderKey(midId)!, midId, key, rowId)
+      if (c === 0) return mid
+      if (c < 0) lo = mid + 1
+      else hi = mid - 1
+    }
+    return -1
+  }
+
+  private insertOrdered(rowId: string): void {
+    const ids = this.ordered
+    if (!ids) return
+    const key = this.orderKey(rowId)!
+    let lo = 0
+    let hi = ids.length
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1
+      const midId = ids[mid]!
+      if (compareKeyed(this.orderKey(midId)!, midId, key, rowId) < 0) lo = mid + 1
+      else hi = mid
+    }
+    ids.splice(lo, 0, rowId)
+  }
+
+  private removeOrdered(rowId: string): void {
+    const ids = this.ordered
+    if (!ids) return
+    // The row's key may already have changed, so search by identity.
+    const i = ids.indexOf(rowId)
+    if (i >= 0) ids.splice(i, 1)
+  }
+
+  /** Reads one cell: the overlay wins over the record's value; undefined when empty. */
+  cell(rowId: string, colId: string): CellValue | undefined {
+    const ov = this.overlay.get(rowId)
+    if (ov?.has(colId)) return ov.get(colId)
+    const rec = this.records.get(rowId)
+    if (!rec) return undefined
+    const cols = this.batchColumns(rec[2])
+    const i = cols.indexOf(colId)
+    return i >= 0 ? rec[3 + i] : undefined
+  }
+
+  /** All non-empty cells of a row, restricted to `liveColumns` when given. */
+  rowCells(rowId: string, liveColumns?: ReadonlySet<string>): Record<string, CellValue> {
+    const out: Record<string, CellValue> = {}
+    const rec = this.records.get(rowId)
+    if (!rec) return out
+    const cols = this.batchColumns(rec[2])
+    for (let i = 0; i < cols.length; i++) {
+      const v = rec[3 + i]
+      const c = cols[i]!
+      if (v !== null && v !== undefined && (!liveColumns || liveColumns.has(c))) out[c] = v
+    }
+    const ov = this.overlay.get(rowId)
+    if (ov) {
+      for (const [c, v] of ov) {
+        if (liveColumns && !liveColumns.has(c)) continue
+        if (v === null || v === undefined) delete out[c]
+        else out[c] = v
+      }
+    }
+    return out
+  }
+
+  /**
+   * Brings the view up to date with one transaction's events on this sheet and records what
+   * changed into `change`. `path` is the event's path below the sheet map.
+   */
+  applyEvent(event: Y.YEvent<Y.AbstractType<unknown>>, field: string, change: SheetChange): void {
+    switch (field) {
+      case SHEET_ROWS:
+        this.applyRowsEvent(event as Y.YArrayEvent<RowRecord>, change)
+        return
+      case SHEET_CELLS:
+        for (const key of (event as Y.YMapEvent<Overlay>).keysChanged) {
+          this.setOverlay(key, this.cellsMap.get(key))
+          const parts = splitCellKey(key)
+          if (!parts) continue
+          let set = change.cells.get(parts[0])
+          if (!set) {
+            set = new Set()
+            change.cells.set(parts[0], set)
+          }
+          set.add(parts[1])
+        }
+        return
+      case SHEET_ROW_ORDER: {
+        const keys = [...(event as Y.YMapEvent<string>).keysChanged]
+        this.noteOrder(keys)
+        for (const rowId of keys) if (this.records.has(rowId)) change.moved.add(rowId)
+        change.order = true
+        return
+      }
+      case SHEET_DELETIONS: {
+        const ev = event as Y.YArrayEvent<Tombstone>
+        const touched = new Set<string>()
+        for (const item of ev.changes.added) {
+          for (const t of item.content.getContent() as Tombstone[]) touched.add(t[0])
+        }
+        for (const item of ev.changes.deleted) {
+          for (const t of item.content.getContent() as Tombstone[]) touched.add(t[0])
+        }
+        this.noteDeletions(touched)
+        for (const id of touched) {
+          if (!this.records.has(id)) continue
+          if (this.deleted.has(id)) {
+            change.removed.add(id)
+            change.added.delete(id)
+          } else {
+            change.added.add(id)
+            change.removed.delete(id)
+          }
+        }
+        if (touched.size > 0) change.order = true
+        return
+      }
+      case SHEET_BATCHES:
+        // Batches are written once, before the records that use them; nothing to re-read.
+        for (const key of (event as Y.YMapEvent<string[]>).keysChanged) this.batchCache.delete(key)
+        return
+      default:
+        return
+    }
+  }
+
+  private updateOrdered(flips: string[]): void {
+    if (!this.ordered) return
+    if (flips.length > RESORT_THRESHOLD) {
+      this.ordered = null
+      return
+    }
+    for (const id of flips) {
+      this.removeOrdered(id)
+      if (this.isVisible(id)) this.insertOrdered(id)
+    }
+  }
+
+  private applyRowsEvent(event: Y.YArrayEvent<RowRecord>, change: SheetChange): void {
+    let purged = false
+    const inserted: RowRecord[] = []
+    for (const d of event.delta) {
+      if (d.insert) for (const rec of d.insert as RowRecord[]) inserted.push(rec)
+      if (d.delete) purged = true
+    }
+    if (purged) {
+      // Purges (hard deletes) are rare batch operations: rebuild the record map from the array.
+      const before = new Set(this.records.keys())
+      this.records.clear()
+      for (const rec of this.rowsArray.toArray()) this.records.set(rec[0], rec)
+      for (const id of before) {
+        if (!this.records.has(id)) {
+          if (!this.deleted.has(id)) change.removed.add(id)
+          change.added.delete(id)
+        }
+      }
+      this.ordered = null
+    }
+    if (purged) for (const rec of inserted) this.records.set(rec[0], rec)
+    else this.noteRecords(inserted)
+    for (const rec of inserted) if (!this.deleted.has(rec[0])) change.added.add(rec[0])
+    if (inserted.length > 0 || purged) change.order = true
+  }
+}
+
+export function emptySheetChange(): SheetChange {
+  return {
+    meta: false,
+    columns: false,
+    order: false,
+    added: new Set(),
+    removed: new Set(),
+    moved: new Set(),
+    cells: new Map(),
+  }
+}

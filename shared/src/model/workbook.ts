@@ -1,0 +1,373 @@
+import * as Y from 'yjs'
+import { migrate, SCHEMA_VERSION } from '../schema/migrations.js'
+import { assert } from './assert.js'
+import { createIdGenerator, SHEET_ID_LENGTH } from './ids.js'
+import {
+  META_CREATED_AT,
+  META_SCHEMA_VERSION,
+  META_TITLE,
+  ROOT_HISTORY,
+  ROOT_META,
+  ROOT_SHEETS,
+  SHEET_BATCHES,
+  SHEET_CELLS,
+  SHEET_COLUMNS,
+  SHEET_DELETED,
+  SHEET_DELETIONS,
+  SHEET_NAME,
+  SHEET_ORDER,
+  SHEET_ROW_ORDER,
+  SHEET_ROWS,
+} from './keys.js'
+import { compareKeyed, keyBetween } from './order.js'
+import { LOCAL_EDIT, MIGRATION, type Origin, UNDOABLE_ORIGINS } from './origins.js'
+import { Sheet } from './sheet.js'
+import { emptySheetChange } from './sheetIndex.js'
+import type {
+  Author,
+  LogRecord,
+  SheetChange,
+  SheetInfo,
+  WorkbookChange,
+  WorkbookContext,
+  WorkbookOptions,
+} from './types.js'
+
+export interface WorkbookMeta {
+  title: string
+  schemaVersion: number
+  createdAt: number
+}
+
+/** The outcome of opening a doc: migrated and writable, or newer than this code and read-only. */
+export interface OpenResult {
+  workbook: Workbook
+  readOnly: boolean
+  /** Why the workbook is read-only, for the user. */
+  reason?: { zh: string; en: string }
+  /** Migration versions this open applied (empty when up to date). */
+  migrated: number[]
+}
+
+const ANONYMOUS: Author = { id: 'anonymous', name: '匿名' }
+
+/**
+ * A workbook: one Y.Doc holding sheets, columns, rows and cells. The only way `web` and
+ * `sync-server` read or write workbook data.
+ *
+ * @example
+ * const wb = Workbook.create(new Y.Doc(), { title: '杨浦区社工站台账' })
+ * const s = wb.sheet(wb.addSheet('站点'))
+ * const name = s.addColumn({ name: '站点名称', type: 'text' })
+ * const [row] = s.insertRows([{ [name]: '殷行街道社工站' }])
+ */
+export class Workbook {
+  private readonly sheetHandles = new Map<string, Sheet>()
+  private readonly listeners = new Set<(c: WorkbookChange) => void>()
+  private readonly newId: (length: number) => string
+  private readonly clock: () => number
+  private currentAuthor: Author
+  private readonly ctx: WorkbookContext
+  private readonly unobserve: () => void
+
+  private constructor(
+    readonly doc: Y.Doc,
+    readonly readOnly: boolean,
+    opts: WorkbookOptions,
+  ) {
+    this.newId = createIdGenerator(opts.random)
+    this.clock = opts.now ?? (() => Date.now())
+    this.currentAuthor = opts.author ?? ANONYMOUS
+    this.ctx = {
+      doc,
+      readOnly,
+      author: () => this.currentAuthor,
+      now: () => this.clock(),
+      newId: (n) => this.newId(n),
+      history: (sheetId) => this.historyMap.get(sheetId),
+    }
+    this.unobserve = this.observe()
+  }
+
+  /** Creates a new workbook in an empty doc, at the current schema version. */
+  static create(doc: Y.Doc, init: { title: string } & WorkbookOptions): Workbook {
+    const wb = new Workbook(doc, false, init)
+    doc.transact(() => {
+      wb.metaMap.set(META_TITLE, init.title)
+      wb.metaMap.set(META_SCHEMA_VERSION, SCHEMA_VERSION)
+      wb.metaMap.set(META_CREATED_AT, wb.clock())
+    }, MIGRATION)
+    return wb
+  }
+
+  /**
+   * Opens a workbook from a doc that already holds data (or is empty, in which case it is
+   * stamped with the current schema). Migrations run in one transaction; a doc newer than the
+   * code opens read-only with a reason.
+   */
+  static open(doc: Y.Doc, opts: WorkbookOptions = {}): OpenResult {
+    let result: ReturnType<typeof migrate> | undefined
+    doc.transact(() => {
+      result = migrate(doc)
+    }, MIGRATION)
+    assert(result, 'migrate ran')
+    if (!result.ok) {
+      return {
+        workbook: new Workbook(doc, true, opts),
+        readOnly: true,
+        migrated: [],
+        reason: {
+          zh: `此台账由较新版本的台账系统创建（数据版本 ${result.docVersion}，本程序支持 ${result.codeVersion}），只能查看。请刷新或升级后再编辑。`,
+          en: `This workbook was saved by a newer Taizhang (data version ${result.docVersion}; this app supports ${result.codeVersion}). It is read-only until you reload or upgrade.`,
+        },
+      }
+    }
+    return { workbook: new Workbook(doc, false, opts), readOnly: false, migrated: result.applied }
+  }
+
+  /** Stops observing the doc. The doc itself is left to its owner. */
+  destroy(): void {
+    this.unobserve()
+    this.listeners.clear()
+  }
+
+  private get metaMap(): Y.Map<unknown> {
+    return this.doc.getMap(ROOT_META)
+  }
+  private get sheetsMap(): Y.Map<Y.Map<unknown>> {
+    return this.doc.getMap(ROOT_SHEETS)
+  }
+  private get historyMap(): Y.Map<Y.Array<LogRecord>> {
+    return this.doc.getMap(ROOT_HISTORY)
+  }
+
+  /** Sets who is writing; stamped on edits, deletions and the edit log. */
+  setAuthor(author: Author): void {
+    this.currentAuthor = author
+  }
+  author(): Author {
+    return this.currentAuthor
+  }
+
+  meta(): WorkbookMeta {
+    const m = this.metaMap
+    return {
+      title: String(m.get(META_TITLE) ?? ''),
+      schemaVersion: Number(m.get(META_SCHEMA_VERSION) ?? 0),
+      createdAt: Number(m.get(META_CREATED_AT) ?? 0),
+    }
+  }
+
+  setTitle(title: string): void {
+    this.transact(() => this.metaMap.set(META_TITLE, title))
+  }
+
+  /**
+   * Runs `fn` as one Yjs transaction with a typed origin: one update on the wire, one undo step.
+   * Writes made by sheet methods inside join it.
+   */
+  transact<T>(fn: () => T, origin: Origin = LOCAL_EDIT): T {
+    assert(!this.readOnly, 'this workbook is read-only')
+    let out: T | undefined
+    this.doc.transact(() => {
+      out = fn()
+    }, origin)
+    return out as T
+  }
+
+  // ---- sheets ----------------------------------------------------------------------------
+
+  /** Live sheets in tab order. */
+  listSheets(): SheetInfo[] {
+    return this.readSheets(false)
+  }
+
+  /** Sheets in the trash. */
+  deletedSheets(): SheetInfo[] {
+    return this.readSheets(true)
+  }
+
+  private readSheets(deleted: boolean): SheetInfo[] {
+    const out: SheetInfo[] = []
+    this.sheetsMap.forEach((m, id) => {
+      if ((m.get(SHEET_DELETED) !== undefined) !== deleted) return
+      out.push({
+        id,
+        name: String(m.get(SHEET_NAME) ?? ''),
+        order: String(m.get(SHEET_ORDER) ?? ''),
+      })
+    })
+    return out.sort((a, b) => compareKeyed(a.order, a.id, b.order, b.id))
+  }
+
+  /** Adds a sheet with all its nested types (created here, once, so no client races on them). */
+  addSheet(name: string, opts: { id?: string; index?: number } = {}): string {
+    return this.transact(() => {
+      const sheets = this.listSheets()
+      const at = Math.max(0, Math.min(opts.index ?? sheets.length, sheets.length))
+      const id = opts.id ?? this.newId(SHEET_ID_LENGTH)
+      assert(!this.sheetsMap.has(id), `sheet ${id} exists`)
+      const m = new Y.Map<unknown>()
+      m.set(SHEET_NAME, name)
+      m.set(SHEET_ORDER, keyBetween(sheets[at - 1]?.order ?? null, sheets[at]?.order ?? null))
+      m.set(SHEET_COLUMNS, new Y.Map())
+      m.set(SHEET_ROWS, new Y.Array())
+      m.set(SHEET_BATCHES, new Y.Map())
+      m.set(SHEET_CELLS, new Y.Map())
+      m.set(SHEET_ROW_ORDER, new Y.Map())
+      m.set(SHEET_DELETIONS, new Y.Array())
+      this.sheetsMap.set(id, m)
+      this.historyMap.set(id, new Y.Array<LogRecord>())
+      return id
+    })
+  }
+
+  renameSheet(id: string, name: string): void {
+    this.transact(() => this.requireSheetMap(id).set(SHEET_NAME, name))
+  }
+
+  moveSheet(id: string, toIndex: number): void {
+    this.transact(() => {
+      const others = this.listSheets().filter((s) => s.id !== id)
+      const at = Math.max(0, Math.min(toIndex, others.length))
+      this.requireSheetMap(id).set(
+        SHEET_ORDER,
+        keyBetween(others[at - 1]?.order ?? null, others[at]?.order ?? null),
+      )
+    })
+  }
+
+  /** Soft-deletes a sheet; undo or `restoreSheet` brings it back with everything in it. */
+  deleteSheet(id: string): void {
+    this.transact(() =>
+      this.requireSheetMap(id).set(SHEET_DELETED, {
+        by: this.currentAuthor.name,
+        at: this.clock(),
+      }),
+    )
+  }
+
+  restoreSheet(id: string): void {
+    this.transact(() => this.requireSheetMap(id).delete(SHEET_DELETED))
+  }
+
+  private requireSheetMap(id: string): Y.Map<unknown> {
+    const m = this.sheetsMap.get(id)
+    assert(m, `no sheet ${id}`)
+    return m
+  }
+
+  hasSheet(id: string): boolean {
+    return this.sheetsMap.has(id)
+  }
+
+  /** A handle on a sheet (cached; live or in the trash). */
+  sheet(id: string): Sheet {
+    let s = this.sheetHandles.get(id)
+    if (!s) {
+      s = new Sheet(id, this.requireSheetMap(id), this.ctx)
+      this.sheetHandles.set(id, s)
+    }
+    return s
+  }
+
+  /** The first live sheet with this name, if any. */
+  sheetByName(name: string): Sheet | undefined {
+    const info = this.listSheets().find((s) => s.name === name)
+    return info ? this.sheet(info.id) : undefined
+  }
+
+  /**
+   * An undo manager for this user's own changes: edits, pastes and imports, never remote ones.
+   * Each transaction is its own step (captureTimeout 0) unless `captureTimeout` says otherwise.
+   */
+  createUndoManager(opts: { captureTimeout?: number } = {}): Y.UndoManager {
+    return new Y.UndoManager([this.sheetsMap, this.metaMap], {
+      trackedOrigins: new Set<unknown>(UNDOABLE_ORIGINS),
+      captureTimeout: opts.captureTimeout ?? 0,
+    })
+  }
+
+  // ---- change feed -----------------------------------------------------------------------
+
+  /** Subscribes to changes: which sheets, rows and cells each transaction touched. */
+  onChange(cb: (change: WorkbookChange) => void): () => void {
+    this.listeners.add(cb)
+    return () => this.listeners.delete(cb)
+  }
+
+  private observe(): () => void {
+    const onSheets = (events: Y.YEvent<Y.AbstractType<unknown>>[], txn: Y.Transaction) => {
+      const change: WorkbookChange = {
+        origin: txn.origin,
+        local: txn.local,
+        metaChanged: false,
+        sheetsChanged: false,
+        sheets: new Map(),
+      }
+      const sheetChange = (id: string): SheetChange => {
+        let c = change.sheets.get(id)
+        if (!c) {
+          c = emptySheetChange()
+          change.sheets.set(id, c)
+        }
+        return c
+      }
+      for (const event of events) {
+        const path = event.path
+        if (path.length === 0) {
+          // Sheets added or removed as a whole (hard removal only happens via purge tools).
+          change.sheetsChanged = true
+          for (const key of (event as Y.YMapEvent<unknown>).keysChanged) {
+            const handle = this.sheetHandles.get(key)
+            if (handle && this.sheetsMap.get(key) !== handle.map) this.sheetHandles.delete(key)
+            else if (handle) {
+              // Created in this very transaction: its nested types fired no events of their own.
+              handle.index.rebuildAll()
+              handle.invalidateColumns()
+            }
+            sheetChange(key).order = true
+            sheetChange(key).columns = true
+          }
+          continue
+        }
+        const sheetId = String(path[0])
+        const handle = this.sheetHandles.get(sheetId)
+        const c = sheetChange(sheetId)
+        if (path.length === 1) {
+          c.meta = true
+          change.sheetsChanged = true
+          continue
+        }
+        const field = String(path[1])
+        if (field === SHEET_COLUMNS) {
+          c.columns = true
+          handle?.invalidateColumns()
+          continue
+        }
+        if (path.length === 2 && handle) handle.index.applyEvent(event, field, c)
+        else if (path.length === 2) {
+          // No handle yet: it will be built from the current state on first access. Still report.
+          c.order = true
+        }
+      }
+      for (const cb of this.listeners) cb(change)
+    }
+    const onMeta = (_e: Y.YMapEvent<unknown>, txn: Y.Transaction) => {
+      const change: WorkbookChange = {
+        origin: txn.origin,
+        local: txn.local,
+        metaChanged: true,
+        sheetsChanged: false,
+        sheets: new Map(),
+      }
+      for (const cb of this.listeners) cb(change)
+    }
+    this.sheetsMap.observeDeep(onSheets)
+    this.metaMap.observe(onMeta)
+    return () => {
+      this.sheetsMap.unobserveDeep(onSheets)
+      this.metaMap.unobserve(onMeta)
+    }
+  }
+}
