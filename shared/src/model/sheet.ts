@@ -423,7 +423,9 @@ export class Sheet {
       const [prev, next] = this.neighbours(at)
       const keys = keysBetween(prev, next, moving.length)
       const orderMap = this.index.rowOrderMap
-      moving.forEach((id, i) => orderMap.set(id, keys[i]!))
+      moving.forEach((id, i) => {
+        orderMap.set(id, keys[i]!)
+      })
       this.index.noteOrder(moving)
     })
   }

@@ -53,9 +53,9 @@ export class SheetIndex {
     this.records.clear()
     for (const rec of this.rowsArray.toArray()) this.records.set(rec[0], rec)
     this.overlay.clear()
-    this.cellsMap.forEach((ov, key) => this.setOverlay(key, ov))
+    for (const [key, ov] of this.cellsMap.entries()) this.setOverlay(key, ov)
     this.orderOverride.clear()
-    this.rowOrderMap.forEach((k, rowId) => this.orderOverride.set(rowId, k))
+    for (const [rowId, k] of this.rowOrderMap.entries()) this.orderOverride.set(rowId, k)
     this.rebuildDeleted()
     this.batchCache.clear()
     this.ordered = null
