@@ -58,7 +58,8 @@ export function installAckHandler(
   }
   provider.messageHandlers[ACK_TYPE] = handler
   return () => {
-    if (provider.messageHandlers[ACK_TYPE] === handler) provider.messageHandlers[ACK_TYPE] = undefined
+    if (provider.messageHandlers[ACK_TYPE] === handler)
+      provider.messageHandlers[ACK_TYPE] = undefined
   }
 }
 

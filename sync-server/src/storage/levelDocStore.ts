@@ -8,7 +8,10 @@ const SEP = '\u0000'
 const SEQ_DIGITS = 12
 const updateKey = (room: string, seq: number) =>
   `u${SEP}${room}${SEP}${seq.toString(16).padStart(SEQ_DIGITS, '0')}`
-const roomRange = (room: string) => ({ gt: `u${SEP}${room}${SEP}`, lt: `u${SEP}${room}${SEP}\uffff` })
+const roomRange = (room: string) => ({
+  gt: `u${SEP}${room}${SEP}`,
+  lt: `u${SEP}${room}${SEP}\uffff`,
+})
 const EMPTY = new Uint8Array(0)
 
 /**
@@ -67,8 +70,7 @@ export async function createLevelDocStore(dir: string): Promise<DocStore> {
         guard()
         const seq = await seqOf(room)
         const ops: Array<
-          | { type: 'del'; key: string }
-          | { type: 'put'; key: string; value: Uint8Array }
+          { type: 'del'; key: string } | { type: 'put'; key: string; value: Uint8Array }
         > = []
         for await (const key of db.keys(roomRange(room))) ops.push({ type: 'del', key })
         ops.push({ type: 'put', key: updateKey(room, seq), value: merged })
@@ -79,7 +81,8 @@ export async function createLevelDocStore(dir: string): Promise<DocStore> {
     list: async () => {
       guard()
       const rooms: string[] = []
-      for await (const key of db.keys({ gt: `r${SEP}`, lt: `r${SEP}\uffff` })) rooms.push(key.slice(2))
+      for await (const key of db.keys({ gt: `r${SEP}`, lt: `r${SEP}\uffff` }))
+        rooms.push(key.slice(2))
       return rooms.sort()
     },
     close: async () => {

@@ -1,0 +1,13 @@
+import type { Role } from './auth/tokens.js'
+
+/** A connection as a room sees it: no socket, just what the room may do with it. */
+export interface Peer {
+  readonly id: number
+  readonly role: Role
+  readonly name: string
+  /** Opted into the acknowledgement extension (`?ack=1`). */
+  readonly wantsAck: boolean
+  /** Awareness client ids this connection owns (claimed by its first awareness states). */
+  readonly clientIds: Set<number>
+  send(message: Uint8Array): void
+}

@@ -1,0 +1,8 @@
+import type { Command } from './args.js'
+import { serve } from './serve.js'
+import { token } from './token.js'
+
+export type { Command } from './args.js'
+
+/** Every `taizhang` subcommand. Add new ones (import, export…) to this array. */
+export const commands: Command[] = [serve, token]

@@ -1,0 +1,141 @@
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { pino } from 'pino'
+import { expiryInDays, shareUrl, signToken } from '../auth/tokens.js'
+import { DB_DIR, lockDataDir, readSecret, resolveDataDir, resolveUserPath } from '../dataDir.js'
+import type { Limits } from '../limits.js'
+import { startServer } from '../main.js'
+import { createLevelDocStore } from '../storage/levelDocStore.js'
+import { createMemoryDocStore } from '../storage/memoryDocStore.js'
+import { type Command, NETWORK_OPTIONS, parseCommandArgs, resolveNetwork } from './args.js'
+
+const HELP = `
+taizhang serve — run the Taizhang server (web app, sync WebSocket, share API) on one port
+
+Options:
+  --host <addr>          listen address (env TAIZHANG_HOST, default 127.0.0.1)
+  --port <n>             listen port, 0 = any free (env TAIZHANG_PORT, default 8787)
+  --data <dir>           data directory (env TAIZHANG_DATA, default ./data)
+  --secret-file <file>   token signing secret (env TAIZHANG_SECRET holds the secret itself;
+                         default: <data>/secret, generated on first run)
+  --allow-origin <o>     extra allowed browser Origin, repeatable or comma-separated; * = any
+                         (same-origin is always allowed)
+  --public-url <url>     base of printed and shared links (env TAIZHANG_PUBLIC_URL)
+  --web-dir <dir>        built web app (default: web/dist of this repository)
+  --storage <kind>       level (default) or memory (tests only: nothing survives)
+  --compact-after <n>    compact a room after n appended batches (default 500)
+  --idle-unload-ms <n>   unload a room n ms after its last client left (default 30000)
+  --log-level <level>    pino level (env TAIZHANG_LOG_LEVEL, default info)
+  --dev-anonymous        anyone may edit without a token (development only; logged loudly)
+  -h, --help             show this help
+`
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
+/** Lifetime of the `*` editor link printed at start (days). */
+export const START_LINK_DAYS = 30
+
+export const serve: Command = {
+  name: 'serve',
+  summary: 'run the server (web app + sync + share API) on one port',
+  async run(argv) {
+    const v = parseCommandArgs(
+      argv,
+      {
+        ...NETWORK_OPTIONS,
+        data: { type: 'string' },
+        'secret-file': { type: 'string' },
+        'allow-origin': { type: 'string', multiple: true },
+        'web-dir': { type: 'string' },
+        storage: { type: 'string' },
+        'compact-after': { type: 'string' },
+        'idle-unload-ms': { type: 'string' },
+        'log-level': { type: 'string' },
+        'dev-anonymous': { type: 'boolean' },
+      },
+      HELP,
+    )
+    if (!v) return 0
+    const env = process.env
+    const net = resolveNetwork(v, env)
+    const dataDir = resolveDataDir(v.data, env)
+    const log = pino({ level: v['log-level'] ?? env.TAIZHANG_LOG_LEVEL ?? 'info' })
+    const { secret, created } = readSecret({ secretFile: v['secret-file'], dataDir }, env)
+    const release = lockDataDir(dataDir, { host: net.host, port: net.port })
+    const limits: Partial<Limits> = {}
+    if (v['compact-after']) limits.COMPACT_AFTER_APPENDS = positive(v['compact-after'])
+    if (v['idle-unload-ms']) limits.ROOM_IDLE_UNLOAD_MS = positive(v['idle-unload-ms'])
+    const store =
+      v.storage === 'memory'
+        ? createMemoryDocStore()
+        : await createLevelDocStore(join(dataDir, DB_DIR))
+    const allowOrigins = (v['allow-origin'] ?? []).flatMap((o) => o.split(',')).filter(Boolean)
+    let running: Awaited<ReturnType<typeof startServer>>
+    try {
+      running = await startServer({
+        host: net.host,
+        port: net.port,
+        store,
+        secret,
+        log,
+        webDir: resolveUserPath(v['web-dir'] ?? join(REPO_ROOT, 'web/dist'), env),
+        publicUrl: net.publicUrl,
+        allowOrigins,
+        devAnonymous: v['dev-anonymous'] ?? false,
+        limits,
+      })
+    } catch (err) {
+      await store.close()
+      release()
+      throw err
+    }
+    // Re-write the lock with the real port (matters for --port 0).
+    release()
+    const releaseLock = lockDataDir(dataDir, { host: net.host, port: running.port })
+    log.info({ url: running.url, port: running.port, dataDir, pid: process.pid }, 'listening')
+
+    const token = signToken(secret, {
+      workbook: '*',
+      role: 'editor',
+      name: 'owner',
+      expiresAt: expiryInDays(Date.now(), START_LINK_DAYS),
+    })
+    process.stderr.write(
+      `\n  Taizhang is running${created ? ' (first run: new secret in ' + dataDir + ')' : ''}.\n` +
+        `  Open this link to create and edit workbooks (editor of all workbooks, ${START_LINK_DAYS} days):\n\n` +
+        `    ${shareUrl(running.publicUrl, '*', token)}\n\n`,
+    )
+
+    return new Promise<number>((resolveExit) => {
+      const stop = (signal: string) => {
+        log.info({ signal }, 'shutting down')
+        // Hard stop in case anything hangs past the 10 s promise.
+        setTimeout(() => {
+          log.error('shutdown timed out')
+          process.exit(1)
+        }, 10_000).unref()
+        running
+          .close()
+          .then(
+            () => 0,
+            (err: unknown) => {
+              log.error({ err }, 'shutdown failed')
+              return 1
+            },
+          )
+          .then((code) => {
+            releaseLock()
+            log.info('stopped')
+            resolveExit(code)
+          })
+      }
+      process.once('SIGTERM', () => stop('SIGTERM'))
+      process.once('SIGINT', () => stop('SIGINT'))
+    })
+  },
+}
+
+function positive(text: string): number {
+  const n = Number(text)
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`expected a positive number, got ${text}`)
+  return n
+}

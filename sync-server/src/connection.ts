@@ -1,0 +1,188 @@
+import { CLOSE } from '@taizhang/shared'
+import type { Logger } from 'pino'
+import type { WebSocket } from 'ws'
+import type { Role } from './auth/tokens.js'
+import type { Limits } from './limits.js'
+import { bump, type Metrics } from './metrics.js'
+import type { Peer } from './Peer.js'
+import { handleMessage, joinMessages } from './protocol/handleMessage.js'
+import type { Room, Rooms } from './rooms.js'
+
+type Close = (typeof CLOSE)[keyof typeof CLOSE]
+
+export interface ConnectionDeps {
+  rooms: Rooms
+  log: Logger
+  metrics: Metrics
+  limits: Limits
+}
+
+export interface Identity {
+  role: Role
+  name: string
+}
+
+let nextPeerId = 1
+
+/** A token bucket; `take` answers whether `cost` fits now. */
+class Bucket {
+  private tokens: number
+  private last = performance.now()
+  constructor(
+    private readonly perSecond: number,
+    private readonly burst: number,
+  ) {
+    this.tokens = burst
+  }
+  take(cost: number): boolean {
+    const now = performance.now()
+    this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond)
+    this.last = now
+    if (this.tokens < cost) return false
+    this.tokens -= cost
+    return true
+  }
+}
+
+/**
+ * The connection lifecycle, in order: buffer frames from the first moment (bounded), load the
+ * room (one load per room), join, replay the buffer, then hand each frame to the handler table.
+ * The token was already checked during the HTTP upgrade.
+ */
+export function acceptConnection(
+  ws: WebSocket,
+  roomName: string,
+  who: Identity,
+  wantsAck: boolean,
+  deps: ConnectionDeps,
+): void {
+  const { rooms, log, metrics, limits } = deps
+  let room: Room | null = null
+  let closed = false
+  const early: Uint8Array[] = []
+  let earlyBytes = 0
+  const messages = new Bucket(limits.RATE_MESSAGES_PER_S, limits.RATE_BURST_MESSAGES)
+  const bytes = new Bucket(limits.RATE_BYTES_PER_S, limits.RATE_BURST_BYTES)
+  const alive = { pong: true }
+
+  const close = (c: Close, reason: string) => {
+    if (closed) return
+    closed = true
+    bump(metrics.closes, c.reason)
+    log.info({ room: roomName, peer: peer.id, code: c.code, reason }, 'closing connection')
+    ws.close(c.code, c.reason)
+    // A peer that ignores the close handshake is cut after a grace period.
+    setTimeout(() => ws.terminate(), 2_000).unref()
+  }
+
+  const peer: Peer = {
+    id: nextPeerId++,
+    role: who.role,
+    name: who.name,
+    wantsAck,
+    clientIds: new Set(),
+    send(message) {
+      if (closed || ws.readyState !== ws.OPEN) return
+      if (ws.bufferedAmount + message.length > limits.MAX_BUFFERED_BYTES) {
+        close(CLOSE.slowConsumer, 'send buffer over limit')
+        return
+      }
+      metrics.messagesOut++
+      metrics.bytesOut += message.length
+      ws.send(message, { binary: true })
+    },
+  }
+  metrics.connections++
+
+  const process = (data: Uint8Array) => {
+    if (closed || !room) return
+    const result = handleMessage(room, peer, data, limits)
+    switch (result.kind) {
+      case 'ok':
+        return
+      case 'dropped':
+        bump(metrics.rejected, result.rejected)
+        return
+      case 'close':
+        bump(metrics.rejected, result.rejected)
+        close(result.close, result.rejected)
+        return
+      default: {
+        const never: never = result
+        throw new Error(`unhandled result ${JSON.stringify(never)}`)
+      }
+    }
+  }
+
+  ws.on('message', (raw, isBinary) => {
+    if (closed) return
+    const data = toBytes(raw)
+    metrics.messagesIn++
+    metrics.bytesIn += data.length
+    if (!isBinary) {
+      bump(metrics.rejected, 'bad-frame')
+      return close(CLOSE.badFrame, 'text frame')
+    }
+    if (!messages.take(1) || !bytes.take(data.length)) {
+      bump(metrics.rejected, 'rate-limited')
+      return close(CLOSE.rateLimited, 'rate limit')
+    }
+    if (!room) {
+      earlyBytes += data.length
+      if (
+        early.length >= limits.MAX_PRELOAD_QUEUE_MESSAGES ||
+        earlyBytes > limits.MAX_PRELOAD_QUEUE_BYTES
+      ) {
+        bump(metrics.rejected, 'queue-overflow')
+        return close(CLOSE.queueOverflow, 'too much queued before the room loaded')
+      }
+      early.push(data)
+      return
+    }
+    process(data)
+  })
+  ws.on('pong', () => {
+    alive.pong = true
+  })
+  ws.on('error', (err) => log.debug({ err, peer: peer.id }, 'socket error'))
+  ws.on('close', () => {
+    closed = true
+    metrics.connections--
+    if (room) rooms.leave(room, peer)
+    clearInterval(pinger)
+  })
+
+  // Ping/pong reaping: a connection that missed the last pong is dead after ≤ 2 intervals.
+  const pinger = setInterval(() => {
+    if (!alive.pong) {
+      bump(metrics.closes, 'dead')
+      ws.terminate()
+      return
+    }
+    alive.pong = false
+    ws.ping()
+  }, limits.PING_INTERVAL_MS)
+  pinger.unref()
+
+  rooms.get(roomName).then(
+    (loaded) => {
+      if (closed) return
+      room = loaded
+      rooms.join(loaded, peer)
+      for (const m of joinMessages(loaded)) peer.send(m)
+      loaded.sendDurable(peer)
+      const queued = early.splice(0)
+      for (const m of queued) process(m)
+    },
+    (err: unknown) => {
+      log.error({ err, room: roomName }, 'room load failed')
+      close(CLOSE.unavailable, 'room load failed')
+    },
+  )
+}
+
+function toBytes(raw: Buffer | ArrayBuffer | Buffer[]): Uint8Array {
+  if (Array.isArray(raw)) return new Uint8Array(Buffer.concat(raw))
+  if (raw instanceof ArrayBuffer) return new Uint8Array(raw)
+  return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength)
+}

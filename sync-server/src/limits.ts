@@ -1,0 +1,39 @@
+/** Tunables of the sync server. Units are in the names; `ServerOptions` can override most. */
+export const LIMITS = {
+  /** Largest accepted WebSocket frame; larger closes with 1009. */
+  MAX_FRAME_BYTES: 8 * 1024 * 1024,
+  /**
+   * Bounded wait before a batch of updates is cut and written (group commit). An update waits this
+   * long at most, plus the room's write in flight, before its fsync starts. Must stay ≤ 50.
+   */
+  BATCH_WINDOW_MS: 2,
+  /** A batch is cut early once it holds this many bytes. */
+  BATCH_MAX_BYTES: 4 * 1024 * 1024,
+  /** Compact a room once this many records were appended since the last compaction. */
+  COMPACT_AFTER_APPENDS: 500,
+  /** First retry delay after a failed append; doubles up to RETRY_MAX_MS. */
+  RETRY_MIN_MS: 50,
+  RETRY_MAX_MS: 5_000,
+  /** Unload a room this long after its last connection left (and its writes are durable). */
+  ROOM_IDLE_UNLOAD_MS: 30_000,
+  /** Ping every interval; a connection that missed the previous pong is terminated. */
+  PING_INTERVAL_MS: 30_000,
+  /** Close a connection whose unsent buffer passes this (slow consumer). */
+  MAX_BUFFERED_BYTES: 64 * 1024 * 1024,
+  /** What a connection may queue while its room loads. */
+  MAX_PRELOAD_QUEUE_BYTES: 16 * 1024 * 1024,
+  MAX_PRELOAD_QUEUE_MESSAGES: 1_000,
+  /** Token bucket per connection: sustained messages/s and burst. */
+  RATE_MESSAGES_PER_S: 500,
+  RATE_BURST_MESSAGES: 2_000,
+  /** Token bucket per connection: sustained bytes/s and burst. */
+  RATE_BYTES_PER_S: 16 * 1024 * 1024,
+  RATE_BURST_BYTES: 32 * 1024 * 1024,
+  /** Largest awareness state (JSON) per client; larger entries are dropped. */
+  MAX_AWARENESS_STATE_BYTES: 4 * 1024,
+  /** How many awareness client ids one connection may own. */
+  MAX_CLIENT_IDS_PER_CONNECTION: 4,
+  /** SIGTERM/SIGINT: exit within this even if storage hangs. */
+  SHUTDOWN_TIMEOUT_MS: 9_000,
+} as const
+export type Limits = { -readonly [K in keyof typeof LIMITS]: number }

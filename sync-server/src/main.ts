@@ -1,0 +1,103 @@
+import type { AddressInfo } from 'node:net'
+import { CLOSE } from '@taizhang/shared'
+import type { Logger } from 'pino'
+import { LIMITS, type Limits } from './limits.js'
+import { createMetrics, type Metrics } from './metrics.js'
+import { Rooms } from './rooms.js'
+import { createHttpServer } from './server.js'
+import type { DocStore } from './storage/DocStore.js'
+
+/** Everything the server needs, built by the caller (the CLI or a test): no env reads below. */
+export interface ServerOptions {
+  host: string
+  /** 0 picks a free port. */
+  port: number
+  store: DocStore
+  secret: string
+  log: Logger
+  webDir: string
+  /** Base of share links; defaults to http://host:port. */
+  publicUrl?: string
+  allowOrigins?: string[]
+  devAnonymous?: boolean
+  limits?: Partial<Limits>
+  now?: () => number
+}
+
+export interface RunningServer {
+  port: number
+  /** http://host:port */
+  url: string
+  publicUrl: string
+  metrics: Metrics
+  rooms: Rooms
+  /**
+   * Graceful stop: refuse new connections, close sockets (1001), write every pending update,
+   * close storage. Bounded by SHUTDOWN_TIMEOUT_MS.
+   */
+  close(): Promise<void>
+}
+
+/** Composition root of a running server. */
+export async function startServer(opts: ServerOptions): Promise<RunningServer> {
+  const limits: Limits = { ...LIMITS, ...opts.limits }
+  if (limits.BATCH_WINDOW_MS > 50) throw new Error('BATCH_WINDOW_MS must be ≤ 50')
+  let rooms: Rooms | null = null
+  const metrics = createMetrics(() => rooms?.size ?? 0)
+  rooms = new Rooms({ store: opts.store, log: opts.log, metrics, limits })
+  const base = {
+    rooms,
+    log: opts.log,
+    metrics,
+    limits,
+    secret: opts.secret,
+    webDir: opts.webDir,
+    allowOrigins: opts.allowOrigins ?? [],
+    devAnonymous: opts.devAnonymous ?? false,
+    now: opts.now ?? Date.now,
+    publicUrl: '',
+  }
+  const { server, wss } = createHttpServer(base)
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port, opts.host, () => resolve())
+  })
+  const port = (server.address() as AddressInfo).port
+  const hostForUrl = opts.host === '0.0.0.0' || opts.host === '::' ? '127.0.0.1' : opts.host
+  const url = `http://${hostForUrl.includes(':') ? `[${hostForUrl}]` : hostForUrl}:${port}`
+  base.publicUrl = opts.publicUrl ?? url
+  if (opts.devAnonymous) {
+    opts.log.warn('DEV ANONYMOUS MODE: anyone who can reach this port can edit every workbook')
+  }
+
+  let closing: Promise<void> | null = null
+  const close = () => {
+    closing ??= (async () => {
+      const giveUpAt = Date.now() + limits.SHUTDOWN_TIMEOUT_MS
+      const serverClosed = new Promise<void>((r) => server.close(() => r()))
+      // Each step is guarded on its own: one failing must not skip the flush.
+      for (const ws of wss.clients) {
+        try {
+          ws.close(CLOSE.goingAway.code, CLOSE.goingAway.reason)
+        } catch (err) {
+          opts.log.warn({ err }, 'close socket failed')
+        }
+      }
+      try {
+        await rooms.flushAll(giveUpAt)
+      } catch (err) {
+        opts.log.error({ err }, 'flush failed')
+      }
+      try {
+        await opts.store.close()
+      } catch (err) {
+        opts.log.error({ err }, 'store close failed')
+      }
+      for (const ws of wss.clients) ws.terminate()
+      server.closeAllConnections()
+      await serverClosed
+    })()
+    return closing
+  }
+  return { port, url, publicUrl: base.publicUrl, metrics, rooms, close }
+}

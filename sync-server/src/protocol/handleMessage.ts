@@ -1,0 +1,202 @@
+import { CLOSE, MESSAGE_TYPE, SYNC_STEP } from '@taizhang/shared'
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import * as authProtocol from 'y-protocols/auth'
+import * as awarenessProtocol from 'y-protocols/awareness'
+import * as syncProtocol from 'y-protocols/sync'
+import * as Y from 'yjs'
+import type { Limits } from '../limits.js'
+import type { Peer } from '../Peer.js'
+import type { Room } from '../rooms.js'
+
+type Close = (typeof CLOSE)[keyof typeof CLOSE]
+
+/** What became of one frame. `rejected` names a counted reason (metrics label). */
+export type HandleResult =
+  | { kind: 'ok' }
+  | { kind: 'dropped'; rejected: string }
+  | { kind: 'close'; close: Close; rejected: string }
+
+const OK: HandleResult = { kind: 'ok' }
+const textEncoder = new TextEncoder()
+
+/** The permission-denied message (y-protocols auth) a viewer gets for every change it sends. */
+export function permissionDeniedMessage(reason: string): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MESSAGE_TYPE.auth)
+  authProtocol.writePermissionDenied(e, reason)
+  return encoding.toUint8Array(e)
+}
+
+function syncStep1Message(doc: Y.Doc): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MESSAGE_TYPE.sync)
+  syncProtocol.writeSyncStep1(e, doc)
+  return encoding.toUint8Array(e)
+}
+
+/** What a peer receives when it joins: our sync step 1 and everyone's presence. */
+export function joinMessages(room: Room): Uint8Array[] {
+  const out = [syncStep1Message(room.doc)]
+  const states = room.awareness.getStates()
+  if (states.size > 0) {
+    const e = encoding.createEncoder()
+    encoding.writeVarUint(e, MESSAGE_TYPE.awareness)
+    encoding.writeVarUint8Array(
+      e,
+      awarenessProtocol.encodeAwarenessUpdate(room.awareness, [...states.keys()]),
+    )
+    out.push(encoding.toUint8Array(e))
+  }
+  return out
+}
+
+/**
+ * Handles one frame from `peer`: the handler table of the sync protocol. Never throws; a bad frame
+ * comes back as `close` so only that connection ends.
+ */
+export function handleMessage(
+  room: Room,
+  peer: Peer,
+  data: Uint8Array,
+  limits: Limits,
+): HandleResult {
+  let decoder: decoding.Decoder
+  let type: number
+  try {
+    decoder = decoding.createDecoder(data)
+    type = decoding.readVarUint(decoder)
+  } catch {
+    return { kind: 'close', close: CLOSE.badFrame, rejected: 'bad-frame' }
+  }
+  try {
+    switch (type) {
+      case MESSAGE_TYPE.sync:
+        return handleSync(room, peer, decoder)
+      case MESSAGE_TYPE.awareness: {
+        const update = decoding.readVarUint8Array(decoder)
+        if (decoding.hasContent(decoder)) return trailing()
+        return handleAwareness(room, peer, update, limits)
+      }
+      case MESSAGE_TYPE.queryAwareness: {
+        if (decoding.hasContent(decoder)) return trailing()
+        const states = room.awareness.getStates()
+        if (states.size > 0) {
+          const e = encoding.createEncoder()
+          encoding.writeVarUint(e, MESSAGE_TYPE.awareness)
+          encoding.writeVarUint8Array(
+            e,
+            awarenessProtocol.encodeAwarenessUpdate(room.awareness, [...states.keys()]),
+          )
+          peer.send(encoding.toUint8Array(e))
+        }
+        return OK
+      }
+      case MESSAGE_TYPE.auth:
+        // Auth flows server → client only; a client's auth message is ignored, but counted.
+        return { kind: 'dropped', rejected: 'client-auth-message' }
+      default:
+        return { kind: 'close', close: CLOSE.unknownMessageType, rejected: 'unknown-message-type' }
+    }
+  } catch {
+    return { kind: 'close', close: CLOSE.badFrame, rejected: 'bad-frame' }
+  }
+}
+
+function trailing(): HandleResult {
+  return { kind: 'close', close: CLOSE.badFrame, rejected: 'bad-frame' }
+}
+
+function handleSync(room: Room, peer: Peer, decoder: decoding.Decoder): HandleResult {
+  const step = decoding.readVarUint(decoder)
+  switch (step) {
+    case SYNC_STEP.step1: {
+      const sv = decoding.readVarUint8Array(decoder)
+      if (decoding.hasContent(decoder)) return trailing()
+      // Validates the state vector (throws on garbage → bad-frame).
+      Y.decodeStateVector(sv)
+      const e = encoding.createEncoder()
+      encoding.writeVarUint(e, MESSAGE_TYPE.sync)
+      syncProtocol.writeSyncStep2(e, room.doc, sv)
+      peer.send(encoding.toUint8Array(e))
+      return OK
+    }
+    case SYNC_STEP.step2:
+    case SYNC_STEP.update: {
+      const update = decoding.readVarUint8Array(decoder)
+      if (decoding.hasContent(decoder)) return trailing()
+      if (peer.role !== 'editor') {
+        let changes: boolean
+        try {
+          changes = room.wouldChange(update)
+        } catch {
+          return { kind: 'close', close: CLOSE.invalidUpdate, rejected: 'invalid-update' }
+        }
+        // A viewer's sync step 2 that brings nothing new is the normal handshake, not an edit.
+        if (!changes) return OK
+        peer.send(permissionDeniedMessage('read-only: this link lets you view, not edit'))
+        return { kind: 'dropped', rejected: 'viewer' }
+      }
+      if (!room.acceptUpdate(update, peer)) {
+        return { kind: 'close', close: CLOSE.invalidUpdate, rejected: 'invalid-update' }
+      }
+      return OK
+    }
+    default:
+      return { kind: 'close', close: CLOSE.unknownMessageType, rejected: 'unknown-message-type' }
+  }
+}
+
+/**
+ * Filters an awareness update to the entries this peer may set: its own client ids (claimed
+ * first-come, at most MAX_CLIENT_IDS_PER_CONNECTION, never one another live peer owns) with states
+ * of at most MAX_AWARENESS_STATE_BYTES. The rest is dropped and counted.
+ */
+function handleAwareness(room: Room, peer: Peer, update: Uint8Array, limits: Limits): HandleResult {
+  const d = decoding.createDecoder(update)
+  const n = decoding.readVarUint(d)
+  const kept: Array<{ id: number; clock: number; state: string }> = []
+  let spoofed = 0
+  let tooLarge = 0
+  for (let i = 0; i < n; i++) {
+    const id = decoding.readVarUint(d)
+    const clock = decoding.readVarUint(d)
+    const state = decoding.readVarString(d)
+    const owner = room.owners.get(id)
+    if (owner && owner !== peer) {
+      spoofed++
+      continue
+    }
+    if (!owner && peer.clientIds.size >= limits.MAX_CLIENT_IDS_PER_CONNECTION) {
+      spoofed++
+      continue
+    }
+    if (textEncoder.encode(state).length > limits.MAX_AWARENESS_STATE_BYTES) {
+      tooLarge++
+      continue
+    }
+    // Reject non-JSON now, so applyAwarenessUpdate cannot throw halfway through.
+    JSON.parse(state)
+    kept.push({ id, clock, state })
+  }
+  if (decoding.hasContent(d)) return trailing()
+  for (const { id } of kept) {
+    if (!room.owners.has(id)) {
+      room.owners.set(id, peer)
+      peer.clientIds.add(id)
+    }
+  }
+  if (kept.length > 0) {
+    const e = encoding.createEncoder()
+    encoding.writeVarUint(e, kept.length)
+    for (const k of kept) {
+      encoding.writeVarUint(e, k.id)
+      encoding.writeVarUint(e, k.clock)
+      encoding.writeVarString(e, k.state)
+    }
+    awarenessProtocol.applyAwarenessUpdate(room.awareness, encoding.toUint8Array(e), peer)
+  }
+  if (spoofed > 0) return { kind: 'dropped', rejected: 'awareness-spoof' }
+  if (tooLarge > 0) return { kind: 'dropped', rejected: 'awareness-too-large' }
+  return OK
+}
