@@ -1,0 +1,350 @@
+import type { Sheet } from '../model/sheet.js'
+import type { CellValue, ColumnInit, ColumnType } from '../schema/columnTypes.js'
+import {
+  type LocalizedMessage,
+  normalizeText,
+  type ParseOptions,
+  parseValue,
+  type ValueColumn,
+} from '../schema/values.js'
+import { restoreFormula } from './formula.js'
+import type { CsvRefusal, CsvWarning } from './issues.js'
+import { CSV_ISSUE_EXAMPLES, CSV_PREVIEW_ROWS } from './limits.js'
+import type { ColumnMapping } from './mapping.js'
+import type { CsvTable } from './parseCsv.js'
+
+export type ImportMode = 'append' | 'upsert'
+
+/** What to do with values that don't fit their column (rule CSV5). */
+export type MisfitChoice = 'ask' | 'text' | 'skip-rows'
+
+export interface ImportOptions {
+  mode: ImportMode
+  /** Upsert only: the CSV columns (by index) whose values identify a row, e.g. 站点名称 + 期间. */
+  key?: readonly number[]
+  /** `ask` (default) returns a plan that needs a decision when values don't fit. */
+  onMisfit?: MisfitChoice
+  /** How bare numbers in percent columns are read (see `parseValue`). */
+  percentStyle?: 'percent' | 'number'
+  /** Upsert only: whether an empty CSV cell clears the matched row's cell (default false: keep it). */
+  emptyClears?: boolean
+  /** Reference columns: map a display name to a row id, per target column id. */
+  resolveReference?: (colId: string, text: string) => string | undefined
+}
+
+/** A column the import writes to: existing (colId) or created on apply (init). */
+export interface ImportTarget {
+  source: number
+  header: string
+  name: string
+  type: ColumnType
+  colId?: string
+  init?: ColumnInit
+  column: ValueColumn
+}
+
+export interface Misfit {
+  source: number
+  header: string
+  column: string
+  type: ColumnType
+  count: number
+  examples: { line: number; input: string; message: LocalizedMessage }[]
+}
+
+export interface CellChange {
+  /** Index into `plan.targets`. */
+  target: number
+  old: CellValue
+  new: CellValue
+}
+
+export interface RowUpdate {
+  rowId: string
+  line: number
+  changes: CellChange[]
+}
+
+export type SkipReason = 'misfit' | 'empty-key' | 'duplicate-key'
+
+/** A checked, fully computed import: applying it cannot fail half-way (rule CSV6). */
+export interface ImportPlan {
+  mode: ImportMode
+  targets: ImportTarget[]
+  /** Rows to add, values aligned with `targets`. */
+  adds: { line: number; values: CellValue[] }[]
+  updates: RowUpdate[]
+  unchanged: number
+  skipped: { reason: SkipReason; count: number; lines: number[] }[]
+  misfits: Misfit[]
+  /** Figures like `1.2万余` imported as their stated value. */
+  approximate: { count: number; examples: { line: number; input: string }[] }
+  /** Values don't fit and the caller must choose `text`, `skip-rows` or cancel. */
+  needsDecision: boolean
+  warnings: CsvWarning[]
+}
+
+export type ImportPlanResult = { ok: true; plan: ImportPlan } | { ok: false; refusal: CsvRefusal }
+
+function keyPart(v: CellValue | undefined): string {
+  if (v === null || v === undefined) return ''
+  if (typeof v === 'string') return 's' + normalizeText(v).toLowerCase()
+  return (typeof v === 'number' ? 'n' : 'b') + String(v)
+}
+
+/**
+ * Turns a parsed table and a mapping into a plan against `sheet` (undefined: a sheet that doesn't exist
+ * yet). Every value is parsed with `parseValue`, misfits are counted with examples, and upsert keys are
+ * matched against the sheet's rows, so the dialog can show old → new before anything is written.
+ */
+export function planImport(
+  table: CsvTable,
+  mapping: readonly ColumnMapping[],
+  sheet: Sheet | undefined,
+  options: ImportOptions,
+): ImportPlanResult {
+  const bad = (detail: string): ImportPlanResult => ({
+    ok: false,
+    refusal: { kind: 'bad-mapping', detail },
+  })
+  const existing = new Map((sheet?.columns() ?? []).map((c) => [c.id, c]))
+  const targets: ImportTarget[] = []
+  const targetOfSource = new Map<number, number>()
+  const usedCols = new Set<string>()
+  const usedNames = new Set([...existing.values()].map((c) => c.name))
+  for (const m of mapping) {
+    if (m.source < 0 || m.source >= table.header.length) return bad(`CSV 列 ${m.source + 1} 不存在`)
+    if (targetOfSource.has(m.source)) return bad(`CSV 列“${table.header[m.source]}”映射了两次`)
+    const header = table.header[m.source]!
+    const t = m.target
+    if (t.kind === 'skip') continue
+    if (t.kind === 'existing') {
+      const col = existing.get(t.colId)
+      if (!col) return bad(`列 ${t.colId} 不存在`)
+      if (usedCols.has(col.id)) return bad(`列“${col.name}”被映射了两次`)
+      usedCols.add(col.id)
+      targetOfSource.set(m.source, targets.length)
+      targets.push({
+        source: m.source,
+        header,
+        name: col.name,
+        type: col.type,
+        colId: col.id,
+        column: col,
+      })
+    } else {
+      let name = t.name.trim() || header
+      for (let k = 2; usedNames.has(name); k++) name = `${t.name.trim() || header} (${k})`
+      usedNames.add(name)
+      const init: ColumnInit = { name, type: t.type, ...(t.format ? { format: t.format } : {}) }
+      targetOfSource.set(m.source, targets.length)
+      targets.push({
+        source: m.source,
+        header,
+        name,
+        type: t.type,
+        init,
+        column: { type: t.type, format: t.format ?? {}, constraints: {} },
+      })
+    }
+  }
+  if (targets.length === 0) return bad('没有要导入的列')
+
+  const keyTargets: number[] = []
+  if (options.mode === 'upsert') {
+    if (!options.key || options.key.length === 0) return bad('更新模式需要主键列')
+    for (const s of options.key) {
+      const ti = targetOfSource.get(s)
+      if (ti === undefined) return bad(`主键列“${table.header[s] ?? s}”没有映射到表格列`)
+      keyTargets.push(ti)
+    }
+  }
+
+  // Parse every cell once.
+  const onMisfit = options.onMisfit ?? 'ask'
+  const misfitCount = targets.map(() => 0)
+  const misfitExamples: Misfit['examples'][] = targets.map(() => [])
+  const approximate: ImportPlan['approximate'] = { count: 0, examples: [] }
+  const parseOpts: ParseOptions[] = targets.map((t) => {
+    const o: ParseOptions = {}
+    if (options.percentStyle) o.percentStyle = options.percentStyle
+    const resolve = options.resolveReference
+    if (t.type === 'reference' && t.colId && resolve) {
+      const colId = t.colId
+      o.resolveReference = (text) => resolve(colId, text)
+    }
+    return o
+  })
+  const parsedRows: { line: number; values: CellValue[]; misfit: boolean }[] = []
+  const nT = targets.length
+  for (let r = 0; r < table.rows.length; r++) {
+    const row = table.rows[r]!
+    const line = table.lines[r] ?? r + 2
+    const values: CellValue[] = new Array(nT)
+    let misfit = false
+    for (let i = 0; i < nT; i++) {
+      const t = targets[i]!
+      const raw = restoreFormula(row[t.source] ?? '')
+      const res = parseValue(raw, t.column, parseOpts[i])
+      if (res.ok) {
+        values[i] = res.value
+        if (res.approximate) {
+          approximate.count++
+          if (approximate.examples.length < CSV_ISSUE_EXAMPLES)
+            approximate.examples.push({ line, input: raw })
+        }
+      } else {
+        misfit = true
+        misfitCount[i]!++
+        const ex = misfitExamples[i]!
+        if (ex.length < CSV_ISSUE_EXAMPLES)
+          ex.push({ line, input: raw, message: res.error.message })
+        // "Import as text" keeps exactly what the file said (minus surrounding spaces).
+        values[i] = raw.trim()
+      }
+    }
+    parsedRows.push({ line, values, misfit })
+  }
+  const misfits: Misfit[] = []
+  targets.forEach((t, i) => {
+    if (misfitCount[i]! > 0)
+      misfits.push({
+        source: t.source,
+        header: t.header,
+        column: t.name,
+        type: t.type,
+        count: misfitCount[i]!,
+        examples: misfitExamples[i]!,
+      })
+  })
+
+  const skipped = new Map<SkipReason, { reason: SkipReason; count: number; lines: number[] }>()
+  const skip = (reason: SkipReason, line: number) => {
+    let s = skipped.get(reason)
+    if (!s) {
+      s = { reason, count: 0, lines: [] }
+      skipped.set(reason, s)
+    }
+    s.count++
+    if (s.lines.length < CSV_ISSUE_EXAMPLES) s.lines.push(line)
+  }
+
+  const adds: ImportPlan['adds'] = []
+  const updates: RowUpdate[] = []
+  let unchanged = 0
+  const rowKey = (get: (ti: number) => CellValue | undefined): string | undefined => {
+    let k = ''
+    let any = false
+    for (const ti of keyTargets) {
+      const p = keyPart(get(ti))
+      if (p !== '') any = true
+      k += p + '\u0000'
+    }
+    return any ? k : undefined
+  }
+
+  let index: Map<string, { id: string; cells: Record<string, CellValue> }> | undefined
+  if (options.mode === 'upsert' && sheet) {
+    index = new Map()
+    for (const row of sheet.readRows()) {
+      const k = rowKey((ti) => {
+        const colId = targets[ti]!.colId
+        return colId ? row.cells[colId] : undefined
+      })
+      if (k !== undefined && !index.has(k)) index.set(k, row)
+    }
+  }
+  const seenKeys = new Set<string>()
+  for (const pr of parsedRows) {
+    if (pr.misfit && onMisfit === 'skip-rows') {
+      skip('misfit', pr.line)
+      continue
+    }
+    if (options.mode === 'append') {
+      adds.push({ line: pr.line, values: pr.values })
+      continue
+    }
+    const k = rowKey((ti) => pr.values[ti])
+    if (k === undefined) {
+      skip('empty-key', pr.line)
+      continue
+    }
+    if (seenKeys.has(k)) {
+      skip('duplicate-key', pr.line)
+      continue
+    }
+    seenKeys.add(k)
+    const match = index?.get(k)
+    if (!match) {
+      adds.push({ line: pr.line, values: pr.values })
+      continue
+    }
+    const changes: CellChange[] = []
+    for (let i = 0; i < nT; i++) {
+      const next = pr.values[i] ?? null
+      const colId = targets[i]!.colId
+      const old = colId ? (match.cells[colId] ?? null) : null
+      if (next === null && !options.emptyClears) continue
+      if (old === next) continue
+      changes.push({ target: i, old, new: next })
+    }
+    if (changes.length === 0) unchanged++
+    else updates.push({ rowId: match.id, line: pr.line, changes })
+  }
+
+  return {
+    ok: true,
+    plan: {
+      mode: options.mode,
+      targets,
+      adds,
+      updates,
+      unchanged,
+      skipped: [...skipped.values()],
+      misfits,
+      approximate,
+      needsDecision: misfits.length > 0 && onMisfit === 'ask',
+      warnings: table.warnings,
+    },
+  }
+}
+
+/** Counts for the summary line: 新增 / 更新 / 未变 / 跳过. */
+export function planCounts(plan: ImportPlan): {
+  added: number
+  updated: number
+  unchanged: number
+  skipped: number
+} {
+  return {
+    added: plan.adds.length,
+    updated: plan.updates.length,
+    unchanged: plan.unchanged,
+    skipped: plan.skipped.reduce((n, s) => n + s.count, 0),
+  }
+}
+
+/** The first rows as they will land (rule CSV5): added rows' values and updated rows' old → new. */
+export function previewPlan(
+  plan: ImportPlan,
+  limit = CSV_PREVIEW_ROWS,
+): (
+  | { kind: 'add'; line: number; values: CellValue[] }
+  | { kind: 'update'; line: number; rowId: string; changes: CellChange[] }
+)[] {
+  const out: ReturnType<typeof previewPlan> = []
+  let a = 0
+  let u = 0
+  while (out.length < limit && (a < plan.adds.length || u < plan.updates.length)) {
+    const add = plan.adds[a]
+    const upd = plan.updates[u]
+    if (add && (!upd || add.line <= upd.line)) {
+      out.push({ kind: 'add', line: add.line, values: add.values })
+      a++
+    } else if (upd) {
+      out.push({ kind: 'update', line: upd.line, rowId: upd.rowId, changes: upd.changes })
+      u++
+    }
+  }
+  return out
+}
