@@ -119,7 +119,7 @@ export async function readCsvSource(
   const size = source.size
   if (size > MAX_CSV_BYTES)
     return { ok: false, refusal: { kind: 'too-large', bytes: size, limit: MAX_CSV_BYTES } }
-  const chunk = Math.max(16, control.chunkBytes ?? CSV_CHUNK_BYTES)
+  const chunk = Math.max(1, control.chunkBytes ?? CSV_CHUNK_BYTES)
   const head = await source.read(0, Math.min(size, Math.max(chunk, SNIFF_BYTES)))
   const planned = planFor(head, head.length >= size, options)
   if ('kind' in planned) return { ok: false, refusal: planned }
