@@ -1,12 +1,12 @@
 import { CLOSE } from '@taizhang/shared'
 import type { Logger } from 'pino'
-import type { WebSocket } from 'ws'
 import type { Role } from './auth/tokens.js'
 import type { Limits } from './limits.js'
 import { bump, type Metrics } from './metrics.js'
 import type { Peer } from './Peer.js'
 import { handleMessage, joinMessages } from './protocol/handleMessage.js'
 import type { Room, Rooms } from './rooms.js'
+import type { WebSocket } from './wsNode.js'
 
 type Close = (typeof CLOSE)[keyof typeof CLOSE]
 

@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream'
 import { SYNC_PATH } from '@taizhang/shared'
 import type { Logger } from 'pino'
-import { WebSocketServer } from 'ws'
 import {
   coversWorkbook,
   expiryInDays,
@@ -16,6 +15,7 @@ import {
 import { acceptConnection, type ConnectionDeps, type Identity } from './connection.js'
 import { bump, renderMetrics } from './metrics.js'
 import { serveStatic } from './static.js'
+import { WebSocketServer } from './wsNode.js'
 
 export interface HttpDeps extends ConnectionDeps {
   secret: string
