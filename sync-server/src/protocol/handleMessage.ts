@@ -148,8 +148,8 @@ function handleSync(room: Room, peer: Peer, decoder: decoding.Decoder): HandleRe
 }
 
 /**
- * Filters an awareness update to the entries this peer may set: its own client ids (claimed
- * first-come, at most MAX_CLIENT_IDS_PER_CONNECTION, never one another live peer owns) with states
+ * Filters an awareness update to the entries this peer may set: echoes (not newer than the
+ * room's) are skipped; then only its own client ids (claimed first-come, at most MAX_CLIENT_IDS_PER_CONNECTION, never one another live peer owns) with states
  * of at most MAX_AWARENESS_STATE_BYTES. The rest is dropped and counted.
  */
 function handleAwareness(room: Room, peer: Peer, update: Uint8Array, limits: Limits): HandleResult {
@@ -162,7 +162,12 @@ function handleAwareness(room: Room, peer: Peer, update: Uint8Array, limits: Lim
     const id = decoding.readVarUint(d)
     const clock = decoding.readVarUint(d)
     const state = decoding.readVarString(d)
+    // y-websocket clients relay every awareness change they receive, so entries that are not
+    // newer than what the room holds are echoes: ignore them quietly.
+    const known = room.awareness.meta.get(id)
+    if (known && clock <= known.clock) continue
     const owner = room.owners.get(id)
+    if (!owner && state === 'null') continue // removing an unowned state: nothing to do
     if (owner && owner !== peer) {
       spoofed++
       continue
