@@ -1,0 +1,171 @@
+/**
+ * Browser-test harness: the real `taizhang serve` (built web app, real sync server) on 127.0.0.1 with a
+ * random port and a fresh data dir, and Debian's Chromium through playwright-core with fresh
+ * persistent profiles. Screenshots go to .artifacts/e2e/.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { type BrowserContext, chromium, type Page } from 'playwright-core'
+
+export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+export const ARTIFACTS = join(REPO, '.artifacts/e2e')
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+export interface Server {
+  origin: string
+  /** The `*` editor token printed at first start. */
+  token: string
+  dataDir: string
+  stop(): Promise<void>
+}
+
+/** Starts `taizhang serve --port 0` and waits for its printed link. */
+export async function startServer(): Promise<Server> {
+  if (!existsSync(join(REPO, 'web/dist/index.html'))) {
+    throw new Error('web/dist is missing: run `npx vite build` first')
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'tz-e2e-data-'))
+  const tsx = join(REPO, 'sync-server/node_modules/.bin/tsx')
+  const child: ChildProcess = spawn(
+    tsx,
+    ['src/cli.ts', 'serve', '--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--log-level', 'warn'],
+    { cwd: join(REPO, 'sync-server'), stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  let out = ''
+  const link = await new Promise<string>((resolveLink, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 30_000)
+    const onData = (b: Buffer) => {
+      out += b.toString()
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/#\/\?token=\S+)/.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        resolveLink(m[1]!)
+      }
+    }
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', onData)
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`server exited with ${code}:\n${out}`))
+    })
+  })
+  const url = new URL(link)
+  const token = new URLSearchParams(url.hash.split('?')[1]).get('token')!
+  return {
+    origin: url.origin,
+    token,
+    dataDir,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r))
+        child.kill('SIGTERM')
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))])
+        if (child.exitCode === null) child.kill('SIGKILL')
+      }
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+export interface Browser {
+  context: BrowserContext
+  page: Page
+  close(): Promise<void>
+}
+
+/** A fresh Chromium profile (persistent, so IndexedDB and the service worker behave as for users). */
+export async function openBrowser(name: string, identity?: { name: string; color: string }): Promise<Browser> {
+  const dir = mkdtempSync(join(tmpdir(), `tz-e2e-${name}-`))
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 760 },
+    locale: 'zh-CN',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+  if (identity) {
+    await context.addInitScript((id) => {
+      if (!localStorage.getItem('taizhang.identity')) {
+        localStorage.setItem('taizhang.identity', JSON.stringify({ id: `e2e-${id.name}`, ...id }))
+      }
+    }, identity)
+  }
+  const page = context.pages()[0] ?? (await context.newPage())
+  page.on('pageerror', (e) => console.error(`[${name}] pageerror:`, e.message))
+  return {
+    context,
+    page,
+    async close() {
+      await context.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function screenshot(page: Page, file: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true })
+  await page.screenshot({ path: join(ARTIFACTS, file) })
+}
+
+/** The stable AG Grid 36 cell selector. */
+export function cellSel(rowIndex: number, colId: string): string {
+  return `.ag-row[row-index="${rowIndex}"] [col-id="${colId}"]`
+}
+
+/** Creates a workbook from the home page and returns its id. */
+export async function createWorkbook(page: Page, origin: string, token: string, kind: 'empty' | 'demo'): Promise<string> {
+  await page.goto(`${origin}/#/?token=${token}`)
+  await page.getByTestId(kind === 'demo' ? 'new-demo' : 'new-empty').click()
+  await page.waitForURL(/#\/w\//)
+  await page.getByTestId('workbook').waitFor()
+  return decodeURIComponent(/#\/w\/([^/?]+)/.exec(page.url())![1]!)
+}
+
+/** Column ids of the current sheet in display order (data columns only). */
+export async function dataColumnIds(page: Page): Promise<string[]> {
+  await page.locator('.ag-header-cell[col-id]').first().waitFor()
+  return page.evaluate(() =>
+    [...document.querySelectorAll('.ag-header-cell[col-id]')]
+      .map((el) => el.getAttribute('col-id')!)
+      .filter((id) => id !== '__rownum'),
+  )
+}
+
+export async function cellText(page: Page, rowIndex: number, colId: string): Promise<string> {
+  return (await page.locator(cellSel(rowIndex, colId)).textContent())?.trim() ?? ''
+}
+
+/** Double-clicks a cell, types, and presses Enter; waits for the value to land. */
+export async function typeInCell(page: Page, rowIndex: number, colId: string, text: string): Promise<void> {
+  const cell = page.locator(cellSel(rowIndex, colId))
+  await cell.click()
+  await page.keyboard.press('Enter')
+  const editor = page.locator('.tz-editor')
+  await editor.waitFor()
+  await editor.fill(text)
+  await page.keyboard.press('Enter')
+  await editor.waitFor({ state: 'detached' })
+}
+
+export async function waitForCell(page: Page, rowIndex: number, colId: string, expected: string, timeout = 5000): Promise<void> {
+  await page.waitForFunction(
+    ([sel, exp]) => document.querySelector(sel!)?.textContent?.trim() === exp,
+    [cellSel(rowIndex, colId), expected] as const,
+    { timeout },
+  )
+}
+
+export function cleanupDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true })
+}

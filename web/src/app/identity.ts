@@ -1,0 +1,55 @@
+/** This browser's collaborator identity: a stable id, a name asked once, a colour. */
+export interface Identity {
+  id: string
+  name: string
+  color: string
+}
+
+const IDENTITY_KEY = 'taizhang.identity'
+/** Distinct, readable on white, and not red/green-only (the validation colours). */
+export const PRESENCE_COLORS = [
+  '#2563eb',
+  '#d97706',
+  '#7c3aed',
+  '#db2777',
+  '#0891b2',
+  '#65a30d',
+  '#ea580c',
+  '#4f46e5',
+] as const
+
+export function randomId(length = 12): string {
+  const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+  const bytes = crypto.getRandomValues(new Uint8Array(length))
+  let s = ''
+  for (const b of bytes) s += alphabet[b % 62]
+  return s
+}
+
+export function loadIdentity(): Identity | null {
+  try {
+    const raw = localStorage.getItem(IDENTITY_KEY)
+    if (!raw) return null
+    const v = JSON.parse(raw) as Partial<Identity>
+    if (typeof v.id === 'string' && typeof v.name === 'string' && typeof v.color === 'string') {
+      return { id: v.id, name: v.name, color: v.color }
+    }
+  } catch {
+    // Damaged: ask again.
+  }
+  return null
+}
+
+export function saveIdentity(name: string, previous: Identity | null): Identity {
+  const id = previous?.id ?? randomId()
+  const color =
+    previous?.color ??
+    PRESENCE_COLORS[crypto.getRandomValues(new Uint8Array(1))[0]! % PRESENCE_COLORS.length]!
+  const identity = { id, name: name.trim().slice(0, 40), color }
+  try {
+    localStorage.setItem(IDENTITY_KEY, JSON.stringify(identity))
+  } catch {
+    // Kept for this session only.
+  }
+  return identity
+}

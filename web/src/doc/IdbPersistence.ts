@@ -1,0 +1,294 @@
+import * as Y from 'yjs'
+import { compactUpdates } from './compactUpdates'
+import type { CompactRequest, CompactResponse } from './compactWorker'
+import {
+  describeError,
+  docDbName,
+  isQuotaError,
+  openDocDatabase,
+  requestToPromise,
+  transactionDone,
+  UPDATES_STORE,
+} from './idb'
+
+/** Records appended since the last compaction before we merge them (y-indexeddb uses 500 too). */
+export const COMPACT_THRESHOLD_RECORDS = 500
+/** Pause before retrying a failed write (quota, transient errors). */
+export const WRITE_RETRY_MS = 3000
+
+export type LocalSaveState = 'loading' | 'saving' | 'saved' | 'error' | 'unavailable'
+
+export interface LocalSaveStatus {
+  state: LocalSaveState
+  /** Records skipped at load because they failed to decode. */
+  corrupt: number
+  /** The last write failed for lack of space. */
+  quota: boolean
+  error?: string
+}
+
+export interface LoadResult {
+  records: number
+  corrupt: number
+  bytes: number
+  /** False when IndexedDB could not be used at all (the doc lives in memory only). */
+  available: boolean
+}
+
+export interface IdbPersistenceOptions {
+  compactThreshold?: number
+  /** Returns a compaction Worker, or null to compact inline (tests, very old browsers). */
+  makeWorker?: () => Worker | null
+  onStatus?: (s: LocalSaveStatus) => void
+}
+
+/**
+ * Our own y-indexeddb replacement: updates are appended (batched, one transaction per flush),
+ * compaction runs in a Worker, the doc is never re-snapshotted on open, and failures become a
+ * status instead of a hang. "saved" is reported only after the transaction's `complete` event.
+ */
+export class IdbPersistence {
+  readonly whenLoaded: Promise<LoadResult>
+  private db: IDBDatabase | null = null
+  private queue: Uint8Array[] = []
+  private flushing: Promise<void> | null = null
+  private flushTimer: ReturnType<typeof setTimeout> | null = null
+  private recordsSinceCompact = 0
+  private lastKey = 0
+  private compacting = false
+  private worker: Worker | null = null
+  private workerReqs = new Map<number, (r: CompactResponse) => void>()
+  private nextReq = 1
+  private destroyed = false
+  private status: LocalSaveStatus = { state: 'loading', corrupt: 0, quota: false }
+  private readonly threshold: number
+
+  constructor(
+    readonly workbookId: string,
+    readonly doc: Y.Doc,
+    private readonly opts: IdbPersistenceOptions = {},
+  ) {
+    this.threshold = opts.compactThreshold ?? COMPACT_THRESHOLD_RECORDS
+    doc.on('update', this.onUpdate)
+    this.whenLoaded = this.load()
+  }
+
+  getStatus(): LocalSaveStatus {
+    return this.status
+  }
+
+  private setStatus(patch: Partial<LocalSaveStatus>): void {
+    this.status = { ...this.status, ...patch }
+    this.opts.onStatus?.(this.status)
+  }
+
+  private onUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === this || this.destroyed) return
+    this.queue.push(update)
+    if (this.status.state !== 'unavailable') this.setStatus({ state: 'saving' })
+    this.scheduleFlush(0)
+  }
+
+  private scheduleFlush(delayMs: number): void {
+    if (this.flushTimer !== null || !this.db) return
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null
+      void this.flush()
+    }, delayMs)
+  }
+
+  private async load(): Promise<LoadResult> {
+    let db: IDBDatabase
+    try {
+      db = await openDocDatabase(this.workbookId)
+    } catch (e) {
+      this.setStatus({ state: 'unavailable', error: describeError(e) })
+      return { records: 0, corrupt: 0, bytes: 0, available: false }
+    }
+    if (this.destroyed) {
+      db.close()
+      return { records: 0, corrupt: 0, bytes: 0, available: false }
+    }
+    this.attach(db)
+    let values: unknown[] = []
+    let keys: IDBValidKey[] = []
+    try {
+      const tx = db.transaction(UPDATES_STORE, 'readonly')
+      const store = tx.objectStore(UPDATES_STORE)
+      ;[values, keys] = await Promise.all([
+        requestToPromise(store.getAll()),
+        requestToPromise(store.getAllKeys()),
+      ])
+    } catch (e) {
+      this.setStatus({ state: 'error', error: describeError(e) })
+    }
+    let corrupt = 0
+    let bytes = 0
+    this.doc.transact(() => {
+      for (const v of values) {
+        if (!(v instanceof Uint8Array)) {
+          corrupt++
+          continue
+        }
+        bytes += v.byteLength
+        try {
+          Y.applyUpdate(this.doc, v, this)
+        } catch {
+          corrupt++
+        }
+      }
+    }, this)
+    const last = keys[keys.length - 1]
+    this.lastKey = typeof last === 'number' ? last : 0
+    this.recordsSinceCompact = values.length
+    this.setStatus({ state: this.queue.length ? 'saving' : 'saved', corrupt })
+    if (this.queue.length) this.scheduleFlush(0)
+    if (values.length > this.threshold) this.compactSoon()
+    return { records: values.length, corrupt, bytes, available: true }
+  }
+
+  private attach(db: IDBDatabase): void {
+    this.db = db
+    // Someone (the home page) wants to delete this database: let go so it is not blocked.
+    db.onversionchange = () => {
+      db.close()
+      if (this.db === db) this.db = null
+    }
+    db.onclose = () => {
+      if (this.db === db) this.db = null
+    }
+  }
+
+  /** Resolves once everything queued so far is committed (or has failed and been reported). */
+  async flush(): Promise<void> {
+    while (this.flushing) await this.flushing
+    if (!this.queue.length || this.destroyed) return
+    this.flushing = this.writeQueued().finally(() => {
+      this.flushing = null
+    })
+    await this.flushing
+  }
+
+  private async writeQueued(): Promise<void> {
+    if (!this.db) {
+      if (this.status.state === 'unavailable') return
+      try {
+        this.attach(await openDocDatabase(this.workbookId))
+      } catch (e) {
+        this.setStatus({ state: 'error', error: describeError(e) })
+        this.retryLater()
+        return
+      }
+    }
+    const db = this.db
+    if (!db) return
+    const batch = this.queue
+    this.queue = []
+    // Small edits merge cheaply; one record per flush keeps the store short between compactions.
+    const record = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch)
+    try {
+      const tx = db.transaction(UPDATES_STORE, 'readwrite')
+      const key = await requestToPromise(tx.objectStore(UPDATES_STORE).add(record))
+      await transactionDone(tx)
+      if (typeof key === 'number') this.lastKey = key
+      this.recordsSinceCompact++
+      this.setStatus({
+        state: this.queue.length ? 'saving' : 'saved',
+        quota: false,
+        error: undefined,
+      })
+      if (this.queue.length) this.scheduleFlush(0)
+      if (this.recordsSinceCompact > this.threshold) this.compactSoon()
+    } catch (e) {
+      // Keep the batch: the edits are still only in memory and must not be dropped.
+      this.queue = batch.concat(this.queue)
+      if (e instanceof DOMException && e.name === 'InvalidStateError') this.db = null
+      this.setStatus({ state: 'error', quota: isQuotaError(e), error: describeError(e) })
+      this.retryLater()
+    }
+  }
+
+  private retryLater(): void {
+    if (this.destroyed) return
+    setTimeout(() => void this.flush(), WRITE_RETRY_MS)
+  }
+
+  private compactSoon(): void {
+    if (this.compacting || this.destroyed || !this.db) return
+    this.compacting = true
+    const upTo = this.lastKey
+    void this.runCompaction(upTo)
+      .then((merged) => {
+        // `merged` records became one; records appended meanwhile stay counted.
+        if (merged > 1)
+          this.recordsSinceCompact = Math.max(1, this.recordsSinceCompact - merged + 1)
+      })
+      .catch(() => {
+        // A failed compaction leaves the records as they were; the next threshold retries it.
+      })
+      .finally(() => {
+        this.compacting = false
+      })
+  }
+
+  private async runCompaction(upTo: number): Promise<number> {
+    if (this.worker === null && this.opts.makeWorker) {
+      try {
+        this.worker = this.opts.makeWorker()
+      } catch {
+        this.worker = null
+      }
+      if (this.worker) {
+        this.worker.onmessage = (ev: MessageEvent<CompactResponse>) => {
+          const done = this.workerReqs.get(ev.data.id)
+          this.workerReqs.delete(ev.data.id)
+          done?.(ev.data)
+        }
+      }
+    }
+    if (!this.worker) {
+      if (!this.db) return 0
+      return (await compactUpdates(this.db, upTo)).merged
+    }
+    const id = this.nextReq++
+    const worker = this.worker
+    const res = await new Promise<CompactResponse>((resolve) => {
+      this.workerReqs.set(id, resolve)
+      worker.postMessage({ id, workbookId: this.workbookId, upTo } satisfies CompactRequest)
+    })
+    if (!res.ok) throw new Error(res.error)
+    return res.merged
+  }
+
+  /** Stops listening and closes the database after a final flush. */
+  async destroy(): Promise<void> {
+    this.doc.off('update', this.onUpdate)
+    if (this.flushTimer !== null) clearTimeout(this.flushTimer)
+    this.flushTimer = null
+    try {
+      await this.flush()
+    } finally {
+      this.destroyed = true
+      this.worker?.terminate()
+      this.worker = null
+      this.db?.close()
+      this.db = null
+    }
+  }
+}
+
+/** Deletes a workbook's local database; resolves false if it was blocked or failed. */
+export function deleteLocalDoc(workbookId: string, timeoutMs = 5000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs)
+    const req = indexedDB.deleteDatabase(docDbName(workbookId))
+    req.onsuccess = () => {
+      clearTimeout(timer)
+      resolve(true)
+    }
+    req.onerror = () => {
+      clearTimeout(timer)
+      resolve(false)
+    }
+  })
+}

@@ -1,0 +1,80 @@
+/** Tiny promise helpers over IndexedDB, shared by the persistence, the registry and the worker. */
+
+export const UPDATES_STORE = 'updates'
+
+export function requestToPromise<T>(req: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result)
+    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'))
+  })
+}
+
+/** Resolves when the transaction commits: only then is the data on disk ("saved on this device"). */
+export function transactionDone(tx: IDBTransaction): Promise<void> {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve()
+    tx.onerror = () => reject(tx.error ?? new Error('IndexedDB transaction failed'))
+    tx.onabort = () => reject(tx.error ?? new DOMException('Transaction aborted', 'AbortError'))
+  })
+}
+
+/**
+ * Opens a database, failing after `timeoutMs` instead of hanging forever (a `blocked` upgrade or a
+ * wedged browser profile would otherwise never settle).
+ */
+export function openDatabase(
+  name: string,
+  version: number,
+  upgrade: (db: IDBDatabase) => void,
+  timeoutMs = 5000,
+): Promise<IDBDatabase> {
+  return new Promise((resolve, reject) => {
+    let settled = false
+    const timer = setTimeout(() => {
+      settled = true
+      reject(new Error(`IndexedDB open timed out after ${timeoutMs} ms`))
+    }, timeoutMs)
+    let req: IDBOpenDBRequest
+    try {
+      req = indexedDB.open(name, version)
+    } catch (e) {
+      clearTimeout(timer)
+      reject(e)
+      return
+    }
+    req.onupgradeneeded = () => upgrade(req.result)
+    req.onsuccess = () => {
+      clearTimeout(timer)
+      if (settled) req.result.close()
+      else resolve(req.result)
+    }
+    req.onerror = () => {
+      clearTimeout(timer)
+      reject(req.error ?? new Error('IndexedDB open failed'))
+    }
+  })
+}
+
+export function docDbName(workbookId: string): string {
+  return `taizhang-doc-${workbookId}`
+}
+
+export function openDocDatabase(workbookId: string): Promise<IDBDatabase> {
+  return openDatabase(docDbName(workbookId), 1, (db) => {
+    if (!db.objectStoreNames.contains(UPDATES_STORE)) {
+      db.createObjectStore(UPDATES_STORE, { autoIncrement: true })
+    }
+  })
+}
+
+export function describeError(e: unknown): string {
+  if (e instanceof Error || e instanceof DOMException) return e.name + ': ' + e.message
+  return String(e)
+}
+
+export function isQuotaError(e: unknown): boolean {
+  return (
+    (e instanceof DOMException || e instanceof Error) &&
+    (e.name === 'QuotaExceededError' || e.name === 'NS_ERROR_DOM_QUOTA_REACHED')
+  )
+}

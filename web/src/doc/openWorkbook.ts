@@ -1,0 +1,357 @@
+/**
+ * The only place that builds a workbook's Y.Doc, its local persistence and its WebSocket provider.
+ * Grid and UI code receive a `WorkbookSession` and never see IndexedDB or sockets.
+ *
+ * Order matters: local data first (the app works with no network), then the socket.
+ */
+import {
+  ACK_PARAMS,
+  installAckHandler,
+  isPermanentClose,
+  SYNC_PATH,
+  Workbook,
+  type WorkbookChange,
+} from '@taizhang/shared'
+import { type Accessor, createSignal } from 'solid-js'
+import * as authProtocol from 'y-protocols/auth'
+import { WebsocketProvider } from 'y-websocket'
+import * as Y from 'yjs'
+import type { Identity } from '../app/identity'
+import { IdbPersistence, type LoadResult, type LocalSaveStatus } from './IdbPersistence'
+import {
+  type ConnectionState,
+  computeConnectionState,
+  countPending,
+  stateVectorFromJson,
+  stateVectorToJson,
+} from './syncStatus'
+import { readTokenClaims } from './token'
+import { UnackedCells } from './UnackedCells'
+
+/** The awareness state each client publishes. */
+export interface PresenceState {
+  user: { id: string; name: string; color: string }
+  /** The focused cell, if any. */
+  cursor?: { sheet: string; row: string; col: string } | null
+}
+
+/** Another client on the same workbook, from awareness. */
+export interface Peer {
+  clientId: number
+  name: string
+  color: string
+  cursor: { sheet: string; row: string; col: string } | null
+}
+
+export interface OpenWorkbookOptions {
+  workbookId: string
+  /** Share or workspace token; without one the doc stays on this device unless the server allows anonymous use. */
+  token?: string | null
+  /** http(s) origin of the sync server; default the page's origin. */
+  serverOrigin?: string
+  identity: Identity
+  /** Build the workbook if the local doc is empty (a new workbook made on this device). */
+  create?: { title: string; fill?: (wb: Workbook) => void }
+  /** Connect to the server (default true). */
+  connect?: boolean
+  /** Compaction worker factory; default a module Worker. Pass `() => null` to compact inline. */
+  makeWorker?: () => Worker | null
+  /** localStorage namespace (tests pass null to keep nothing). */
+  storage?: Storage | null
+}
+
+export type SessionWarning =
+  | { kind: 'corrupt'; n: number }
+  | { kind: 'idb-unavailable'; reason: string }
+  | { kind: 'permission-denied' }
+  | { kind: 'newer-schema'; zh: string; en: string }
+
+export interface WorkbookSession {
+  readonly id: string
+  readonly doc: Y.Doc
+  readonly workbook: Workbook
+  readonly provider: WebsocketProvider | null
+  readonly undo: Y.UndoManager
+  readonly unacked: UnackedCells
+  readonly loaded: LoadResult
+  readOnly: Accessor<boolean>
+  connection: Accessor<ConnectionState>
+  /** Local changes not yet durable on the server (Yjs clock ticks from state vectors). */
+  pending: Accessor<number | null>
+  localSave: Accessor<LocalSaveStatus>
+  warnings: Accessor<SessionWarning[]>
+  /** Other clients here now (this client excluded). */
+  peers: Accessor<Peer[]>
+  /** Bumped when the title or sheet list changes. */
+  metaVersion: Accessor<number>
+  setPresenceCursor(cursor: PresenceState['cursor']): void
+  setIdentity(identity: Identity): void
+  /** Resolves when local writes so far are committed to IndexedDB. */
+  flushLocal(): Promise<void>
+  destroy(): Promise<void>
+}
+
+const defaultWorker = (): Worker | null =>
+  typeof Worker === 'undefined'
+    ? null
+    : new Worker(new URL('./compactWorker.ts', import.meta.url), { type: 'module' })
+
+function storageGet(storage: Storage | null, key: string): unknown {
+  if (!storage) return null
+  try {
+    const raw = storage.getItem(key)
+    return raw ? JSON.parse(raw) : null
+  } catch {
+    return null
+  }
+}
+
+function storageSet(storage: Storage | null, key: string, value: unknown): void {
+  if (!storage) return
+  try {
+    storage.setItem(key, JSON.stringify(value))
+  } catch {
+    // Advisory data only (durable vector, client ids); the doc itself is in IndexedDB.
+  }
+}
+
+function wsOrigin(httpOrigin: string): string {
+  return httpOrigin.replace(/^http/, 'ws')
+}
+
+export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookSession> {
+  const storage = opts.storage === undefined ? (globalThis.localStorage ?? null) : opts.storage
+  const nsKey = (k: string) => `taizhang.wb.${opts.workbookId}.${k}`
+  const doc = new Y.Doc()
+
+  const [localSave, setLocalSave] = createSignal<LocalSaveStatus>({
+    state: 'loading',
+    corrupt: 0,
+    quota: false,
+  })
+  const [warnings, setWarnings] = createSignal<SessionWarning[]>([])
+  const warn = (w: SessionWarning) =>
+    setWarnings((ws) => (ws.some((x) => x.kind === w.kind) ? ws : [...ws, w]))
+
+  const persistence = new IdbPersistence(opts.workbookId, doc, {
+    makeWorker: opts.makeWorker ?? defaultWorker,
+    onStatus: setLocalSave,
+  })
+  const loaded = await persistence.whenLoaded
+  if (loaded.corrupt > 0) warn({ kind: 'corrupt', n: loaded.corrupt })
+  if (!loaded.available) {
+    warn({ kind: 'idb-unavailable', reason: persistence.getStatus().error ?? '' })
+  }
+
+  // Every Yjs client id this device has written with, so pending counts survive reloads.
+  const ownClients = new Set<number>(
+    (storageGet(storage, nsKey('clients')) as number[] | null)?.filter(
+      (x) => typeof x === 'number',
+    ) ?? [],
+  )
+  const remember = () => {
+    if (ownClients.has(doc.clientID)) return
+    ownClients.add(doc.clientID)
+    storageSet(storage, nsKey('clients'), [...ownClients])
+  }
+
+  const isEmpty = doc.getMap('meta').size === 0 && doc.getMap('sheets').size === 0
+  let workbook: Workbook
+  let schemaReadOnly = false
+  const author = { id: opts.identity.id, name: opts.identity.name }
+  if (isEmpty && opts.create) {
+    remember()
+    workbook = Workbook.create(doc, { title: opts.create.title, author })
+    opts.create.fill?.(workbook)
+  } else {
+    const res = Workbook.open(doc, { author })
+    workbook = res.workbook
+    if (res.readOnly) {
+      schemaReadOnly = true
+      warn({ kind: 'newer-schema', zh: res.reason?.zh ?? '', en: res.reason?.en ?? '' })
+    }
+    if (res.migrated.length) remember()
+  }
+
+  const claims = opts.token ? readTokenClaims(opts.token) : {}
+  const [roleReadOnly, setRoleReadOnly] = createSignal(claims.role === 'viewer')
+  const readOnly = () => schemaReadOnly || roleReadOnly()
+
+  const unacked = new UnackedCells(storage ? nsKey('unacked') : null)
+  let durable = stateVectorFromJson(storageGet(storage, nsKey('durable')))
+  const [pending, setPending] = createSignal<number | null>(null)
+  const recomputePending = () => {
+    const local = Y.decodeStateVector(Y.encodeStateVector(doc))
+    setPending(countPending(local, durable, ownClients))
+  }
+  recomputePending()
+
+  const [metaVersion, setMetaVersion] = createSignal(0)
+  const offChange = workbook.onChange((c: WorkbookChange) => {
+    if (c.metaChanged || c.sheetsChanged) setMetaVersion((v) => v + 1)
+    if (!c.local) return
+    remember()
+    const clock = Y.getState(doc.store, doc.clientID)
+    const keys: string[] = []
+    for (const [sheetId, sc] of c.sheets) {
+      for (const [rowId, cols] of sc.cells) {
+        for (const colId of cols) keys.push(UnackedCells.key(sheetId, rowId, colId))
+      }
+    }
+    unacked.mark(keys, { client: doc.clientID, clock })
+    recomputePending()
+  })
+
+  const undo = workbook.createUndoManager()
+
+  // ---- network ---------------------------------------------------------------------------
+  const [online, setOnline] = createSignal(
+    typeof navigator === 'undefined' ? true : navigator.onLine,
+  )
+  const [socket, setSocket] = createSignal<'connecting' | 'connected' | 'disconnected'>(
+    'disconnected',
+  )
+  const [synced, setSynced] = createSignal(false)
+  const [unauthorized, setUnauthorized] = createSignal(false)
+  const [acked, setAcked] = createSignal(false)
+  const onOnline = () => setOnline(true)
+  const onOffline = () => setOnline(false)
+  if (typeof window !== 'undefined') {
+    window.addEventListener('online', onOnline)
+    window.addEventListener('offline', onOffline)
+  }
+
+  const [peers, setPeers] = createSignal<Peer[]>([])
+  let provider: WebsocketProvider | null = null
+  let uninstallAck = () => {}
+  if (opts.connect !== false) {
+    const origin = opts.serverOrigin ?? globalThis.location.origin
+    const params: Record<string, string> = { ...ACK_PARAMS }
+    if (opts.token) params.token = opts.token
+    provider = new WebsocketProvider(wsOrigin(origin) + SYNC_PATH, opts.workbookId, doc, {
+      params,
+      // Cross-tab BroadcastChannel would deliver unacknowledged changes between tabs; keep one path.
+      disableBc: true,
+    })
+    const p = provider
+    uninstallAck = installAckHandler(p, (sv) => {
+      durable = sv
+      storageSet(storage, nsKey('durable'), stateVectorToJson(sv))
+      setAcked(true)
+      unacked.acknowledge(sv)
+      recomputePending()
+    })
+    // y-websocket only logs a refused write; we also switch the UI to read-only.
+    p.messageHandlers[2] = (_encoder, decoder) => {
+      authProtocol.readAuthMessage(decoder, doc, () => {
+        setRoleReadOnly(true)
+        warn({ kind: 'permission-denied' })
+      })
+    }
+    p.on('status', ({ status }) => {
+      setSocket(status)
+      if (status !== 'connected') {
+        setSynced(false)
+        setAcked(false)
+      }
+    })
+    p.on('sync', (s: boolean) => setSynced(s))
+    p.on('closed', ({ code }) => {
+      if (isPermanentClose(code) && (code === 4401 || code === 4403)) setUnauthorized(true)
+    })
+    p.on('connection-error', () => {
+      // A refused upgrade (401/403) surfaces only as an error; the server's /healthz tells more,
+      // but the badge stays "connecting" while y-websocket backs off, which is honest.
+    })
+    p.awareness.setLocalStateField('user', {
+      id: opts.identity.id,
+      name: opts.identity.name,
+      color: opts.identity.color,
+    })
+    p.awareness.setLocalStateField('cursor', null)
+    p.awareness.on('change', () => {
+      const out: Peer[] = []
+      for (const [clientId, state] of p.awareness.getStates()) {
+        if (clientId === doc.clientID) continue
+        const user = (state as Partial<PresenceState>).user
+        if (!user || typeof user.name !== 'string') continue
+        const c = (state as Partial<PresenceState>).cursor
+        out.push({
+          clientId,
+          name: user.name.slice(0, 40),
+          color:
+            typeof user.color === 'string' && /^#[0-9a-f]{6}$/i.test(user.color)
+              ? user.color
+              : '#6b7280',
+          cursor:
+            c &&
+            typeof c.sheet === 'string' &&
+            typeof c.row === 'string' &&
+            typeof c.col === 'string'
+              ? { sheet: c.sheet, row: c.row, col: c.col }
+              : null,
+        })
+      }
+      setPeers(out)
+    })
+  }
+
+  const connection = () =>
+    computeConnectionState({
+      online: online(),
+      socket: socket(),
+      synced: synced(),
+      unauthorized: unauthorized(),
+      pending: pending(),
+      ackedThisConnection: acked(),
+    })
+
+  let destroyed = false
+  return {
+    id: opts.workbookId,
+    doc,
+    workbook,
+    provider,
+    undo,
+    unacked,
+    loaded,
+    readOnly,
+    connection,
+    pending,
+    localSave,
+    warnings,
+    metaVersion,
+    peers,
+    setPresenceCursor(cursor) {
+      provider?.awareness.setLocalStateField('cursor', cursor)
+    },
+    setIdentity(identity) {
+      workbook.setAuthor({ id: identity.id, name: identity.name })
+      provider?.awareness.setLocalStateField('user', {
+        id: identity.id,
+        name: identity.name,
+        color: identity.color,
+      })
+    },
+    flushLocal: () => persistence.flush(),
+    async destroy() {
+      if (destroyed) return
+      destroyed = true
+      offChange()
+      uninstallAck()
+      unacked.save()
+      if (typeof window !== 'undefined') {
+        window.removeEventListener('online', onOnline)
+        window.removeEventListener('offline', onOffline)
+      }
+      undo.destroy()
+      provider?.destroy()
+      workbook.destroy()
+      try {
+        await persistence.destroy()
+      } finally {
+        doc.destroy()
+      }
+    },
+  }
+}

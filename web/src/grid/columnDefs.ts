@@ -1,0 +1,82 @@
+import { type Column, isNumericType } from '@taizhang/shared'
+import type { CellClassParams, ColDef, ValueGetterParams } from 'ag-grid-community'
+import { PickerCellEditor, TextCellEditor } from './editors'
+import { cellKeyOf, type GridContext } from './gridContext'
+import { displayText, TypedCellRenderer } from './renderers'
+import type { RowData } from './rowData'
+
+export const ROW_NUMBER_COL = '__rownum'
+
+// Class rules, not `cellClass`: AG Grid re-evaluates rules on every refresh, even when the value
+// did not change, which is what selection and problem outlines need.
+const cellClassRules = {
+  'tz-invalid': (p: CellClassParams<RowData>) => {
+    const ctx = p.context as GridContext
+    return !!p.data && ctx.problems.has(cellKeyOf(p.data.id, p.column.getColId()))
+  },
+  'tz-in-range': (p: CellClassParams<RowData>) => {
+    const sel = (p.context as GridContext).sel
+    if (!sel || p.rowIndex < sel.r0 || p.rowIndex > sel.r1) return false
+    const ci = (p.context as GridContext).colIndex.get(p.column.getColId())
+    return ci !== undefined && ci >= sel.c0 && ci <= sel.c1
+  },
+}
+
+/** AG Grid column definitions for a sheet's columns: row numbers, then data (first one pinned). */
+export function buildColumnDefs(columns: readonly Column[], readOnly: boolean): ColDef<RowData>[] {
+  const defs: ColDef<RowData>[] = [
+    {
+      colId: ROW_NUMBER_COL,
+      headerName: '#',
+      pinned: 'left',
+      lockPinned: true,
+      width: 64,
+      editable: false,
+      sortable: false,
+      resizable: false,
+      suppressMovable: true,
+      suppressNavigable: false,
+      cellClass: 'tz-rownum',
+      cellClassRules,
+      valueGetter: (p: ValueGetterParams<RowData>) => (p.node?.rowIndex ?? 0) + 1,
+    },
+  ]
+  columns.forEach((col, i) => {
+    const numeric = isNumericType(col.type)
+    const picker = col.type === 'enum' || col.type === 'reference'
+    defs.push({
+      colId: col.id,
+      headerName: col.name,
+      pinned: i === 0 ? 'left' : undefined,
+      width: col.width,
+      editable: !readOnly && col.type !== 'boolean',
+      valueGetter: (p) => p.data?.cells[col.id] ?? null,
+      cellRenderer: TypedCellRenderer,
+      cellEditor: picker ? PickerCellEditor : TextCellEditor,
+      cellEditorPopup: picker,
+      cellClass: numeric ? 'tz-num' : undefined,
+      cellClassRules,
+      headerClass: numeric ? 'tz-header-num' : undefined,
+      filter: numeric ? 'agNumberColumnFilter' : 'agTextColumnFilter',
+      filterValueGetter: numeric
+        ? undefined
+        : (p) => {
+            const ctx = p.context as GridContext
+            return displayText(ctx, col, p.data?.cells[col.id] ?? null)
+          },
+      comparator: (a, b) => compareCells(a, b),
+    })
+  })
+  return defs
+}
+
+/** Sorts empties last, numbers numerically, text by the zh collation (pinyin order). */
+const collator = new Intl.Collator('zh-CN', { numeric: true })
+export function compareCells(a: unknown, b: unknown): number {
+  const ea = a === null || a === undefined || a === ''
+  const eb = b === null || b === undefined || b === ''
+  if (ea || eb) return ea === eb ? 0 : ea ? 1 : -1
+  if (typeof a === 'number' && typeof b === 'number') return a - b
+  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b)
+  return collator.compare(String(a), String(b))
+}

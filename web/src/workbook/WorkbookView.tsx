@@ -1,0 +1,504 @@
+import { formatValue, isNumericType, type Problem, validateSheet } from '@taizhang/shared'
+import {
+  createEffect,
+  createMemo,
+  createResource,
+  createSignal,
+  For,
+  type JSX,
+  on,
+  onCleanup,
+  Show,
+} from 'solid-js'
+import { Dynamic } from 'solid-js/web'
+import type { Identity } from '../app/identity'
+import { getWorkbookEntry, getWorkspaceToken, updateWorkbookEntry } from '../app/registry'
+import { toolbarExtensions } from '../app/toolbarExtensions'
+import { openWorkbook, type WorkbookSession } from '../doc/openWorkbook'
+import type { FocusedCell, SelectionInfo, SheetGridHandle } from '../grid/makeSheetGrid'
+import { takePendingCreate } from '../home/pendingCreate'
+import { formatNumber, locale, t } from '../i18n'
+import { ColumnPanel } from './ColumnPanel'
+import { ContextMenu, type MenuItem } from './ContextMenu'
+import { ShareDialog } from './ShareDialog'
+import { SheetGrid } from './SheetGrid'
+import { SheetTabs } from './SheetTabs'
+import { StatusBadge } from './StatusBadge'
+
+/** Opens the workbook's session for as long as this view lives. */
+export function WorkbookView(props: { id: string; identity: Identity }) {
+  const [session] = createResource(
+    () => props.id,
+    async (id) => {
+      const entry = await getWorkbookEntry(id)
+      const token = entry?.token ?? getWorkspaceToken()
+      const create = takePendingCreate(id)
+      const s = await openWorkbook({ workbookId: id, token, identity: props.identity, create })
+      await updateWorkbookEntry(id, {
+        title: s.workbook.meta().title || entry?.title || '',
+        lastOpened: Date.now(),
+        token: entry?.token ?? token,
+      })
+      return { s, token }
+    },
+  )
+  onCleanup(() => {
+    const s = session()?.s
+    if (s) void s.destroy()
+  })
+  return (
+    <Show
+      when={session()}
+      fallback={
+        <div class="loading" data-testid="loading">
+          <Show when={session.error} fallback={t('wb.loading')}>
+            {t('warn.loadFailed', { reason: String(session.error) })}
+          </Show>
+        </div>
+      }
+    >
+      {(loaded) => (
+        <OpenWorkbook session={loaded().s} token={loaded().token} identity={props.identity} />
+      )}
+    </Show>
+  )
+}
+
+function OpenWorkbook(props: {
+  session: WorkbookSession
+  token: string | null
+  identity: Identity
+}) {
+  const session = props.session
+  const wb = session.workbook
+  const [dataVersion, setDataVersion] = createSignal(0)
+  const offData = wb.onChange(() => setDataVersion((v) => v + 1))
+  onCleanup(offData)
+
+  const sheets = createMemo(() => {
+    void session.metaVersion()
+    return wb.listSheets()
+  })
+  const [activeSheet, setActiveSheet] = createSignal<string | null>(null)
+  createEffect(() => {
+    const list = sheets()
+    const cur = activeSheet()
+    if (!cur || !list.some((s) => s.id === cur)) setActiveSheet(list[0]?.id ?? null)
+  })
+  const title = createMemo(() => {
+    void session.metaVersion()
+    return wb.meta().title
+  })
+  createEffect(
+    on(title, (tt) => {
+      document.title = `${tt || t('home.untitled')} · ${t('app.name')}`
+      void updateWorkbookEntry(session.id, { title: tt })
+    }),
+  )
+  // Keep the home page's view of this workbook current.
+  createEffect(
+    on([session.pending, session.connection], ([pending, conn]) => {
+      void updateWorkbookEntry(session.id, {
+        pending: pending ?? null,
+        ...(conn === 'synced' ? { everSynced: true } : {}),
+      })
+    }),
+  )
+
+  const readOnly = () => session.readOnly()
+  const [grid, setGrid] = createSignal<SheetGridHandle | null>(null)
+  const [focused, setFocused] = createSignal<FocusedCell | null>(null)
+  const [selection, setSelection] = createSignal<SelectionInfo>({
+    rows: 0,
+    cols: 0,
+    rowIds: [],
+    colIds: [],
+  })
+  const [menu, setMenu] = createSignal<{ x: number; y: number } | null>(null)
+  const [panel, setPanel] = createSignal<'columns' | 'problems' | null>(null)
+  const [sharing, setSharing] = createSignal(false)
+  const [toast, setToast] = createSignal<string | null>(null)
+  let toastTimer: ReturnType<typeof setTimeout> | undefined
+  const showToast = (msg: string) => {
+    setToast(msg)
+    clearTimeout(toastTimer)
+    toastTimer = setTimeout(() => setToast(null), 4000)
+  }
+  onCleanup(() => clearTimeout(toastTimer))
+
+  // Undo availability, refreshed on stack changes.
+  const [undoState, setUndoState] = createSignal({ undo: false, redo: false })
+  const refreshUndo = () =>
+    setUndoState({
+      undo: session.undo.undoStack.length > 0,
+      redo: session.undo.redoStack.length > 0,
+    })
+  session.undo.on('stack-item-added', refreshUndo)
+  session.undo.on('stack-item-popped', refreshUndo)
+  session.undo.on('stack-cleared', refreshUndo)
+  onCleanup(() => {
+    session.undo.off('stack-item-added', refreshUndo)
+    session.undo.off('stack-item-popped', refreshUndo)
+    session.undo.off('stack-cleared', refreshUndo)
+  })
+
+  // Presence: publish the focused cell.
+  createEffect(() => {
+    const f = focused()
+    const sheetId = activeSheet()
+    session.setPresenceCursor(f && sheetId ? { sheet: sheetId, row: f.rowId, col: f.colId } : null)
+  })
+
+  // Problems: validate the visible sheet, debounced so typing stays smooth on big sheets.
+  const [problems, setProblems] = createSignal<Problem[]>([])
+  let validateTimer: ReturnType<typeof setTimeout> | undefined
+  const validateNow = () => {
+    const id = activeSheet()
+    if (!id || !wb.hasSheet(id)) {
+      setProblems([])
+      return
+    }
+    const sheet = wb.sheet(id)
+    setProblems(
+      validateSheet({
+        columns: sheet.columns(),
+        rows: sheet.readRows(),
+        referenceExists: (sid, rid) => wb.hasSheet(sid) && wb.sheet(sid).hasRow(rid),
+      }),
+    )
+  }
+  createEffect(
+    on([activeSheet, dataVersion], ([, v]) => {
+      clearTimeout(validateTimer)
+      validateTimer = setTimeout(validateNow, v === 0 ? 0 : 250)
+    }),
+  )
+  onCleanup(() => clearTimeout(validateTimer))
+
+  // Status bar: rows, and sum/average/count of the focused column.
+  const stats = createMemo(() => {
+    void dataVersion()
+    const id = activeSheet()
+    if (!id || !wb.hasSheet(id)) return null
+    const sheet = wb.sheet(id)
+    const f = focused()
+    const rows = sheet.rowCount()
+    const col = f ? sheet.column(f.colId) : undefined
+    if (!col) return { rows, col: null }
+    let sum = 0
+    let count = 0
+    let numbers = 0
+    for (const rid of sheet.rowIds()) {
+      const v = sheet.getCell(rid, col.id)
+      if (v === null || v === '') continue
+      count++
+      if (typeof v === 'number' && Number.isFinite(v)) {
+        sum += v
+        numbers++
+      }
+    }
+    const fmt = (n: number) =>
+      isNumericType(col.type) ? formatValue(n, col, { locale: locale() }) : formatNumber(n)
+    return {
+      rows,
+      col: col.name,
+      count,
+      sum: numbers ? fmt(sum) : null,
+      avg: numbers ? fmt(sum / numbers) : null,
+    }
+  })
+
+  const sheetHandle = () => {
+    const id = activeSheet()
+    return id && wb.hasSheet(id) ? wb.sheet(id) : null
+  }
+
+  const menuItems = (): MenuItem[] => {
+    const g = grid()
+    const n = g?.selectedRowIds().length ?? 0
+    const ro = readOnly()
+    return [
+      {
+        label: t('row.insertAbove'),
+        shortcut: 'Ctrl +',
+        disabled: ro,
+        action: () => g?.insertRow('above'),
+      },
+      {
+        label: t('row.insertBelow'),
+        shortcut: 'Ctrl Shift +',
+        disabled: ro,
+        action: () => g?.insertRow('below'),
+      },
+      {
+        label: n > 1 ? t('row.deleteN', { n }) : t('row.delete'),
+        shortcut: 'Ctrl -',
+        danger: true,
+        disabled: ro || n === 0,
+        action: () => g?.deleteSelectedRows(),
+      },
+      {
+        label: t('row.copy'),
+        shortcut: 'Ctrl C',
+        action: () => {
+          const text = g?.copySelection() ?? ''
+          void navigator.clipboard?.writeText(text).catch(() => {})
+        },
+      },
+      {
+        label: t('row.paste'),
+        shortcut: 'Ctrl V',
+        disabled: ro,
+        action: () => {
+          void navigator.clipboard
+            ?.readText()
+            .then((text) => g?.pasteText(text))
+            .catch(() => {})
+        },
+      },
+    ]
+  }
+
+  const warnings = (): string[] =>
+    session.warnings().map((w) => {
+      switch (w.kind) {
+        case 'corrupt':
+          return t('warn.corrupt', { n: w.n })
+        case 'idb-unavailable':
+          return t('warn.idbUnavailable', { reason: w.reason })
+        case 'permission-denied':
+          return t('warn.permissionDenied')
+        case 'newer-schema':
+          return locale() === 'en' ? w.en : w.zh
+      }
+    })
+
+  const toolbarButton = (
+    label: string,
+    onClick: () => void,
+    extra: Partial<JSX.ButtonHTMLAttributes<HTMLButtonElement>> = {},
+  ) => (
+    <button type="button" class="btn" onClick={onClick} {...extra}>
+      {label}
+    </button>
+  )
+
+  return (
+    <div class="workbook" data-testid="workbook" data-readonly={readOnly() ? '1' : '0'}>
+      <div class="toolbar">
+        <a class="btn ghost" href="#/">
+          ← {t('wb.home')}
+        </a>
+        <input
+          class="title-input"
+          aria-label={t('wb.renameTitle')}
+          value={title()}
+          readOnly={readOnly()}
+          onChange={(e) => {
+            const v = e.currentTarget.value.trim()
+            if (v && !readOnly()) wb.setTitle(v)
+          }}
+          data-testid="wb-title"
+        />
+        <Show when={readOnly()}>
+          <span class="readonly-chip" data-testid="readonly-notice" title={t('warn.readOnlyLong')}>
+            {t('warn.readOnly')}
+          </span>
+        </Show>
+        <StatusBadge session={session} />
+        <span class="spacer" />
+        <div class="presence" data-testid="presence">
+          <span
+            class="avatar me"
+            style={{ background: props.identity.color }}
+            title={`${props.identity.name} (${t('presence.you')})`}
+          >
+            {props.identity.name.slice(0, 1)}
+          </span>
+          <For each={session.peers()}>
+            {(p) => (
+              <span
+                class="avatar"
+                style={{ background: p.color }}
+                title={p.name}
+                data-peer={p.name}
+              >
+                {p.name.slice(0, 1)}
+              </span>
+            )}
+          </For>
+        </div>
+        {toolbarButton(t('wb.undo'), () => session.undo.undo(), {
+          disabled: readOnly() || !undoState().undo,
+          title: 'Ctrl+Z',
+          'data-testid': 'undo',
+        } as never)}
+        {toolbarButton(t('wb.redo'), () => session.undo.redo(), {
+          disabled: readOnly() || !undoState().redo,
+          title: 'Ctrl+Y',
+        })}
+        {toolbarButton(`+ ${t('wb.addRow')}`, () => grid()?.addRowAtEnd(), {
+          disabled: readOnly() || !activeSheet(),
+          'data-testid': 'add-row',
+        } as never)}
+        {toolbarButton(t('wb.columns'), () => setPanel(panel() === 'columns' ? null : 'columns'), {
+          disabled: !activeSheet(),
+        })}
+        <button
+          type="button"
+          class={`btn ${problems().length ? 'warn' : ''}`}
+          onClick={() => setPanel(panel() === 'problems' ? null : 'problems')}
+          data-testid="problems-button"
+        >
+          {t('wb.problems', { n: problems().length })}
+        </button>
+        <For each={toolbarExtensions}>
+          {(Ext) => (
+            <Dynamic
+              component={Ext}
+              session={session}
+              sheetId={activeSheet}
+              selectSheet={setActiveSheet}
+            />
+          )}
+        </For>
+        <button
+          type="button"
+          class="btn primary"
+          onClick={() => setSharing(true)}
+          data-testid="share"
+        >
+          {t('wb.share')}
+        </button>
+      </div>
+      <Show when={warnings().length}>
+        <div class="banner warn" role="alert">
+          <For each={warnings()}>{(w) => <div>{w}</div>}</For>
+        </div>
+      </Show>
+      <Show when={readOnly()}>
+        <div class="banner info" data-testid="readonly-banner">
+          {t('warn.readOnlyLong')}
+        </div>
+      </Show>
+      <div class="wb-body">
+        <div class="grid-area">
+          <Show when={activeSheet()} keyed fallback={<p class="muted pad">{t('sheet.empty')}</p>}>
+            {(sheetId) => (
+              <SheetGrid
+                session={session}
+                sheetId={sheetId}
+                readOnly={readOnly()}
+                problems={problems()}
+                peers={session.peers()}
+                onReady={setGrid}
+                onFocusChange={setFocused}
+                onSelectionChange={setSelection}
+                onContextMenu={(at) => setMenu(at)}
+                onPasted={(r) => {
+                  if (r.unparsed) showToast(t('paste.problems', { n: r.unparsed }))
+                }}
+              />
+            )}
+          </Show>
+        </div>
+        <Show when={panel() === 'columns' && activeSheet()}>
+          {(id) => (
+            <ColumnPanel
+              workbook={wb}
+              sheetId={id()}
+              version={dataVersion()}
+              readOnly={readOnly()}
+              onClose={() => setPanel(null)}
+            />
+          )}
+        </Show>
+        <Show when={panel() === 'problems'}>
+          <aside class="side-panel" data-testid="problems-panel">
+            <header>
+              <h3>{t('wb.problems', { n: problems().length })}</h3>
+              <button type="button" class="btn small" onClick={() => setPanel(null)}>
+                {t('common.close')}
+              </button>
+            </header>
+            <Show when={problems().length} fallback={<p class="muted">{t('wb.noProblems')}</p>}>
+              <ul class="problem-list">
+                <For each={problems().slice(0, 500)}>
+                  {(p) => {
+                    const sheet = sheetHandle()
+                    const rowNo = () => (sheet ? sheet.rowIndex(p.rowId) + 1 : 0)
+                    const colName = () => sheet?.column(p.colId)?.name ?? p.colId
+                    return (
+                      <li>
+                        <button
+                          type="button"
+                          class="link"
+                          onClick={() => grid()?.focusCell(p.rowId, p.colId)}
+                        >
+                          {t('problem.cell', {
+                            sheet: sheet?.name ?? '',
+                            row: rowNo(),
+                            col: colName(),
+                          })}
+                        </button>
+                        <div class="muted">{locale() === 'en' ? p.message.en : p.message.zh}</div>
+                      </li>
+                    )
+                  }}
+                </For>
+              </ul>
+            </Show>
+          </aside>
+        </Show>
+      </div>
+      <SheetTabs
+        workbook={wb}
+        sheets={sheets()}
+        active={activeSheet()}
+        readOnly={readOnly()}
+        onSelect={setActiveSheet}
+      />
+      <footer class="status-bar" data-testid="status-bar">
+        <Show when={stats()}>
+          {(s) => (
+            <>
+              <span data-testid="row-count">{t('status.rows', { n: formatNumber(s().rows) })}</span>
+              <Show when={selection().rows * selection().cols > 1}>
+                <span>{t('status.selection', { r: selection().rows, c: selection().cols })}</span>
+              </Show>
+              <Show when={s().col}>
+                <span class="muted">{s().col}</span>
+                <span>{t('status.count', { v: formatNumber(s().count ?? 0) })}</span>
+                <Show when={s().sum !== null && s().sum !== undefined}>
+                  <span data-testid="col-sum">{t('status.sum', { v: s().sum ?? '' })}</span>
+                  <span>{t('status.avg', { v: s().avg ?? '' })}</span>
+                </Show>
+              </Show>
+            </>
+          )}
+        </Show>
+        <span class="spacer" />
+        <Show when={session.pending()}>
+          {(n) => <span class="muted">{t('status.pending', { n: n() })}</span>}
+        </Show>
+      </footer>
+      <Show when={menu()}>
+        {(m) => (
+          <ContextMenu x={m().x} y={m().y} items={menuItems()} onClose={() => setMenu(null)} />
+        )}
+      </Show>
+      <Show when={sharing()}>
+        <ShareDialog
+          workbookId={session.id}
+          token={props.token}
+          onClose={() => setSharing(false)}
+        />
+      </Show>
+      <Show when={toast()}>
+        <div class="toast" role="status">
+          {toast()}
+        </div>
+      </Show>
+    </div>
+  )
+}
