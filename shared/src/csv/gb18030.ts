@@ -59,9 +59,8 @@ function buildTable(): Uint32Array {
     if (ch === 0xfffd || ch < 0x80) continue
     if (t[ch] === 0) t[ch] = FOUR_BYTE_FLAG | p
   }
-  // U+FFFD itself has a four-byte code (0x84318535); the loop above skipped it as "invalid".
-  t[0xfffd] =
-    FOUR_BYTE_FLAG | ((0x84 - 0x81) * 12600 + (0x31 - 0x30) * 1260 + (0x85 - 0x81) * 10 + 5)
+  // U+FFFD itself has a four-byte code (0x8431A437, pointer 39417); the loop skipped it as "invalid".
+  t[0xfffd] = FOUR_BYTE_FLAG | 39417
   return t
 }
 

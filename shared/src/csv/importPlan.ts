@@ -233,14 +233,14 @@ export function planImport(
   const updates: RowUpdate[] = []
   let unchanged = 0
   const rowKey = (get: (ti: number) => CellValue | undefined): string | undefined => {
+    // Every part of the key must be filled: a half key (a name without its period) matches nothing.
     let k = ''
-    let any = false
     for (const ti of keyTargets) {
       const p = keyPart(get(ti))
-      if (p !== '') any = true
+      if (p === '') return undefined
       k += p + '\u0000'
     }
-    return any ? k : undefined
+    return k
   }
 
   let index: Map<string, { id: string; cells: Record<string, CellValue> }> | undefined
