@@ -23,7 +23,7 @@ import {
   SHEET_COLUMNS,
   SHEET_NAME,
 } from './keys.js'
-import { compareKeyed, keyBetween, keysBetween } from './order.js'
+import { compareKeyed, FALLBACK_KEY, keyBetween, keysBetween } from './order.js'
 import { LOCAL_EDIT } from './origins.js'
 import { SheetIndex } from './sheetIndex.js'
 import type { LogRecord, Overlay, RowRecord, RowView, Tombstone, WorkbookContext } from './types.js'
@@ -146,7 +146,7 @@ export class Sheet {
         constraints: (m.get(COL_CONSTRAINTS) as ColumnConstraints | undefined) ?? {},
         format: (m.get(COL_FORMAT) as ColumnFormat | undefined) ?? {},
         width: Number(m.get(COL_WIDTH) ?? DEFAULT_COLUMN_WIDTH),
-        order: String(m.get(COL_ORDER) ?? ''),
+        order: typeof m.get(COL_ORDER) === 'string' ? (m.get(COL_ORDER) as string) : FALLBACK_KEY,
       })
     })
     out.sort((a, b) => compareKeyed(a.order, a.id, b.order, b.id))

@@ -19,7 +19,7 @@ import {
   SHEET_ROW_ORDER,
   SHEET_ROWS,
 } from './keys.js'
-import { compareKeyed, keyBetween } from './order.js'
+import { compareKeyed, FALLBACK_KEY, keyBetween } from './order.js'
 import { LOCAL_EDIT, MIGRATION, type Origin, UNDOABLE_ORIGINS } from './origins.js'
 import { Sheet } from './sheet.js'
 import { emptySheetChange } from './sheetIndex.js'
@@ -194,7 +194,8 @@ export class Workbook {
       out.push({
         id,
         name: String(m.get(SHEET_NAME) ?? ''),
-        order: String(m.get(SHEET_ORDER) ?? ''),
+        order:
+          typeof m.get(SHEET_ORDER) === 'string' ? (m.get(SHEET_ORDER) as string) : FALLBACK_KEY,
       })
     })
     return out.sort((a, b) => compareKeyed(a.order, a.id, b.order, b.id))

@@ -1,0 +1,3 @@
+import { describeConvergencePart } from './convergenceSuite.js'
+
+describeConvergencePart(3)

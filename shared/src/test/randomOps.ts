@@ -1,0 +1,392 @@
+import * as Y from 'yjs'
+import { assert } from '../model/assert.js'
+import { CSV_IMPORT, PASTE } from '../model/origins.js'
+import { Workbook } from '../model/workbook.js'
+import type { CellValue, ColumnType } from '../schema/columnTypes.js'
+
+/**
+ * A seeded random-operation convergence harness in the spirit of Yjs's `applyRandomTests`:
+ * replicas run random operations from the real vocabulary and exchange updates through a
+ * hand-flushed relay that reorders, duplicates, delays and drops (while disconnected).
+ */
+export interface ConvergenceOptions {
+  seed: number
+  replicas: number
+  ops: number
+  /** Probability that a step disconnects or reconnects a replica. */
+  churn?: number
+}
+
+export interface ConvergenceReport {
+  seed: number
+  ops: Record<string, number>
+  rows: number
+  updates: number
+}
+
+type Rand = () => number
+
+function prng(seed: number): Rand {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const RELAY = { kind: 'relay' } as const
+const TYPES: ColumnType[] = ['text', 'number', 'integer', 'percent', 'money', 'date', 'boolean']
+
+interface Replica {
+  doc: Y.Doc
+  wb: Workbook
+  undo: Y.UndoManager
+  online: boolean
+  inbox: Uint8Array[]
+  outbox: Uint8Array[]
+}
+
+function pick<T>(rand: Rand, xs: readonly T[]): T | undefined {
+  return xs.length === 0 ? undefined : xs[Math.floor(rand() * xs.length)]
+}
+
+function randomValue(rand: Rand, type: ColumnType): CellValue {
+  if (rand() < 0.08) return null
+  switch (type) {
+    case 'number':
+    case 'money':
+      return Math.round((rand() - 0.3) * 1e6) / 100
+    case 'integer':
+      return Math.floor(rand() * 5000)
+    case 'percent':
+      return Math.round(rand() * 1000) / 1000
+    case 'date':
+      return `2024-0${1 + Math.floor(rand() * 9)}-1${Math.floor(rand() * 9)}`
+    case 'boolean':
+      return rand() < 0.5
+    default:
+      return (
+        pick(rand, ['朝歌街道社工站', '殷行街道', '新光源', 'x', '服务人次', '63.7%']) +
+        String(Math.floor(rand() * 100))
+      )
+  }
+}
+
+/** A snapshot of everything a user can see, independent of internal ids' iteration order. */
+export function snapshot(wb: Workbook): unknown {
+  return wb.listSheets().map((info) => {
+    const s = wb.sheet(info.id)
+    const columns = s.columns()
+    return {
+      info,
+      columns,
+      // Cells in column order, so the comparison ignores object key order.
+      rows: s.readRows().map((r) => [r.id, ...columns.map((c) => r.cells[c.id] ?? null)]),
+      deleted: s
+        .deletedRows()
+        .map((d) => d.id)
+        .sort(),
+    }
+  })
+}
+
+export function runConvergence(opts: ConvergenceOptions): ConvergenceReport {
+  const rand = prng(opts.seed)
+  const churn = opts.churn ?? 0.02
+  const allUpdates: Uint8Array[] = []
+  const counts: Record<string, number> = {}
+  const count = (k: string) => {
+    counts[k] = (counts[k] ?? 0) + 1
+  }
+
+  // Replica 0 creates the workbook and one sheet; the others start from its first state.
+  const replicas: Replica[] = []
+  for (let i = 0; i < opts.replicas; i++) {
+    const doc = new Y.Doc()
+    doc.clientID = i + 1
+    const author = { id: `u${i}`, name: `用户${i}` }
+    let t = 1_700_000_000_000 + i
+    const clock = () => (t += 7)
+    let wb: Workbook
+    if (i === 0) {
+      wb = Workbook.create(doc, {
+        title: 'conv',
+        random: prng(opts.seed * 31 + i),
+        now: clock,
+        author,
+      })
+      const s = wb.sheet(wb.addSheet('站点', { id: 'sheet0' }))
+      s.addColumn({ name: '站点名称', type: 'text', id: 'colname' })
+      s.insertRows(Array.from({ length: 5 }, (_, k) => ({ colname: `站${k}` })))
+    } else {
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(replicas[0]!.doc), RELAY)
+      wb = Workbook.open(doc, { random: prng(opts.seed * 31 + i), now: clock, author }).workbook
+    }
+    const r: Replica = {
+      doc,
+      wb,
+      undo: wb.createUndoManager(),
+      online: true,
+      inbox: [],
+      outbox: [],
+    }
+    doc.on('update', (u: Uint8Array, origin: unknown) => {
+      if (origin === RELAY) return
+      allUpdates.push(u)
+      if (r.online) broadcast(r, u)
+      else r.outbox.push(u)
+    })
+    replicas.push(r)
+  }
+  allUpdates.push(Y.encodeStateAsUpdate(replicas[0]!.doc))
+
+  function broadcast(from: Replica, u: Uint8Array) {
+    for (const r of replicas) if (r !== from && r.online) r.inbox.push(u)
+  }
+
+  function syncPair(r: Replica, o: Replica) {
+    Y.applyUpdate(o.doc, Y.encodeStateAsUpdate(r.doc, Y.encodeStateVector(o.doc)), RELAY)
+    Y.applyUpdate(r.doc, Y.encodeStateAsUpdate(o.doc, Y.encodeStateVector(r.doc)), RELAY)
+  }
+
+  function syncWithOnline(r: Replica) {
+    for (const o of replicas) if (o !== r && o.online) syncPair(r, o)
+  }
+
+  function deliverSome(r: Replica) {
+    const n = 1 + Math.floor(rand() * 4)
+    for (let k = 0; k < n && r.inbox.length > 0; k++) {
+      // Mostly oldest first, sometimes any: out-of-order delivery leaves pending structs that Yjs
+      // re-merges on every later apply, so fully random order mostly measures that cost.
+      const i = rand() < 0.75 ? 0 : Math.floor(rand() * r.inbox.length)
+      const u = r.inbox[i]!
+      if (rand() > 0.05) r.inbox.splice(i, 1) // 5%: leave it to be delivered again (duplicate)
+      Y.applyUpdate(r.doc, u, RELAY)
+    }
+  }
+
+  function randomOp(r: Replica) {
+    const wb = r.wb
+    const sheets = wb.listSheets()
+    const info = pick(rand, sheets)
+    const x = rand()
+    if (!info || x < 0.01) {
+      count('addSheet')
+      const id = wb.addSheet(`表${Math.floor(rand() * 100)}`)
+      wb.sheet(id).addColumn({ name: '名称', type: 'text' })
+      return
+    }
+    const s = wb.sheet(info.id)
+    const cols = s.columns()
+    const ids = s.index.orderedIds()
+    if (x < 0.4) {
+      const row = pick(rand, rand() < 0.05 ? [...s.index.records.keys()] : ids)
+      const col = pick(rand, cols)
+      if (!row || !col) return
+      count('setCell')
+      s.setCell(row, col.id, randomValue(rand, col.type))
+    } else if (x < 0.45) {
+      const row = pick(rand, ids)
+      const col = pick(rand, cols)
+      if (!row || !col) return
+      count('clearCell')
+      s.clearCell(row, col.id)
+    } else if (x < 0.53) {
+      const n = 1 + Math.floor(rand() * 3)
+      const anchor = pick(rand, ids)
+      count('insertRows')
+      const rows = Array.from({ length: n }, () => {
+        const rec: Record<string, CellValue> = {}
+        for (const c of cols) if (rand() < 0.6) rec[c.id] = randomValue(rand, c.type)
+        return rec
+      })
+      s.insertRows(
+        rows,
+        anchor && rand() < 0.7 ? (rand() < 0.5 ? { before: anchor } : { after: anchor }) : {},
+      )
+    } else if (x < 0.5315) {
+      count('bulkInsert')
+      wb.transact(
+        () =>
+          s.insertRows(
+            Array.from({ length: 500 }, (_, k) => {
+              const rec: Record<string, CellValue> = {}
+              for (const c of cols) rec[c.id] = randomValue(rand, c.type)
+              if (cols[0]) rec[cols[0].id] = `导入${k}`
+              return rec
+            }),
+          ),
+        CSV_IMPORT,
+      )
+    } else if (x < 0.6) {
+      const n = 1 + Math.floor(rand() * 3)
+      const victims = Array.from({ length: n }, () => pick(rand, ids)).filter(
+        (v): v is string => !!v,
+      )
+      count('deleteRows')
+      s.deleteRows(victims)
+    } else if (x < 0.62) {
+      const gone = s.deletedRows()
+      const back = pick(rand, gone)
+      if (!back) return
+      count('restoreRows')
+      s.restoreRows([back.id])
+    } else if (x < 0.7) {
+      const n = 1 + Math.floor(rand() * 3)
+      const moving = Array.from({ length: n }, () => pick(rand, ids)).filter(
+        (v): v is string => !!v,
+      )
+      const target = pick(rand, ids)
+      if (moving.length === 0) return
+      count('moveRows')
+      s.moveRows(moving, target ? (rand() < 0.5 ? { before: target } : { after: target }) : {})
+    } else if (x < 0.73) {
+      count('addColumn')
+      s.addColumn(
+        { name: `列${Math.floor(rand() * 50)}`, type: pick(rand, TYPES)! },
+        { index: Math.floor(rand() * (cols.length + 1)) },
+      )
+    } else if (x < 0.75) {
+      const col = pick(rand, cols)
+      if (!col) return
+      count('renameColumn')
+      s.renameColumn(col.id, `${col.name}′`)
+    } else if (x < 0.765) {
+      const col = pick(rand, cols)
+      if (!col || cols.length < 2) return
+      count('deleteColumn')
+      s.deleteColumn(col.id)
+    } else if (x < 0.775) {
+      const col = pick(rand, s.deletedColumns())
+      if (!col) return
+      count('restoreColumn')
+      s.restoreColumn(col.id)
+    } else if (x < 0.785) {
+      const col = pick(rand, cols)
+      if (!col) return
+      count('moveColumn')
+      s.moveColumn(col.id, Math.floor(rand() * cols.length))
+    } else if (x < 0.82) {
+      // A pasted block: several cells and maybe new rows, one transaction.
+      count('paste')
+      wb.transact(() => {
+        const extra = s.insertRows([{}, {}])
+        const targets = [...ids.slice(0, 3), ...extra]
+        s.setCells(
+          targets.flatMap((row) =>
+            cols.slice(0, 3).map((c) => ({ row, col: c.id, value: randomValue(rand, c.type) })),
+          ),
+        )
+      }, PASTE)
+    } else if (x < 0.91) {
+      count('undo')
+      r.undo.undo()
+    } else if (x < 0.95) {
+      count('redo')
+      r.undo.redo()
+    } else if (x < 0.955) {
+      count('renameSheet')
+      wb.renameSheet(info.id, `${info.name}*`)
+    } else if (x < 0.96 && sheets.length > 1) {
+      count('deleteSheet')
+      wb.deleteSheet(info.id)
+    } else if (x < 0.965) {
+      const back = pick(rand, wb.deletedSheets())
+      if (!back) return
+      count('restoreSheet')
+      wb.restoreSheet(back.id)
+    } else {
+      const row = pick(rand, ids)
+      const col = pick(rand, cols)
+      if (!row || !col) return
+      count('setCell')
+      s.setCell(row, col.id, randomValue(rand, col.type))
+    }
+  }
+
+  for (let step = 0; step < opts.ops; step++) {
+    const r = pick(rand, replicas)!
+    const y = rand()
+    if (y < churn) {
+      if (r.online) {
+        r.online = false
+        count('disconnect')
+      } else {
+        r.online = true
+        for (const u of r.outbox) broadcast(r, u)
+        r.outbox = []
+        // Like a client reconnecting to a server: a sync-step exchange with one online peer.
+        const peer = pick(
+          rand,
+          replicas.filter((o) => o !== r && o.online),
+        )
+        if (peer) syncPair(r, peer)
+        count('reconnect')
+      }
+      continue
+    }
+    randomOp(r)
+    if (r.online) for (const o of replicas) if (o.online && rand() < 0.5) deliverSome(o)
+  }
+
+  // Heal the network: everyone online, drain inboxes, then a state-vector exchange.
+  for (const r of replicas) {
+    if (!r.online) {
+      r.online = true
+      for (const u of r.outbox) broadcast(r, u)
+      r.outbox = []
+    }
+  }
+  for (const r of replicas) while (r.inbox.length > 0) deliverSome(r)
+  for (const r of replicas) syncWithOnline(r)
+
+  // Checks.
+  const first = replicas[0]!
+  const sv0 = Y.encodeStateVector(first.doc)
+  const snap0 = JSON.stringify(snapshot(first.wb))
+  for (const r of replicas) {
+    assert(r.doc.store.pendingStructs === null, `seed ${opts.seed}: pending structs`)
+    assert(r.doc.store.pendingDs === null, `seed ${opts.seed}: pending delete set`)
+    assert(
+      Buffer.compare(Buffer.from(Y.encodeStateVector(r.doc)), Buffer.from(sv0)) === 0,
+      `seed ${opts.seed}: state vectors differ`,
+    )
+    const snap = JSON.stringify(snapshot(r.wb))
+    assert(snap === snap0, `seed ${opts.seed}: replica ${r.doc.clientID} differs`)
+    checkInvariants(r.wb, opts.seed)
+  }
+  // The incrementally maintained index equals a from-scratch open of the same state.
+  const fresh = new Y.Doc()
+  Y.applyUpdate(fresh, Y.mergeUpdates(allUpdates))
+  assert(
+    fresh.store.pendingStructs === null,
+    `seed ${opts.seed}: merged updates leave pending structs`,
+  )
+  const freshWb = Workbook.open(fresh).workbook
+  assert(JSON.stringify(snapshot(freshWb)) === snap0, `seed ${opts.seed}: merged doc differs`)
+  let rows = 0
+  for (const info of first.wb.listSheets()) rows += first.wb.sheet(info.id).rowCount()
+  return { seed: opts.seed, ops: counts, rows, updates: allUpdates.length }
+}
+
+function checkInvariants(wb: Workbook, seed: number): void {
+  for (const info of wb.listSheets()) {
+    const s = wb.sheet(info.id)
+    const ids = s.rowIds()
+    assert(new Set(ids).size === ids.length, `seed ${seed}: duplicate row ids`)
+    for (let i = 1; i < ids.length; i++) {
+      const a = s.index.orderKey(ids[i - 1]!)!
+      const b = s.index.orderKey(ids[i]!)!
+      assert(a < b || (a === b && ids[i - 1]! < ids[i]!), `seed ${seed}: order not total`)
+    }
+    const live = new Set(s.columns().map((c) => c.id))
+    for (const r of s.readRows()) {
+      for (const c in r.cells) assert(live.has(c), `seed ${seed}: orphan cell ${c}`)
+    }
+    for (const d of s.deletedRows())
+      assert(!ids.includes(d.id), `seed ${seed}: deleted row visible`)
+  }
+}
