@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { pino } from 'pino'
@@ -30,7 +31,17 @@ Options:
   -h, --help             show this help
 `
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
+/** The repository root: the nearest folder above this file holding pnpm-workspace.yaml. */
+function findRepoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (;;) {
+    if (existsSync(join(dir, 'pnpm-workspace.yaml'))) return dir
+    const up = dirname(dir)
+    if (up === dir) return resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
+    dir = up
+  }
+}
+const REPO_ROOT = findRepoRoot()
 /** Lifetime of the `*` editor link printed at start (days). */
 export const START_LINK_DAYS = 30
 

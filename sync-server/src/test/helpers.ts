@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -204,14 +205,48 @@ export async function tempDir(
 
 const SERVER_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..')
 
-/** Runs the real CLI (`bin/taizhang.mjs serve`) as a child process; resolves once it listens. */
+let cliBundle: Promise<string> | undefined
+
+/**
+ * The CLI's own sources bundled into one file with esbuild (packages stay external), so a child
+ * process starts in a fraction of the time tsx needs to load; the crash tests spawn 30 of them.
+ */
+export function bundleCli(): Promise<string> {
+  cliBundle ??= (async () => {
+    const req = createRequire(import.meta.url)
+    // esbuild comes with tsx; only its build() is needed.
+    const esbuild = createRequire(req.resolve('tsx/package.json'))('esbuild') as {
+      build(options: Record<string, unknown>): Promise<unknown>
+    }
+    const outfile = join(SERVER_ROOT, 'node_modules/.cache/taizhang-test/cli.mjs')
+    await esbuild.build({
+      entryPoints: [join(SERVER_ROOT, 'src/cli.ts')],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      outfile,
+      // Everything from npm stays a runtime import; only our TS (and @taizhang/shared) is bundled.
+      external: ['classic-level', 'pino', 'ws', 'yjs', 'lib0', 'lib0/*', 'y-protocols/*', 'tsx'],
+      banner: {
+        js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+      },
+      logLevel: 'error',
+    })
+    return outfile
+  })()
+  return cliBundle
+}
+
+/** Runs the real CLI (`taizhang serve`) as a child process; resolves once it listens. */
 export async function spawnServer(
   dataDir: string,
   extra: string[] = [],
 ): Promise<{ child: ChildProcess; port: number; exited: Promise<number | null> }> {
+  const cli = await bundleCli()
   const child = spawn(
     process.execPath,
-    ['bin/taizhang.mjs', 'serve', '--port', '0', '--data', dataDir, ...extra],
+    [cli, 'serve', '--port', '0', '--data', dataDir, ...extra],
     {
       cwd: SERVER_ROOT,
       env: { ...process.env, TAIZHANG_SECRET: SECRET, TAIZHANG_LOG_LEVEL: 'info' },
