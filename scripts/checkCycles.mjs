@@ -39,8 +39,14 @@ function* files(dir) {
 }
 
 const rules = [
-  { dir: 'shared/src', banned: /from '(@taizhang\/(web|sync-server)|\.\.\/\.\.\/(web|sync-server))/ },
-  { dir: 'web/src', banned: /from '(@taizhang\/sync-server|.*\/sync-server\/)|from '.*shared\/src\// },
+  {
+    dir: 'shared/src',
+    banned: /from '(@taizhang\/(web|sync-server)|\.\.\/\.\.\/(web|sync-server))/,
+  },
+  {
+    dir: 'web/src',
+    banned: /from '(@taizhang\/sync-server|.*\/sync-server\/)|from '.*shared\/src\//,
+  },
   { dir: 'sync-server/src', banned: /from '(@taizhang\/web|.*\/web\/src)|from '.*shared\/src\// },
 ]
 for (const { dir, banned } of rules) {
@@ -48,7 +54,9 @@ for (const { dir, banned } of rules) {
     const src = readFileSync(f, 'utf8')
     const m = src.match(banned)
     if (m) {
-      console.error(`${f}: forbidden import ${m[0]} (web → shared ← sync-server; use '@taizhang/shared')`)
+      console.error(
+        `${f}: forbidden import ${m[0]} (web → shared ← sync-server; use '@taizhang/shared')`,
+      )
       failed = true
     }
   }
