@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -214,12 +214,11 @@ let cliBundle: Promise<string> | undefined
 export function bundleCli(): Promise<string> {
   cliBundle ??= (async () => {
     const req = createRequire(import.meta.url)
-    // esbuild comes with tsx; only its build() is needed.
-    const esbuild = createRequire(req.resolve('tsx/package.json'))('esbuild') as {
-      build(options: Record<string, unknown>): Promise<unknown>
-    }
+    // esbuild comes with tsx. It runs in its own process: inside a vitest worker its TextEncoder
+    // self-check can fail (the test environment swaps globals).
+    const esbuildPath = createRequire(req.resolve('tsx/package.json')).resolve('esbuild')
     const outfile = join(SERVER_ROOT, 'node_modules/.cache/taizhang-test/cli.mjs')
-    await esbuild.build({
+    const options = {
       entryPoints: [join(SERVER_ROOT, 'src/cli.ts')],
       bundle: true,
       platform: 'node',
@@ -232,7 +231,10 @@ export function bundleCli(): Promise<string> {
         js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
       },
       logLevel: 'error',
-    })
+    }
+    const script = `require(${JSON.stringify(esbuildPath)}).build(${JSON.stringify(options)}).catch((e) => { console.error(e); process.exit(1) })`
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
+    if (r.status !== 0) throw new Error(`bundling the CLI failed: ${r.stderr}`)
     return outfile
   })()
   return cliBundle

@@ -1,0 +1,133 @@
+import { open, rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { type CsvByteSource, type CsvLang, Workbook } from '@taizhang/shared'
+import * as Y from 'yjs'
+import { WORKBOOK_ID } from '../auth/tokens.js'
+import { DB_DIR, runningServer } from '../dataDir.js'
+import type { DocStore } from '../storage/DocStore.js'
+import { createLevelDocStore } from '../storage/levelDocStore.js'
+
+/** What the CSV commands print; `say(zh, en)` picks the language chosen with `--lang`. */
+export interface Out {
+  lang: CsvLang
+  say(zh: string, en: string): string
+  info(line: string): void
+  error(line: string): void
+}
+
+export function makeOut(lang: string | undefined): Out {
+  const l: CsvLang = lang === 'en' ? 'en' : 'zh'
+  return {
+    lang: l,
+    say: (zh, en) => (l === 'en' ? en : zh),
+    info: (line) => process.stdout.write(`${line}\n`),
+    error: (line) => process.stderr.write(`${line}\n`),
+  }
+}
+
+/** The refusal when a server holds the data dir: its LevelDB is locked and it owns the docs. */
+export function refuseIfServerRunning(dataDir: string, out: Out): boolean {
+  const lock = runningServer(dataDir)
+  if (!lock) return false
+  out.error(
+    out.say(
+      `数据目录 ${dataDir} 正被运行中的服务器使用（进程 ${lock.pid}，端口 ${lock.port}）。请先停止服务器，或在网页中导入/导出。`,
+      `The data dir ${dataDir} is in use by a running server (pid ${lock.pid}, port ${lock.port}). Stop it first, or import/export in the web app.`,
+    ),
+  )
+  return true
+}
+
+export function checkWorkbookId(id: string | undefined, out: Out): id is string {
+  if (id && WORKBOOK_ID.test(id)) return true
+  out.error(
+    out.say(
+      '需要 --workbook <id>（字母、数字、_ 和 -）',
+      '--workbook <id> is required (letters, digits, _ and -)',
+    ),
+  )
+  return false
+}
+
+/** A workbook loaded from the server's embedded storage, with a way to store what changed. */
+export interface StoredWorkbook {
+  wb: Workbook
+  created: boolean
+  /** Appends everything written since load as one update. */
+  save(): Promise<void>
+  close(): Promise<void>
+}
+
+export async function openStoredWorkbook(
+  dataDir: string,
+  id: string,
+  opts: { create: boolean },
+  store?: DocStore,
+): Promise<StoredWorkbook | undefined> {
+  const s = store ?? (await createLevelDocStore(join(dataDir, DB_DIR)))
+  const updates = await s.load(id)
+  if (updates.length === 0 && !opts.create) {
+    if (!store) await s.close()
+    return undefined
+  }
+  const doc = new Y.Doc()
+  doc.transact(() => {
+    for (const u of updates) Y.applyUpdate(doc, u)
+  })
+  const loaded = Y.encodeStateVector(doc)
+  const author = { id: 'cli', name: '命令行导入' }
+  let wb: Workbook
+  if (updates.length === 0) wb = Workbook.create(doc, { title: id, author })
+  else {
+    const opened = Workbook.open(doc, { author })
+    if (opened.readOnly) {
+      if (!store) await s.close()
+      throw new Error(opened.reason?.zh ?? 'read-only')
+    }
+    wb = opened.workbook
+  }
+  return {
+    wb,
+    created: updates.length === 0,
+    async save() {
+      const update = Y.encodeStateAsUpdate(doc, loaded)
+      // An update with no structs and an empty delete set is 2 bytes: nothing to store.
+      if (update.length > 2) await s.append(id, update)
+    },
+    async close() {
+      wb.destroy()
+      if (!store) await s.close()
+    },
+  }
+}
+
+/** A file on disk as a CSV byte source (read in chunks, never whole). */
+export async function fileSource(
+  path: string,
+): Promise<{ source: CsvByteSource; close(): Promise<void> }> {
+  const fh = await open(path, 'r')
+  const { size } = await fh.stat()
+  return {
+    source: {
+      size,
+      async read(start, end) {
+        const buf = new Uint8Array(end - start)
+        let off = 0
+        while (off < buf.length) {
+          const { bytesRead } = await fh.read(buf, off, buf.length - off, start + off)
+          if (bytesRead === 0) break
+          off += bytesRead
+        }
+        return off === buf.length ? buf : buf.subarray(0, off)
+      },
+    },
+    close: () => fh.close(),
+  }
+}
+
+/** Writes a file atomically: a temporary sibling, then rename. */
+export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`
+  await writeFile(tmp, bytes)
+  await rename(tmp, path)
+}

@@ -1,0 +1,200 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Workbook } from '@taizhang/shared'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import * as Y from 'yjs'
+import { LOCK_FILE } from '../dataDir.js'
+import { createMemoryDocStore } from '../storage/memoryDocStore.js'
+import { runExport } from './export.js'
+import { runImport } from './import.js'
+
+const fixtures = join(import.meta.dirname, '../../../test/fixtures/csv')
+
+let stdout: string[]
+let stderr: string[]
+beforeEach(() => {
+  stdout = []
+  stderr = []
+  vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
+    stdout.push(String(s))
+    return true
+  })
+  vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
+    stderr.push(String(s))
+    return true
+  })
+})
+afterEach(() => vi.restoreAllMocks())
+
+async function loadWorkbook(store: ReturnType<typeof createMemoryDocStore>, id: string) {
+  const doc = new Y.Doc()
+  for (const u of await store.load(id)) Y.applyUpdate(doc, u)
+  return Workbook.open(doc).workbook
+}
+
+describe('CLI taizhang import/export (CSV7, CSV8)', () => {
+  it('CSV7 imports a GBK file into a new workbook and sheet, with types inferred as the UI does', async () => {
+    const store = createMemoryDocStore()
+    const code = await runImport(
+      ['--workbook', 'wb1', '--sheet', '站点', '--file', join(fixtures, 'gbk-excel.csv')],
+      store,
+    )
+    expect(stderr.join('')).toBe('')
+    expect(code).toBe(0)
+    const text = stdout.join('')
+    expect(text).toContain('GB18030')
+    expect(text).toContain('服务人次 → 新列 服务人次 (integer)')
+    expect(text).toContain('投入资金（万元） → 新列 投入资金（万元） (money, 万元)')
+    expect(text).toContain('新增 3 行')
+    const wb = await loadWorkbook(store, 'wb1')
+    const s = wb.sheetByName('站点')!
+    expect(s.rowCount()).toBe(3)
+    const served = s.columns().find((c) => c.name === '服务人次')!.id
+    expect(s.readRows().map((r) => r.cells[served] ?? null)).toEqual([1197, 583, null])
+  })
+
+  it('CSV5 upsert on a composite key through the CLI, then export GB18030 and re-read it', async () => {
+    const store = createMemoryDocStore()
+    const dir = mkdtempSync(join(tmpdir(), 'tz-cli-'))
+    await runImport(
+      ['--workbook', 'wb2', '--sheet', '站点', '--file', join(fixtures, 'utf8-bom.csv')],
+      store,
+    )
+    const update = join(dir, 'update.csv')
+    writeFileSync(
+      update,
+      '站点名称,期间,服务人次\r\n殷行街道社工站,2024-06,1200\r\n新站,2024-06,5\r\n',
+    )
+    stdout = []
+    const code = await runImport(
+      [
+        '--workbook',
+        'wb2',
+        '--sheet',
+        '站点',
+        '--file',
+        update,
+        '--mode',
+        'upsert',
+        '--key',
+        '站点名称,期间',
+        '--lang',
+        'en',
+      ],
+      store,
+    )
+    expect(code).toBe(0)
+    expect(stdout.join('')).toContain('Done: added 1, updated 1, unchanged 0, skipped 0.')
+    const out = join(dir, 'out.csv')
+    expect(
+      await runExport(
+        ['--workbook', 'wb2', '--sheet', '站点', '--out', out, '--encoding', 'gb18030'],
+        store,
+      ),
+    ).toBe(0)
+    const text = new TextDecoder('gb18030').decode(readFileSync(out))
+    expect(text.split('\r\n')[1]).toBe('殷行街道社工站,杨浦区,2024-06,1200,63.7%,276,2021-05-24')
+    expect(text.split('\r\n')).toHaveLength(6)
+  })
+
+  it('CSV7 refusals exit 1 with the reason in zh-CN (English with --lang en) and write nothing', async () => {
+    const store = createMemoryDocStore()
+    expect(
+      await runImport(
+        ['--workbook', 'w', '--sheet', 's', '--file', join(fixtures, 'png-renamed.csv')],
+        store,
+      ),
+    ).toBe(1)
+    expect(stderr.join('')).toContain('这不是 CSV 文件，而是PNG 图片')
+    stderr = []
+    expect(
+      await runImport(
+        [
+          '--workbook',
+          'w',
+          '--sheet',
+          's',
+          '--file',
+          join(fixtures, 'header-only.csv'),
+          '--lang',
+          'en',
+        ],
+        store,
+      ),
+    ).toBe(1)
+    expect(stderr.join('')).toContain('has a header')
+    stderr = []
+    expect(
+      await runImport(
+        ['--workbook', 'w', '--sheet', 's', '--file', join(fixtures, 'empty.csv')],
+        store,
+      ),
+    ).toBe(1)
+    expect(stderr.join('')).toContain('文件是空的')
+    expect(await store.load('w')).toEqual([])
+  })
+
+  it('CSV5 misfits refuse unless --on-misfit chooses text or skip', async () => {
+    const store = createMemoryDocStore()
+    const dir = mkdtempSync(join(tmpdir(), 'tz-cli-'))
+    const f = join(dir, 'a.csv')
+    writeFileSync(
+      f,
+      '名称,人次\r\n甲,1\r\n乙,2\r\n丙,3\r\n丁,4\r\n戊,5\r\n己,6\r\n庚,7\r\n辛,8\r\n壬,9\r\n癸,10\r\n子,11\r\n丑,12\r\n寅,13\r\n卯,14\r\n辰,15\r\n巳,16\r\n午,17\r\n未,18\r\n申,19\r\n酉,20\r\n戌,很多\r\n',
+    )
+    // Create the sheet with an integer column first.
+    writeFileSync(join(dir, 'b.csv'), '名称,人次\r\n甲,1\r\n')
+    expect(
+      await runImport(['--workbook', 'w', '--sheet', 's', '--file', join(dir, 'b.csv')], store),
+    ).toBe(0)
+    const before = (await store.load('w')).length
+    expect(await runImport(['--workbook', 'w', '--sheet', 's', '--file', f], store)).toBe(1)
+    expect(stdout.join('')).toContain('第 22 行“很多”')
+    expect((await store.load('w')).length).toBe(before)
+    expect(
+      await runImport(
+        ['--workbook', 'w', '--sheet', 's', '--file', f, '--on-misfit', 'skip'],
+        store,
+      ),
+    ).toBe(0)
+    expect(stdout.join('')).toContain('新增 20 行')
+  })
+
+  it('CSV7 refuses while a server holds the data dir', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tz-cli-'))
+    // A live pid that is not ours: the parent process.
+    writeFileSync(
+      join(dir, LOCK_FILE),
+      JSON.stringify({ pid: process.ppid, host: '127.0.0.1', port: 8787, startedAt: '' }),
+    )
+    expect(
+      await runImport([
+        '--data',
+        dir,
+        '--workbook',
+        'w',
+        '--sheet',
+        's',
+        '--file',
+        join(fixtures, 'utf8-bom.csv'),
+      ]),
+    ).toBe(1)
+    expect(stderr.join('')).toContain('正被运行中的服务器使用')
+    expect(
+      await runExport([
+        '--data',
+        dir,
+        '--workbook',
+        'w',
+        '--sheet',
+        's',
+        '--out',
+        join(dir, 'o.csv'),
+        '--lang',
+        'en',
+      ]),
+    ).toBe(1)
+    expect(stderr.join('')).toContain('in use by a running server')
+  })
+})
