@@ -42,7 +42,11 @@ export function applyImportPlan(
     if (!wb.hasSheet(dest.sheetId))
       return {
         ok: false,
-        refusal: { kind: 'bad-mapping', detail: `工作表 ${dest.sheetId} 不存在` },
+        refusal: {
+          kind: 'bad-mapping',
+          zh: `工作表 ${dest.sheetId} 不存在`,
+          en: `Sheet ${dest.sheetId} does not exist`,
+        },
       }
     const live = new Set(
       wb
@@ -52,11 +56,25 @@ export function applyImportPlan(
     )
     for (const t of plan.targets)
       if (t.colId && !live.has(t.colId))
-        return { ok: false, refusal: { kind: 'bad-mapping', detail: `列“${t.name}”已被删除` } }
+        return {
+          ok: false,
+          refusal: {
+            kind: 'bad-mapping',
+            zh: `列“${t.name}”已被删除`,
+            en: `Column "${t.name}" was deleted`,
+          },
+        }
   } else {
     for (const t of plan.targets)
       if (t.colId)
-        return { ok: false, refusal: { kind: 'bad-mapping', detail: '新工作表不能映射到已有列' } }
+        return {
+          ok: false,
+          refusal: {
+            kind: 'bad-mapping',
+            zh: '新工作表不能映射到已有列',
+            en: 'A new sheet has no existing columns',
+          },
+        }
   }
   const counts = planCounts(plan)
   try {

@@ -103,9 +103,9 @@ export function planImport(
   sheet: Sheet | undefined,
   options: ImportOptions,
 ): ImportPlanResult {
-  const bad = (detail: string): ImportPlanResult => ({
+  const bad = (zh: string, en: string): ImportPlanResult => ({
     ok: false,
-    refusal: { kind: 'bad-mapping', detail },
+    refusal: { kind: 'bad-mapping', zh, en },
   })
   const existing = new Map((sheet?.columns() ?? []).map((c) => [c.id, c]))
   const targets: ImportTarget[] = []
@@ -113,15 +113,21 @@ export function planImport(
   const usedCols = new Set<string>()
   const usedNames = new Set([...existing.values()].map((c) => c.name))
   for (const m of mapping) {
-    if (m.source < 0 || m.source >= table.header.length) return bad(`CSV 列 ${m.source + 1} 不存在`)
-    if (targetOfSource.has(m.source)) return bad(`CSV 列“${table.header[m.source]}”映射了两次`)
+    if (m.source < 0 || m.source >= table.header.length)
+      return bad(`CSV 列 ${m.source + 1} 不存在`, `CSV column ${m.source + 1} does not exist`)
+    if (targetOfSource.has(m.source))
+      return bad(
+        `CSV 列“${table.header[m.source]}”映射了两次`,
+        `CSV column "${table.header[m.source]}" is mapped twice`,
+      )
     const header = table.header[m.source]!
     const t = m.target
     if (t.kind === 'skip') continue
     if (t.kind === 'existing') {
       const col = existing.get(t.colId)
-      if (!col) return bad(`列 ${t.colId} 不存在`)
-      if (usedCols.has(col.id)) return bad(`列“${col.name}”被映射了两次`)
+      if (!col) return bad(`列 ${t.colId} 不存在`, `Column ${t.colId} does not exist`)
+      if (usedCols.has(col.id))
+        return bad(`列“${col.name}”被映射了两次`, `Column "${col.name}" is mapped twice`)
       usedCols.add(col.id)
       targetOfSource.set(m.source, targets.length)
       targets.push({
@@ -148,14 +154,19 @@ export function planImport(
       })
     }
   }
-  if (targets.length === 0) return bad('没有要导入的列')
+  if (targets.length === 0) return bad('没有要导入的列', 'No column to import')
 
   const keyTargets: number[] = []
   if (options.mode === 'upsert') {
-    if (!options.key || options.key.length === 0) return bad('更新模式需要主键列')
+    if (!options.key || options.key.length === 0)
+      return bad('更新模式需要主键列', 'Upsert needs key columns')
     for (const s of options.key) {
       const ti = targetOfSource.get(s)
-      if (ti === undefined) return bad(`主键列“${table.header[s] ?? s}”没有映射到表格列`)
+      if (ti === undefined)
+        return bad(
+          `主键列“${table.header[s] ?? s}”没有映射到表格列`,
+          `Key column "${table.header[s] ?? s}" is not mapped to a column`,
+        )
       keyTargets.push(ti)
     }
   }

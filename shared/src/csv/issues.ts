@@ -12,7 +12,7 @@ export type CsvRefusal =
   | { kind: 'header-only'; header: string[] }
   | { kind: 'cancelled' }
   /** A column mapped twice, an unknown key column… (a caller's mistake shown to the user). */
-  | { kind: 'bad-mapping'; detail: string }
+  | { kind: 'bad-mapping'; zh: string; en: string }
   /** Values don't fit their columns and the user chose to cancel. */
   | { kind: 'misfits'; count: number }
   | { kind: 'read-only' }

@@ -1,5 +1,6 @@
-import type { Column, ColumnFormat, ColumnType } from '../schema/columnTypes.js'
-import { inferColumnType } from '../schema/inferColumnType.js'
+import type { Column, ColumnFormat, ColumnType, MoneyUnit } from '../schema/columnTypes.js'
+import { INFER_MIN_SHARE, inferColumnType } from '../schema/inferColumnType.js'
+import { isBlankInput, parseValue, type ValueColumn } from '../schema/values.js'
 import type { CsvTable } from './parseCsv.js'
 
 /**
@@ -101,7 +102,20 @@ export function sampleColumn(table: CsvTable, source: number, max = INFER_SAMPLE
 
 /** A new column for CSV column `source`, typed by `inferColumnType` exactly as the UI shows it. */
 export function newColumnTarget(table: CsvTable, source: number): ColumnTarget {
-  const inferred = inferColumnType(sampleColumn(table, source))
+  const samples = sampleColumn(table, source)
+  const inferred = inferColumnType(samples)
+  const name = table.header[source] ?? `列${source + 1}`
+  // A unit in the header (投入资金（万元）) makes bare numbers money in that unit, as a person reads it.
+  const unit = /[(（]\s*(万元|元)\s*[)）]/.exec(name.normalize('NFKC'))?.[1] as
+    | MoneyUnit
+    | undefined
+  if (unit && inferred.type !== 'money') {
+    const money: ValueColumn = { type: 'money', format: { unit }, constraints: {} }
+    const filled = samples.filter((s) => !isBlankInput(s))
+    const fit = filled.filter((s) => parseValue(s, money).ok).length
+    if (filled.length > 0 && fit / filled.length >= INFER_MIN_SHARE)
+      return { kind: 'new', name, type: 'money', format: { unit } }
+  }
   return {
     kind: 'new',
     name: table.header[source] ?? `列${source + 1}`,
