@@ -31,7 +31,18 @@ export async function startServer(): Promise<Server> {
   const tsx = join(REPO, 'sync-server/node_modules/.bin/tsx')
   const child: ChildProcess = spawn(
     tsx,
-    ['src/cli.ts', 'serve', '--host', '127.0.0.1', '--port', '0', '--data', dataDir, '--log-level', 'warn'],
+    [
+      'src/cli.ts',
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      '--log-level',
+      'warn',
+    ],
     { cwd: join(REPO, 'sync-server'), stdio: ['ignore', 'pipe', 'pipe'] },
   )
   let out = ''
@@ -77,7 +88,10 @@ export interface Browser {
 }
 
 /** A fresh Chromium profile (persistent, so IndexedDB and the service worker behave as for users). */
-export async function openBrowser(name: string, identity?: { name: string; color: string }): Promise<Browser> {
+export async function openBrowser(
+  name: string,
+  identity?: { name: string; color: string },
+): Promise<Browser> {
   const dir = mkdtempSync(join(tmpdir(), `tz-e2e-${name}-`))
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
@@ -124,7 +138,12 @@ export function cellSel(rowIndex: number, colId: string): string {
 }
 
 /** Creates a workbook from the home page and returns its id. */
-export async function createWorkbook(page: Page, origin: string, token: string, kind: 'empty' | 'demo'): Promise<string> {
+export async function createWorkbook(
+  page: Page,
+  origin: string,
+  token: string,
+  kind: 'empty' | 'demo',
+): Promise<string> {
   await page.goto(`${origin}/#/?token=${token}`)
   await page.getByTestId(kind === 'demo' ? 'new-demo' : 'new-empty').click()
   await page.waitForURL(/#\/w\//)
@@ -143,11 +162,16 @@ export async function dataColumnIds(page: Page): Promise<string[]> {
 }
 
 export async function cellText(page: Page, rowIndex: number, colId: string): Promise<string> {
-  return (await page.locator(cellSel(rowIndex, colId)).textContent())?.trim() ?? ''
+  return (await cellValue(page, rowIndex, colId)) ?? ''
 }
 
 /** Double-clicks a cell, types, and presses Enter; waits for the value to land. */
-export async function typeInCell(page: Page, rowIndex: number, colId: string, text: string): Promise<void> {
+export async function typeInCell(
+  page: Page,
+  rowIndex: number,
+  colId: string,
+  text: string,
+): Promise<void> {
   const cell = page.locator(cellSel(rowIndex, colId))
   await cell.click()
   await page.keyboard.press('Enter')
@@ -158,12 +182,70 @@ export async function typeInCell(page: Page, rowIndex: number, colId: string, te
   await editor.waitFor({ state: 'detached' })
 }
 
-export async function waitForCell(page: Page, rowIndex: number, colId: string, expected: string, timeout = 5000): Promise<void> {
-  await page.waitForFunction(
-    ([sel, exp]) => document.querySelector(sel!)?.textContent?.trim() === exp,
-    [cellSel(rowIndex, colId), expected] as const,
-    { timeout },
+/** A cell's value text, without collaborator labels. */
+export async function cellValue(
+  page: Page,
+  rowIndex: number,
+  colId: string,
+): Promise<string | null> {
+  return page.evaluate(
+    (sel) => {
+      const el = document.querySelector(sel)
+      if (!el) return null
+      const copy = el.cloneNode(true) as HTMLElement
+      for (const x of copy.querySelectorAll('.tz-peer')) x.remove()
+      return copy.textContent?.trim() ?? ''
+    },
+    cellSel(rowIndex, colId),
   )
+}
+
+export async function waitForCell(
+  page: Page,
+  rowIndex: number,
+  colId: string,
+  expected: string,
+  timeout = 5000,
+): Promise<void> {
+  try {
+    await page.waitForFunction(
+      ([sel, exp]) => {
+        const el = document.querySelector(sel!)
+        if (!el) return false
+        const copy = el.cloneNode(true) as HTMLElement
+        for (const x of copy.querySelectorAll('.tz-peer')) x.remove()
+        return copy.textContent?.trim() === exp
+      },
+      [cellSel(rowIndex, colId), expected] as const,
+      { timeout },
+    )
+  } catch (e) {
+    const actual = await cellValue(page, rowIndex, colId)
+    throw new Error(
+      `cell (${rowIndex}, ${colId}) is ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}: ${String(e)}`,
+    )
+  }
+}
+
+/** The whole grid's values as text, row by row, without collaborator labels. */
+export async function gridSnapshot(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const rows = [...document.querySelectorAll('.ag-row[row-index]')]
+    const byIndex = new Map<number, string[]>()
+    for (const r of rows) {
+      const i = Number(r.getAttribute('row-index'))
+      const cells = [...r.querySelectorAll('[col-id]')].map((c) => {
+        const copy = c.cloneNode(true) as HTMLElement
+        for (const x of copy.querySelectorAll('.tz-peer')) x.remove()
+        return `${c.getAttribute('col-id')}=${copy.textContent?.trim()}`
+      })
+      byIndex.set(i, [...(byIndex.get(i) ?? []), ...cells])
+    }
+    return [...byIndex.entries()]
+      .sort((x, y) => x[0] - y[0])
+      .map(([i, cells]) => `${i}: ${cells.sort().join(' | ')}`)
+      .join('\n')
+  })
 }
 
 export function cleanupDir(dir: string): void {

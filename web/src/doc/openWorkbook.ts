@@ -6,6 +6,7 @@
  */
 import {
   ACK_PARAMS,
+  CLOSE,
   installAckHandler,
   isPermanentClose,
   SYNC_PATH,
@@ -214,9 +215,20 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
   const [synced, setSynced] = createSignal(false)
   const [unauthorized, setUnauthorized] = createSignal(false)
   const [acked, setAcked] = createSignal(false)
-  const onOnline = () => setOnline(true)
-  const onOffline = () => setOnline(false)
+  // Drop the socket when the browser goes offline (it can linger half-open for a long time) and
+  // reconnect at once when the network is back, instead of waiting out y-websocket's backoff.
+  const onOnline = () => {
+    setOnline(true)
+    if (provider && !provider.wsconnected && !unauthorized()) provider.connect()
+  }
+  const onOffline = () => {
+    setOnline(false)
+    provider?.disconnect()
+  }
+  // A reload or tab close must not lose the debounced marker save.
+  const onPageHide = () => unacked.save()
   if (typeof window !== 'undefined') {
+    window.addEventListener('pagehide', onPageHide)
     window.addEventListener('online', onOnline)
     window.addEventListener('offline', onOffline)
   }
@@ -230,6 +242,7 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
     if (opts.token) params.token = opts.token
     provider = new WebsocketProvider(wsOrigin(origin) + SYNC_PATH, opts.workbookId, doc, {
       params,
+      connect: online(),
       // Cross-tab BroadcastChannel would deliver unacknowledged changes between tabs; keep one path.
       disableBc: true,
     })
@@ -257,7 +270,12 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
     })
     p.on('sync', (s: boolean) => setSynced(s))
     p.on('closed', ({ code }) => {
-      if (isPermanentClose(code) && (code === 4401 || code === 4403)) setUnauthorized(true)
+      if (
+        isPermanentClose(code) &&
+        (code === CLOSE.unauthorized.code || code === CLOSE.forbidden.code)
+      ) {
+        setUnauthorized(true)
+      }
     })
     p.on('connection-error', () => {
       // A refused upgrade (401/403) surfaces only as an error; the server's /healthz tells more,
@@ -341,6 +359,7 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
       uninstallAck()
       unacked.save()
       if (typeof window !== 'undefined') {
+        window.removeEventListener('pagehide', onPageHide)
         window.removeEventListener('online', onOnline)
         window.removeEventListener('offline', onOffline)
       }
