@@ -45,11 +45,14 @@ export function App(props: {
   const [identity, setIdentity] = createSignal<Identity | null>(loadIdentity())
   const [ready, setReady] = createSignal(false)
   const [askName, setAskName] = createSignal(false)
-  onMount(async () => {
+  onMount(() => {
     document.documentElement.lang = locale()
-    const id = await absorbShareLink(location.href).catch(() => null)
-    if (id) navigate({ page: 'workbook', id })
-    setReady(true)
+    void absorbShareLink(location.href)
+      .catch(() => null)
+      .then((id) => {
+        if (id) navigate({ page: 'workbook', id })
+        setReady(true)
+      })
   })
   const ensureIdentity = () => identity() ?? null
 

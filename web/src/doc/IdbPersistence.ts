@@ -161,7 +161,7 @@ export class IdbPersistence {
 
   /** Resolves once everything queued so far is committed (or has failed and been reported). */
   async flush(): Promise<void> {
-    while (this.flushing) await this.flushing
+    while (this.flushing !== null) await this.flushing
     if (!this.queue.length || this.destroyed) return
     this.flushing = this.writeQueued().finally(() => {
       this.flushing = null

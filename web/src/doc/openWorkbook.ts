@@ -180,10 +180,22 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
 
   const unacked = new UnackedCells(storage ? nsKey('unacked') : null)
   let durable = stateVectorFromJson(storageGet(storage, nsKey('durable')))
+  // Each local transaction that changed the doc is one "change" for the user; it is durable once
+  // the server's durable state vector covers its end clock. The clock arithmetic decides "synced".
+  let pendingTx: [number, number][] =
+    (storageGet(storage, nsKey('pendingTx')) as [number, number][] | null)?.filter(
+      (e) => Array.isArray(e) && typeof e[0] === 'number' && typeof e[1] === 'number',
+    ) ?? []
   const [pending, setPending] = createSignal<number | null>(null)
   const recomputePending = () => {
     const local = Y.decodeStateVector(Y.encodeStateVector(doc))
-    setPending(countPending(local, durable, ownClients))
+    const ticks = countPending(local, durable, ownClients) ?? 0
+    if (durable) {
+      const d = durable
+      pendingTx = pendingTx.filter(([client, clock]) => (d.get(client) ?? 0) < clock)
+    }
+    storageSet(storage, nsKey('pendingTx'), pendingTx)
+    setPending(ticks === 0 ? 0 : Math.max(1, pendingTx.length))
   }
   recomputePending()
 
@@ -193,6 +205,9 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
     if (!c.local) return
     remember()
     const clock = Y.getState(doc.store, doc.clientID)
+    const last = pendingTx[pendingTx.length - 1]
+    if (!last || last[0] !== doc.clientID || last[1] !== clock)
+      pendingTx.push([doc.clientID, clock])
     const keys: string[] = []
     for (const [sheetId, sc] of c.sheets) {
       for (const [rowId, cols] of sc.cells) {

@@ -207,7 +207,7 @@ export function ColumnPanel(props: {
                     <label class="field">
                       {t('col.unit')}
                       <select
-                        value={col.format.unit ?? '元'}
+                        value={col.format.unit ?? MONEY_UNITS[0]}
                         onChange={(e) =>
                           sheet().updateColumn(col.id, {
                             format: { ...col.format, unit: e.currentTarget.value as MoneyUnit },

@@ -1,0 +1,54 @@
+import type {
+  Column,
+  ColumnMapping,
+  CsvDelimiter,
+  CsvEncoding,
+  CsvReadProgress,
+  CsvRefusal,
+  CsvTable,
+  EncodingSource,
+  ImportOptions,
+  ImportPlan,
+  RowView,
+} from '@taizhang/shared'
+
+/** Reader settings the dialog can override (rules CSV2, CSV3). */
+export interface ReadSettings {
+  encoding: CsvEncoding | 'auto'
+  delimiter: CsvDelimiter | 'auto'
+  header: boolean | 'auto'
+}
+
+/** What the main thread learns about a read file: enough for the dialog, not every row. */
+export interface ReadSummary {
+  encoding: CsvEncoding
+  encodingSource: EncodingSource
+  bytes: number
+  table: Omit<CsvTable, 'rows' | 'lines'> & { rowCount: number }
+  /** First rows (raw strings) for the preview before a plan exists. */
+  preview: string[][]
+  mapping: ColumnMapping[]
+}
+
+/** Planning options that can cross to a worker: references resolve through name → row id maps. */
+export type WorkerImportOptions = Omit<ImportOptions, 'resolveReference'> & {
+  referenceNames?: Record<string, Record<string, string>>
+}
+
+export type ToWorker =
+  | { type: 'read'; file: Blob; settings: ReadSettings; columns: Column[] }
+  | {
+      type: 'plan'
+      mapping: ColumnMapping[]
+      columns: Column[]
+      rows: RowView[] | null
+      options: WorkerImportOptions
+    }
+
+export type FromWorker =
+  | { type: 'progress'; progress: CsvReadProgress }
+  | { type: 'read'; ok: true; summary: ReadSummary }
+  | { type: 'read'; ok: false; refusal: CsvRefusal }
+  | { type: 'plan'; ok: true; plan: ImportPlan }
+  | { type: 'plan'; ok: false; refusal: CsvRefusal }
+  | { type: 'error'; message: string }
