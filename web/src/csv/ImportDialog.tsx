@@ -1,0 +1,510 @@
+import {
+  applyImportPlan,
+  type CellValue,
+  COLUMN_TYPES,
+  type Column,
+  type ColumnMapping,
+  type ColumnType,
+  CSV_IMPORT,
+  type CsvReadProgress,
+  type CsvRefusal,
+  delimiterLabel,
+  describeRefusal,
+  describeWarning,
+  encodingLabel,
+  formatValue,
+  type ImportPlan,
+  type ImportReport,
+  type MisfitChoice,
+  planCounts,
+  previewPlan,
+  type ValueColumn,
+} from '@taizhang/shared'
+import { createSignal, For, onCleanup, onMount, Show } from 'solid-js'
+import type { WorkbookSession } from '../doc/openWorkbook'
+import { type CsvImporter, makeCsvImporter } from './importClient'
+import type { ReadSettings, ReadSummary, WorkerImportOptions } from './protocol'
+import { csvLang, tx, typeLabel } from './text'
+
+type Step =
+  | { kind: 'reading'; progress: CsvReadProgress | null }
+  | { kind: 'refused'; refusal: CsvRefusal }
+  | { kind: 'mapping' }
+  | { kind: 'planning' }
+  | { kind: 'review'; plan: ImportPlan }
+  | { kind: 'done'; report: ImportReport | null; message?: string }
+
+const MB = 1024 * 1024
+
+/**
+ * The import dialog (rules CSV1–CSV7): reads the file in a worker with progress and cancel, shows the
+ * detected encoding/delimiter/header with overrides, the column mapping, a preview, misfits with a
+ * choice, the upsert key, old → new changes, and applies the plan as one undoable transaction.
+ */
+export function ImportDialog(props: {
+  session: WorkbookSession
+  file: File
+  sheetId: string | null
+  selectSheet: (id: string) => void
+  onClose: () => void
+  /** Tests inject a worker factory; the default is a module Worker. */
+  importer?: CsvImporter
+}) {
+  const importer = props.importer ?? makeCsvImporter()
+  onCleanup(() => importer.dispose())
+  const wb = props.session.workbook
+  const [step, setStep] = createSignal<Step>({ kind: 'reading', progress: null })
+  const [settings, setSettings] = createSignal<ReadSettings>({ encoding: 'auto', delimiter: 'auto', header: 'auto' })
+  const [summary, setSummary] = createSignal<ReadSummary | null>(null)
+  const [mapping, setMapping] = createSignal<ColumnMapping[]>([])
+  const [toNew, setToNew] = createSignal(props.sheetId === null)
+  const [newName, setNewName] = createSignal(props.file.name.replace(/\.(csv|txt|tsv)$/i, ''))
+  const [mode, setMode] = createSignal<'append' | 'upsert'>('append')
+  const [key, setKey] = createSignal<number[]>([])
+  const [onMisfit, setOnMisfit] = createSignal<MisfitChoice>('ask')
+  const [percentStyle, setPercentStyle] = createSignal<'percent' | 'number'>('percent')
+
+  const targetSheet = () => (!toNew() && props.sheetId && wb.hasSheet(props.sheetId) ? wb.sheet(props.sheetId) : undefined)
+  const targetColumns = (): Column[] => targetSheet()?.columns() ?? []
+
+  const read = async () => {
+    setStep({ kind: 'reading', progress: null })
+    const r = await importer.read(props.file, settings(), targetColumns(), (progress) =>
+      setStep({ kind: 'reading', progress }),
+    )
+    if (!r.ok) {
+      setStep({ kind: 'refused', refusal: r.refusal })
+      return
+    }
+    setSummary(r.summary)
+    setMapping(r.summary.mapping)
+    setKey([])
+    setStep({ kind: 'mapping' })
+  }
+  onMount(() => {
+    read().catch((e: unknown) => setStep({ kind: 'refused', refusal: { kind: 'failed', detail: String(e) } }))
+  })
+
+  const reread = (patch: Partial<ReadSettings>) => {
+    setSettings({ ...settings(), ...patch })
+    void read()
+  }
+
+  const referenceNames = (): Record<string, Record<string, string>> => {
+    const out: Record<string, Record<string, string>> = {}
+    for (const c of targetColumns()) {
+      if (c.type !== 'reference' || !c.format.refSheet || !c.format.refColumn || !wb.hasSheet(c.format.refSheet)) continue
+      const ref = wb.sheet(c.format.refSheet)
+      const names: Record<string, string> = {}
+      for (const r of ref.readRows()) {
+        const v = r.cells[c.format.refColumn]
+        if (v !== null && v !== undefined && !(String(v) in names)) names[String(v)] = r.id
+      }
+      out[c.id] = names
+    }
+    return out
+  }
+
+  const plan = async () => {
+    setStep({ kind: 'planning' })
+    const options: WorkerImportOptions = {
+      mode: mode(),
+      onMisfit: onMisfit(),
+      percentStyle: percentStyle(),
+      referenceNames: referenceNames(),
+      ...(mode() === 'upsert' ? { key: key() } : {}),
+    }
+    const sheet = targetSheet()
+    const rows = mode() === 'upsert' && sheet ? sheet.readRows() : null
+    const r = await importer.plan(mapping(), targetColumns(), rows, options)
+    if (!r.ok) {
+      if (r.refusal.kind === 'cancelled') setStep({ kind: 'mapping' })
+      else setStep({ kind: 'refused', refusal: r.refusal })
+      return
+    }
+    setStep({ kind: 'review', plan: r.plan })
+  }
+
+  const apply = (p: ImportPlan) => {
+    const sheet = targetSheet()
+    const dest = sheet ? { sheetId: sheet.id } : { newSheetName: uniqueSheetName(newName().trim() || 'CSV') }
+    const r = applyImportPlan(wb, dest, p)
+    if (!r.ok) {
+      setStep({ kind: 'refused', refusal: r.refusal })
+      return
+    }
+    props.selectSheet(r.report.sheetId)
+    setStep({ kind: 'done', report: r.report })
+  }
+
+  const uniqueSheetName = (base: string) => {
+    const names = new Set(wb.listSheets().map((s) => s.name))
+    let n = base
+    for (let i = 2; names.has(n); i++) n = `${base} (${i})`
+    return n
+  }
+
+  /** Header-only file: create the columns (as text) in one undoable step. */
+  const createColumns = (header: string[]) => {
+    const sheet = targetSheet()
+    const existing = new Set(targetColumns().map((c) => c.name))
+    let sheetId = sheet?.id ?? ''
+    wb.transact(() => {
+      if (!sheet) sheetId = wb.addSheet(uniqueSheetName(newName().trim() || 'CSV'))
+      const s = wb.sheet(sheetId)
+      for (const h of header) if (!existing.has(h)) s.addColumn({ name: h, type: 'text' })
+    }, CSV_IMPORT)
+    props.selectSheet(sheetId)
+    setStep({ kind: 'done', report: null, message: tx('columnsCreated', { n: header.filter((h) => !existing.has(h)).length }) })
+  }
+
+  const setTarget = (source: number, value: string) => {
+    const s = summary()
+    if (!s) return
+    const orig = s.mapping[source]
+    setMapping(
+      mapping().map((m) => {
+        if (m.source !== source) return m
+        if (value === 'skip') return { source, target: { kind: 'skip' }, reason: 'user' }
+        if (value === 'new') {
+          const inferred = orig?.target.kind === 'new' ? orig.target : undefined
+          return {
+            source,
+            target: inferred ?? { kind: 'new', name: s.table.header[source] ?? '', type: 'text' },
+            reason: 'user',
+          }
+        }
+        return { source, target: { kind: 'existing', colId: value.slice(4) }, reason: 'user' }
+      }),
+    )
+  }
+  const setNewType = (source: number, type: ColumnType) =>
+    setMapping(
+      mapping().map((m) =>
+        m.source === source && m.target.kind === 'new' ? { ...m, target: { kind: 'new', name: m.target.name, type } } : m,
+      ),
+    )
+  const targetValue = (m: ColumnMapping) =>
+    m.target.kind === 'existing' ? `col:${m.target.colId}` : m.target.kind
+
+  const cellText = (v: CellValue, col: ValueColumn) => (v === null ? '' : formatValue(v, col, { locale: csvLang() === 'en' ? 'en' : 'zh-CN' }))
+
+  return (
+    <div class="modal-backdrop" data-testid="csv-import-dialog">
+      <div class="modal csv-modal" style={{ width: 'min(960px, 96vw)', 'max-height': '92vh', overflow: 'auto' }}>
+        <h3>{tx('import')} · {props.file.name}</h3>
+
+        <Show when={step().kind === 'reading' || step().kind === 'planning'}>
+          <div data-testid="csv-progress">
+            <Show when={step().kind === 'reading'} fallback={<p>{tx('planning')}</p>}>
+              <p>{tx('reading', { name: props.file.name })}</p>
+              {(() => {
+                const s = step()
+                const p = s.kind === 'reading' ? s.progress : null
+                return (
+                  <>
+                    <progress max={props.file.size || 1} value={p?.bytesRead ?? 0} style={{ width: '100%' }} />
+                    <p>{tx('progress', { mb: ((p?.bytesRead ?? 0) / MB).toFixed(1), total: (props.file.size / MB).toFixed(1), rows: p?.rows ?? 0 })}</p>
+                  </>
+                )
+              })()}
+            </Show>
+            <div class="modal-actions">
+              <button
+                type="button"
+                class="btn"
+                data-testid="csv-cancel"
+                onClick={() => {
+                  importer.cancel()
+                  if (step().kind === 'reading') props.onClose()
+                  else setStep({ kind: 'mapping' })
+                }}
+              >
+                {tx('cancel')}
+              </button>
+            </div>
+          </div>
+        </Show>
+
+        <Show when={(() => { const s = step(); return s.kind === 'refused' ? s : null })()}>
+          {(s) => (
+            <div data-testid="csv-refused">
+              <p class="banner warn" role="alert">{describeRefusal(s().refusal, csvLang())}</p>
+              <div class="modal-actions">
+                <Show when={(() => { const r = s().refusal; return r.kind === 'header-only' ? r.header : null })()}>
+                  {(h) => (
+                    <button type="button" class="btn primary" disabled={wb.readOnly} onClick={() => createColumns(h())}>
+                      {tx('createColumns')}
+                    </button>
+                  )}
+                </Show>
+                <Show when={summary() && s().refusal.kind !== 'header-only'}>
+                  <button type="button" class="btn" onClick={() => setStep({ kind: 'mapping' })}>{tx('back')}</button>
+                </Show>
+                <button type="button" class="btn" onClick={props.onClose}>{tx('close')}</button>
+              </div>
+            </div>
+          )}
+        </Show>
+
+        <Show when={step().kind === 'mapping' && summary()}>
+          {(sum) => (
+            <div data-testid="csv-mapping">
+              <p>
+                {tx('detected', { bytes: sum().bytes, rows: sum().table.rowCount })}
+              </p>
+              <div class="csv-settings" style={{ display: 'flex', gap: '12px', 'flex-wrap': 'wrap' }}>
+                <label>
+                  {tx('encoding')}{' '}
+                  <select
+                    data-testid="csv-encoding"
+                    value={settings().encoding}
+                    onChange={(e) => reread({ encoding: e.currentTarget.value as ReadSettings['encoding'] })}
+                  >
+                    <option value="auto">{tx('auto', { value: encodingLabel(sum().encoding) })}</option>
+                    <option value="utf-8">UTF-8</option>
+                    <option value="gb18030">GB18030 (GBK)</option>
+                    <option value="utf-16le">UTF-16 LE</option>
+                    <option value="utf-16be">UTF-16 BE</option>
+                  </select>
+                </label>
+                <label>
+                  {tx('delimiter')}{' '}
+                  <select
+                    data-testid="csv-delimiter"
+                    value={settings().delimiter}
+                    onChange={(e) => reread({ delimiter: e.currentTarget.value as ReadSettings['delimiter'] })}
+                  >
+                    <option value="auto">{tx('auto', { value: delimiterLabel(String(sum().table.delimiter), csvLang()) })}</option>
+                    <For each={[',', ';', '\t', '|']}>{(d) => <option value={d}>{delimiterLabel(d, csvLang())}</option>}</For>
+                  </select>
+                </label>
+                <label>
+                  <input
+                    type="checkbox"
+                    data-testid="csv-header"
+                    checked={sum().table.hasHeader}
+                    onChange={(e) => reread({ header: e.currentTarget.checked })}
+                  />{' '}
+                  {tx('header')}
+                </label>
+              </div>
+              <For each={sum().table.warnings}>{(w) => <p class="banner info">{describeWarning(w, csvLang())}</p>}</For>
+
+              <div style={{ display: 'flex', gap: '12px', 'flex-wrap': 'wrap', margin: '8px 0' }}>
+                <label>
+                  {tx('destination')}{' '}
+                  <select
+                    data-testid="csv-destination"
+                    value={toNew() ? 'new' : 'current'}
+                    onChange={(e) => {
+                      setToNew(e.currentTarget.value === 'new')
+                      void read()
+                    }}
+                  >
+                    <Show when={props.sheetId && wb.hasSheet(props.sheetId)}>
+                      <option value="current">{tx('currentSheet', { name: props.sheetId ? wb.sheet(props.sheetId).name : '' })}</option>
+                    </Show>
+                    <option value="new">{tx('newSheet')}</option>
+                  </select>
+                </label>
+                <Show when={toNew()}>
+                  <label>
+                    {tx('newSheetName')} <input value={newName()} onInput={(e) => setNewName(e.currentTarget.value)} />
+                  </label>
+                </Show>
+                <label>
+                  {tx('mode')}{' '}
+                  <select data-testid="csv-mode" value={mode()} onChange={(e) => setMode(e.currentTarget.value as 'append' | 'upsert')}>
+                    <option value="append">{tx('append')}</option>
+                    <option value="upsert" disabled={toNew()}>{tx('upsert')}</option>
+                  </select>
+                </label>
+                <label>
+                  {tx('percentStyle')}{' '}
+                  <select value={percentStyle()} onChange={(e) => setPercentStyle(e.currentTarget.value as 'percent' | 'number')}>
+                    <option value="percent">{tx('percentPoints')}</option>
+                    <option value="number">{tx('percentFraction')}</option>
+                  </select>
+                </label>
+              </div>
+
+              <h4>{tx('mapping')}</h4>
+              <table class="csv-mapping-table" data-testid="csv-mapping-table">
+                <thead>
+                  <tr>
+                    <th>{tx('csvColumn')}</th>
+                    <th>{tx('target')}</th>
+                    <Show when={mode() === 'upsert'}>
+                      <th>{tx('key')}</th>
+                    </Show>
+                    <th>{tx('preview', { n: Math.min(3, sum().preview.length) })}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={mapping()}>
+                    {(m) => (
+                      <tr data-testid={`csv-map-${m.source}`}>
+                        <td>
+                          {sum().table.header[m.source]}
+                          <Show when={sum().table.renamedHeaders.find((r) => r.index === m.source)}>
+                            {(r) => <small> ({tx('renamed', { from: r().from || '∅', to: r().to })})</small>}
+                          </Show>
+                        </td>
+                        <td>
+                          <select value={targetValue(m)} onChange={(e) => setTarget(m.source, e.currentTarget.value)}>
+                            <option value="skip">{tx('skip')}</option>
+                            <option value="new">{tx('newColumn')}</option>
+                            <For each={targetColumns()}>
+                              {(c) => <option value={`col:${c.id}`}>{c.name} · {typeLabel(c.type)}</option>}
+                            </For>
+                          </select>
+                          <Show when={m.target.kind === 'new' ? m.target : null}>
+                            {(t) => (
+                              <select value={t().type} onChange={(e) => setNewType(m.source, e.currentTarget.value as ColumnType)}>
+                                <For each={COLUMN_TYPES.filter((x) => x !== 'reference')}>
+                                  {(ty) => <option value={ty}>{typeLabel(ty)}</option>}
+                                </For>
+                              </select>
+                            )}
+                          </Show>
+                        </td>
+                        <Show when={mode() === 'upsert'}>
+                          <td>
+                            <input
+                              type="checkbox"
+                              data-testid={`csv-key-${m.source}`}
+                              checked={key().includes(m.source)}
+                              disabled={m.target.kind === 'skip'}
+                              onChange={(e) =>
+                                setKey(e.currentTarget.checked ? [...key(), m.source] : key().filter((k) => k !== m.source))
+                              }
+                            />
+                          </td>
+                        </Show>
+                        <td>
+                          <small>{sum().preview.slice(0, 3).map((r) => r[m.source] ?? '').join(' · ')}</small>
+                        </td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+              <div class="modal-actions">
+                <button type="button" class="btn" onClick={props.onClose}>{tx('cancel')}</button>
+                <button
+                  type="button"
+                  class="btn primary"
+                  data-testid="csv-check"
+                  disabled={wb.readOnly || (mode() === 'upsert' && key().length === 0)}
+                  onClick={() => void plan()}
+                >
+                  {wb.readOnly ? tx('readOnly') : tx('check')}
+                </button>
+              </div>
+            </div>
+          )}
+        </Show>
+
+        <Show when={(() => { const s = step(); return s.kind === 'review' ? s.plan : null })()}>
+          {(p) => {
+            const counts = () => planCounts(p())
+            const rows = () => previewPlan(p())
+            return (
+              <div data-testid="csv-review">
+                <Show when={p().misfits.length > 0}>
+                  <div class="banner warn" data-testid="csv-misfits">
+                    <strong>{tx('misfits')}</strong>
+                    <For each={p().misfits}>
+                      {(m) => (
+                        <div>
+                          {tx('misfitLine', {
+                            column: m.column,
+                            type: typeLabel(m.type),
+                            count: m.count,
+                            examples: m.examples.map((e) => `${tx('line', { n: e.line })} “${e.input}”`).join(', '),
+                          })}
+                        </div>
+                      )}
+                    </For>
+                    <div>
+                      {tx('misfitChoice')}{' '}
+                      <label>
+                        <input type="radio" name="misfit" data-testid="csv-misfit-text" checked={onMisfit() === 'text'} onChange={() => { setOnMisfit('text'); void plan() }} /> {tx('asText')}
+                      </label>{' '}
+                      <label>
+                        <input type="radio" name="misfit" data-testid="csv-misfit-skip" checked={onMisfit() === 'skip-rows'} onChange={() => { setOnMisfit('skip-rows'); void plan() }} /> {tx('skipRows')}
+                      </label>
+                    </div>
+                  </div>
+                </Show>
+                <p data-testid="csv-summary">{tx('summary', counts())}</p>
+                <Show when={p().approximate.count > 0}>
+                  <p>{tx('approximate', { n: p().approximate.count })}</p>
+                </Show>
+                <For each={p().skipped}>
+                  {(s) => <p>{tx('skippedWhy', { n: s.count, why: tx(s.reason), lines: s.lines.join(', ') })}</p>}
+                </For>
+                <h4>{tx('changes')}</h4>
+                <table class="csv-preview-table" data-testid="csv-preview">
+                  <thead>
+                    <tr>
+                      <th />
+                      <For each={p().targets}>{(t) => <th>{t.name}</th>}</For>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <For each={rows()}>
+                      {(r) => (
+                        <tr>
+                          <td>
+                            <small>{tx('line', { n: r.line })} · {r.kind === 'add' ? tx('added') : tx('updated')}</small>
+                          </td>
+                          <For each={p().targets}>
+                            {(t, i) => {
+                              if (r.kind === 'add') return <td>{cellText(r.values[i()] ?? null, t.column)}</td>
+                              const c = r.changes.find((x) => x.target === i())
+                              return (
+                                <td>
+                                  <Show when={c}>
+                                    {(ch) => (
+                                      <>
+                                        <s>{cellText(ch().old, t.column)}</s> → <b>{cellText(ch().new, t.column)}</b>
+                                      </>
+                                    )}
+                                  </Show>
+                                </td>
+                              )
+                            }}
+                          </For>
+                        </tr>
+                      )}
+                    </For>
+                  </tbody>
+                </table>
+                <div class="modal-actions">
+                  <button type="button" class="btn" onClick={() => setStep({ kind: 'mapping' })}>{tx('back')}</button>
+                  <button type="button" class="btn" onClick={props.onClose}>{tx('cancel')}</button>
+                  <button type="button" class="btn primary" data-testid="csv-apply" disabled={p().needsDecision || wb.readOnly} onClick={() => apply(p())}>
+                    {tx('doImport')}
+                  </button>
+                </div>
+              </div>
+            )
+          }}
+        </Show>
+
+        <Show when={(() => { const s = step(); return s.kind === 'done' ? s : null })()}>
+          {(s) => (
+            <div data-testid="csv-done">
+              <p>{s().message ?? (s().report ? tx('done', s().report as unknown as Record<string, number>) : '')}</p>
+              <div class="modal-actions">
+                <button type="button" class="btn primary" data-testid="csv-close" onClick={props.onClose}>{tx('close')}</button>
+              </div>
+            </div>
+          )}
+        </Show>
+      </div>
+    </div>
+  )
+}
