@@ -1,5 +1,5 @@
-import type { Sheet } from '../model/sheet.js'
-import type { CellValue, ColumnInit, ColumnType } from '../schema/columnTypes.js'
+import type { RowView } from '../model/types.js'
+import type { CellValue, Column, ColumnInit, ColumnType } from '../schema/columnTypes.js'
 import {
   type LocalizedMessage,
   normalizeText,
@@ -14,6 +14,12 @@ import type { ColumnMapping } from './mapping.js'
 import type { CsvTable } from './parseCsv.js'
 
 export type ImportMode = 'append' | 'upsert'
+
+/** What planning reads of the target sheet: a live `Sheet`, or a copy sent to a Web Worker. */
+export interface SheetSnapshot {
+  columns(): Column[]
+  readRows(): RowView[]
+}
 
 /** What to do with values that don't fit their column (rule CSV5). */
 export type MisfitChoice = 'ask' | 'text' | 'skip-rows'
@@ -100,7 +106,7 @@ function keyPart(v: CellValue | undefined): string {
 export function planImport(
   table: CsvTable,
   mapping: readonly ColumnMapping[],
-  sheet: Sheet | undefined,
+  sheet: SheetSnapshot | undefined,
   options: ImportOptions,
 ): ImportPlanResult {
   const bad = (zh: string, en: string): ImportPlanResult => ({

@@ -54,7 +54,11 @@ export function ImportDialog(props: {
   onCleanup(() => importer.dispose())
   const wb = props.session.workbook
   const [step, setStep] = createSignal<Step>({ kind: 'reading', progress: null })
-  const [settings, setSettings] = createSignal<ReadSettings>({ encoding: 'auto', delimiter: 'auto', header: 'auto' })
+  const [settings, setSettings] = createSignal<ReadSettings>({
+    encoding: 'auto',
+    delimiter: 'auto',
+    header: 'auto',
+  })
   const [summary, setSummary] = createSignal<ReadSummary | null>(null)
   const [mapping, setMapping] = createSignal<ColumnMapping[]>([])
   const [toNew, setToNew] = createSignal(props.sheetId === null)
@@ -64,7 +68,8 @@ export function ImportDialog(props: {
   const [onMisfit, setOnMisfit] = createSignal<MisfitChoice>('ask')
   const [percentStyle, setPercentStyle] = createSignal<'percent' | 'number'>('percent')
 
-  const targetSheet = () => (!toNew() && props.sheetId && wb.hasSheet(props.sheetId) ? wb.sheet(props.sheetId) : undefined)
+  const targetSheet = () =>
+    !toNew() && props.sheetId && wb.hasSheet(props.sheetId) ? wb.sheet(props.sheetId) : undefined
   const targetColumns = (): Column[] => targetSheet()?.columns() ?? []
 
   const read = async () => {
@@ -82,7 +87,9 @@ export function ImportDialog(props: {
     setStep({ kind: 'mapping' })
   }
   onMount(() => {
-    read().catch((e: unknown) => setStep({ kind: 'refused', refusal: { kind: 'failed', detail: String(e) } }))
+    read().catch((e: unknown) =>
+      setStep({ kind: 'refused', refusal: { kind: 'failed', detail: String(e) } }),
+    )
   })
 
   const reread = (patch: Partial<ReadSettings>) => {
@@ -93,7 +100,13 @@ export function ImportDialog(props: {
   const referenceNames = (): Record<string, Record<string, string>> => {
     const out: Record<string, Record<string, string>> = {}
     for (const c of targetColumns()) {
-      if (c.type !== 'reference' || !c.format.refSheet || !c.format.refColumn || !wb.hasSheet(c.format.refSheet)) continue
+      if (
+        c.type !== 'reference' ||
+        !c.format.refSheet ||
+        !c.format.refColumn ||
+        !wb.hasSheet(c.format.refSheet)
+      )
+        continue
       const ref = wb.sheet(c.format.refSheet)
       const names: Record<string, string> = {}
       for (const r of ref.readRows()) {
@@ -127,7 +140,9 @@ export function ImportDialog(props: {
 
   const apply = (p: ImportPlan) => {
     const sheet = targetSheet()
-    const dest = sheet ? { sheetId: sheet.id } : { newSheetName: uniqueSheetName(newName().trim() || 'CSV') }
+    const dest = sheet
+      ? { sheetId: sheet.id }
+      : { newSheetName: uniqueSheetName(newName().trim() || 'CSV') }
     const r = applyImportPlan(wb, dest, p)
     if (!r.ok) {
       setStep({ kind: 'refused', refusal: r.refusal })
@@ -155,7 +170,11 @@ export function ImportDialog(props: {
       for (const h of header) if (!existing.has(h)) s.addColumn({ name: h, type: 'text' })
     }, CSV_IMPORT)
     props.selectSheet(sheetId)
-    setStep({ kind: 'done', report: null, message: tx('columnsCreated', { n: header.filter((h) => !existing.has(h)).length }) })
+    setStep({
+      kind: 'done',
+      report: null,
+      message: tx('columnsCreated', { n: header.filter((h) => !existing.has(h)).length }),
+    })
   }
 
   const setTarget = (source: number, value: string) => {
@@ -181,18 +200,26 @@ export function ImportDialog(props: {
   const setNewType = (source: number, type: ColumnType) =>
     setMapping(
       mapping().map((m) =>
-        m.source === source && m.target.kind === 'new' ? { ...m, target: { kind: 'new', name: m.target.name, type } } : m,
+        m.source === source && m.target.kind === 'new'
+          ? { ...m, target: { kind: 'new', name: m.target.name, type } }
+          : m,
       ),
     )
   const targetValue = (m: ColumnMapping) =>
     m.target.kind === 'existing' ? `col:${m.target.colId}` : m.target.kind
 
-  const cellText = (v: CellValue, col: ValueColumn) => (v === null ? '' : formatValue(v, col, { locale: csvLang() === 'en' ? 'en' : 'zh-CN' }))
+  const cellText = (v: CellValue, col: ValueColumn) =>
+    v === null ? '' : formatValue(v, col, { locale: csvLang() === 'en' ? 'en' : 'zh-CN' })
 
   return (
     <div class="modal-backdrop" data-testid="csv-import-dialog">
-      <div class="modal csv-modal" style={{ width: 'min(960px, 96vw)', 'max-height': '92vh', overflow: 'auto' }}>
-        <h3>{tx('import')} · {props.file.name}</h3>
+      <div
+        class="modal csv-modal"
+        style={{ width: 'min(960px, 96vw)', 'max-height': '92vh', overflow: 'auto' }}
+      >
+        <h3>
+          {tx('import')} · {props.file.name}
+        </h3>
 
         <Show when={step().kind === 'reading' || step().kind === 'planning'}>
           <div data-testid="csv-progress">
@@ -203,8 +230,18 @@ export function ImportDialog(props: {
                 const p = s.kind === 'reading' ? s.progress : null
                 return (
                   <>
-                    <progress max={props.file.size || 1} value={p?.bytesRead ?? 0} style={{ width: '100%' }} />
-                    <p>{tx('progress', { mb: ((p?.bytesRead ?? 0) / MB).toFixed(1), total: (props.file.size / MB).toFixed(1), rows: p?.rows ?? 0 })}</p>
+                    <progress
+                      max={props.file.size || 1}
+                      value={p?.bytesRead ?? 0}
+                      style={{ width: '100%' }}
+                    />
+                    <p>
+                      {tx('progress', {
+                        mb: ((p?.bytesRead ?? 0) / MB).toFixed(1),
+                        total: (props.file.size / MB).toFixed(1),
+                        rows: p?.rows ?? 0,
+                      })}
+                    </p>
                   </>
                 )
               })()}
@@ -226,22 +263,43 @@ export function ImportDialog(props: {
           </div>
         </Show>
 
-        <Show when={(() => { const s = step(); return s.kind === 'refused' ? s : null })()}>
+        <Show
+          when={(() => {
+            const s = step()
+            return s.kind === 'refused' ? s : null
+          })()}
+        >
           {(s) => (
             <div data-testid="csv-refused">
-              <p class="banner warn" role="alert">{describeRefusal(s().refusal, csvLang())}</p>
+              <p class="banner warn" role="alert">
+                {describeRefusal(s().refusal, csvLang())}
+              </p>
               <div class="modal-actions">
-                <Show when={(() => { const r = s().refusal; return r.kind === 'header-only' ? r.header : null })()}>
+                <Show
+                  when={(() => {
+                    const r = s().refusal
+                    return r.kind === 'header-only' ? r.header : null
+                  })()}
+                >
                   {(h) => (
-                    <button type="button" class="btn primary" disabled={wb.readOnly} onClick={() => createColumns(h())}>
+                    <button
+                      type="button"
+                      class="btn primary"
+                      disabled={wb.readOnly}
+                      onClick={() => createColumns(h())}
+                    >
                       {tx('createColumns')}
                     </button>
                   )}
                 </Show>
                 <Show when={summary() && s().refusal.kind !== 'header-only'}>
-                  <button type="button" class="btn" onClick={() => setStep({ kind: 'mapping' })}>{tx('back')}</button>
+                  <button type="button" class="btn" onClick={() => setStep({ kind: 'mapping' })}>
+                    {tx('back')}
+                  </button>
                 </Show>
-                <button type="button" class="btn" onClick={props.onClose}>{tx('close')}</button>
+                <button type="button" class="btn" onClick={props.onClose}>
+                  {tx('close')}
+                </button>
               </div>
             </div>
           )}
@@ -250,18 +308,23 @@ export function ImportDialog(props: {
         <Show when={step().kind === 'mapping' && summary()}>
           {(sum) => (
             <div data-testid="csv-mapping">
-              <p>
-                {tx('detected', { bytes: sum().bytes, rows: sum().table.rowCount })}
-              </p>
-              <div class="csv-settings" style={{ display: 'flex', gap: '12px', 'flex-wrap': 'wrap' }}>
+              <p>{tx('detected', { bytes: sum().bytes, rows: sum().table.rowCount })}</p>
+              <div
+                class="csv-settings"
+                style={{ display: 'flex', gap: '12px', 'flex-wrap': 'wrap' }}
+              >
                 <label>
                   {tx('encoding')}{' '}
                   <select
                     data-testid="csv-encoding"
                     value={settings().encoding}
-                    onChange={(e) => reread({ encoding: e.currentTarget.value as ReadSettings['encoding'] })}
+                    onChange={(e) =>
+                      reread({ encoding: e.currentTarget.value as ReadSettings['encoding'] })
+                    }
                   >
-                    <option value="auto">{tx('auto', { value: encodingLabel(sum().encoding) })}</option>
+                    <option value="auto">
+                      {tx('auto', { value: encodingLabel(sum().encoding) })}
+                    </option>
                     <option value="utf-8">UTF-8</option>
                     <option value="gb18030">GB18030 (GBK)</option>
                     <option value="utf-16le">UTF-16 LE</option>
@@ -273,10 +336,18 @@ export function ImportDialog(props: {
                   <select
                     data-testid="csv-delimiter"
                     value={settings().delimiter}
-                    onChange={(e) => reread({ delimiter: e.currentTarget.value as ReadSettings['delimiter'] })}
+                    onChange={(e) =>
+                      reread({ delimiter: e.currentTarget.value as ReadSettings['delimiter'] })
+                    }
                   >
-                    <option value="auto">{tx('auto', { value: delimiterLabel(String(sum().table.delimiter), csvLang()) })}</option>
-                    <For each={[',', ';', '\t', '|']}>{(d) => <option value={d}>{delimiterLabel(d, csvLang())}</option>}</For>
+                    <option value="auto">
+                      {tx('auto', {
+                        value: delimiterLabel(String(sum().table.delimiter), csvLang()),
+                      })}
+                    </option>
+                    <For each={[',', ';', '\t', '|']}>
+                      {(d) => <option value={d}>{delimiterLabel(d, csvLang())}</option>}
+                    </For>
                   </select>
                 </label>
                 <label>
@@ -289,7 +360,9 @@ export function ImportDialog(props: {
                   {tx('header')}
                 </label>
               </div>
-              <For each={sum().table.warnings}>{(w) => <p class="banner info">{describeWarning(w, csvLang())}</p>}</For>
+              <For each={sum().table.warnings}>
+                {(w) => <p class="banner info">{describeWarning(w, csvLang())}</p>}
+              </For>
 
               <div style={{ display: 'flex', gap: '12px', 'flex-wrap': 'wrap', margin: '8px 0' }}>
                 <label>
@@ -303,26 +376,40 @@ export function ImportDialog(props: {
                     }}
                   >
                     <Show when={props.sheetId && wb.hasSheet(props.sheetId)}>
-                      <option value="current">{tx('currentSheet', { name: props.sheetId ? wb.sheet(props.sheetId).name : '' })}</option>
+                      <option value="current">
+                        {tx('currentSheet', {
+                          name: props.sheetId ? wb.sheet(props.sheetId).name : '',
+                        })}
+                      </option>
                     </Show>
                     <option value="new">{tx('newSheet')}</option>
                   </select>
                 </label>
                 <Show when={toNew()}>
                   <label>
-                    {tx('newSheetName')} <input value={newName()} onInput={(e) => setNewName(e.currentTarget.value)} />
+                    {tx('newSheetName')}{' '}
+                    <input value={newName()} onInput={(e) => setNewName(e.currentTarget.value)} />
                   </label>
                 </Show>
                 <label>
                   {tx('mode')}{' '}
-                  <select data-testid="csv-mode" value={mode()} onChange={(e) => setMode(e.currentTarget.value as 'append' | 'upsert')}>
+                  <select
+                    data-testid="csv-mode"
+                    value={mode()}
+                    onChange={(e) => setMode(e.currentTarget.value as 'append' | 'upsert')}
+                  >
                     <option value="append">{tx('append')}</option>
-                    <option value="upsert" disabled={toNew()}>{tx('upsert')}</option>
+                    <option value="upsert" disabled={toNew()}>
+                      {tx('upsert')}
+                    </option>
                   </select>
                 </label>
                 <label>
                   {tx('percentStyle')}{' '}
-                  <select value={percentStyle()} onChange={(e) => setPercentStyle(e.currentTarget.value as 'percent' | 'number')}>
+                  <select
+                    value={percentStyle()}
+                    onChange={(e) => setPercentStyle(e.currentTarget.value as 'percent' | 'number')}
+                  >
                     <option value="percent">{tx('percentPoints')}</option>
                     <option value="number">{tx('percentFraction')}</option>
                   </select>
@@ -348,20 +435,37 @@ export function ImportDialog(props: {
                         <td>
                           {sum().table.header[m.source]}
                           <Show when={sum().table.renamedHeaders.find((r) => r.index === m.source)}>
-                            {(r) => <small> ({tx('renamed', { from: r().from || '∅', to: r().to })})</small>}
+                            {(r) => (
+                              <small>
+                                {' '}
+                                ({tx('renamed', { from: r().from || '∅', to: r().to })})
+                              </small>
+                            )}
                           </Show>
                         </td>
                         <td>
-                          <select value={targetValue(m)} onChange={(e) => setTarget(m.source, e.currentTarget.value)}>
+                          <select
+                            value={targetValue(m)}
+                            onChange={(e) => setTarget(m.source, e.currentTarget.value)}
+                          >
                             <option value="skip">{tx('skip')}</option>
                             <option value="new">{tx('newColumn')}</option>
                             <For each={targetColumns()}>
-                              {(c) => <option value={`col:${c.id}`}>{c.name} · {typeLabel(c.type)}</option>}
+                              {(c) => (
+                                <option value={`col:${c.id}`}>
+                                  {c.name} · {typeLabel(c.type)}
+                                </option>
+                              )}
                             </For>
                           </select>
                           <Show when={m.target.kind === 'new' ? m.target : null}>
                             {(t) => (
-                              <select value={t().type} onChange={(e) => setNewType(m.source, e.currentTarget.value as ColumnType)}>
+                              <select
+                                value={t().type}
+                                onChange={(e) =>
+                                  setNewType(m.source, e.currentTarget.value as ColumnType)
+                                }
+                              >
                                 <For each={COLUMN_TYPES.filter((x) => x !== 'reference')}>
                                   {(ty) => <option value={ty}>{typeLabel(ty)}</option>}
                                 </For>
@@ -377,13 +481,22 @@ export function ImportDialog(props: {
                               checked={key().includes(m.source)}
                               disabled={m.target.kind === 'skip'}
                               onChange={(e) =>
-                                setKey(e.currentTarget.checked ? [...key(), m.source] : key().filter((k) => k !== m.source))
+                                setKey(
+                                  e.currentTarget.checked
+                                    ? [...key(), m.source]
+                                    : key().filter((k) => k !== m.source),
+                                )
                               }
                             />
                           </td>
                         </Show>
                         <td>
-                          <small>{sum().preview.slice(0, 3).map((r) => r[m.source] ?? '').join(' · ')}</small>
+                          <small>
+                            {sum()
+                              .preview.slice(0, 3)
+                              .map((r) => r[m.source] ?? '')
+                              .join(' · ')}
+                          </small>
                         </td>
                       </tr>
                     )}
@@ -391,7 +504,9 @@ export function ImportDialog(props: {
                 </tbody>
               </table>
               <div class="modal-actions">
-                <button type="button" class="btn" onClick={props.onClose}>{tx('cancel')}</button>
+                <button type="button" class="btn" onClick={props.onClose}>
+                  {tx('cancel')}
+                </button>
                 <button
                   type="button"
                   class="btn primary"
@@ -406,7 +521,12 @@ export function ImportDialog(props: {
           )}
         </Show>
 
-        <Show when={(() => { const s = step(); return s.kind === 'review' ? s.plan : null })()}>
+        <Show
+          when={(() => {
+            const s = step()
+            return s.kind === 'review' ? s.plan : null
+          })()}
+        >
           {(p) => {
             const counts = () => planCounts(p())
             const rows = () => previewPlan(p())
@@ -422,7 +542,9 @@ export function ImportDialog(props: {
                             column: m.column,
                             type: typeLabel(m.type),
                             count: m.count,
-                            examples: m.examples.map((e) => `${tx('line', { n: e.line })} “${e.input}”`).join(', '),
+                            examples: m.examples
+                              .map((e) => `${tx('line', { n: e.line })} “${e.input}”`)
+                              .join(', '),
                           })}
                         </div>
                       )}
@@ -430,10 +552,30 @@ export function ImportDialog(props: {
                     <div>
                       {tx('misfitChoice')}{' '}
                       <label>
-                        <input type="radio" name="misfit" data-testid="csv-misfit-text" checked={onMisfit() === 'text'} onChange={() => { setOnMisfit('text'); void plan() }} /> {tx('asText')}
+                        <input
+                          type="radio"
+                          name="misfit"
+                          data-testid="csv-misfit-text"
+                          checked={onMisfit() === 'text'}
+                          onChange={() => {
+                            setOnMisfit('text')
+                            void plan()
+                          }}
+                        />{' '}
+                        {tx('asText')}
                       </label>{' '}
                       <label>
-                        <input type="radio" name="misfit" data-testid="csv-misfit-skip" checked={onMisfit() === 'skip-rows'} onChange={() => { setOnMisfit('skip-rows'); void plan() }} /> {tx('skipRows')}
+                        <input
+                          type="radio"
+                          name="misfit"
+                          data-testid="csv-misfit-skip"
+                          checked={onMisfit() === 'skip-rows'}
+                          onChange={() => {
+                            setOnMisfit('skip-rows')
+                            void plan()
+                          }}
+                        />{' '}
+                        {tx('skipRows')}
                       </label>
                     </div>
                   </div>
@@ -443,7 +585,15 @@ export function ImportDialog(props: {
                   <p>{tx('approximate', { n: p().approximate.count })}</p>
                 </Show>
                 <For each={p().skipped}>
-                  {(s) => <p>{tx('skippedWhy', { n: s.count, why: tx(s.reason), lines: s.lines.join(', ') })}</p>}
+                  {(s) => (
+                    <p>
+                      {tx('skippedWhy', {
+                        n: s.count,
+                        why: tx(s.reason),
+                        lines: s.lines.join(', '),
+                      })}
+                    </p>
+                  )}
                 </For>
                 <h4>{tx('changes')}</h4>
                 <table class="csv-preview-table" data-testid="csv-preview">
@@ -458,18 +608,23 @@ export function ImportDialog(props: {
                       {(r) => (
                         <tr>
                           <td>
-                            <small>{tx('line', { n: r.line })} · {r.kind === 'add' ? tx('added') : tx('updated')}</small>
+                            <small>
+                              {tx('line', { n: r.line })} ·{' '}
+                              {r.kind === 'add' ? tx('added') : tx('updated')}
+                            </small>
                           </td>
                           <For each={p().targets}>
                             {(t, i) => {
-                              if (r.kind === 'add') return <td>{cellText(r.values[i()] ?? null, t.column)}</td>
+                              if (r.kind === 'add')
+                                return <td>{cellText(r.values[i()] ?? null, t.column)}</td>
                               const c = r.changes.find((x) => x.target === i())
                               return (
                                 <td>
                                   <Show when={c}>
                                     {(ch) => (
                                       <>
-                                        <s>{cellText(ch().old, t.column)}</s> → <b>{cellText(ch().new, t.column)}</b>
+                                        <s>{cellText(ch().old, t.column)}</s> →{' '}
+                                        <b>{cellText(ch().new, t.column)}</b>
                                       </>
                                     )}
                                   </Show>
@@ -483,9 +638,19 @@ export function ImportDialog(props: {
                   </tbody>
                 </table>
                 <div class="modal-actions">
-                  <button type="button" class="btn" onClick={() => setStep({ kind: 'mapping' })}>{tx('back')}</button>
-                  <button type="button" class="btn" onClick={props.onClose}>{tx('cancel')}</button>
-                  <button type="button" class="btn primary" data-testid="csv-apply" disabled={p().needsDecision || wb.readOnly} onClick={() => apply(p())}>
+                  <button type="button" class="btn" onClick={() => setStep({ kind: 'mapping' })}>
+                    {tx('back')}
+                  </button>
+                  <button type="button" class="btn" onClick={props.onClose}>
+                    {tx('cancel')}
+                  </button>
+                  <button
+                    type="button"
+                    class="btn primary"
+                    data-testid="csv-apply"
+                    disabled={p().needsDecision || wb.readOnly}
+                    onClick={() => apply(p())}
+                  >
                     {tx('doImport')}
                   </button>
                 </div>
@@ -494,12 +659,27 @@ export function ImportDialog(props: {
           }}
         </Show>
 
-        <Show when={(() => { const s = step(); return s.kind === 'done' ? s : null })()}>
+        <Show
+          when={(() => {
+            const s = step()
+            return s.kind === 'done' ? s : null
+          })()}
+        >
           {(s) => (
             <div data-testid="csv-done">
-              <p>{s().message ?? (s().report ? tx('done', s().report as unknown as Record<string, number>) : '')}</p>
+              <p>
+                {s().message ??
+                  (s().report ? tx('done', s().report as unknown as Record<string, number>) : '')}
+              </p>
               <div class="modal-actions">
-                <button type="button" class="btn primary" data-testid="csv-close" onClick={props.onClose}>{tx('close')}</button>
+                <button
+                  type="button"
+                  class="btn primary"
+                  data-testid="csv-close"
+                  onClick={props.onClose}
+                >
+                  {tx('close')}
+                </button>
               </div>
             </div>
           )}

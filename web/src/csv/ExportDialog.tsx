@@ -1,0 +1,93 @@
+import { exportSheetCsv } from '@taizhang/shared'
+import { createSignal, Show } from 'solid-js'
+import type { WorkbookSession } from '../doc/openWorkbook'
+import { downloadBytes, safeFileName } from './download'
+import { tx } from './text'
+
+type EncodingChoice = 'utf-8-bom' | 'utf-8' | 'gb18030'
+
+/**
+ * The export dialog (rules CSV8, CSV9): encoding (UTF-8 with BOM by default, or GB18030), percent style,
+ * and all rows or the grid's current filter and sort when the host passes `visibleRowIds`.
+ */
+export function ExportDialog(props: {
+  session: WorkbookSession
+  sheetId: string
+  visibleRowIds?: (() => string[] | null) | undefined
+  onClose: () => void
+}) {
+  const wb = props.session.workbook
+  const sheet = () => wb.sheet(props.sheetId)
+  const [encoding, setEncoding] = createSignal<EncodingChoice>('utf-8-bom')
+  const [percent, setPercent] = createSignal<'percent' | 'number'>('percent')
+  const view = () => props.visibleRowIds?.() ?? null
+  const [scope, setScope] = createSignal<'all' | 'view'>(view() ? 'view' : 'all')
+  const [warning, setWarning] = createSignal<string | null>(null)
+
+  const run = () => {
+    const rowIds = scope() === 'view' ? view() : null
+    const result = exportSheetCsv(wb, props.sheetId, {
+      encoding: encoding() === 'gb18030' ? 'gb18030' : 'utf-8',
+      bom: encoding() === 'utf-8-bom',
+      percentStyle: percent(),
+      ...(rowIds ? { rowIds } : {}),
+    })
+    downloadBytes(result.bytes, safeFileName(sheet().name))
+    if (result.unmappable > 0) setWarning(tx('unmappable', { n: result.unmappable }))
+    else props.onClose()
+  }
+
+  return (
+    <div class="modal-backdrop" data-testid="csv-export-dialog">
+      <div class="modal">
+        <h3>
+          {tx('exportTitle')} · {sheet().name}
+        </h3>
+        <label>
+          {tx('encoding')}{' '}
+          <select
+            data-testid="csv-export-encoding"
+            value={encoding()}
+            onChange={(e) => setEncoding(e.currentTarget.value as EncodingChoice)}
+          >
+            <option value="utf-8-bom">{tx('utf8bom')}</option>
+            <option value="utf-8">{tx('utf8')}</option>
+            <option value="gb18030">{tx('gb18030')}</option>
+          </select>
+        </label>
+        <label>
+          {tx('percentAs')}{' '}
+          <select
+            value={percent()}
+            onChange={(e) => setPercent(e.currentTarget.value as 'percent' | 'number')}
+          >
+            <option value="percent">{tx('percentText')}</option>
+            <option value="number">{tx('percentNumber')}</option>
+          </select>
+        </label>
+        <label>
+          {tx('rows')}{' '}
+          <select
+            data-testid="csv-export-scope"
+            value={scope()}
+            onChange={(e) => setScope(e.currentTarget.value as 'all' | 'view')}
+          >
+            <option value="all">{tx('allRows', { n: sheet().rowCount() })}</option>
+            <Show when={view()}>
+              {(v) => <option value="view">{tx('viewRows', { n: v().length })}</option>}
+            </Show>
+          </select>
+        </label>
+        <Show when={warning()}>{(w) => <p class="banner warn">{w()}</p>}</Show>
+        <div class="modal-actions">
+          <button type="button" class="btn" onClick={props.onClose}>
+            {tx('close')}
+          </button>
+          <button type="button" class="btn primary" data-testid="csv-export-download" onClick={run}>
+            {tx('download')}
+          </button>
+        </div>
+      </div>
+    </div>
+  )
+}
