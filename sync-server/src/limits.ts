@@ -3,10 +3,13 @@ export const LIMITS = {
   /** Largest accepted WebSocket frame; larger closes with 1009. */
   MAX_FRAME_BYTES: 8 * 1024 * 1024,
   /**
-   * Bounded wait before a batch of updates is cut and written (group commit). An update waits this
-   * long at most, plus the room's write in flight, before its fsync starts. Must stay ≤ 50.
+   * Bounded extra wait before a batch of updates is cut and written (group commit). 0 means "at
+   * the end of the current I/O turn" (setImmediate): every frame already read joins the batch.
+   * Updates arriving while a write is in flight join the next batch, cut as soon as that write
+   * finishes. So an update waits at most BATCH_WINDOW_MS plus one in-flight write before its own
+   * fsync starts. Must stay ≤ 50.
    */
-  BATCH_WINDOW_MS: 2,
+  BATCH_WINDOW_MS: 0,
   /** A batch is cut early once it holds this many bytes. */
   BATCH_MAX_BYTES: 4 * 1024 * 1024,
   /** Compact a room once this many records were appended since the last compaction. */

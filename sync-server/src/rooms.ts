@@ -60,6 +60,7 @@ export class Room {
   private pendingBytes = 0
   private writing = false
   private batchTimer: NodeJS.Timeout | null = null
+  private batchImmediate: NodeJS.Immediate | null = null
   private idleWaiters: Array<() => void> = []
   /** Set at shutdown: stop retrying failed writes after this time (Unix ms). */
   giveUpAt = Number.POSITIVE_INFINITY
@@ -164,7 +165,14 @@ export class Room {
       void this.flush()
       return
     }
-    if (this.batchTimer) return
+    if (this.batchTimer || this.batchImmediate) return
+    if (this.deps.limits.BATCH_WINDOW_MS <= 0) {
+      this.batchImmediate = setImmediate(() => {
+        this.batchImmediate = null
+        void this.flush()
+      })
+      return
+    }
     this.batchTimer = setTimeout(() => {
       this.batchTimer = null
       void this.flush()
@@ -176,6 +184,10 @@ export class Room {
     if (this.batchTimer) {
       clearTimeout(this.batchTimer)
       this.batchTimer = null
+    }
+    if (this.batchImmediate) {
+      clearImmediate(this.batchImmediate)
+      this.batchImmediate = null
     }
     if (this.writing) return this.whenIdle()
     this.writing = true
@@ -281,6 +293,7 @@ export class Room {
 
   destroy(): void {
     if (this.batchTimer) clearTimeout(this.batchTimer)
+    if (this.batchImmediate) clearImmediate(this.batchImmediate)
     if (this.unloadTimer) clearTimeout(this.unloadTimer)
     this.awareness.destroy()
     this.doc.destroy()

@@ -1,0 +1,411 @@
+/**
+ * Server bench (issue 3): our sync server vs @y/websocket-server 0.1.1 (reference) vs a bare relay
+ * (the floor), each started the same way in its own child process (`serverProcess.ts`).
+ *
+ *   npx tsx bench/server/server.bench.ts [--quick]
+ *
+ * Prints a markdown table and writes bench/results/server.json.
+ */
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { cpus, totalmem } from 'node:os'
+import { signToken } from '../../sync-server/src/auth/tokens.js'
+import { COLUMNS, generateRows } from '../layout/data.js'
+import { type CellValue, Workbook, Y, type YDoc } from '../layout/deps.js'
+
+type Kind = 'taizhang' | 'reference' | 'relay'
+const KINDS: Kind[] = ['taizhang', 'reference', 'relay']
+const QUICK = process.argv.includes('--quick')
+const ROWS = QUICK ? 10_000 : 100_000
+const FANOUT_ROUNDS = QUICK ? 60 : 200
+const SECRET = 'bench-secret-0123456789'
+const ROOT = new URL('../../', import.meta.url)
+
+const fromServer = createRequire(new URL('../../sync-server/package.json', import.meta.url))
+const ws = fromServer('ws') as typeof import('ws')
+type Socket = import('ws').WebSocket
+const { WebsocketProvider } = (await import(
+  new URL('../../sync-server/node_modules/y-websocket/src/y-websocket.js', import.meta.url).href
+)) as typeof import('y-websocket')
+
+const token = signToken(SECRET, {
+  workbook: '*',
+  role: 'editor',
+  name: 'bench',
+  expiresAt: Date.now() + 864e5,
+})
+
+// ---------- servers ----------
+
+interface Server {
+  kind: Kind
+  child: ChildProcess
+  port: number
+  base: string
+}
+
+async function startServer(kind: Kind): Promise<Server> {
+  const child = spawn(
+    process.execPath,
+    ['--expose-gc', '--import', 'tsx', 'bench/server/serverProcess.ts', kind],
+    {
+      cwd: ROOT,
+      env: { ...process.env, BENCH_SECRET: SECRET },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = ''
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString()
+      const m = /PORT (\d+)/.exec(out)
+      if (m) resolve(Number(m[1]))
+    })
+    child.on('exit', (c) => reject(new Error(`${kind} exited ${c}`)))
+  })
+  return { kind, child, port, base: `ws://127.0.0.1:${port}/sync` }
+}
+
+async function stopServer(s: Server): Promise<void> {
+  const exited = new Promise((r) => s.child.on('exit', r))
+  s.child.kill('SIGTERM')
+  const t = setTimeout(() => s.child.kill('SIGKILL'), 5000)
+  await exited
+  clearTimeout(t)
+}
+
+async function rssMiB(s: Server): Promise<number> {
+  s.child.kill('SIGUSR2')
+  await sleep(1500)
+  const status = readFileSync(`/proc/${s.child.pid}/status`, 'utf8')
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
+  return kb / 1024
+}
+
+// ---------- helpers ----------
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN
+}
+const median = (xs: number[]) => pct(xs, 50)
+
+async function waitFor(cond: () => boolean, what: string, timeoutMs = 120_000): Promise<void> {
+  const until = Date.now() + timeoutMs
+  while (!cond()) {
+    if (Date.now() > until) throw new Error(`timeout: ${what}`)
+    await sleep(2)
+  }
+}
+
+function syncMessage(step: number, payload: Uint8Array): Uint8Array {
+  // varUint(0) varUint(step) varUint8Array(payload); lengths < 2^28 fit 4 varint bytes.
+  const len: number[] = []
+  let n = payload.length
+  while (n > 127) {
+    len.push((n & 127) | 128)
+    n >>>= 7
+  }
+  len.push(n)
+  const out = new Uint8Array(2 + len.length + payload.length)
+  out.set([0, step, ...len])
+  out.set(payload, 2 + len.length)
+  return out
+}
+
+interface Raw {
+  ws: Socket
+  onFrame: ((d: Uint8Array) => void) | null
+}
+
+async function rawClient(s: Server, room: string, ack = false): Promise<Raw> {
+  const url = `${s.base}/${room}?token=${token}${ack ? '&ack=1' : ''}`
+  const sock = new ws.WebSocket(url, { perMessageDeflate: false })
+  const raw: Raw = { ws: sock, onFrame: null }
+  sock.binaryType = 'nodebuffer'
+  sock.on('message', (d: Buffer) => raw.onFrame?.(new Uint8Array(d.buffer, d.byteOffset, d.length)))
+  await new Promise<void>((resolve, reject) => {
+    sock.once('open', () => resolve())
+    sock.once('error', reject)
+  })
+  return raw
+}
+
+function readVarUint(d: Uint8Array, pos: number): [number, number] {
+  let num = 0
+  let mult = 1
+  for (;;) {
+    const r = d[pos++]!
+    num += (r & 127) * mult
+    mult *= 128
+    if (r < 128) return [num, pos]
+  }
+}
+
+/** Builds a workbook with the shared model API and returns its encoded state. */
+function buildWorkbook(rows: number): Uint8Array {
+  const doc: YDoc = new Y.Doc()
+  const wb = Workbook.create(doc, { title: 'bench' })
+  const sheet = wb.sheet(wb.addSheet('站点月报'))
+  const colIds = COLUMNS.map((c) => sheet.addColumn({ name: c.name, type: c.type }))
+  const records = generateRows(rows).map((values) => {
+    const rec: Record<string, CellValue> = {}
+    for (let c = 0; c < colIds.length; c++) rec[colIds[c]!] = values[c] ?? null
+    return rec
+  })
+  sheet.insertRows(records)
+  const u = Y.encodeStateAsUpdate(doc)
+  doc.destroy()
+  return u
+}
+
+/** Uploads `update` into `room` and waits until the server has applied it (not for the relay). */
+async function seedRoom(s: Server, room: string, update: Uint8Array): Promise<Raw> {
+  const c = await rawClient(s, room)
+  if (s.kind === 'relay') return c
+  let done = false
+  c.onFrame = (d) => {
+    if (d[0] === 0 && d[1] === 1) done = true // sync step 2: our step 1 was answered after the update
+  }
+  c.ws.send(syncMessage(2, update))
+  c.ws.send(syncMessage(0, new Uint8Array([0])))
+  await waitFor(() => done, `seed ${room}`)
+  return c
+}
+
+// ---------- measurements ----------
+
+/** One writer at a time sends an update; time until every other client in the room received it. */
+async function fanout(s: Server, n: number): Promise<{ p50: number; p99: number }> {
+  const room = `fan${n}`
+  const clients: Raw[] = []
+  for (let i = 0; i < n; i++) clients.push(await rawClient(s, room))
+  await sleep(300)
+  const doc = new Y.Doc()
+  const msgs: Uint8Array[] = []
+  doc.on('update', (u: Uint8Array) => msgs.push(syncMessage(2, u)))
+  for (let r = 0; r < FANOUT_ROUNDS + 10; r++) doc.getMap('cells').set(`c${r % 50}`, `value ${r}`)
+  const all: number[] = []
+  for (let r = 0; r < msgs.length; r++) {
+    const sender = r % n
+    const got = new Set<number>()
+    let last = 0
+    clients.forEach((c, i) => {
+      c.onFrame = (d) => {
+        if (i !== sender && d[0] === 0 && d[1] === 2 && !got.has(i)) {
+          got.add(i)
+          last = performance.now()
+        }
+      }
+    })
+    const t0 = performance.now()
+    clients[sender]!.ws.send(msgs[r]!)
+    await waitFor(() => got.size === n - 1, 'fan-out round')
+    if (r >= 10) all.push(last - t0) // first 10 rounds warm up
+    await sleep(2)
+  }
+  for (const c of clients) c.ws.close()
+  return { p50: median(all), p99: pct(all, 99) }
+}
+
+/** A fresh y-websocket client syncs the ROWS-row workbook; median of 3 runs (ms). */
+async function initialSync(s: Server, update: Uint8Array): Promise<number> {
+  const room = 'big'
+  let seedDoc: YDoc | null = null
+  let seedProvider: InstanceType<typeof WebsocketProvider> | null = null
+  let seedRaw: Raw | null = null
+  if (s.kind === 'relay') {
+    // The relay keeps no state: a peer holding the doc answers (the floor: encode + transfer + apply).
+    seedDoc = new Y.Doc()
+    Y.applyUpdate(seedDoc, update)
+    seedProvider = new WebsocketProvider(s.base, room, seedDoc, {
+      WebSocketPolyfill: ws.WebSocket as never,
+      params: { token },
+      disableBc: true,
+    })
+    await waitFor(() => seedProvider!.wsconnected, 'relay seed connected')
+  } else {
+    seedRaw = await seedRoom(s, room, update)
+  }
+  const times: number[] = []
+  for (let i = 0; i < 3; i++) {
+    const doc = new Y.Doc()
+    const t0 = performance.now()
+    const p = new WebsocketProvider(s.base, room, doc, {
+      WebSocketPolyfill: ws.WebSocket as never,
+      params: { token },
+      disableBc: true,
+    })
+    await waitFor(() => p.synced, 'fresh client synced')
+    const wb = Workbook.open(doc).workbook
+    const sheetId = wb.listSheets()[0]!.id
+    const rows = wb.sheet(sheetId).rowCount()
+    times.push(performance.now() - t0)
+    if (rows !== ROWS) throw new Error(`synced ${rows} rows, expected ${ROWS}`)
+    p.destroy()
+    doc.destroy()
+  }
+  // Keep the room loaded for the RSS reading that follows; return the holder via a global.
+  holders.push(() => {
+    seedProvider?.destroy()
+    seedDoc?.destroy()
+    seedRaw?.ws.close()
+  })
+  return median(times)
+}
+const holders: Array<() => void> = []
+
+/** Updates/s confirmed: by the durable ack (ours) or by receipt at an observer (others). */
+async function throughput(s: Server, rooms: number, perRoom: number): Promise<number> {
+  const WINDOW = 64
+  const run = async (room: string) => {
+    const writer = await rawClient(s, room, s.kind === 'taizhang')
+    const observer = await rawClient(s, room)
+    await sleep(50)
+    const doc = new Y.Doc()
+    const msgs: Uint8Array[] = []
+    doc.on('update', (u: Uint8Array) => msgs.push(syncMessage(2, u)))
+    for (let i = 0; i < perRoom; i++) doc.getMap('m').set(`k${i}`, i)
+    let confirmed = 0
+    if (s.kind === 'taizhang') {
+      writer.onFrame = (d) => {
+        if (d[0] !== 100) return
+        // varUint(100)=[100] then varUint8Array(state vector): find our client's clock.
+        let [, pos] = readVarUint(d, 1)
+        const [n, p2] = readVarUint(d, pos)
+        pos = p2
+        for (let i = 0; i < n; i++) {
+          const [client, p3] = readVarUint(d, pos)
+          const [clock, p4] = readVarUint(d, p3)
+          pos = p4
+          if (client === doc.clientID) confirmed = Math.max(confirmed, clock)
+        }
+      }
+    } else {
+      observer.onFrame = (d) => {
+        if (d[0] === 0 && d[1] === 2) confirmed++
+      }
+    }
+    let sent = 0
+    while (confirmed < perRoom) {
+      while (sent < perRoom && sent - confirmed < WINDOW) writer.ws.send(msgs[sent++]!)
+      await sleep(1)
+    }
+    writer.ws.close()
+    observer.ws.close()
+  }
+  const t0 = performance.now()
+  await Promise.all(Array.from({ length: rooms }, (_, i) => run(`tp${rooms}-${i}`)))
+  return (rooms * perRoom) / ((performance.now() - t0) / 1000)
+}
+
+// ---------- run ----------
+
+interface Result {
+  fanout10: { p50: number; p99: number }
+  fanout50: { p50: number; p99: number }
+  initialSyncMs: number
+  throughput1: number
+  throughput50: number
+  rssBigMiB: number
+  rss100RoomsMiB: number
+}
+
+const t0 = performance.now()
+process.stderr.write(`building a ${ROWS}-row workbook with the shared model…\n`)
+const big = buildWorkbook(ROWS)
+const small = buildWorkbook(1000)
+process.stderr.write(
+  `  ${(big.length / 1e6).toFixed(1)} MB encoded; 1,000 rows: ${(small.length / 1e3).toFixed(0)} kB\n`,
+)
+
+const results = {} as Record<Kind, Result>
+for (const kind of KINDS) {
+  process.stderr.write(`${kind}: fan-out…\n`)
+  let s = await startServer(kind)
+  const fanout10 = await fanout(s, 10)
+  const fanout50 = await fanout(s, 50)
+  process.stderr.write(`${kind}: throughput…\n`)
+  const throughput1 = await throughput(s, 1, QUICK ? 500 : 3000)
+  const throughput50 = await throughput(s, 50, QUICK ? 40 : 200)
+  await stopServer(s)
+  process.stderr.write(`${kind}: initial sync of ${ROWS} rows…\n`)
+  s = await startServer(kind)
+  const initialSyncMs = await initialSync(s, big)
+  const rssBigMiB = await rssMiB(s)
+  for (const h of holders.splice(0)) h()
+  await stopServer(s)
+  process.stderr.write(`${kind}: 100 rooms of 1,000 rows…\n`)
+  s = await startServer(kind)
+  const seeds: Raw[] = []
+  for (let i = 0; i < 100; i++) seeds.push(await seedRoom(s, `room${i}`, small))
+  const rss100RoomsMiB = await rssMiB(s)
+  for (const c of seeds) c.ws.close()
+  await stopServer(s)
+  results[kind] = {
+    fanout10,
+    fanout50,
+    initialSyncMs,
+    throughput1,
+    throughput50,
+    rssBigMiB,
+    rss100RoomsMiB,
+  }
+}
+
+const f = (x: number, d = 1) =>
+  x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })
+const rows: Array<[string, (r: Result) => string, string]> = [
+  [
+    'Fan-out, 10 clients: p50 / p99 (ms)',
+    (r) => `${f(r.fanout10.p50, 2)} / ${f(r.fanout10.p99, 2)}`,
+    'p99 ≤ 2× relay',
+  ],
+  [
+    'Fan-out, 50 clients: p50 / p99 (ms)',
+    (r) => `${f(r.fanout50.p50, 2)} / ${f(r.fanout50.p99, 2)}`,
+    'p99 ≤ 2× relay',
+  ],
+  [
+    `Initial sync, fresh client, ${ROWS.toLocaleString('en-US')} rows (ms)`,
+    (r) => f(r.initialSyncMs, 0),
+    '≤ reference',
+  ],
+  ['Confirmed writes, 1 room (updates/s)', (r) => f(r.throughput1, 0), '≥ reference'],
+  ['Confirmed writes, 50 rooms (updates/s)', (r) => f(r.throughput50, 0), '≥ reference'],
+  [
+    `RSS, one ${ROWS.toLocaleString('en-US')}-row workbook (MiB)`,
+    (r) => f(r.rssBigMiB, 0),
+    '≤ 0.5× reference',
+  ],
+  ['RSS, 100 rooms × 1,000 rows (MiB)', (r) => f(r.rss100RoomsMiB, 0), '≤ reference'],
+]
+const T = results.taizhang
+const R = results.reference
+const L = results.relay
+const verdicts = [
+  T.fanout10.p99 <= 2 * L.fanout10.p99 && T.fanout10.p99 <= R.fanout10.p99 * 1.0001,
+  T.fanout50.p99 <= 2 * L.fanout50.p99 && T.fanout50.p99 <= R.fanout50.p99 * 1.0001,
+  T.initialSyncMs <= R.initialSyncMs,
+  T.throughput1 >= R.throughput1,
+  T.throughput50 >= R.throughput50,
+  T.rssBigMiB <= 0.5 * R.rssBigMiB,
+  T.rss100RoomsMiB <= R.rss100RoomsMiB,
+]
+let md =
+  `Command: \`npx tsx bench/server/server.bench.ts${QUICK ? ' --quick' : ''}\`. Date: ${new Date().toISOString().slice(0, 10)}. ` +
+  `Machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}.\n\n` +
+  `Ours confirms a write by its durable ack (after fsync); the reference and the relay by an observer receiving it (not durable).\n\n` +
+  '| Metric | taizhang | reference 0.1.1 | bare relay | Target | Result |\n| --- | ---: | ---: | ---: | --- | --- |\n'
+rows.forEach(([name, get, target], i) => {
+  md += `| ${name} | ${get(T)} | ${get(R)} | ${get(L)} | ${target} | ${verdicts[i] ? '**PASS**' : 'FAIL'} |\n`
+})
+process.stdout.write(`\n${md}\n`)
+mkdirSync(new URL('../results/', import.meta.url), { recursive: true })
+writeFileSync(
+  new URL('../results/server.json', import.meta.url),
+  `${JSON.stringify({ date: new Date().toISOString(), rows: ROWS, quick: QUICK, results, markdown: md, seconds: (performance.now() - t0) / 1000 }, null, 2)}\n`,
+)
+process.exit(0)
