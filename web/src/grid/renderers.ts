@@ -106,6 +106,8 @@ export class TypedCellRenderer implements ICellRendererComp<RowData> {
       el.append(dot)
     }
     const peers = ctx.peers.get(key)
+    // The outline goes on the grid cell itself so the cell's padding and clipping don't cut it.
+    params.eGridCell.style.boxShadow = peers?.length ? `inset 0 0 0 2px ${peers[0]!.color}` : ''
     if (peers?.length) {
       const p = peers[0]!
       const box = document.createElement('span')

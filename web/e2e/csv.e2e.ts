@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs'
+import { encodeGb18030 } from '@taizhang/shared'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  type Browser,
+  cellSel,
+  createWorkbook,
+  dataColumnIds,
+  openBrowser,
+  type Server,
+  screenshot,
+  startServer,
+  waitForCell,
+} from './harness'
+
+// Two GB18030 files as Chinese Excel saves them (no BOM, CRLF), with a four-byte character (𠀀).
+const V1 = [
+  '站点名称,期间,服务人次,覆盖率,投入资金（万元）,成立日期,备注',
+  '殷行街道社工站,2024-06,"1,197",63.7%,276万元,2021年5月24日,𠀀 四字节',
+  '朝歌街道社工站,2024-06,583,100%,10,2022/3/1,',
+  '桥盟街道社工站,2024-06,48,—,94,2022-03-15,=SUM(A1)',
+  '',
+].join('\r\n')
+const V2 = ['站点名称,期间,服务人次', '殷行街道社工站,2024-06,1300', '朝歌街道社工站,2024-06,583', '灵山街道社工站,2024-06,12', ''].join('\r\n')
+const EXPECTED = [
+  '站点名称,期间,服务人次,覆盖率,投入资金（万元）,成立日期,备注',
+  '殷行街道社工站,2024-06,1300,63.7%,276,2021-05-24,𠀀 四字节',
+  '朝歌街道社工站,2024-06,583,100%,10,2022-03-01,',
+  "桥盟街道社工站,2024-06,48,,94,2022-03-15,'=SUM(A1)",
+  '灵山街道社工站,2024-06,12,,,,',
+  '',
+].join('\r\n')
+
+let server: Server
+let br: Browser
+
+describe('CSV in the browser (real Chromium, real taizhang serve)', () => {
+  beforeAll(async () => {
+    server = await startServer()
+    br = await openBrowser('csv', { name: '王五', color: '#059669' })
+    await createWorkbook(br.page, server.origin, server.token, 'empty')
+  })
+  afterAll(async () => {
+    await br?.close()
+    await server?.stop()
+  })
+
+  it('CSV5 CSV6 CSV8 drop a GB18030 file, map, upsert, undo, redo, export and compare the bytes', async () => {
+    const page = br.page
+    // 1. Pick the first file: a new sheet with inferred columns.
+    await page.getByTestId('csv-file-input').setInputFiles({
+      name: '站点.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(encodeGb18030(V1)),
+    })
+    await page.getByTestId('csv-mapping').waitFor()
+    expect(await page.getByTestId('csv-encoding').locator('option').first().textContent()).toContain('GB18030')
+    await page.getByTestId('csv-check').click()
+    await page.getByTestId('csv-review').waitFor()
+    expect(await page.getByTestId('csv-summary').textContent()).toContain('将新增 3 行')
+    await page.getByTestId('csv-apply').click()
+    await page.getByTestId('csv-close').click()
+    const cols = await dataColumnIds(page)
+    expect(cols).toHaveLength(7)
+    await waitForCell(page, 0, cols[0]!, '殷行街道社工站')
+    await waitForCell(page, 0, cols[6]!, '𠀀 四字节')
+
+    // 2. Drop the second file onto the grid and upsert on 站点名称 + 期间.
+    const dt = await page.evaluateHandle((bytes) => {
+      const d = new DataTransfer()
+      d.items.add(new File([new Uint8Array(bytes)], '更新.csv', { type: 'text/csv' }))
+      return d
+    }, Array.from(encodeGb18030(V2)))
+    const grid = cellSel(0, cols[0]!)
+    await page.dispatchEvent(grid, 'dragover', { dataTransfer: dt })
+    await page.dispatchEvent(grid, 'drop', { dataTransfer: dt })
+    await page.getByTestId('csv-mapping').waitFor()
+    await page.getByTestId('csv-mode').selectOption('upsert')
+    await page.getByTestId('csv-key-0').check()
+    await page.getByTestId('csv-key-1').check()
+    await page.getByTestId('csv-check').click()
+    await page.getByTestId('csv-review').waitFor()
+    expect(await page.getByTestId('csv-summary').textContent()).toBe(
+      '将新增 1 行，更新 1 行，未变 1 行，跳过 0 行。',
+    )
+    expect(await page.getByTestId('csv-preview').textContent()).toContain('1,197→1,300')
+    await screenshot(page, 'csv-upsert-review.png')
+    await page.getByTestId('csv-apply').click()
+    await page.getByTestId('csv-close').click()
+    await waitForCell(page, 0, cols[2]!, '1,300')
+    await waitForCell(page, 3, cols[0]!, '灵山街道社工站')
+
+    // 3. One undo step takes the whole import back; redo brings it again.
+    await page.getByTestId('undo').click()
+    await waitForCell(page, 0, cols[2]!, '1,197')
+    expect(await page.locator(cellSel(3, cols[0]!)).count()).toBe(0)
+    await page.locator('button[title="Ctrl+Y"]').click()
+    await waitForCell(page, 0, cols[2]!, '1,300')
+    await waitForCell(page, 3, cols[0]!, '灵山街道社工站')
+
+    // 4. Export as GB18030 and compare the bytes.
+    await page.getByTestId('csv-export').click()
+    await page.getByTestId('csv-export-encoding').selectOption('gb18030')
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('csv-export-download').click(),
+    ])
+    const path = await download.path()
+    const bytes = new Uint8Array(readFileSync(path))
+    expect(new TextDecoder('gb18030').decode(bytes)).toBe(EXPECTED)
+    expect(Buffer.from(bytes).equals(Buffer.from(encodeGb18030(EXPECTED)))).toBe(true)
+  })
+})
