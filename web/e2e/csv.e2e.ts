@@ -21,7 +21,13 @@ const V1 = [
   '桥盟街道社工站,2024-06,48,—,94,2022-03-15,=SUM(A1)',
   '',
 ].join('\r\n')
-const V2 = ['站点名称,期间,服务人次', '殷行街道社工站,2024-06,1300', '朝歌街道社工站,2024-06,583', '灵山街道社工站,2024-06,12', ''].join('\r\n')
+const V2 = [
+  '站点名称,期间,服务人次',
+  '殷行街道社工站,2024-06,1300',
+  '朝歌街道社工站,2024-06,583',
+  '灵山街道社工站,2024-06,12',
+  '',
+].join('\r\n')
 const EXPECTED = [
   '站点名称,期间,服务人次,覆盖率,投入资金（万元）,成立日期,备注',
   '殷行街道社工站,2024-06,1300,63.7%,276,2021-05-24,𠀀 四字节',
@@ -54,7 +60,9 @@ describe('CSV in the browser (real Chromium, real taizhang serve)', () => {
       buffer: Buffer.from(encodeGb18030(V1)),
     })
     await page.getByTestId('csv-mapping').waitFor()
-    expect(await page.getByTestId('csv-encoding').locator('option').first().textContent()).toContain('GB18030')
+    expect(
+      await page.getByTestId('csv-encoding').locator('option').first().textContent(),
+    ).toContain('GB18030')
     await page.getByTestId('csv-check').click()
     await page.getByTestId('csv-review').waitFor()
     expect(await page.getByTestId('csv-summary').textContent()).toContain('将新增 3 行')
@@ -66,11 +74,14 @@ describe('CSV in the browser (real Chromium, real taizhang serve)', () => {
     await waitForCell(page, 0, cols[6]!, '𠀀 四字节')
 
     // 2. Drop the second file onto the grid and upsert on 站点名称 + 期间.
-    const dt = await page.evaluateHandle((bytes) => {
-      const d = new DataTransfer()
-      d.items.add(new File([new Uint8Array(bytes)], '更新.csv', { type: 'text/csv' }))
-      return d
-    }, Array.from(encodeGb18030(V2)))
+    const dt = await page.evaluateHandle(
+      (bytes) => {
+        const d = new DataTransfer()
+        d.items.add(new File([new Uint8Array(bytes)], '更新.csv', { type: 'text/csv' }))
+        return d
+      },
+      Array.from(encodeGb18030(V2)),
+    )
     const grid = cellSel(0, cols[0]!)
     await page.dispatchEvent(grid, 'dragover', { dataTransfer: dt })
     await page.dispatchEvent(grid, 'drop', { dataTransfer: dt })
@@ -83,7 +94,7 @@ describe('CSV in the browser (real Chromium, real taizhang serve)', () => {
     expect(await page.getByTestId('csv-summary').textContent()).toBe(
       '将新增 1 行，更新 1 行，未变 1 行，跳过 0 行。',
     )
-    expect(await page.getByTestId('csv-preview').textContent()).toContain('1,197→1,300')
+    expect(await page.getByTestId('csv-preview').textContent()).toContain('1,197 → 1,300')
     await screenshot(page, 'csv-upsert-review.png')
     await page.getByTestId('csv-apply').click()
     await page.getByTestId('csv-close').click()
