@@ -69,6 +69,8 @@ export interface RowUpdate {
   rowId: string
   line: number
   changes: CellChange[]
+  /** The file's values for this row (aligned with targets), so a preview can show which row it is. */
+  values: CellValue[]
 }
 
 export type SkipReason = 'misfit' | 'empty-key' | 'duplicate-key'
@@ -91,6 +93,9 @@ export interface ImportPlan {
 }
 
 export type ImportPlanResult = { ok: true; plan: ImportPlan } | { ok: false; refusal: CsvRefusal }
+
+/** Distinct inputs remembered per column while planning. */
+const PARSE_CACHE_SIZE = 4096
 
 function keyPart(v: CellValue | undefined): string {
   if (v === null || v === undefined) return ''
@@ -192,6 +197,18 @@ export function planImport(
     }
     return o
   })
+  // Ledger columns repeat a few values (districts, periods, 是/否, options) thousands of times: memoise
+  // parseValue per column, up to PARSE_CACHE_SIZE distinct inputs (then parse directly).
+  const caches = targets.map(() => new Map<string, ReturnType<typeof parseValue>>())
+  const parse = (i: number, raw: string) => {
+    const cache = caches[i]!
+    let res = cache.get(raw)
+    if (res === undefined) {
+      res = parseValue(raw, targets[i]!.column, parseOpts[i])
+      if (cache.size < PARSE_CACHE_SIZE) cache.set(raw, res)
+    }
+    return res
+  }
   const parsedRows: { line: number; values: CellValue[]; misfit: boolean }[] = []
   const nT = targets.length
   for (let r = 0; r < table.rows.length; r++) {
@@ -202,7 +219,7 @@ export function planImport(
     for (let i = 0; i < nT; i++) {
       const t = targets[i]!
       const raw = restoreFormula(row[t.source] ?? '')
-      const res = parseValue(raw, t.column, parseOpts[i])
+      const res = parse(i, raw)
       if (res.ok) {
         values[i] = res.value
         if (res.approximate) {
@@ -306,7 +323,7 @@ export function planImport(
       changes.push({ target: i, old, new: next })
     }
     if (changes.length === 0) unchanged++
-    else updates.push({ rowId: match.id, line: pr.line, changes })
+    else updates.push({ rowId: match.id, line: pr.line, changes, values: pr.values })
   }
 
   return {
@@ -347,7 +364,7 @@ export function previewPlan(
   limit = CSV_PREVIEW_ROWS,
 ): (
   | { kind: 'add'; line: number; values: CellValue[] }
-  | { kind: 'update'; line: number; rowId: string; changes: CellChange[] }
+  | { kind: 'update'; line: number; rowId: string; changes: CellChange[]; values: CellValue[] }
 )[] {
   const out: ReturnType<typeof previewPlan> = []
   let a = 0
@@ -359,7 +376,13 @@ export function previewPlan(
       out.push({ kind: 'add', line: add.line, values: add.values })
       a++
     } else if (upd) {
-      out.push({ kind: 'update', line: upd.line, rowId: upd.rowId, changes: upd.changes })
+      out.push({
+        kind: 'update',
+        line: upd.line,
+        rowId: upd.rowId,
+        changes: upd.changes,
+        values: upd.values,
+      })
       u++
     }
   }

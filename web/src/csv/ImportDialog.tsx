@@ -620,7 +620,14 @@ export function ImportDialog(props: {
                               const c = r.changes.find((x) => x.target === i())
                               return (
                                 <td>
-                                  <Show when={c}>
+                                  <Show
+                                    when={c}
+                                    fallback={
+                                      <span style={{ color: '#888' }}>
+                                        {cellText(r.values[i()] ?? null, t.column)}
+                                      </span>
+                                    }
+                                  >
                                     {(ch) => (
                                       <>
                                         <s>{cellText(ch().old, t.column)}</s> →{' '}

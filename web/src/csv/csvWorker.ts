@@ -1,92 +1,12 @@
 /// <reference lib="webworker" />
-/**
- * Decodes, parses and plans CSV imports off the main thread (rule CSV6's "page stays responsive"): the
- * whole file never crosses to the page, only a summary, the first rows and the finished plan.
- */
-import {
-  bytesSource,
-  CSV_PREVIEW_ROWS,
-  type CsvByteSource,
-  type CsvTable,
-  planImport,
-  readCsvSource,
-  suggestMapping,
-} from '@taizhang/shared'
+/** The CSV import worker: decode, parse and plan off the main thread (see workerCore.ts). */
 import type { FromWorker, ToWorker } from './protocol'
+import { createCsvWorkerCore } from './workerCore'
 
 declare const self: DedicatedWorkerGlobalScope
 
-let table: CsvTable | undefined
-
-function post(msg: FromWorker): void {
-  self.postMessage(msg)
-}
-
-function blobSource(file: Blob): CsvByteSource {
-  // Small files are read at once; large ones slice by slice, so memory stays near the file size.
-  return {
-    size: file.size,
-    read: async (start, end) => new Uint8Array(await file.slice(start, end).arrayBuffer()),
-  }
-}
-
-async function handle(msg: ToWorker): Promise<void> {
-  if (msg.type === 'read') {
-    table = undefined
-    const source =
-      msg.file.size < 64 * 1024
-        ? bytesSource(new Uint8Array(await msg.file.arrayBuffer()))
-        : blobSource(msg.file)
-    let last = 0
-    const r = await readCsvSource(source, msg.settings, {
-      onProgress: (progress) => {
-        const now = performance.now()
-        if (now - last > 50) {
-          last = now
-          post({ type: 'progress', progress })
-        }
-      },
-    })
-    if (!r.ok) {
-      post({ type: 'read', ok: false, refusal: r.refusal })
-      return
-    }
-    table = r.table
-    const { rows, lines, ...meta } = r.table
-    post({
-      type: 'read',
-      ok: true,
-      summary: {
-        encoding: r.encoding,
-        encodingSource: r.encodingSource,
-        bytes: r.bytes,
-        table: { ...meta, rowCount: rows.length },
-        preview: rows.slice(0, CSV_PREVIEW_ROWS),
-        mapping: suggestMapping(r.table, msg.columns),
-      },
-    })
-    return
-  }
-  if (!table) {
-    post({ type: 'error', message: 'no file read' })
-    return
-  }
-  const { referenceNames, ...options } = msg.options
-  const rows = msg.rows
-  const snapshot = { columns: () => msg.columns, readRows: () => rows ?? [] }
-  const result = planImport(table, msg.mapping, snapshot, {
-    ...options,
-    ...(referenceNames
-      ? { resolveReference: (colId: string, text: string) => referenceNames[colId]?.[text] }
-      : {}),
-  })
-  post(
-    result.ok
-      ? { type: 'plan', ok: true, plan: result.plan }
-      : { type: 'plan', ok: false, refusal: result.refusal },
-  )
-}
+const handle = createCsvWorkerCore((msg: FromWorker) => self.postMessage(msg))
 
 self.onmessage = (e: MessageEvent<ToWorker>) => {
-  handle(e.data).catch((err: unknown) => post({ type: 'error', message: String(err) }))
+  handle(e.data).catch((err: unknown) => self.postMessage({ type: 'error', message: String(err) }))
 }

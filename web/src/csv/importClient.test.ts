@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest'
+import { makeCsvImporter } from './importClient'
+import type { FromWorker, ToWorker } from './protocol'
+import { createCsvWorkerCore } from './workerCore'
+
+/** A Worker stand-in that runs the real worker core in-process, asynchronously like a worker. */
+function fakeWorker(log: { terminated: number }) {
+  const w = {
+    onmessage: null as ((e: MessageEvent<FromWorker>) => void) | null,
+    onerror: null as ((e: ErrorEvent) => void) | null,
+    terminated: false,
+    postMessage(msg: ToWorker) {
+      void Promise.resolve().then(() => core(msg))
+    },
+    terminate() {
+      w.terminated = true
+      log.terminated++
+    },
+  }
+  const core = createCsvWorkerCore((m) => {
+    if (!w.terminated) w.onmessage?.({ data: m } as MessageEvent<FromWorker>)
+  })
+  return w as unknown as Worker
+}
+
+const gbk = (s: string) => {
+  // 站点名称,人次\r\n殷行,"1,197"\r\n in GBK, as Excel writes it.
+  const bytes: number[] = []
+  const table: Record<string, number[]> = {
+    站: [0xd5, 0xbe],
+    点: [0xb5, 0xe3],
+    名: [0xc3, 0xfb],
+    称: [0xb3, 0xc6],
+    人: [0xc8, 0xcb],
+    次: [0xb4, 0xce],
+    殷: [0xd2, 0xf3],
+    行: [0xd0, 0xd0],
+  }
+  for (const ch of s) bytes.push(...(table[ch] ?? [ch.charCodeAt(0)]))
+  return new Uint8Array(bytes)
+}
+
+describe('web CSV importer (worker protocol)', () => {
+  it('CSV2 reads a GBK file in the worker and returns a summary, preview and suggested mapping', async () => {
+    const log = { terminated: 0 }
+    const imp = makeCsvImporter(() => fakeWorker(log))
+    const file = new Blob([gbk('站点名称,人次\r\n殷行,"1,197"\r\n')])
+    const r = await imp.read(
+      file,
+      { encoding: 'auto', delimiter: 'auto', header: 'auto' },
+      [],
+      () => {},
+    )
+    expect(r.ok).toBe(true)
+    if (!r.ok) return
+    expect(r.summary.encoding).toBe('gb18030')
+    expect(r.summary.table.header).toEqual(['站点名称', '人次'])
+    expect(r.summary.preview).toEqual([['殷行', '1,197']])
+    expect(r.summary.mapping.map((m) => m.target)).toEqual([
+      { kind: 'new', name: '站点名称', type: 'text' },
+      { kind: 'new', name: '人次', type: 'integer' },
+    ])
+    const p = await imp.plan(r.summary.mapping, [], null, { mode: 'append' })
+    expect(p.ok && p.plan.adds.map((a) => a.values)).toEqual([['殷行', 1197]])
+    imp.dispose()
+    expect(log.terminated).toBe(1)
+  })
+
+  it('CSV7 refusals come back as values; cancel terminates the worker and resolves as cancelled', async () => {
+    const log = { terminated: 0 }
+    const imp = makeCsvImporter(() => fakeWorker(log))
+    const png = new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0])])
+    expect(
+      await imp.read(png, { encoding: 'auto', delimiter: 'auto', header: 'auto' }, [], () => {}),
+    ).toEqual({
+      ok: false,
+      refusal: { kind: 'binary', format: 'png' },
+    })
+    const big = new Blob(['a,b\r\n', '1,2\r\n'.repeat(200_000)])
+    const pending = imp.read(
+      big,
+      { encoding: 'auto', delimiter: 'auto', header: 'auto' },
+      [],
+      () => {},
+    )
+    imp.cancel()
+    expect(await pending).toEqual({ ok: false, refusal: { kind: 'cancelled' } })
+    expect(log.terminated).toBe(1)
+    // The next read starts a fresh worker.
+    const again = await imp.read(
+      new Blob(['x,y\r\n1,2\r\n']),
+      { encoding: 'auto', delimiter: 'auto', header: 'auto' },
+      [],
+      () => {},
+    )
+    expect(again.ok).toBe(true)
+  })
+})

@@ -1,0 +1,87 @@
+/**
+ * The CSV worker's logic, separate from the worker global so tests can drive it in-process:
+ * decode, parse and plan, posting only a summary, the first rows and the finished plan.
+ */
+import {
+  bytesSource,
+  CSV_PREVIEW_ROWS,
+  type CsvByteSource,
+  type CsvTable,
+  planImport,
+  readCsvSource,
+  suggestMapping,
+} from '@taizhang/shared'
+import type { FromWorker, ToWorker } from './protocol'
+
+/** Progress messages at most this often. */
+const PROGRESS_EVERY_MS = 50
+
+function blobSource(file: Blob): CsvByteSource {
+  // Read slice by slice so memory stays near the file size, never the whole file twice.
+  return {
+    size: file.size,
+    read: async (start, end) => new Uint8Array(await file.slice(start, end).arrayBuffer()),
+  }
+}
+
+export function createCsvWorkerCore(
+  post: (msg: FromWorker) => void,
+): (msg: ToWorker) => Promise<void> {
+  let table: CsvTable | undefined
+  return async (msg) => {
+    if (msg.type === 'read') {
+      table = undefined
+      const source =
+        msg.file.size < 64 * 1024
+          ? bytesSource(new Uint8Array(await msg.file.arrayBuffer()))
+          : blobSource(msg.file)
+      let last = 0
+      const r = await readCsvSource(source, msg.settings, {
+        onProgress: (progress) => {
+          const now = performance.now()
+          if (now - last > PROGRESS_EVERY_MS) {
+            last = now
+            post({ type: 'progress', progress })
+          }
+        },
+      })
+      if (!r.ok) {
+        post({ type: 'read', ok: false, refusal: r.refusal })
+        return
+      }
+      table = r.table
+      const { rows, lines: _lines, ...meta } = r.table
+      post({
+        type: 'read',
+        ok: true,
+        summary: {
+          encoding: r.encoding,
+          encodingSource: r.encodingSource,
+          bytes: r.bytes,
+          table: { ...meta, rowCount: rows.length },
+          preview: rows.slice(0, CSV_PREVIEW_ROWS),
+          mapping: suggestMapping(r.table, msg.columns),
+        },
+      })
+      return
+    }
+    if (!table) {
+      post({ type: 'error', message: 'no file read' })
+      return
+    }
+    const { referenceNames, ...options } = msg.options
+    const rows = msg.rows ?? []
+    const snapshot = { columns: () => msg.columns, readRows: () => rows }
+    const result = planImport(table, msg.mapping, snapshot, {
+      ...options,
+      ...(referenceNames
+        ? { resolveReference: (colId: string, text: string) => referenceNames[colId]?.[text] }
+        : {}),
+    })
+    post(
+      result.ok
+        ? { type: 'plan', ok: true, plan: result.plan }
+        : { type: 'plan', ok: false, refusal: result.refusal },
+    )
+  }
+}
