@@ -40,6 +40,8 @@ function cellText(
     case 'integer':
     case 'money':
       // Full precision, no thousands separators or unit: Excel reads it as a number, -5 stays -5.
+      // Safe integers take a fast path; exportSheet.test.ts checks it agrees with formatValue.
+      if (Number.isSafeInteger(value)) return String(value)
       return typeof value === 'number'
         ? formatValue(value, col, { forEdit: true })
         : neutraliseFormula(String(value))

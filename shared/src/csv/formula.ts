@@ -32,9 +32,16 @@ export function isFormulaLike(text: string): boolean {
   return text.split('\n').some((l) => /^[=+\-@\t\r]/.test(l))
 }
 
+/** First characters that can start a dangerous line: = + - @ tab CR and the escape '. */
+function mayStartFormula(c: number): boolean {
+  return c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13 || c === 39
+}
+
 /** Prefixes `'` to every line that starts like a formula (or like an already-escaped one). */
 export function neutraliseFormula(text: string): string {
   if (text === '') return text
+  // Fast path for the common single-line cell that starts with an ordinary character.
+  if (!mayStartFormula(text.charCodeAt(0)) && text.indexOf('\n') === -1) return text
   return mapLines(text, DANGEROUS, (l) => "'" + l)
 }
 

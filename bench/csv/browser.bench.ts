@@ -1,0 +1,99 @@
+/**
+ * CSV benchmark in Chromium (issue 5): bundles browserEntry.ts with Vite and runs it in Debian's
+ * Chromium through playwright-core, one fresh page per run. From the repository root:
+ *   npx tsx bench/csv/browser.bench.ts [--rows 100000] [--runs 3]
+ * Merges its figures into bench/results/csv.json under "chromium".
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'vite'
+import { chromium } from '../../web/node_modules/playwright-core/index.mjs'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const repo = join(here, '../..')
+const args = process.argv.slice(2)
+const arg = (name: string, dflt: number) => {
+  const i = args.indexOf(name)
+  return i >= 0 ? Number(args[i + 1]) || dflt : dflt
+}
+const rows = arg('--rows', 100_000)
+const runs = arg('--runs', 3)
+
+const outDir = mkdtempSync(join(tmpdir(), 'tz-csv-browser-'))
+await build({
+  configFile: false,
+  root: repo,
+  logLevel: 'warn',
+  build: {
+    outDir,
+    emptyOutDir: true,
+    target: 'es2022',
+    minify: true,
+    lib: {
+      entry: join(here, 'browserEntry.ts'),
+      formats: ['iife'],
+      name: 'TzCsvBench',
+      fileName: () => 'bench.js',
+    },
+  },
+})
+const script = join(outDir, 'bench.js')
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--enable-precise-memory-info', '--js-flags=--expose-gc'],
+})
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+const report: Record<string, unknown> = { rows, runs, chromium: browser.version() }
+try {
+  for (const enc of ['utf-8', 'gb18030'] as const) {
+    const all: Record<string, number>[] = []
+    for (let i = 0; i < runs; i++) {
+      const page = await browser.newPage()
+      await page.setContent('<!doctype html><meta charset="utf-8"><title>csv bench</title>')
+      await page.addScriptTag({ content: readFileSync(script, 'utf8') })
+      const r = (await page.evaluate(
+        ([n, e]) =>
+          (
+            globalThis as unknown as {
+              runCsvBench: (n: number, e: string) => Promise<Record<string, number>>
+            }
+          ).runCsvBench(n as number, e as string),
+        [rows, enc] as const,
+      )) as Record<string, number>
+      all.push({ ...r, loadAverage: loadavg()[0]! })
+      await page.close()
+    }
+    const med: Record<string, number> = {}
+    for (const k of Object.keys(all[0]!)) med[k] = median(all.map((r) => r[k]!))
+    const summary = {
+      fileMB: +(med.fileBytes! / 1e6).toFixed(2),
+      loadAverage: med.loadAverage,
+      papaparseAloneMs: med.papaparseMs,
+      decodeParseMs: med.decodeParseMs,
+      planMs: med.planMs,
+      applyMs: med.applyMs,
+      importTotalMs: med.importMs,
+      importRatio: +(med.importMs! / med.papaparseMs!).toFixed(2),
+      decodeParseRatio: +(med.decodeParseMs! / med.papaparseMs!).toFixed(2),
+      papaparseHeapRatio: +(med.papaparseHeapBytes! / med.fileBytes!).toFixed(2),
+      readHeapRatio: +(med.readHeapBytes! / med.fileBytes!).toFixed(2),
+      importHeapRatio: +(med.importHeapBytes! / med.fileBytes!).toFixed(2),
+      exportMs: med.exportMs,
+      papaparseUnparseMs: med.papaparseUnparseMs,
+      exportRatio: +(med.exportMs! / med.papaparseUnparseMs!).toFixed(2),
+    }
+    report[enc] = { summary, median: med, runs: all }
+    console.log('chromium', enc, JSON.stringify(summary, null, 1))
+  }
+} finally {
+  await browser.close()
+}
+const file = join(repo, 'bench/results/csv.json')
+const existing = existsSync(file)
+  ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>)
+  : {}
+writeFileSync(file, JSON.stringify({ ...existing, chromium: report }, null, 2) + '\n')

@@ -1,0 +1,74 @@
+/**
+ * Runs in Chromium (bundled by browser.bench.ts): the same import and export as the app, on the same
+ * bytes as papaparse alone, in one page.
+ */
+import Papa from '../../shared/node_modules/papaparse/papaparse.js'
+import * as Y from '../../shared/node_modules/yjs/dist/yjs.mjs'
+import {
+  applyImportPlan,
+  type CsvByteSource,
+  encodeGb18030,
+  exportSheetCsv,
+  planImport,
+  readCsvSource,
+  suggestMapping,
+  Workbook,
+} from '../../shared/src/index.js'
+import { makeCsv } from './data.js'
+
+type Mem = { usedJSHeapSize: number }
+const heap = () => (performance as unknown as { memory?: Mem }).memory?.usedJSHeapSize ?? 0
+const gc = () => (globalThis as { gc?: () => void }).gc?.()
+const ms = (t0: number) => Math.round((performance.now() - t0) * 10) / 10
+
+async function run(rows: number, encoding: 'utf-8' | 'gb18030') {
+  const text = makeCsv(rows)
+  const bytes = encoding === 'gb18030' ? encodeGb18030(text) : new TextEncoder().encode(text)
+  const blob = new Blob([bytes])
+  const out: Record<string, number> = { fileBytes: bytes.length }
+
+  gc()
+  let h0 = heap()
+  let t0 = performance.now()
+  const decoded = new TextDecoder(encoding).decode(new Uint8Array(await blob.arrayBuffer()))
+  const papa = Papa.parse<string[]>(decoded, { skipEmptyLines: true })
+  out.papaparseMs = ms(t0)
+  out.papaparseHeapBytes = heap() - h0
+  t0 = performance.now()
+  Papa.unparse(papa.data, { newline: '\r\n' })
+  out.papaparseUnparseMs = ms(t0)
+  papa.data.length = 0
+  gc()
+
+  h0 = heap()
+  const source: CsvByteSource = {
+    size: blob.size,
+    read: async (s, e) => new Uint8Array(await blob.slice(s, e).arrayBuffer()),
+  }
+  t0 = performance.now()
+  const read = await readCsvSource(source)
+  out.decodeParseMs = ms(t0)
+  if (!read.ok) throw new Error(JSON.stringify(read.refusal))
+  out.readHeapBytes = heap() - h0
+  t0 = performance.now()
+  const planned = planImport(read.table, suggestMapping(read.table, []), undefined, {
+    mode: 'append',
+    onMisfit: 'text',
+  })
+  out.planMs = ms(t0)
+  if (!planned.ok) throw new Error('plan')
+  const wb = Workbook.create(new Y.Doc(), { title: 'bench' })
+  t0 = performance.now()
+  const applied = applyImportPlan(wb, { newSheetName: '导入' }, planned.plan)
+  out.applyMs = ms(t0)
+  if (!applied.ok) throw new Error('apply')
+  out.importHeapBytes = heap() - h0
+  out.importMs = out.decodeParseMs + out.planMs + out.applyMs
+  t0 = performance.now()
+  const exported = exportSheetCsv(wb, applied.report.sheetId, { encoding })
+  out.exportMs = ms(t0)
+  out.exportBytes = exported.bytes.length
+  return out
+}
+
+;(globalThis as { runCsvBench?: typeof run }).runCsvBench = run
