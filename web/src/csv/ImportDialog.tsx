@@ -86,6 +86,8 @@ export function ImportDialog(props: {
     setKey([])
     setStep({ kind: 'mapping' })
   }
+  const fail = (e: unknown) =>
+    setStep({ kind: 'refused', refusal: { kind: 'failed', detail: String(e) } })
   onMount(() => {
     read().catch((e: unknown) =>
       setStep({ kind: 'refused', refusal: { kind: 'failed', detail: String(e) } }),
@@ -94,7 +96,7 @@ export function ImportDialog(props: {
 
   const reread = (patch: Partial<ReadSettings>) => {
     setSettings({ ...settings(), ...patch })
-    void read()
+    read().catch(fail)
   }
 
   const referenceNames = (): Record<string, Record<string, string>> => {
@@ -285,7 +287,7 @@ export function ImportDialog(props: {
                     <button
                       type="button"
                       class="btn primary"
-                      disabled={wb.readOnly}
+                      disabled={props.session.readOnly()}
                       onClick={() => createColumns(h())}
                     >
                       {tx('createColumns')}
@@ -372,7 +374,7 @@ export function ImportDialog(props: {
                     value={toNew() ? 'new' : 'current'}
                     onChange={(e) => {
                       setToNew(e.currentTarget.value === 'new')
-                      void read()
+                      read().catch(fail)
                     }}
                   >
                     <Show when={props.sheetId && wb.hasSheet(props.sheetId)}>
@@ -511,10 +513,10 @@ export function ImportDialog(props: {
                   type="button"
                   class="btn primary"
                   data-testid="csv-check"
-                  disabled={wb.readOnly || (mode() === 'upsert' && key().length === 0)}
-                  onClick={() => void plan()}
+                  disabled={props.session.readOnly() || (mode() === 'upsert' && key().length === 0)}
+                  onClick={() => plan().catch(fail)}
                 >
-                  {wb.readOnly ? tx('readOnly') : tx('check')}
+                  {props.session.readOnly() ? tx('readOnly') : tx('check')}
                 </button>
               </div>
             </div>
@@ -559,7 +561,7 @@ export function ImportDialog(props: {
                           checked={onMisfit() === 'text'}
                           onChange={() => {
                             setOnMisfit('text')
-                            void plan()
+                            plan().catch(fail)
                           }}
                         />{' '}
                         {tx('asText')}
@@ -572,7 +574,7 @@ export function ImportDialog(props: {
                           checked={onMisfit() === 'skip-rows'}
                           onChange={() => {
                             setOnMisfit('skip-rows')
-                            void plan()
+                            plan().catch(fail)
                           }}
                         />{' '}
                         {tx('skipRows')}
@@ -655,7 +657,7 @@ export function ImportDialog(props: {
                     type="button"
                     class="btn primary"
                     data-testid="csv-apply"
-                    disabled={p().needsDecision || wb.readOnly}
+                    disabled={p().needsDecision || props.session.readOnly()}
                     onClick={() => apply(p())}
                   >
                     {tx('doImport')}
