@@ -289,7 +289,9 @@ export class Sheet {
         this.index.noteOverlay(key)
         entries.push([row, col, value, by, at, editId, prev ? prev[1] : null])
       }
-      if (log && entries.length > 0) log.push(entries)
+      // insert at length, not push: push walks the whole array from its start on every call,
+      // while insert uses Yjs's search markers (the log grows by one item per edit).
+      if (log && entries.length > 0) log.insert(log.length, entries)
     })
   }
 
@@ -351,7 +353,7 @@ export class Sheet {
         for (const c of cols) rec.push(r[c] ?? null)
         return rec
       })
-      this.index.rowsArray.push(records)
+      this.index.rowsArray.insert(this.index.rowsArray.length, records)
       this.index.noteRecords(records)
       return ids
     })
@@ -375,7 +377,11 @@ export class Sheet {
     this.write(() => {
       const by = this.ctx.author().name
       const at = this.ctx.now()
-      this.index.deletionsArray.push(visible.map((id): Tombstone => [id, by, at]))
+      const tombstones = this.index.deletionsArray
+      tombstones.insert(
+        tombstones.length,
+        visible.map((id): Tombstone => [id, by, at]),
+      )
       this.index.noteDeletions(visible)
     })
   }

@@ -87,15 +87,16 @@ export class SheetIndex {
 
   /** Write-through after a row's order override was set. */
   noteOrder(rowIds: readonly string[]): void {
-    const splice = rowIds.length <= RESORT_THRESHOLD && this.ordered !== null
+    const splice = rowIds.length <= RESORT_THRESHOLD
     for (const rowId of rowIds) {
+      // Remove by identity before the key changes, so the binary search stays valid.
       if (splice) this.removeOrdered(rowId)
       const k = this.rowOrderMap.get(rowId)
       if (k === undefined) this.orderOverride.delete(rowId)
       else this.orderOverride.set(rowId, k)
       if (splice && this.isVisible(rowId)) this.insertOrdered(rowId)
     }
-    if (!splice) this.ordered = null
+    if (!splice) this.updateOrdered([...rowIds])
   }
 
   private setOverlay(key: string, ov: Overlay | undefined): void {
@@ -138,16 +139,23 @@ export class SheetIndex {
   orderedIds(): readonly string[] {
     if (!this.ordered) {
       const ids: string[] = []
-      const keys = new Map<string, string>()
-      for (const [id, rec] of this.records) {
-        if (this.deleted.has(id)) continue
-        ids.push(id)
-        keys.set(id, this.orderOverride.get(id) ?? rec[1])
-      }
-      ids.sort((a, b) => compareKeyed(keys.get(a)!, a, keys.get(b)!, b))
-      this.ordered = ids
+      for (const id of this.records.keys()) if (!this.deleted.has(id)) ids.push(id)
+      this.ordered = this.sortIds(ids)
     }
     return this.ordered
+  }
+
+  /** Sorts ids by (order key, id); skips the sort when they already are (bulk inserts are). */
+  private sortIds(ids: string[]): string[] {
+    const keys = ids.map((id) => this.orderKey(id)!)
+    let sorted = true
+    for (let i = 1; i < ids.length && sorted; i++) {
+      if (compareKeyed(keys[i - 1]!, ids[i - 1]!, keys[i]!, ids[i]!) > 0) sorted = false
+    }
+    if (sorted) return ids
+    const idx = ids.map((_, i) => i)
+    idx.sort((a, b) => compareKeyed(keys[a]!, ids[a]!, keys[b]!, ids[b]!))
+    return idx.map((i) => ids[i]!)
   }
 
   indexOf(rowId: string): number {
@@ -285,16 +293,36 @@ export class SheetIndex {
     }
   }
 
+  /**
+   * Re-places `flips` (rows whose visibility or key changed) in the ordered list: one by one for a
+   * few, else by filtering them out and merging the visible ones back in, O(n + m log m).
+   */
   private updateOrdered(flips: string[]): void {
-    if (!this.ordered) return
-    if (flips.length > RESORT_THRESHOLD) {
-      this.ordered = null
+    const ordered = this.ordered
+    if (!ordered) return
+    if (flips.length <= RESORT_THRESHOLD) {
+      for (const id of flips) {
+        this.removeOrdered(id)
+        if (this.isVisible(id)) this.insertOrdered(id)
+      }
       return
     }
-    for (const id of flips) {
-      this.removeOrdered(id)
-      if (this.isVisible(id)) this.insertOrdered(id)
+    const flipSet = new Set(flips)
+    const kept = ordered.filter((id) => !flipSet.has(id))
+    const added = this.sortIds([...flipSet].filter((id) => this.isVisible(id)))
+    const merged: string[] = new Array(kept.length + added.length)
+    let i = 0
+    let j = 0
+    let k = 0
+    while (i < kept.length && j < added.length) {
+      const a = kept[i]!
+      const b = added[j]!
+      if (compareKeyed(this.orderKey(a)!, a, this.orderKey(b)!, b) <= 0) merged[k++] = kept[i++]!
+      else merged[k++] = added[j++]!
     }
+    while (i < kept.length) merged[k++] = kept[i++]!
+    while (j < added.length) merged[k++] = added[j++]!
+    this.ordered = merged
   }
 
   private applyRowsEvent(event: Y.YArrayEvent<RowRecord>, change: SheetChange): void {
