@@ -212,7 +212,7 @@ describe('change feed', () => {
 })
 
 describe('undo', () => {
-  it('undoes only this user’s changes, a bulk operation as one step', () => {
+  it('M6 undoes only this user’s changes, a bulk operation as one step', () => {
     const { doc, wb, s, sheetId, name } = setup()
     const [a] = s.insertRows([{ [name]: 'A' }])
     const r = replica(doc, 2, '李四', 2)
@@ -241,7 +241,7 @@ describe('undo', () => {
 })
 
 describe('concurrency semantics', () => {
-  it('1. different cells of the same row: both edits survive', () => {
+  it('M1 different cells of the same row: both edits survive', () => {
     const { doc, s, sheetId, name, served } = setup()
     const [row] = s.insertRows([{ [name]: 'A', [served]: 1 }])
     const b = replica(doc, 2, '李四', 2)
@@ -253,7 +253,7 @@ describe('concurrency semantics', () => {
     }
   })
 
-  it('2. same cell: one winner everywhere, the loser recoverable with author and time', () => {
+  it('M2 same cell: one winner everywhere, the loser recoverable with author and time', () => {
     const { doc, s, sheetId, served, name } = setup()
     const [row] = s.insertRows([{ [name]: 'A', [served]: 1 }])
     const b = replica(doc, 2, '李四', 2)
@@ -284,7 +284,7 @@ describe('concurrency semantics', () => {
     expect(bs.conflicts()).toHaveLength(1)
   })
 
-  it('2b. an undone edit is not reported as a conflict', () => {
+  it('M2 an undone edit is not reported as a conflict', () => {
     const { wb, s, served, name } = setup()
     const [row] = s.insertRows([{ [name]: 'A', [served]: 1 }])
     const um = wb.createUndoManager()
@@ -294,7 +294,7 @@ describe('concurrency semantics', () => {
     expect(s.conflicts()).toEqual([])
   })
 
-  it('3. inserts during moves: no duplicates, no loss, one order', () => {
+  it('M3 inserts during moves: no duplicates, no loss, one order', () => {
     const { doc, s, sheetId, name } = setup()
     const ids = s.insertRows(['A', 'B', 'C', 'D'].map((v) => ({ [name]: v })))
     const b = replica(doc, 2, '李四', 2)
@@ -314,7 +314,7 @@ describe('concurrency semantics', () => {
     ).toEqual(['A', 'B', 'C', 'D', 'x1', 'x2', 'y'].sort())
   })
 
-  it('3b. concurrent inserts at the same spot with colliding keys still give one order', () => {
+  it('M3 concurrent inserts at the same spot with colliding keys still give one order', () => {
     const { doc, s, sheetId, name } = setup()
     const [a, z] = s.insertRows([{ [name]: 'A' }, { [name]: 'Z' }])
     const b = replica(doc, 2, '李四', 2)
@@ -329,7 +329,7 @@ describe('concurrency semantics', () => {
     expect(s.rowIds()).toContain(n)
   })
 
-  it('4. delete while another edits offline: row hidden everywhere, edit kept and restorable', () => {
+  it('M4 delete while another edits offline: row hidden everywhere, edit kept and restorable', () => {
     const { doc, s, sheetId, name, served } = setup()
     const [row, other] = s.insertRows([{ [name]: 'A' }, { [name]: 'B' }])
     const b = replica(doc, 2, '李四', 2)
@@ -350,7 +350,7 @@ describe('concurrency semantics', () => {
     expect(s.getRow(row!)!.cells).toEqual({ [name]: 'A', [served]: 42 })
   })
 
-  it('5. column deleted while another fills it; renamed while another edits', () => {
+  it('M5 column deleted while another fills it; renamed while another edits', () => {
     const { doc, s, sheetId, name, served } = setup()
     const rows = s.insertRows([{ [name]: 'A' }, { [name]: 'B' }])
     const b = replica(doc, 2, '李四', 2)
@@ -371,7 +371,7 @@ describe('concurrency semantics', () => {
 })
 
 describe('schema versions', () => {
-  it('opens an empty legacy doc by migrating it', () => {
+  it('M7 opens an empty legacy doc by migrating it', () => {
     const doc = new Y.Doc()
     const r = Workbook.open(doc)
     expect(r.readOnly).toBe(false)
@@ -380,7 +380,7 @@ describe('schema versions', () => {
     expect(Workbook.open(doc).migrated).toEqual([])
   })
 
-  it('opens a doc newer than the code read-only with a reason', () => {
+  it('M7 opens a doc newer than the code read-only with a reason', () => {
     const doc = new Y.Doc()
     doc.getMap('meta').set('schemaVersion', 99)
     const r = Workbook.open(doc)

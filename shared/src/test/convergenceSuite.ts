@@ -32,7 +32,7 @@ export function describeConvergencePart(part: number): void {
   const per = Math.ceil(SEEDS / CONVERGENCE_PARTS)
   const from = 1 + (part - 1) * per
   const to = Math.min(SEEDS, part * per)
-  describe(`random convergence part ${part}: 3–8 replicas, reordered/duplicated/dropped updates, 2% churn`, () => {
+  describe(`M8 random convergence part ${part}: 3–8 replicas, reordered/duplicated/dropped updates, 2% churn`, () => {
     it(`converges for seeds ${from}–${to} × ${OPS} operations (+ regression seeds)`, () => {
       const totals: Record<string, number> = {}
       const seeds = [
