@@ -16,6 +16,8 @@ import { type CellValue, Workbook, Y, type YDoc } from '../layout/deps.js'
 
 type Kind = 'taizhang' | 'reference' | 'relay'
 const KINDS: Kind[] = ['taizhang', 'reference', 'relay']
+// BENCH_ONLY=taizhang runs one server (for profiling with BENCH_PROF=1); the table needs all three.
+const ONLY = process.env.BENCH_ONLY as Kind | undefined
 const QUICK = process.argv.includes('--quick')
 const ROWS = QUICK ? 10_000 : 100_000
 const FANOUT_ROUNDS = QUICK ? 60 : 200
@@ -48,7 +50,14 @@ interface Server {
 async function startServer(kind: Kind): Promise<Server> {
   const child = spawn(
     process.execPath,
-    ['--expose-gc', '--import', 'tsx', 'bench/server/serverProcess.ts', kind],
+    [
+      '--expose-gc',
+      ...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/tz-prof'] : []),
+      '--import',
+      'tsx',
+      'bench/server/serverProcess.ts',
+      kind,
+    ],
     {
       cwd: ROOT,
       env: { ...process.env, BENCH_SECRET: SECRET },
@@ -144,9 +153,15 @@ function readVarUint(d: Uint8Array, pos: number): [number, number] {
   }
 }
 
-/** Builds a workbook with the shared model API and returns its encoded state. */
-function buildWorkbook(rows: number): Uint8Array {
+/**
+ * Builds a workbook with the shared model API, inserting rows in chunks of 10,000 (one transaction
+ * each, as a chunked import would), and returns each transaction's update (every one stays under
+ * the server's 8 MiB frame limit) plus the whole encoded state.
+ */
+function buildWorkbook(rows: number): { chunks: Uint8Array[]; state: Uint8Array } {
   const doc: YDoc = new Y.Doc()
+  const chunks: Uint8Array[] = []
+  doc.on('update', (u: Uint8Array) => chunks.push(u))
   const wb = Workbook.create(doc, { title: 'bench' })
   const sheet = wb.sheet(wb.addSheet('站点月报'))
   const colIds = COLUMNS.map((c) => sheet.addColumn({ name: c.name, type: c.type }))
@@ -155,21 +170,24 @@ function buildWorkbook(rows: number): Uint8Array {
     for (let c = 0; c < colIds.length; c++) rec[colIds[c]!] = values[c] ?? null
     return rec
   })
-  sheet.insertRows(records)
-  const u = Y.encodeStateAsUpdate(doc)
+  for (let i = 0; i < records.length; i += 10_000) sheet.insertRows(records.slice(i, i + 10_000))
+  const state = Y.encodeStateAsUpdate(doc)
   doc.destroy()
-  return u
+  // The small schema/meta transactions go in one message.
+  const head = chunks.findIndex((u) => u.length > 100_000)
+  const merged = head > 0 ? [Y.mergeUpdates(chunks.slice(0, head)), ...chunks.slice(head)] : chunks
+  return { chunks: merged, state }
 }
 
-/** Uploads `update` into `room` and waits until the server has applied it (not for the relay). */
-async function seedRoom(s: Server, room: string, update: Uint8Array): Promise<Raw> {
+/** Uploads the updates into `room` and waits until the server has applied them (not the relay). */
+async function seedRoom(s: Server, room: string, updates: Uint8Array[]): Promise<Raw> {
   const c = await rawClient(s, room)
   if (s.kind === 'relay') return c
   let done = false
   c.onFrame = (d) => {
-    if (d[0] === 0 && d[1] === 1) done = true // sync step 2: our step 1 was answered after the update
+    if (d[0] === 0 && d[1] === 1) done = true // sync step 2: our step 1 was answered after the updates
   }
-  c.ws.send(syncMessage(2, update))
+  for (const u of updates) c.ws.send(syncMessage(2, u))
   c.ws.send(syncMessage(0, new Uint8Array([0])))
   await waitFor(() => done, `seed ${room}`)
   return c
@@ -211,7 +229,7 @@ async function fanout(s: Server, n: number): Promise<{ p50: number; p99: number 
 }
 
 /** A fresh y-websocket client syncs the ROWS-row workbook; median of 3 runs (ms). */
-async function initialSync(s: Server, update: Uint8Array): Promise<number> {
+async function initialSync(s: Server, wb: { chunks: Uint8Array[]; state: Uint8Array }): Promise<number> {
   const room = 'big'
   let seedDoc: YDoc | null = null
   let seedProvider: InstanceType<typeof WebsocketProvider> | null = null
@@ -219,7 +237,7 @@ async function initialSync(s: Server, update: Uint8Array): Promise<number> {
   if (s.kind === 'relay') {
     // The relay keeps no state: a peer holding the doc answers (the floor: encode + transfer + apply).
     seedDoc = new Y.Doc()
-    Y.applyUpdate(seedDoc, update)
+    Y.applyUpdate(seedDoc, wb.state)
     seedProvider = new WebsocketProvider(s.base, room, seedDoc, {
       WebSocketPolyfill: ws.WebSocket as never,
       params: { token },
@@ -227,7 +245,7 @@ async function initialSync(s: Server, update: Uint8Array): Promise<number> {
     })
     await waitFor(() => seedProvider!.wsconnected, 'relay seed connected')
   } else {
-    seedRaw = await seedRoom(s, room, update)
+    seedRaw = await seedRoom(s, room, wb.chunks)
   }
   const times: number[] = []
   for (let i = 0; i < 3; i++) {
@@ -257,9 +275,12 @@ async function initialSync(s: Server, update: Uint8Array): Promise<number> {
 }
 const holders: Array<() => void> = []
 
-/** Updates/s confirmed: by the durable ack (ours) or by receipt at an observer (others). */
+/**
+ * Updates/s confirmed: the writer sends every update at once (y-websocket clients never wait for
+ * acks), and the clock stops when the last one is confirmed: by the durable ack (ours) or by
+ * receipt at an observer (the others, which do not persist).
+ */
 async function throughput(s: Server, rooms: number, perRoom: number): Promise<number> {
-  const WINDOW = 64
   const run = async (room: string) => {
     const writer = await rawClient(s, room, s.kind === 'taizhang')
     const observer = await rawClient(s, room)
@@ -289,8 +310,15 @@ async function throughput(s: Server, rooms: number, perRoom: number): Promise<nu
       }
     }
     let sent = 0
+    let closed = false
+    writer.ws.on('close', (code) => {
+      closed = true
+      if (confirmed < perRoom) process.stderr.write(`  writer closed (${code}) after ${sent} sent, ${confirmed} confirmed\n`)
+    })
+    const until = Date.now() + 120_000
     while (confirmed < perRoom) {
-      while (sent < perRoom && sent - confirmed < WINDOW) writer.ws.send(msgs[sent++]!)
+      if (closed || Date.now() > until) throw new Error(`throughput run in ${room} stalled`)
+      while (sent < perRoom) writer.ws.send(msgs[sent++]!)
       await sleep(1)
     }
     writer.ws.close()
@@ -318,11 +346,11 @@ process.stderr.write(`building a ${ROWS}-row workbook with the shared model…\n
 const big = buildWorkbook(ROWS)
 const small = buildWorkbook(1000)
 process.stderr.write(
-  `  ${(big.length / 1e6).toFixed(1)} MB encoded; 1,000 rows: ${(small.length / 1e3).toFixed(0)} kB\n`,
+  `  ${(big.state.length / 1e6).toFixed(1)} MB encoded in ${big.chunks.length} updates; 1,000 rows: ${(small.state.length / 1e3).toFixed(0)} kB\n`,
 )
 
 const results = {} as Record<Kind, Result>
-for (const kind of KINDS) {
+for (const kind of ONLY ? [ONLY] : KINDS) {
   process.stderr.write(`${kind}: fan-out…\n`)
   let s = await startServer(kind)
   const fanout10 = await fanout(s, 10)
@@ -340,7 +368,7 @@ for (const kind of KINDS) {
   process.stderr.write(`${kind}: 100 rooms of 1,000 rows…\n`)
   s = await startServer(kind)
   const seeds: Raw[] = []
-  for (let i = 0; i < 100; i++) seeds.push(await seedRoom(s, `room${i}`, small))
+  for (let i = 0; i < 100; i++) seeds.push(await seedRoom(s, `room${i}`, small.chunks))
   const rss100RoomsMiB = await rssMiB(s)
   for (const c of seeds) c.ws.close()
   await stopServer(s)
@@ -382,6 +410,10 @@ const rows: Array<[string, (r: Result) => string, string]> = [
   ],
   ['RSS, 100 rooms × 1,000 rows (MiB)', (r) => f(r.rss100RoomsMiB, 0), '≤ reference'],
 ]
+if (ONLY) {
+  process.stdout.write(`${JSON.stringify(results, null, 2)}\n`)
+  process.exit(0)
+}
 const T = results.taizhang
 const R = results.reference
 const L = results.relay

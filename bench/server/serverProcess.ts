@@ -55,8 +55,8 @@ if (kind === 'taizhang') {
   http.on('upgrade', (req, socket, head) => {
     wss.handleUpgrade(req, socket, head, (conn) => {
       const room = new URL(req.url ?? '/', 'http://x').pathname
-      let peers = rooms.get(room)
-      if (!peers) rooms.set(room, (peers = new Set()))
+      const peers = rooms.get(room) ?? new Set()
+      rooms.set(room, peers)
       peers.add(conn)
       conn.on('message', (data, isBinary) => {
         for (const p of peers) if (p !== conn) p.send(data, { binary: isBinary })

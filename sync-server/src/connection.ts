@@ -166,7 +166,11 @@ export function acceptConnection(
 
   rooms.get(roomName).then(
     (loaded) => {
-      if (closed) return
+      if (closed) {
+        // Left while the room loaded: let the room unload like any other empty room.
+        rooms.release(loaded)
+        return
+      }
       room = loaded
       rooms.join(loaded, peer)
       for (const m of joinMessages(loaded)) peer.send(m)

@@ -27,8 +27,8 @@ export const LIMITS = {
   MAX_PRELOAD_QUEUE_BYTES: 16 * 1024 * 1024,
   MAX_PRELOAD_QUEUE_MESSAGES: 1_000,
   /** Token bucket per connection: sustained messages/s and burst. */
-  RATE_MESSAGES_PER_S: 500,
-  RATE_BURST_MESSAGES: 2_000,
+  RATE_MESSAGES_PER_S: 2_000,
+  RATE_BURST_MESSAGES: 5_000,
   /** Token bucket per connection: sustained bytes/s and burst. */
   RATE_BYTES_PER_S: 16 * 1024 * 1024,
   RATE_BURST_BYTES: 32 * 1024 * 1024,

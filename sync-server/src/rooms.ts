@@ -355,6 +355,11 @@ export class Rooms {
     if (room.peers.size === 0) this.scheduleUnload(room)
   }
 
+  /** Schedules the unload of a room nobody joined (its only client left during the load). */
+  release(room: Room): void {
+    if (room.peers.size === 0 && !room.unloadTimer) this.scheduleUnload(room)
+  }
+
   private scheduleUnload(room: Room): void {
     if (room.unloadTimer) clearTimeout(room.unloadTimer)
     room.unloadTimer = setTimeout(() => {

@@ -26,6 +26,9 @@ Options:
   --storage <kind>       level (default) or memory (tests only: nothing survives)
   --compact-after <n>    compact a room after n appended batches (default 500)
   --idle-unload-ms <n>   unload a room n ms after its last client left (default 30000)
+  --max-frame-mib <n>    largest accepted WebSocket frame in MiB (default 8; larger closes 1009).
+                         A client's first sync sends its whole workbook in one frame (~20 MB for
+                         100,000 rows), so raise this for very large workbooks
   --log-level <level>    pino level (env TAIZHANG_LOG_LEVEL, default info)
   --dev-anonymous        anyone may edit without a token (development only; logged loudly)
   -h, --help             show this help
@@ -60,6 +63,7 @@ export const serve: Command = {
         storage: { type: 'string' },
         'compact-after': { type: 'string' },
         'idle-unload-ms': { type: 'string' },
+        'max-frame-mib': { type: 'string' },
         'log-level': { type: 'string' },
         'dev-anonymous': { type: 'boolean' },
       },
@@ -75,6 +79,8 @@ export const serve: Command = {
     const limits: Partial<Limits> = {}
     if (v['compact-after']) limits.COMPACT_AFTER_APPENDS = positive(v['compact-after'])
     if (v['idle-unload-ms']) limits.ROOM_IDLE_UNLOAD_MS = positive(v['idle-unload-ms'])
+    if (v['max-frame-mib'])
+      limits.MAX_FRAME_BYTES = Math.round(positive(v['max-frame-mib']) * 2 ** 20)
     const store =
       v.storage === 'memory'
         ? createMemoryDocStore()

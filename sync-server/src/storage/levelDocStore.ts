@@ -23,6 +23,8 @@ export async function createLevelDocStore(dir: string): Promise<DocStore> {
   const db = new ClassicLevel<string, Uint8Array>(dir, {
     keyEncoding: 'utf8',
     valueEncoding: 'view',
+    // Reads happen once per room load, so a big block cache buys nothing but resident memory.
+    cacheSize: 2 * 1024 * 1024,
   })
   await db.open()
   const queue = new KeyedQueue()

@@ -101,6 +101,18 @@ describe('official y-websocket client', () => {
     expect(srv.server.metrics.connections).toBe(0)
   })
 
+  it('unloads a room whose only client left while it was loading', async () => {
+    // The unload delay is long enough for the poll below to see the room loaded in between.
+    srv = await startTestServer({ limits: { ROOM_IDLE_UNLOAD_MS: 300 } })
+    srv.store.loadDelayMs = 100
+    const s = rawSocket(`${srv.wsBase}/wb1?token=${tokenFor('editor')}`)
+    await opened(s.ws)
+    s.ws.close()
+    await waitFor(() => srv!.store.loads === 1, 'load started')
+    await waitFor(() => srv!.server.rooms.size === 1, 'room loaded')
+    await waitFor(() => srv!.server.rooms.size === 0, 'room unloaded')
+  })
+
   it('never acks or broadcasts a failed write; retries; the room stays loaded', async () => {
     srv = await startTestServer({ limits: { ROOM_IDLE_UNLOAD_MS: 10, RETRY_MIN_MS: 20 } })
     const a = connect(srv.wsBase, 'wb1', tokenFor('editor'), { ack: true })
