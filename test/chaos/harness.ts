@@ -278,10 +278,28 @@ export function explainWrites(
       } else if (isAncestor(w.editId, overlay?.[1])) bump('overwritten later')
       else if (lost.has(w.editId)) bump('concurrent: in conflicts()')
       else if (undoAfter[w.opId]) bump('undone by its author')
-      else
+      else {
+        // Known gap: a write on a losing branch after that branch's first edit (which conflicts()
+        // does list): the value its author ended with is overwritten with no conflict record.
+        let onLosingBranch = false
+        let cur = byId.get(w.editId)
+        for (let g = 0; cur && g < 100_000; g++) {
+          if (lost.has(cur[5])) {
+            onLosingBranch = true
+            break
+          }
+          cur = cur[6] ? byId.get(cur[6]) : undefined
+        }
+        const mine = byId.get(w.editId)!
+        const win = overlay ? byId.get(overlay[1]) : undefined
         unexplained.push(
-          `${describe()}: overwritten by ${overlay?.[1] ?? '(no overlay)'}, not in conflicts()`,
+          `${describe()} (prev ${mine[6]}): overwritten by ${overlay?.[1] ?? '(no overlay)'}` +
+            ` (by ${win?.[3]}, prev ${win?.[6]}), not in conflicts()` +
+            (onLosingBranch
+              ? '; a later edit on a losing branch whose first edit conflicts() lists'
+              : ''),
         )
+      }
     }
   }
   return { counts, unexplained }
