@@ -76,6 +76,12 @@ try {
       decodeParseMs: med.decodeParseMs,
       planMs: med.planMs,
       applyMs: med.applyMs,
+      applySeededIdsMs: med.applySeededIdsMs,
+      importTotalSeededIdsMs: +(med.importMs! - med.applyMs! + med.applySeededIdsMs!).toFixed(1),
+      importRatioSeededIds: +(
+        (med.importMs! - med.applyMs! + med.applySeededIdsMs!) /
+        med.papaparseMs!
+      ).toFixed(2),
       importTotalMs: med.importMs,
       importRatio: +(med.importMs! / med.papaparseMs!).toFixed(2),
       decodeParseRatio: +(med.decodeParseMs! / med.papaparseMs!).toFixed(2),
@@ -83,6 +89,9 @@ try {
       readHeapRatio: +(med.readHeapBytes! / med.fileBytes!).toFixed(2),
       importHeapRatio: +(med.importHeapBytes! / med.fileBytes!).toFixed(2),
       exportMs: med.exportMs,
+      exportRowsMs: med.exportRowsMs,
+      exportWriteMs: med.exportWriteMs,
+      exportEncodeMs: med.exportEncodeMs,
       papaparseUnparseMs: med.papaparseUnparseMs,
       exportRatio: +(med.exportMs! / med.papaparseUnparseMs!).toFixed(2),
     }

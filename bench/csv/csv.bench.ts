@@ -70,6 +70,27 @@ async function childRun(file: string, encoding: 'utf-8' | 'gb18030', what: 'base
   const exported = shared.exportSheetCsv(wb, applied.report.sheetId, { encoding })
   result.exportMs = ms(t0)
   result.exportBytes = exported.bytes.length
+  t0 = performance.now()
+  const table = shared.exportSheetRows(wb, applied.report.sheetId)
+  result.exportRowsMs = ms(t0)
+  t0 = performance.now()
+  const csv = shared.writeCsvText(table.header, table.rows)
+  result.exportWriteMs = ms(t0)
+  t0 = performance.now()
+  shared.encodeCsvText(csv, { encoding })
+  result.exportEncodeMs = ms(t0)
+  // The same apply with seeded ids: separates the model's per-id crypto cost from the import's own.
+  let seed = 1
+  const seeded = shared.Workbook.create(new Doc(), {
+    title: 'bench',
+    random: () => {
+      seed = (seed * 16807) % 2147483647
+      return seed / 2147483647
+    },
+  })
+  t0 = performance.now()
+  shared.applyImportPlan(seeded, { newSheetName: '导入' }, planned.plan)
+  result.applySeededIdsMs = ms(t0)
   process.stdout.write(JSON.stringify(result))
 }
 
@@ -132,6 +153,12 @@ async function main() {
       decodeParseMs: med.readMs,
       planMs: med.planMs,
       applyMs: med.applyMs,
+      applySeededIdsMs: med.applySeededIdsMs,
+      importTotalSeededIdsMs: +(med.importMs! - med.applyMs! + med.applySeededIdsMs!).toFixed(1),
+      importRatioSeededIds: +(
+        (med.importMs! - med.applyMs! + med.applySeededIdsMs!) /
+        med.baselineMs!
+      ).toFixed(2),
       importTotalMs: med.importMs,
       importRatio: +(med.importMs! / med.baselineMs!).toFixed(2),
       decodeParseRatio: +(med.readMs! / med.baselineMs!).toFixed(2),
@@ -140,6 +167,9 @@ async function main() {
       papaparsePeakMemoryRatio: +(med.baselinePeakRssDeltaBytes! / med.fileBytes!).toFixed(2),
       peakMemoryRatio: +(med.peakRssDeltaBytes! / med.fileBytes!).toFixed(2),
       exportMs: med.exportMs,
+      exportRowsMs: med.exportRowsMs,
+      exportWriteMs: med.exportWriteMs,
+      exportEncodeMs: med.exportEncodeMs,
       papaparseUnparseMs: med.baselineUnparseMs,
       exportRatio: +(med.exportMs! / med.baselineUnparseMs!).toFixed(2),
       targets: {
