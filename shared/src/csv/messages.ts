@@ -1,3 +1,4 @@
+import { assertNever } from '../model/assert.js'
 import type { CsvRefusal, CsvWarning } from './issues.js'
 import type { BinaryFormat } from './sniff.js'
 
@@ -80,7 +81,7 @@ export function describeRefusal(r: CsvRefusal, lang: CsvLang = 'zh'): string {
         ? `导入失败，未写入任何数据：${r.detail}`
         : `Import failed; nothing was written: ${r.detail}`
     default:
-      return String((r as { kind: string }).kind)
+      return assertNever(r)
   }
 }
 
@@ -123,7 +124,7 @@ export function describeWarning(w: CsvWarning, lang: CsvLang = 'zh'): string {
         ? `部分行比表头多出数据，新增了列：${w.names.join('、')}。`
         : `Some rows have more values than the header; added columns: ${w.names.join(', ')}.`
     default:
-      return String((w as { kind: string }).kind)
+      return assertNever(w)
   }
 }
 
