@@ -41,7 +41,7 @@ describe('CSV7 messages', () => {
         expect(en).toContain(`ine ${r.line}`)
       }
     }
-    expect(describeRefusal({ kind: 'binary', format: 'xlsx' }, 'zh')).toContain('另存为 CSV')
+    expect(describeRefusal({ kind: 'binary', format: 'xlsx' }, 'zh')).toContain('“另存为” CSV')
     expect(
       describeRefusal(
         { kind: 'too-large', bytes: 300 * 1024 * 1024, limit: 256 * 1024 * 1024 },
