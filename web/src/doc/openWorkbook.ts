@@ -120,6 +120,37 @@ function wsOrigin(httpOrigin: string): string {
   return httpOrigin.replace(/^http/, 'ws')
 }
 
+/** How long an empty doc waits for the server before opening anyway (offline, slow network). */
+export const FIRST_SYNC_TIMEOUT_MS = 8000
+
+/**
+ * Resolves at the provider's first sync, when the browser is or goes offline, when the server
+ * closes the socket for good, or after FIRST_SYNC_TIMEOUT_MS, whichever comes first.
+ */
+function firstSync(provider: WebsocketProvider): Promise<void> {
+  if (provider.synced) return Promise.resolve()
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      provider.off('sync', onSync)
+      provider.off('connection-close', onClose)
+      if (typeof window !== 'undefined') window.removeEventListener('offline', done)
+      resolve()
+    }
+    const onSync = (s: boolean) => {
+      if (s) done()
+    }
+    const onClose = (e: CloseEvent | null) => {
+      if (e && isPermanentClose(e.code)) done()
+    }
+    const timer = setTimeout(done, FIRST_SYNC_TIMEOUT_MS)
+    provider.on('sync', onSync)
+    provider.on('connection-close', onClose)
+    if (typeof window !== 'undefined') window.addEventListener('offline', done)
+    if (typeof navigator !== 'undefined' && navigator.onLine === false) done()
+  })
+}
+
 export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookSession> {
   const storage = opts.storage === undefined ? (globalThis.localStorage ?? null) : opts.storage
   const nsKey = (k: string) => `taizhang.wb.${opts.workbookId}.${k}`
@@ -157,22 +188,6 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
   }
 
   const isEmpty = doc.getMap('meta').size === 0 && doc.getMap('sheets').size === 0
-  let workbook: Workbook
-  let schemaReadOnly = false
-  const author = { id: opts.identity.id, name: opts.identity.name }
-  if (isEmpty && opts.create) {
-    remember()
-    workbook = Workbook.create(doc, { title: opts.create.title, author })
-    opts.create.fill?.(workbook)
-  } else {
-    const res = Workbook.open(doc, { author })
-    workbook = res.workbook
-    if (res.readOnly) {
-      schemaReadOnly = true
-      warn({ kind: 'newer-schema', zh: res.reason?.zh ?? '', en: res.reason?.en ?? '' })
-    }
-    if (res.migrated.length) remember()
-  }
 
   const claims = opts.token ? readTokenClaims(opts.token) : {}
   const [roleReadOnly, setRoleReadOnly] = createSignal(claims.role === 'viewer')
@@ -200,25 +215,6 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
   recomputePending()
 
   const [metaVersion, setMetaVersion] = createSignal(0)
-  const offChange = workbook.onChange((c: WorkbookChange) => {
-    if (c.metaChanged || c.sheetsChanged) setMetaVersion((v) => v + 1)
-    if (!c.local) return
-    remember()
-    const clock = Y.getState(doc.store, doc.clientID)
-    const last = pendingTx[pendingTx.length - 1]
-    if (!last || last[0] !== doc.clientID || last[1] !== clock)
-      pendingTx.push([doc.clientID, clock])
-    const keys: string[] = []
-    for (const [sheetId, sc] of c.sheets) {
-      for (const [rowId, cols] of sc.cells) {
-        for (const colId of cols) keys.push(UnackedCells.key(sheetId, rowId, colId))
-      }
-    }
-    unacked.mark(keys, { client: doc.clientID, clock })
-    recomputePending()
-  })
-
-  const undo = workbook.createUndoManager()
 
   // ---- network ---------------------------------------------------------------------------
   const [online, setOnline] = createSignal(
@@ -328,6 +324,49 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
       setPeers(out)
     })
   }
+
+  // A doc that is empty here and not being created on this device exists on the server: wait for
+  // the first sync before opening it. Opening runs the schema migration, which on an empty doc
+  // writes an empty title and createdAt 0; written before the server's state arrived, those are
+  // concurrent with the creator's values and win half the time (Y.Map last-writer by client id).
+  if (isEmpty && !opts.create && provider) await firstSync(provider)
+
+  let workbook: Workbook
+  let schemaReadOnly = false
+  const author = { id: opts.identity.id, name: opts.identity.name }
+  if (isEmpty && opts.create) {
+    remember()
+    workbook = Workbook.create(doc, { title: opts.create.title, author })
+    opts.create.fill?.(workbook)
+  } else {
+    const res = Workbook.open(doc, { author })
+    workbook = res.workbook
+    if (res.readOnly) {
+      schemaReadOnly = true
+      warn({ kind: 'newer-schema', zh: res.reason?.zh ?? '', en: res.reason?.en ?? '' })
+    }
+    if (res.migrated.length) remember()
+  }
+
+  const offChange = workbook.onChange((c: WorkbookChange) => {
+    if (c.metaChanged || c.sheetsChanged) setMetaVersion((v) => v + 1)
+    if (!c.local) return
+    remember()
+    const clock = Y.getState(doc.store, doc.clientID)
+    const last = pendingTx[pendingTx.length - 1]
+    if (!last || last[0] !== doc.clientID || last[1] !== clock)
+      pendingTx.push([doc.clientID, clock])
+    const keys: string[] = []
+    for (const [sheetId, sc] of c.sheets) {
+      for (const [rowId, cols] of sc.cells) {
+        for (const colId of cols) keys.push(UnackedCells.key(sheetId, rowId, colId))
+      }
+    }
+    unacked.mark(keys, { client: doc.clientID, clock })
+    recomputePending()
+  })
+
+  const undo = workbook.createUndoManager()
 
   const connection = () =>
     computeConnectionState({

@@ -360,10 +360,65 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
   container.addEventListener('paste', onPaste)
 
   // ---- model → grid ------------------------------------------------------------------------
+  /**
+   * Applies a model change to the grid without disturbing an open editor. AG Grid restores focus
+   * by *position* after a row-model refresh: a row inserted or removed above the editing row would
+   * move browser focus to whatever cell now sits at the old index, taking it from the editor. So:
+   * no positional focus restore while editing, the focused cell follows the editing row, and the
+   * editor's focus and caret are put back exactly as they were.
+   */
+  const keepEditor = (fn: () => void) => {
+    const editing = api.getEditingCells()[0]
+    if (!editing) {
+      fn()
+      return
+    }
+    const rowId = api.getDisplayedRowAtIndex(editing.rowIndex)?.id
+    const colId = editing.column?.getColId()
+    const ae = document.activeElement
+    const input =
+      (ae instanceof HTMLInputElement || ae instanceof HTMLTextAreaElement) &&
+      container.contains(ae)
+        ? ae
+        : null
+    let caret: [number, number, 'forward' | 'backward' | 'none'] | null = null
+    try {
+      if (input && input.selectionStart !== null && input.selectionEnd !== null)
+        caret = [input.selectionStart, input.selectionEnd, input.selectionDirection ?? 'none']
+    } catch {
+      // Inputs without a text selection (type=date) have no caret to keep.
+    }
+    api.setGridOption('suppressFocusAfterRefresh', true)
+    try {
+      fn()
+    } finally {
+      api.setGridOption('suppressFocusAfterRefresh', false)
+    }
+    const node = rowId ? api.getRowNode(rowId) : undefined
+    if (
+      colId &&
+      node?.rowIndex != null &&
+      node.rowIndex !== editing.rowIndex &&
+      api.getEditingCells().length
+    )
+      api.setFocusedCell(node.rowIndex, colId)
+    if (input?.isConnected) {
+      if (document.activeElement !== input) input.focus({ preventScroll: true })
+      if (caret) {
+        try {
+          input.setSelectionRange(caret[0], caret[1], caret[2])
+        } catch {
+          // See above.
+        }
+      }
+    }
+  }
   const binding = makeGridBinding(workbook, sheet, {
     applyTransaction: (tx) =>
-      api.applyTransaction({ ...tx, remove: tx.remove?.map((r) => ({ id: r.id, cells: {} })) }),
-    setRowData: (rows) => api.setGridOption('rowData', rows),
+      keepEditor(() =>
+        api.applyTransaction({ ...tx, remove: tx.remove?.map((r) => ({ id: r.id, cells: {} })) }),
+      ),
+    setRowData: (rows) => keepEditor(() => api.setGridOption('rowData', rows)),
     onColumnsChanged: () => {
       readColumns()
       computeSel()

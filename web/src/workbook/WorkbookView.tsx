@@ -1,4 +1,4 @@
-import { formatValue, isNumericType, type Problem, validateSheet } from '@taizhang/shared'
+import { formatValue, isNumericType, type Problem } from '@taizhang/shared'
 import {
   createEffect,
   createMemo,
@@ -20,10 +20,18 @@ import { takePendingCreate } from '../home/pendingCreate'
 import { formatNumber, locale, t } from '../i18n'
 import { ColumnPanel } from './ColumnPanel'
 import { ContextMenu, type MenuItem } from './ContextMenu'
+import { ColumnStats } from './columnStats'
 import { ShareDialog } from './ShareDialog'
 import { SheetGrid } from './SheetGrid'
 import { SheetTabs } from './SheetTabs'
 import { StatusBadge } from './StatusBadge'
+import { SheetProblems } from './sheetProblems'
+
+/** Benchmark builds only (`VITE_TZ_DEBUG=1`): the measurement hook on `window.__tzBench`. */
+const benchHook =
+  import.meta.env.VITE_TZ_DEBUG === '1'
+    ? import('../debug/benchHook').then((m) => m.installBenchHook())
+    : null
 
 /** Opens the workbook's session for as long as this view lives. */
 export function WorkbookView(props: { id: string; identity: Identity }) {
@@ -114,6 +122,15 @@ function OpenWorkbook(props: {
     rowIds: [],
     colIds: [],
   })
+  if (benchHook !== null) {
+    createEffect(() => {
+      const g = grid()
+      void benchHook.then((h) => {
+        h.session = session
+        h.grid = g
+      })
+    })
+  }
   const [menu, setMenu] = createSignal<{ x: number; y: number } | null>(null)
   const [panel, setPanel] = createSignal<'columns' | 'problems' | null>(null)
   const [sharing, setSharing] = createSignal(false)
@@ -149,54 +166,78 @@ function OpenWorkbook(props: {
     session.setPresenceCursor(f && sheetId ? { sheet: sheetId, row: f.rowId, col: f.colId } : null)
   })
 
-  // Problems: validate the visible sheet, debounced so typing stays smooth on big sheets.
+  // Problems of the visible sheet, kept incrementally (an edit revalidates the rows it touched;
+  // a full pass runs in slices), so typing stays smooth on a 100,000-row sheet.
   const [problems, setProblems] = createSignal<Problem[]>([])
-  let validateTimer: ReturnType<typeof setTimeout> | undefined
-  const validateNow = () => {
-    const id = activeSheet()
-    if (!id || !wb.hasSheet(id)) {
-      setProblems([])
-      return
-    }
-    const sheet = wb.sheet(id)
-    setProblems(
-      validateSheet({
-        columns: sheet.columns(),
-        rows: sheet.readRows(),
-        referenceExists: (sid, rid) => wb.hasSheet(sid) && wb.sheet(sid).hasRow(rid),
-      }),
-    )
-  }
+  let sheetProblems: SheetProblems | null = null
   createEffect(
-    on([activeSheet, dataVersion], ([, v]) => {
-      clearTimeout(validateTimer)
-      validateTimer = setTimeout(validateNow, v === 0 ? 0 : 250)
+    on(activeSheet, (id) => {
+      sheetProblems?.dispose()
+      sheetProblems = null
+      setProblems([])
+      if (!id || !wb.hasSheet(id)) return
+      sheetProblems = new SheetProblems(
+        wb.sheet(id),
+        (sid, rid) => wb.hasSheet(sid) && wb.sheet(sid).hasRow(rid),
+        setProblems,
+      )
     }),
   )
-  onCleanup(() => clearTimeout(validateTimer))
+  const offProblems = wb.onChange((c) => {
+    const id = activeSheet()
+    for (const [sid, sc] of c.sheets) {
+      if (sid === id) sheetProblems?.apply(sc)
+      else if (sc.added.size || sc.removed.size) sheetProblems?.otherSheetRowsChanged()
+    }
+  })
+  onCleanup(() => {
+    offProblems()
+    sheetProblems?.dispose()
+  })
 
-  // Status bar: rows, and sum/average/count of the focused column.
+  // Status bar: rows, and sum/average/count of the focused column. Kept incrementally (an edit
+  // costs the cells it touched); the first pass over a column runs in slices off the hot path.
+  const focusedColId = createMemo(() => focused()?.colId ?? null)
+  const [statsVersion, setStatsVersion] = createSignal(0)
+  let colStats: ColumnStats | null = null
+  const bumpStats = () => setStatsVersion((v) => v + 1)
+  createEffect(
+    on([activeSheet, focusedColId], ([id, colId]) => {
+      colStats?.dispose()
+      colStats = null
+      if (id && colId && wb.hasSheet(id) && wb.sheet(id).column(colId))
+        colStats = new ColumnStats(wb.sheet(id), colId, bumpStats)
+      bumpStats()
+    }),
+  )
+  const offStats = wb.onChange((c) => {
+    const id = activeSheet()
+    const sc = id ? c.sheets.get(id) : undefined
+    if (!sc) return
+    if (sc.columns && colStats && id) {
+      // A retyped or deleted column: start over.
+      const colId = colStats.colId
+      colStats.dispose()
+      colStats = wb.sheet(id).column(colId) ? new ColumnStats(wb.sheet(id), colId, bumpStats) : null
+      bumpStats()
+    } else colStats?.apply(sc)
+    if (sc.added.size || sc.removed.size || sc.columns) bumpStats()
+  })
+  onCleanup(() => {
+    offStats()
+    colStats?.dispose()
+  })
   const stats = createMemo(() => {
-    void dataVersion()
+    void statsVersion()
     const id = activeSheet()
     if (!id || !wb.hasSheet(id)) return null
     const sheet = wb.sheet(id)
-    const f = focused()
     const rows = sheet.rowCount()
-    const col = f ? sheet.column(f.colId) : undefined
-    if (!col) return { rows, col: null }
-    let sum = 0
-    let count = 0
-    let numbers = 0
-    for (const rid of sheet.rowIds()) {
-      const v = sheet.getCell(rid, col.id)
-      if (v === null || v === '') continue
-      count++
-      if (typeof v === 'number' && Number.isFinite(v)) {
-        sum += v
-        numbers++
-      }
-    }
+    const cs = colStats
+    const col = cs ? sheet.column(cs.colId) : undefined
+    if (!cs || !col) return { rows, col: null }
+    if (!cs.ready()) return { rows, col: col.name, count: null, sum: null, avg: null }
+    const { count, sum, numbers } = cs.value()
     const fmt = (n: number) =>
       isNumericType(col.type) ? formatValue(n, col, { locale: locale() }) : formatNumber(n)
     return {
@@ -468,7 +509,11 @@ function OpenWorkbook(props: {
               </Show>
               <Show when={s().col}>
                 <span class="muted">{s().col}</span>
-                <span>{t('status.count', { v: formatNumber(s().count ?? 0) })}</span>
+                <Show when={s().count !== null && s().count !== undefined}>
+                  <span data-testid="col-count">
+                    {t('status.count', { v: formatNumber(s().count ?? 0) })}
+                  </span>
+                </Show>
                 <Show when={s().sum !== null && s().sum !== undefined}>
                   <span data-testid="col-sum">{t('status.sum', { v: s().sum ?? '' })}</span>
                   <span>{t('status.avg', { v: s().avg ?? '' })}</span>
