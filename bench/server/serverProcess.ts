@@ -16,7 +16,16 @@ const kind = process.argv[2]
 const fromServer = createRequire(new URL('../../sync-server/package.json', import.meta.url))
 const ws = fromServer('ws') as typeof import('ws')
 
-process.on('SIGUSR2', () => (globalThis as { gc?: () => void }).gc?.())
+process.on('SIGUSR2', () => {
+  ;(globalThis as { gc?: () => void }).gc?.()
+  if (process.env.BENCH_MEM) {
+    const m = process.memoryUsage()
+    const mib = (n: number) => `${(n / 2 ** 20).toFixed(0)} MiB`
+    process.stderr.write(
+      `[${kind}] rss ${mib(m.rss)} heapUsed ${mib(m.heapUsed)} heapTotal ${mib(m.heapTotal)} external ${mib(m.external)} arrayBuffers ${mib(m.arrayBuffers)}\n`,
+    )
+  }
+})
 
 if (kind === 'taizhang') {
   const { pino } = fromServer('pino') as typeof import('pino')

@@ -26,6 +26,7 @@ interface PendingEntry {
   bytes: number
 }
 
+const EMPTY_SV = new Uint8Array([0])
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 function syncUpdateMessage(update: Uint8Array): Uint8Array {
@@ -102,8 +103,10 @@ export class Room {
    */
   acceptUpdate(update: Uint8Array, origin: Peer | null): boolean {
     try {
-      // Parse fully first: applyUpdate on garbage could half-apply before throwing.
-      Y.decodeUpdate(update)
+      // Parse fully first (every struct, its content and the delete set): applyUpdate on garbage
+      // could integrate the structs and then throw in the delete set. diffUpdate against an empty
+      // state vector streams through the structs one at a time instead of materialising them all.
+      Y.diffUpdate(update, EMPTY_SV)
     } catch {
       return false
     }
