@@ -492,12 +492,34 @@ export class Sheet {
         if (ancestors.has(e.editId)) break
         ancestors.add(e.editId)
       }
-      // A loser is a write whose sibling (same prev edit, so written without seeing each other)
-      // is on the winner's chain. A write that is merely off the chain was undone, not lost.
+      // A losing branch starts at a write whose sibling (same prev edit, so written without seeing
+      // each other) is on the winner's chain; every later write on that branch lost too. A write
+      // that merely forks off the chain at a chain member itself was undone, not lost.
       const chainPrevs = new Set<string | null>()
       for (const id of ancestors) chainPrevs.add(byId.get(id)!.prevEditId)
+      const lost = new Map<string, boolean>()
+      const isLost = (start: EditEntry): boolean => {
+        const path: EditEntry[] = []
+        let verdict = false
+        for (let e: EditEntry | undefined = start; e; ) {
+          const known = lost.get(e.editId)
+          if (known !== undefined) {
+            verdict = known
+            break
+          }
+          if (ancestors.has(e.editId) || path.length > list.length) break
+          path.push(e)
+          if (chainPrevs.has(e.prevEditId)) {
+            verdict = true
+            break
+          }
+          e = e.prevEditId ? byId.get(e.prevEditId) : undefined
+        }
+        for (const p of path) lost.set(p.editId, verdict)
+        return verdict
+      }
       for (const e of list) {
-        if (!ancestors.has(e.editId) && chainPrevs.has(e.prevEditId)) {
+        if (!ancestors.has(e.editId) && isLost(e)) {
           out.push({
             kind: 'concurrent-edit',
             rowId: first.rowId,

@@ -284,6 +284,29 @@ describe('concurrency semantics', () => {
     expect(bs.conflicts()).toHaveLength(1)
   })
 
+  it('M2 every write of a losing branch is reported, not only its first', () => {
+    const { doc, s, sheetId, served, name } = setup()
+    const [row] = s.insertRows([{ [name]: 'A', [served]: 1 }])
+    const b = replica(doc, 2, '李四', 2)
+    const bs = b.wb.sheet(sheetId)
+    s.setCell(row!, served, 10)
+    s.setCell(row!, served, 11)
+    bs.setCell(row!, served, 20)
+    syncAll(doc, b.doc)
+    const winner = s.getCell(row!, served)
+    const lost = s
+      .conflicts()
+      .map((c) => c.lost.value)
+      .sort()
+    expect(lost).toEqual(winner === 20 ? [10, 11] : [20])
+    expect(
+      bs
+        .conflicts()
+        .map((c) => c.lost.value)
+        .sort(),
+    ).toEqual(lost)
+  })
+
   it('M2 an undone edit is not reported as a conflict', () => {
     const { wb, s, served, name } = setup()
     const [row] = s.insertRows([{ [name]: 'A', [served]: 1 }])
