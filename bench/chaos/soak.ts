@@ -96,6 +96,8 @@ export async function runSoak(
 
 const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href
 if (isMain) {
+  // Ctrl-C / SIGTERM: exit normally so the server child is reaped by its 'exit' hook.
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130))
   const { values } = parseArgs({
     options: {
       clients: { type: 'string' },

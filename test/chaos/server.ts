@@ -117,6 +117,10 @@ export class ChaosServer {
     )
     this.child = child
     this.starts++
+    // A harness that exits (or is interrupted: see bench/chaos/soak.ts) takes its server with it.
+    const reap = () => child.kill('SIGKILL')
+    process.once('exit', reap)
+    child.once('exit', () => process.removeListener('exit', reap))
     this.exited = new Promise((ok) => child.once('exit', () => ok()))
     void this.exited.then(() => {
       if (this.child === child) this.child = null
