@@ -106,7 +106,13 @@ const EMPTY_MARKERS = new Set(['', '-', '--', '—', '——', '–', '/', '无'
  * collapse runs of whitespace to one space, and trim. Letter case is kept.
  * @example normalizeText('　（１２３）ＡＢＣ ') // '(123)ABC'
  */
+const NEEDS_NORMALIZING = /[\uff01-\uff5e\u3000\uffe5\u2212]/
+const COLLAPSIBLE_SPACE = /\s\s|[^\S ]|^\s|\s$/
+
 export function normalizeText(s: string): string {
+  // Fast path: most cells are plain half-width text with single spaces.
+  if (!NEEDS_NORMALIZING.test(s))
+    return COLLAPSIBLE_SPACE.test(s) ? s.replace(/\s+/g, ' ').trim() : s
   let out = ''
   for (const ch of s) {
     const c = ch.codePointAt(0) ?? 0
