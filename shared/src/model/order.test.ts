@@ -46,3 +46,24 @@ describe('order keys', () => {
     )
   })
 })
+
+describe('bulk order keys', () => {
+  it('makes many valid increasing keys between neighbours, usable as later bounds', () => {
+    for (const [prev, next, n] of [
+      [null, null, 100_000],
+      ['a5', null, 70],
+      ['a0', 'a1', 5000],
+      ['a0V', 'a0W', 300],
+    ] as const) {
+      const ks = keysBetween(prev, next, n)
+      expect(ks).toHaveLength(n)
+      for (let i = 0; i < ks.length; i++) {
+        if (i > 0) expect(ks[i - 1]! < ks[i]!).toBe(true)
+        if (prev) expect(ks[i]! > prev).toBe(true)
+        if (next) expect(ks[i]! < next).toBe(true)
+      }
+      expect(validKeyOrNull(ks.at(-1))).toBe(ks.at(-1))
+      expect(keyBetween(ks[0]!, ks[1]!) > ks[0]!).toBe(true)
+    }
+  })
+})

@@ -20,7 +20,37 @@ export function keysBetween(prev: string | null, next: string | null, n: number)
   prev = prev === null ? null : validKeyOrNull(prev)
   next = next === null ? null : validKeyOrNull(next)
   if (prev !== null && next !== null && prev >= next) next = null
-  return generateNKeysBetween(prev, next, n)
+  if (n < BULK_KEYS) return generateNKeysBetween(prev, next, n)
+  return bulkKeysBetween(prev, next, n)
+}
+
+/** From this many keys on, `bulkKeysBetween` is used (generateNKeysBetween is ~4 µs a key). */
+const BULK_KEYS = 64
+/** Fraction digits that never end a key in '0' (fractional-indexing forbids a trailing zero). */
+const SUFFIX_DIGITS = '123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+
+/**
+ * Many keys at once, hand-written because fractional-indexing has no fast bulk mode: one key k
+ * between the neighbours, then k followed by a fixed-width counter in base 61 (digits 1–z).
+ * All share k's integer part and extend its fraction, so they are valid keys, increasing, and
+ * above k; if the last one would not stay below `next`, fall back to the library.
+ */
+function bulkKeysBetween(prev: string | null, next: string | null, n: number): string[] {
+  const base = generateKeyBetween(prev, next)
+  let width = 1
+  for (let cap = 61; cap < n; cap *= 61) width++
+  const out: string[] = new Array(n)
+  const digits = new Array<string>(width)
+  for (let i = 0; i < n; i++) {
+    let x = i
+    for (let d = width - 1; d >= 0; d--) {
+      digits[d] = SUFFIX_DIGITS[x % 61]!
+      x = Math.floor(x / 61)
+    }
+    out[i] = base + digits.join('')
+  }
+  if (next !== null && out[n - 1]! >= next) return generateNKeysBetween(prev, next, n)
+  return out
 }
 
 export function keyBetween(prev: string | null, next: string | null): string {

@@ -310,6 +310,18 @@ export class SheetIndex {
     const flipSet = new Set(flips)
     const kept = ordered.filter((id) => !flipSet.has(id))
     const added = this.sortIds([...flipSet].filter((id) => this.isVisible(id)))
+    const last = kept[kept.length - 1]
+    const firstAdded = added[0]
+    if (
+      last === undefined ||
+      firstAdded === undefined ||
+      compareKeyed(this.orderKey(last)!, last, this.orderKey(firstAdded)!, firstAdded) < 0
+    ) {
+      // Appending (the usual bulk insert): no merge needed.
+      for (const id of added) kept.push(id)
+      this.ordered = kept
+      return
+    }
     const merged: string[] = new Array(kept.length + added.length)
     let i = 0
     let j = 0
@@ -346,7 +358,11 @@ export class SheetIndex {
       this.ordered = null
     }
     if (purged) for (const rec of inserted) this.records.set(rec[0], rec)
-    else this.noteRecords(inserted)
+    else {
+      // Local inserts were written through already (the same record objects): skip them.
+      const fresh = inserted.filter((rec) => this.records.get(rec[0]) !== rec)
+      if (fresh.length > 0) this.noteRecords(fresh)
+    }
     for (const rec of inserted) if (!this.deleted.has(rec[0])) change.added.add(rec[0])
     if (inserted.length > 0 || purged) change.order = true
   }
