@@ -1,7 +1,11 @@
 /** Tunables of the sync server. Units are in the names; `ServerOptions` can override most. */
 export const LIMITS = {
-  /** Largest accepted WebSocket frame; larger closes with 1009. */
-  MAX_FRAME_BYTES: 8 * 1024 * 1024,
+  /**
+   * Largest accepted WebSocket frame; larger closes with 1009. y-websocket sends everything a
+   * client made offline as ONE sync-step-2 frame and retries it forever if refused, so this must
+   * exceed the largest workbook a client can build offline: a 100,000-row import is ~20 MB.
+   */
+  MAX_FRAME_BYTES: 64 * 1024 * 1024,
   /**
    * Bounded extra wait before a batch of updates is cut and written (group commit). 0 means "at
    * the end of the current I/O turn" (setImmediate): every frame already read joins the batch.
@@ -22,16 +26,16 @@ export const LIMITS = {
   /** Ping every interval; a connection that missed the previous pong is terminated. */
   PING_INTERVAL_MS: 30_000,
   /** Close a connection whose unsent buffer passes this (slow consumer). */
-  MAX_BUFFERED_BYTES: 64 * 1024 * 1024,
+  MAX_BUFFERED_BYTES: 160 * 1024 * 1024,
   /** What a connection may queue while its room loads. */
-  MAX_PRELOAD_QUEUE_BYTES: 16 * 1024 * 1024,
+  MAX_PRELOAD_QUEUE_BYTES: 80 * 1024 * 1024,
   MAX_PRELOAD_QUEUE_MESSAGES: 1_000,
   /** Token bucket per connection: sustained messages/s and burst. */
   RATE_MESSAGES_PER_S: 2_000,
   RATE_BURST_MESSAGES: 5_000,
-  /** Token bucket per connection: sustained bytes/s and burst. */
+  /** Token bucket per connection: sustained bytes/s and burst (the burst admits one max frame). */
   RATE_BYTES_PER_S: 16 * 1024 * 1024,
-  RATE_BURST_BYTES: 32 * 1024 * 1024,
+  RATE_BURST_BYTES: 80 * 1024 * 1024,
   /** Largest awareness state (JSON) per client; larger entries are dropped. */
   MAX_AWARENESS_STATE_BYTES: 4 * 1024,
   /** How many awareness client ids one connection may own. */

@@ -2,6 +2,7 @@ import { CLOSE, MESSAGE_TYPE } from '@taizhang/shared'
 import * as encoding from 'lib0/encoding'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { LIMITS } from '../limits.js'
 import {
   type Client,
   connectClient,
@@ -130,11 +131,11 @@ describe('bad input closes only the sender', () => {
     await waitFor(() => ownChangesDurable(honest), 'honest client still durable')
   })
 
-  it('closes a frame over 8 MiB with 1009', async () => {
+  it('closes a frame over the frame limit with 1009', async () => {
     srv = await startTestServer()
     const s = rawSocket(url(srv))
     await opened(s.ws)
-    s.ws.send(new Uint8Array(8 * 1024 * 1024 + 1))
+    s.ws.send(new Uint8Array(LIMITS.MAX_FRAME_BYTES + 1))
     expect((await s.closed).code).toBe(1009)
     const r = await fetch(`${srv.http}/healthz`)
     expect(r.status).toBe(200)
