@@ -1,0 +1,178 @@
+/**
+ * `npm run bench`: runs every benchmark of the project, one after another (so they don't disturb
+ * each other), and rewrites BENCHMARKS.md from their results: layout (issue 2), server against
+ * @y/websocket-server 0.1.1 and a bare relay (issue 3), web app in Chromium (issue 4), CSV in Node
+ * and Chromium (issue 5), and a chaos soak summary (issue 6).
+ *
+ *   npm run bench                       # everything, default sizes
+ *   npm run bench -- --only layout,csv  # some sections; the others keep their last text
+ *   npm run bench -- --soak-full        # the issue's full soak (20 × 5,000 ops × 20 kills; ~1 h)
+ *
+ * Every benchmark reports medians of several runs and its reference measured in the same run.
+ */
+import { execFileSync } from 'node:child_process'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg, totalmem } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const REPO = join(dirname(fileURLToPath(import.meta.url)), '..')
+const OUT = join(REPO, 'BENCHMARKS.md')
+const args = process.argv.slice(2)
+const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : null
+const soakFull = args.includes('--soak-full')
+
+interface Section {
+  id: string
+  title: string
+  run(): Promise<string>
+}
+
+function tsx(script: string, scriptArgs: string[]): void {
+  execFileSync(join(REPO, 'node_modules/.bin/tsx'), [script, ...scriptArgs], {
+    cwd: REPO,
+    stdio: 'inherit',
+    timeout: 60 * 60 * 1000,
+  })
+}
+
+function readJson(path: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(REPO, path), 'utf8')) as Record<string, unknown>
+}
+
+const fmt = (x: unknown, d = 0) =>
+  typeof x === 'number'
+    ? x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })
+    : '—'
+
+function csvMarkdown(): string {
+  const j = readJson('bench/results/csv.json')
+  const lines = [
+    'Commands: `npx tsx bench/csv/csv.bench.ts --rows 100000 --runs 3` (Node) and',
+    '`npx tsx bench/csv/browser.bench.ts --rows 100000 --runs 3` (Chromium). 100,000 × 12 rows of',
+    'Chinese ledger text and numbers; medians of 3 runs; papaparse alone on the same bytes is the',
+    'reference measured in the same run. Details: `bench/results/csv.json`.',
+    '',
+    '| Node | UTF-8 | GB18030 | Target |',
+    '| --- | ---: | ---: | --- |',
+  ]
+  const u = (j['utf-8'] as { summary: Record<string, number> } | undefined)?.summary ?? {}
+  const g = (j.gb18030 as { summary: Record<string, number> } | undefined)?.summary ?? {}
+  const row = (label: string, key: string, d: number, target = '') =>
+    lines.push(`| ${label} | ${fmt(u[key], d)} | ${fmt(g[key], d)} | ${target} |`)
+  row('File (MB)', 'fileMB', 2)
+  row('papaparse alone (ms)', 'papaparseAloneMs', 0)
+  row('Decode + parse (ms)', 'decodeParseMs', 0)
+  row('Plan: map, convert, check (ms)', 'planMs', 0)
+  row('Apply: one transaction (ms)', 'applyMs', 0)
+  row('Import total (ms)', 'importTotalMs', 0)
+  row('Import total ÷ papaparse alone', 'importRatio', 2, '≤ 2.5×')
+  row('Peak memory ÷ file size', 'peakMemoryRatio', 2, '≤ 4×')
+  row('papaparse alone: peak memory ÷ file size', 'papaparsePeakMemoryRatio', 2)
+  row('Export (ms)', 'exportMs', 0)
+  row('papaparse unparse (ms)', 'papaparseUnparseMs', 0)
+  row('Export ÷ unparse', 'exportRatio', 2, '≤ 2×')
+  const chromium = j.chromium as Record<string, unknown> | undefined
+  if (chromium) {
+    lines.push('', 'Chromium (medians):', '', '```json', JSON.stringify(chromium, null, 2), '```')
+  }
+  return lines.join('\n')
+}
+
+const sections: Section[] = [
+  {
+    id: 'layout',
+    title: 'Layout (issue 2)',
+    async run() {
+      const { runLayoutBench } = await import('./layout/layout.bench.js')
+      return (await runLayoutBench({ rows: 100_000, runs: 3 })).markdown
+    },
+  },
+  {
+    id: 'server',
+    title: 'Sync server (issue 3)',
+    async run() {
+      tsx('bench/server/server.bench.ts', [])
+      return String(readJson('bench/results/server.json').markdown ?? '')
+    },
+  },
+  {
+    id: 'web',
+    title: 'Web (issue 4)',
+    async run() {
+      const { runWebBench } = await import('./web/web.bench.js')
+      return (await runWebBench({ rows: 100_000, runs: 3 })).markdown
+    },
+  },
+  {
+    id: 'csv',
+    title: 'CSV import and export (issue 5)',
+    async run() {
+      tsx('bench/csv/csv.bench.ts', ['--rows', '100000', '--runs', '3'])
+      tsx('bench/csv/browser.bench.ts', ['--rows', '100000', '--runs', '3'])
+      return csvMarkdown()
+    },
+  },
+  {
+    id: 'chaos',
+    title: 'Chaos soak (issue 6)',
+    async run() {
+      const { runSoak } = await import('./chaos/soak.js')
+      const size = soakFull
+        ? { clients: 20, ops: 5000, kills: 20 }
+        : { clients: 20, ops: 500, kills: 20, cuts: 20 }
+      return (await runSoak({ ...size, seed: 20261122 })).markdown
+    },
+  },
+]
+
+/** The current text of each `## ` section, to keep sections that were not rerun. */
+function previousSections(): Map<string, string> {
+  const out = new Map<string, string>()
+  if (!existsSync(OUT)) return out
+  const parts = readFileSync(OUT, 'utf8').split(/^## /m).slice(1)
+  for (const p of parts) {
+    const nl = p.indexOf('\n')
+    out.set(p.slice(0, nl).trim(), p.slice(nl + 1).trim())
+  }
+  return out
+}
+
+/** A section's body without its own `## ` heading, if the benchmark included one. */
+function body(markdown: string): string {
+  return markdown.replace(/^## [^\n]*\n/, '').trim()
+}
+
+async function main(): Promise<void> {
+  const previous = previousSections()
+  const date = new Date().toISOString().slice(0, 10)
+  const machine = `${cpus().length} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}, ${process.platform} ${process.arch}`
+  const out: string[] = [
+    '# Benchmarks',
+    '',
+    `Produced by \`npm run bench\` (\`tsx bench/run.ts\`) on ${date}. Machine: ${machine}; load average at start ${loadavg()[0]!.toFixed(2)}.`,
+    'Each figure is a median of several runs with its reference measured in the same run; ratios are',
+    'ours ÷ reference. These machines are noisy: compare ratios, and rerun before drawing conclusions.',
+    'A section that was not rerun keeps the text (and date) of its last run.',
+    '',
+  ]
+  let failed = false
+  for (const s of sections) {
+    let text = previous.get(s.title) ?? '_Not run yet._'
+    if (!only || only.includes(s.id)) {
+      console.log(`\n=== ${s.title} ===`)
+      try {
+        text = body(await s.run())
+      } catch (e) {
+        failed = true
+        text = `**This run failed:** ${String(e).slice(0, 500)}\n\nPrevious result:\n\n${previous.get(s.title) ?? '(none)'}`
+      }
+    }
+    out.push(`## ${s.title}`, '', text, '')
+  }
+  writeFileSync(OUT, out.join('\n'))
+  console.log(`\nwrote ${OUT}`)
+  if (failed) process.exit(1)
+}
+
+await main()
