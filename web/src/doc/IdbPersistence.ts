@@ -69,8 +69,12 @@ export class IdbPersistence {
     private readonly opts: IdbPersistenceOptions = {},
   ) {
     this.threshold = opts.compactThreshold ?? COMPACT_THRESHOLD_RECORDS
-    doc.on('update', this.onUpdate)
-    this.whenLoaded = this.load()
+    this.whenLoaded = this.load().finally(() => {
+      // Listen only after the stored records are in: with an 'update' listener attached, Yjs
+      // encodes every transaction's update for it, and re-encoding a 100,000-row doc we just
+      // read (to then ignore it by origin) cost ~0.5 s of the open.
+      if (!this.destroyed) doc.on('update', this.onUpdate)
+    })
   }
 
   getStatus(): LocalSaveStatus {

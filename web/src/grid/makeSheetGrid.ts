@@ -131,6 +131,18 @@ export interface SheetGridHandle {
   dispose(): void
 }
 
+interface LoadState {
+  ids: string[]
+  next: number
+  timer: ReturnType<typeof setTimeout> | null
+}
+
+/** Sheets above this many rows paint a first slice, then load the rest in chunks. */
+const PROGRESSIVE_MIN_ROWS = 5000
+const FIRST_PAINT_ROWS = 200
+/** Rows per load task: ~60 ms at 100,000 rows (the row model re-runs over every row). */
+const LOAD_CHUNK_ROWS = 10_000
+
 /** Cells a single paste may write; past it we refuse rather than freeze the tab. */
 const MAX_PASTE_CELLS = 200_000
 
@@ -206,10 +218,48 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
     return { rows: rowIds.length, cols: colIds.length, rowIds, colIds }
   }
 
+  // ---- progressive first paint ----------------------------------------------------------------
+  // A big sheet paints its first screen from a slice, then the rest arrives in chunks after that
+  // paint, each its own task: no single task builds 100,000 row nodes.
+  let loading = null as LoadState | null
+  function initialRows(): RowData[] {
+    const ids = sheet.rowIds()
+    if (ids.length <= PROGRESSIVE_MIN_ROWS) return sheet.readRows()
+    loading = { ids, next: FIRST_PAINT_ROWS, timer: null }
+    const out: RowData[] = []
+    for (const id of ids.slice(0, FIRST_PAINT_ROWS)) {
+      const row = sheet.getRow(id)
+      if (row) out.push(row)
+    }
+    return out
+  }
+  const loadStep = () => {
+    const l = loading
+    if (!l) return
+    l.timer = null
+    const add: RowData[] = []
+    for (const id of l.ids.slice(l.next, l.next + LOAD_CHUNK_ROWS)) {
+      // Read now, not at open: edits made meanwhile are included.
+      const row = sheet.getRow(id)
+      if (row) add.push(row)
+    }
+    l.next += LOAD_CHUNK_ROWS
+    if (add.length) api.applyTransaction({ add })
+    if (l.next < l.ids.length) l.timer = setTimeout(loadStep, 0)
+    else loading = null
+  }
+  /** A structural change arrived before every row was loaded: hand AG Grid the whole sheet. */
+  const finishLoading = () => {
+    if (!loading) return
+    if (loading.timer !== null) clearTimeout(loading.timer)
+    loading = null
+    api.setGridOption('rowData', sheet.readRows())
+  }
+
   const gridOptions: GridOptions<RowData> = {
     theme: gridTheme,
     columnDefs: buildColumnDefs(columns, readOnly),
-    rowData: sheet.readRows(),
+    rowData: initialRows(),
     context: ctx,
     getRowId: (p) => p.data.id,
     readOnlyEdit: true,
@@ -285,6 +335,13 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
 
   const container = opts.container
   const api = createGrid<RowData>(container, gridOptions)
+  if (loading) {
+    // After the first frame is painted.
+    const l: LoadState = loading
+    requestAnimationFrame(() => {
+      if (loading === l) l.timer = setTimeout(loadStep, 0)
+    })
+  }
 
   const onKeyTrack = (e: KeyboardEvent) => {
     shiftHeld = e.shiftKey
@@ -413,12 +470,42 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
       }
     }
   }
+  let sorted = false
+  const isSorted = () => sorted
+  api.addEventListener('sortChanged', () => {
+    sorted = api.getColumnState().some((c) => !!c.sort)
+  })
   const binding = makeGridBinding(workbook, sheet, {
     applyTransaction: (tx) =>
-      keepEditor(() =>
-        api.applyTransaction({ ...tx, remove: tx.remove?.map((r) => ({ id: r.id, cells: {} })) }),
-      ),
-    setRowData: (rows) => keepEditor(() => api.setGridOption('rowData', rows)),
+      keepEditor(() => {
+        if (loading && (tx.add?.length || tx.remove?.length)) {
+          finishLoading()
+          return
+        }
+        // A row transaction re-runs AG Grid's row model (sort, filter, flatten) over every row:
+        // ~50 ms per edit at 100,000 rows. Value-only updates with no sort or filter active
+        // don't move rows, so they go to their row nodes directly (O(rows changed)).
+        let update = tx.update
+        if (update?.length && !api.isAnyFilterPresent() && !isSorted()) {
+          update = update.filter((row) => {
+            const node = api.getRowNode(row.id)
+            if (!node) return true
+            node.updateData(row)
+            return false
+          })
+        }
+        const remove = tx.remove?.map((r) => ({ id: r.id, cells: {} }))
+        if (update?.length || remove?.length || tx.add?.length)
+          api.applyTransaction({ ...tx, update, remove })
+      }),
+    setRowData: (rows) =>
+      keepEditor(() => {
+        if (loading) {
+          if (loading.timer !== null) clearTimeout(loading.timer)
+          loading = null
+        }
+        api.setGridOption('rowData', rows)
+      }),
     onColumnsChanged: () => {
       readColumns()
       computeSel()
@@ -646,6 +733,8 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
     },
     flushBinding: () => binding.flush(),
     dispose() {
+      if (loading?.timer != null) clearTimeout(loading.timer)
+      loading = null
       binding.dispose()
       offTx()
       offUnacked()
