@@ -7,7 +7,7 @@
  */
 import { cellKey, type LogRecord, ROOT_HISTORY, type Workbook } from '../../shared/src/index.js'
 import { snapshot } from '../../shared/src/test/randomOps.js'
-import { ChaosClient, type OpRecord } from './client.js'
+import { type CellWrite, ChaosClient, type OpRecord } from './client.js'
 import { Y, type YDoc } from './deps.js'
 import { pick, prng, type Rand, randomOp, SHEET_ID } from './ops.js'
 import { ChaosServer } from './server.js'
@@ -212,13 +212,19 @@ export async function freshReplica(fleet: Fleet, boundMs: number): Promise<Chaos
   return c
 }
 
+/** A writer whose history log can be checked: a Node client or a browser page. */
+export interface WriteSource {
+  ops: OpRecord[]
+  writes: CellWrite[]
+}
+
 /**
  * Classifies every acknowledged cell write against the final doc. Returns counts per category and
  * the writes nothing explains.
  */
 export function explainWrites(
   ref: Workbook,
-  clients: ChaosClient[],
+  clients: WriteSource[],
 ): { counts: Record<string, number>; unexplained: string[] } {
   const s = ref.sheet(SHEET_ID)
   const log = (ref.doc.getMap(ROOT_HISTORY).get(SHEET_ID) as { toArray(): LogRecord[] }).toArray()
