@@ -218,9 +218,9 @@ describe('chaos with browser pages (real Chromium, real taizhang serve)', () => 
           B.offline = false
           note('page B online')
         }
-        // Half through the real grid UI (typing), half through the page's session.
-        if (r() < 0.5) await p.typeEdit(r)
-        else await p.hookEdit(r)
+        // Half through the real grid UI (typing); a typed edit the grid did not take (its row
+        // deleted under the editor…) becomes a session edit, so each page makes pageOps edits.
+        if (!(r() < 0.5 && (await p.typeEdit(r)))) await p.hookEdit(r)
         if (!p.offline) await p.refreshAcks(WORKBOOK).catch(() => undefined)
       }
       note(
@@ -376,12 +376,12 @@ describe('chaos with browser pages (real Chromium, real taizhang serve)', () => 
       pageWrites,
       durationMs: Date.now() - t0,
     }
-    console.log(`browser chaos ${JSON.stringify(summary)}`)
+    console.log(`browser chaos ${JSON.stringify(summary)}\n${lines.join('\n')}`)
     expect(failures, `seed ${SEED} (rerun with CHAOS_SEED=${SEED})\n${lines.join('\n')}`).toEqual(
       [],
     )
-    expect(A.ops.length + B.ops.length).toBeGreaterThanOrEqual(SIZE.pageOps * 2 - 10)
-    expect(A.uiEdits + B.uiEdits).toBeGreaterThanOrEqual(20)
+    expect(A.ops.length + B.ops.length).toBe(SIZE.pageOps * 2)
+    expect(A.uiEdits + B.uiEdits).toBeGreaterThanOrEqual(SIZE.pageOps / 2)
     expect(cuts).toBeGreaterThanOrEqual(SIZE.nodeClients * SIZE.cutsPerClient)
   })
 })
@@ -493,7 +493,7 @@ describe('browser durability (web/dist, real taizhang serve)', () => {
         await p.context.setOffline(true)
         expect(await waitBadge(p.page, ['offline'], 5000)).toBe(true)
       }
-      for (let i = 0; i < 10; i++)
+      for (let i = 0; i < 6; i++)
         for (const col of textCols.slice(0, 2))
           round.edits.push([i, col, `耐久${k}·${i}·${col.slice(-3)}`])
       for (const [row, col, text] of round.edits) await typeInCell(p.page, row, col, text)

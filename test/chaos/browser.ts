@@ -414,7 +414,7 @@ export class PageReplica {
    */
   async typeEdit(rand: () => number): Promise<boolean> {
     const page = this.page
-    const text = `p${this.index}-${this.n++}-${Math.floor(rand() * 1e6)}`
+    const r0 = rand()
     const target = await page.evaluate(
       ({ r1, r2 }) => {
         const h = (
@@ -423,37 +423,42 @@ export class PageReplica {
               session: {
                 workbook: { sheet(id: string): { columns(): Array<{ id: string; type: string }> } }
               }
-              grid: { api: { getGridOption(k: string): unknown } }
+              grid: {
+                api: {
+                  getGridOption(k: string): unknown
+                  getDisplayedRowCount(): number
+                  ensureColumnVisible(id: string): void
+                }
+              }
             }
           }
         ).__tzBench
-        const sheetId = (h.grid.api.getGridOption('context') as { sheetId: string }).sheetId
-        const textCols = new Set(
-          h.session.workbook
-            .sheet(sheetId)
-            .columns()
-            .filter((c) => c.type === 'text')
-            .map((c) => c.id),
-        )
-        const rows = [...document.querySelectorAll('.ag-row[row-index]')]
-          .map((el) => Number(el.getAttribute('row-index')))
-          .filter((i) => i < 14)
-        if (rows.length === 0) return null
-        const rowIndex = rows[Math.floor(r1 * rows.length)]!
-        const cells = [...document.querySelectorAll(`.ag-row[row-index="${rowIndex}"] [col-id]`)]
-          .map((el) => el.getAttribute('col-id')!)
-          .filter((id) => textCols.has(id))
-        if (cells.length === 0) return null
-        return { rowIndex, colId: cells[Math.floor(r2 * cells.length)]! }
+        const api = h.grid.api
+        const sheetId = (api.getGridOption('context') as { sheetId: string }).sheetId
+        // Text and integer columns: what is typed is the stored value (unique, so it is found).
+        const cols = h.session.workbook
+          .sheet(sheetId)
+          .columns()
+          .filter((c) => c.type === 'text' || c.type === 'integer')
+        const n = Math.min(12, api.getDisplayedRowCount())
+        if (n === 0 || cols.length === 0) return null
+        const col = cols[Math.floor(r2 * cols.length)]!
+        // Columns added by others can push it out of the viewport: scroll it into view.
+        api.ensureColumnVisible(col.id)
+        return { rowIndex: Math.floor(r1 * n), colId: col.id, integer: col.type === 'integer' }
       },
       { r1: rand(), r2: rand() },
     )
+    const text = target?.integer
+      ? String(900_000_000 + this.index * 1_000_000 + this.n++ * 1000 + Math.floor(r0 * 1000))
+      : `p${this.index}-${this.n++}-${Math.floor(r0 * 1e6)}`
+    const value: string | number = target?.integer ? Number(text) : text
     const miss = (why: string) => {
       this.uiMisses++
       this.uiMissReasons[why] = (this.uiMissReasons[why] ?? 0) + 1
       return false
     }
-    if (!target) return miss('no rendered text cell')
+    if (!target) return miss('no text or integer column')
     try {
       await page.locator(cellSel(target.rowIndex, target.colId)).click({ timeout: 2000 })
       await page.keyboard.press('Enter')
@@ -501,7 +506,7 @@ export class PageReplica {
         }
         return null
       },
-      { value: text, sheetId: SHEET_ID, sep: CELL_KEY_SEPARATOR },
+      { value, sheetId: SHEET_ID, sep: CELL_KEY_SEPARATOR },
     )
     if (!found) return miss('typed value not in the model')
     const op = this.record('typeCell', found.yClient, found.clock)
@@ -511,7 +516,7 @@ export class PageReplica {
       sheetId: SHEET_ID,
       row: found.row,
       col: found.col,
-      value: text,
+      value,
       editId: found.editId,
     })
     this.uiEdits++
