@@ -53,6 +53,6 @@ export function describeConvergencePart(part: number): void {
       for (const k of MUST_EXERCISE)
         expect(totals[k], `operation ${k} exercised`).toBeGreaterThan(0)
       expect(totals.bulkInsert ?? 0, 'bulk inserts of 500 rows exercised').toBeGreaterThan(0)
-    })
+    }, 900_000) // a bound for a loaded 2-core machine, not a speed assertion
   })
 }
