@@ -202,6 +202,17 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
       (e) => Array.isArray(e) && typeof e[0] === 'number' && typeof e[1] === 'number',
     ) ?? []
   const [pending, setPending] = createSignal<number | null>(null)
+  // Written at most every 500 ms (and on pagehide/destroy): a JSON write per keystroke-level
+  // edit cost ~1 ms each with thousands of unacknowledged transactions.
+  let pendingSaveTimer: ReturnType<typeof setTimeout> | null = null
+  const savePendingNow = () => {
+    if (pendingSaveTimer !== null) clearTimeout(pendingSaveTimer)
+    pendingSaveTimer = null
+    storageSet(storage, nsKey('pendingTx'), pendingTx)
+  }
+  const savePendingSoon = () => {
+    if (pendingSaveTimer === null) pendingSaveTimer = setTimeout(savePendingNow, 500)
+  }
   const recomputePending = () => {
     const local = Y.decodeStateVector(Y.encodeStateVector(doc))
     const ticks = countPending(local, durable, ownClients) ?? 0
@@ -209,7 +220,7 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
       const d = durable
       pendingTx = pendingTx.filter(([client, clock]) => (d.get(client) ?? 0) < clock)
     }
-    storageSet(storage, nsKey('pendingTx'), pendingTx)
+    savePendingSoon()
     setPending(ticks === 0 ? 0 : Math.max(1, pendingTx.length))
   }
   recomputePending()
@@ -237,7 +248,10 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
     provider?.disconnect()
   }
   // A reload or tab close must not lose the debounced marker save.
-  const onPageHide = () => unacked.save()
+  const onPageHide = () => {
+    unacked.save()
+    savePendingNow()
+  }
   if (typeof window !== 'undefined') {
     window.addEventListener('pagehide', onPageHide)
     window.addEventListener('online', onOnline)
@@ -412,6 +426,7 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
       offChange()
       uninstallAck()
       unacked.save()
+      savePendingNow()
       if (typeof window !== 'undefined') {
         window.removeEventListener('pagehide', onPageHide)
         window.removeEventListener('online', onOnline)

@@ -103,15 +103,27 @@ function OpenWorkbook(props: {
       void updateWorkbookEntry(session.id, { title: tt })
     }),
   )
-  // Keep the home page's view of this workbook current.
+  // Keep the home page's view of this workbook current: at most one registry write a second
+  // (an IndexedDB open + read + write per keystroke-level edit was most of an edit's cost).
+  let registryTimer: ReturnType<typeof setTimeout> | null = null
+  let registryPatch: { pending: number | null; everSynced?: true } | null = null
+  const writeRegistry = () => {
+    if (registryTimer !== null) clearTimeout(registryTimer)
+    registryTimer = null
+    const patch = registryPatch
+    registryPatch = null
+    if (patch) void updateWorkbookEntry(session.id, patch).catch(() => {})
+  }
   createEffect(
     on([session.pending, session.connection], ([pending, conn]) => {
-      void updateWorkbookEntry(session.id, {
+      registryPatch = {
         pending: pending ?? null,
-        ...(conn === 'synced' ? { everSynced: true } : {}),
-      })
+        ...(conn === 'synced' || registryPatch?.everSynced ? { everSynced: true as const } : {}),
+      }
+      if (registryTimer === null) registryTimer = setTimeout(writeRegistry, 1000)
     }),
   )
+  onCleanup(writeRegistry)
 
   const readOnly = () => session.readOnly()
   const [grid, setGrid] = createSignal<SheetGridHandle | null>(null)
