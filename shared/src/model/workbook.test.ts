@@ -394,6 +394,17 @@ describe('concurrency semantics', () => {
 })
 
 describe('schema versions', () => {
+  it('M7 opening before the server state arrives never overwrites the creator’s title', () => {
+    const creator = makeDoc(1)
+    Workbook.create(creator, { title: '淇县社工站台账' })
+    for (let id = 2; id < 40; id++) {
+      const early = makeDoc(id)
+      Workbook.open(early)
+      syncAll(creator, early)
+      expect(Workbook.open(early).workbook.meta().title).toBe('淇县社工站台账')
+    }
+  })
+
   it('M7 opens an empty legacy doc by migrating it', () => {
     const doc = new Y.Doc()
     const r = Workbook.open(doc)

@@ -1,5 +1,5 @@
 import type * as Y from 'yjs'
-import { META_CREATED_AT, META_SCHEMA_VERSION, META_TITLE, ROOT_META } from '../model/keys.js'
+import { META_SCHEMA_VERSION, ROOT_META } from '../model/keys.js'
 
 /**
  * Schema migrations, numbered 1, 2, 3… Each must be idempotent: two offline clients may run the
@@ -22,12 +22,11 @@ export type MigrationResult =
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
-    description: 'stamp schema version and metadata on a doc that has none',
-    up(doc) {
-      const meta = doc.getMap(ROOT_META)
-      if (!meta.has(META_TITLE)) meta.set(META_TITLE, '')
-      if (!meta.has(META_CREATED_AT)) meta.set(META_CREATED_AT, 0)
-    },
+    // The first released layout: nothing to change. It writes no defaults (title, createdAt):
+    // a client opening a workbook before the server's state arrives would otherwise write values
+    // concurrent with the creator's, and last-writer-wins could erase the real title.
+    description: 'first released layout; only the version is stamped',
+    up() {},
   },
 ]
 
