@@ -1,4 +1,5 @@
 /** Deterministic ledger CSV for the CSV benchmarks (Node and Chromium share it). */
+import { seededRandom } from '../../shared/src/model/ids.js'
 
 const STREETS = [
   '朝歌',
@@ -28,16 +29,8 @@ const ORGS = [
 ]
 const STATES = ['运营中', '筹建中', '暂停']
 
-export function rand(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** The shared seeded PRNG (mulberry32). */
+export const rand = seededRandom
 
 /** 100,000 × 12 ledger rows as a Chinese Excel user would save them (thousands separators, %, 万元, dates). */
 export function makeCsv(rows: number): string {

@@ -3,19 +3,10 @@
  * district's social-work stations report them (mixed Chinese text, integers, 万元 money, percents,
  * dates, booleans, an enum).
  */
-import type { CellValue, ColumnType } from './deps.js'
+import { type CellValue, type ColumnType, seededRandom } from './deps.js'
 
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-export function createRandom(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** The shared seeded PRNG (mulberry32), uniform in [0, 1). */
+export const createRandom = seededRandom
 
 export interface BenchColumn {
   name: string

@@ -18,4 +18,4 @@ export const Papa = requireFromShared('papaparse') as typeof PapaType
 
 export type { Doc as YDoc, Map as YMap } from '../../shared/node_modules/yjs/dist/src/index.js'
 export type { CellValue, ColumnType } from '../../shared/src/index.js'
-export { keysBetween, Workbook } from '../../shared/src/index.js'
+export { keysBetween, seededRandom, Workbook } from '../../shared/src/index.js'

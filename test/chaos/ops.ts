@@ -13,22 +13,14 @@ import {
   type Overlay,
   PASTE,
   type Sheet,
+  seededRandom,
 } from '../../shared/src/index.js'
 import type { ChaosClient } from './client.js'
 
 export type Rand = () => number
 
-/** mulberry32, as in shared/src/test/relay.ts (kept local: that file is a test of another area). */
-export function prng(seed: number): Rand {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** The shared seeded PRNG (mulberry32), so a failing seed replays. */
+export const prng: (seed: number) => Rand = seededRandom
 
 export function pick<T>(rand: Rand, xs: readonly T[]): T | undefined {
   return xs.length === 0 ? undefined : xs[Math.floor(rand() * xs.length)]

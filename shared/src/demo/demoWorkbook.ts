@@ -1,3 +1,4 @@
+import { seededRandom as seeded } from '../model/ids.js'
 import { DEMO } from '../model/origins.js'
 import type { Workbook } from '../model/workbook.js'
 import type { CellValue } from '../schema/columnTypes.js'
@@ -7,18 +8,6 @@ export const DEMO_SHEETS = { stations: '站点', metrics: '指标', regions: '�
 
 const SAMPLE = '示例数据'
 const PUBLIC = '公开报道'
-
-/** A small deterministic PRNG so the demo is the same on every device (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 interface StationSeed {
   province: string

@@ -5,6 +5,21 @@ const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 /** A source of random numbers in [0, 1); seeded in tests, crypto-backed by default. */
 export type RandomSource = () => number
 
+/**
+ * A small deterministic PRNG (mulberry32), uniform in [0, 1): for seeded tests, benchmarks and
+ * the demo data, so a run can be replayed from its seed.
+ */
+export function seededRandom(seed: number): RandomSource {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
 /** Random bytes drawn from the platform's crypto in blocks: one call per id character was the
  * main cost of inserting 100,000 rows. */
 const pool = new Uint8Array(8192)

@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
 import { assert } from '../model/assert.js'
+import { seededRandom as prng } from '../model/ids.js'
 import { CSV_IMPORT, PASTE } from '../model/origins.js'
 import { Workbook } from '../model/workbook.js'
 import type { CellValue, ColumnType } from '../schema/columnTypes.js'
@@ -25,17 +26,6 @@ export interface ConvergenceReport {
 }
 
 type Rand = () => number
-
-function prng(seed: number): Rand {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 const RELAY = { kind: 'relay' } as const
 const TYPES: ColumnType[] = ['text', 'number', 'integer', 'percent', 'money', 'date', 'boolean']

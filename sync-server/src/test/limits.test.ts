@@ -1,4 +1,4 @@
-import { CLOSE, MESSAGE_TYPE } from '@taizhang/shared'
+import { CLOSE, MESSAGE_TYPE, seededRandom as prng } from '@taizhang/shared'
 import * as encoding from 'lib0/encoding'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -57,18 +57,6 @@ function awarenessFrame(id: number, clock: number, state: unknown): Uint8Array {
   return message(MESSAGE_TYPE.awareness, (e) =>
     encoding.writeVarUint8Array(e, encoding.toUint8Array(inner)),
   )
-}
-
-/** mulberry32: a small seeded PRNG so a failing fuzz run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 describe('bad input closes only the sender', () => {
