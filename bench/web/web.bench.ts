@@ -1,0 +1,693 @@
+/**
+ * The web app in Chromium with a 100,000 × 12 workbook (issue 4).
+ *
+ *   npx tsx bench/web/web.bench.ts [--rows 100000 --runs 3]
+ *
+ * Builds the app with the measurement hook (`VITE_TZ_DEBUG=1`, into a temporary directory, never
+ * web/dist), starts the real `taizhang serve` on 127.0.0.1 with that build, seeds the workbook on
+ * the server from a Node client (the same shared/ model code), opens it once in Chromium so it is
+ * stored in the page's IndexedDB by the app's own persistence, and then measures:
+ * - open: reload → first painted row (`.ag-row[row-index="0"]` visible), against the floor
+ *   measured in the same page (IndexedDB read of the stored records + `Y.applyUpdate` alone);
+ * - 1,000 remote single-cell edits sent by the Node client: until the last is painted;
+ * - remote edit latency (one at a time, spaced): send → painted in the grid, p50/p99;
+ * - JS heap with the workbook open (CDP `HeapProfiler.collectGarbage` + `Runtime.getHeapUsage`);
+ * - the longest main-thread task (PerformanceObserver 'longtask') during 2,000 local edits and
+ *   the compactions they trigger.
+ * Writes bench/results/web.json; prints the markdown table.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir, totalmem } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { BrowserContext, Page } from '../../web/node_modules/playwright-core/index.js'
+import { COLUMNS, generateRows } from '../layout/data.js'
+import { type CellValue, Workbook, Y } from '../layout/deps.js'
+
+// playwright-core is a dependency of web/ (the browser tests); the root package does not list it.
+const { chromium } = (await import(
+  new URL('../../web/node_modules/playwright-core/index.mjs', import.meta.url).href
+)) as typeof import('../../web/node_modules/playwright-core/index.js')
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const WORKBOOK_ID = 'bench-web-100k'
+
+export interface WebBenchOptions {
+  rows?: number
+  runs?: number
+  /** Remote edits in the burst. */
+  burst?: number
+  /** Local edits for the long-task measurement. */
+  localEdits?: number
+  /** Spaced remote edits for the latency percentiles. */
+  latencySamples?: number
+  log?: (msg: string) => void
+}
+
+const TARGETS = {
+  openMs: 2500,
+  openRatio: 1.3,
+  heapMB: 300,
+  longTaskMs: 200,
+  remoteVisibleMs: 300,
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  const n = s.length
+  return n === 0 ? Number.NaN : n % 2 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2
+}
+const percentile = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))] ?? Number.NaN
+}
+const now = () => performance.timeOrigin + performance.now()
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+// ---- server --------------------------------------------------------------------------------
+
+interface Server {
+  origin: string
+  token: string
+  stop(): Promise<void>
+}
+
+async function startServer(webDir: string, dataDir: string): Promise<Server> {
+  const tsx = join(REPO, 'sync-server/node_modules/.bin/tsx')
+  const child: ChildProcess = spawn(
+    tsx,
+    [
+      'src/cli.ts',
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      '--web-dir',
+      webDir,
+      '--log-level',
+      'warn',
+    ],
+    { cwd: join(REPO, 'sync-server'), stdio: ['ignore', 'pipe', 'pipe'] },
+  )
+  let out = ''
+  const link = await new Promise<string>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`server did not start:\n${out}`)), 30_000)
+    const onData = (b: Buffer) => {
+      out += b.toString()
+      const m = /(http:\/\/127\.0\.0\.1:\d+\/#\/\?token=\S+)/.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        ok(m[1]!)
+      }
+    }
+    child.stdout?.on('data', onData)
+    child.stderr?.on('data', onData)
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      fail(new Error(`server exited with ${code}:\n${out}`))
+    })
+  })
+  const url = new URL(link)
+  return {
+    origin: url.origin,
+    token: new URLSearchParams(url.hash.split('?')[1]).get('token')!,
+    async stop() {
+      if (child.exitCode !== null) return
+      const exited = new Promise((r) => child.once('exit', r))
+      child.kill('SIGTERM')
+      await Promise.race([exited, sleep(10_000)])
+      if (child.exitCode === null) child.kill('SIGKILL')
+    },
+  }
+}
+
+// ---- the other client (Node, same model code) -------------------------------------------------
+
+interface NodeClient {
+  doc: InstanceType<typeof Y.Doc>
+  wb: Workbook
+  sheetId: string
+  colIds: string[]
+  rowIds: string[]
+  destroy(): void
+}
+
+async function seedAndConnect(origin: string, token: string, rows: number): Promise<NodeClient> {
+  const { WebsocketProvider } = (await import(
+    new URL('../../web/node_modules/y-websocket/src/y-websocket.js', import.meta.url).href
+  )) as typeof import('../../web/node_modules/y-websocket/dist/src/y-websocket.js')
+  const WS = (
+    await import(new URL('../../sync-server/node_modules/ws/wrapper.mjs', import.meta.url).href)
+  ).default
+  const doc = new Y.Doc()
+  const wb = Workbook.create(doc, {
+    title: '杨浦区社工站月报台账',
+    author: { id: 'bench-node', name: '基准' },
+  })
+  const sheetId = wb.addSheet('站点月报')
+  const sheet = wb.sheet(sheetId)
+  const colIds = COLUMNS.map((c) =>
+    sheet.addColumn(
+      c.type === 'enum'
+        ? {
+            name: c.name,
+            type: c.type,
+            constraints: {
+              options: ['运营中', '筹建中', '暂停', '撤销'].map((value) => ({ value })),
+            },
+          }
+        : c.type === 'money'
+          ? { name: c.name, type: c.type, format: { unit: '万元' } }
+          : { name: c.name, type: c.type },
+    ),
+  )
+  const records = generateRows(rows).map((values) => {
+    const rec: Record<string, CellValue> = {}
+    for (let c = 0; c < colIds.length; c++) rec[colIds[c]!] = values[c] ?? null
+    return rec
+  })
+  const provider = new WebsocketProvider(
+    origin.replace(/^http/, 'ws') + '/sync',
+    WORKBOOK_ID,
+    doc,
+    {
+      params: { token },
+      WebSocketPolyfill: WS,
+      disableBc: true,
+    },
+  )
+  await new Promise<void>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error('node client did not sync')), 60_000)
+    provider.on('sync', (s: boolean) => {
+      if (s) {
+        clearTimeout(timer)
+        ok()
+      }
+    })
+  })
+  // The server refuses frames over 8 MB (MAX_FRAME_BYTES): insert in batches of 10,000 rows
+  // (about 2 MB each), as the CSV import does, each its own transaction and update.
+  for (let i = 0; i < records.length; i += 10_000) {
+    sheet.insertRows(records.slice(i, i + 10_000), i === 0 ? {} : { after: sheet.rowIds().at(-1)! })
+    const ws = provider.ws as { bufferedAmount: number } | null
+    for (let k = 0; k < 600 && ws && ws.bufferedAmount > 0; k++) await sleep(50)
+  }
+  await sleep(1500)
+  if (!provider.wsconnected) throw new Error('node client lost its connection while seeding')
+  return {
+    doc,
+    wb,
+    sheetId,
+    colIds,
+    rowIds: sheet.rowIds(),
+    destroy() {
+      provider.destroy()
+      doc.destroy()
+    },
+  }
+}
+
+// ---- the browser -----------------------------------------------------------------------------
+
+async function launch(profile: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    locale: 'zh-CN',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--enable-precise-memory-info',
+    ],
+  })
+  // tsx (esbuild keepNames) wraps functions in `__name(...)`; functions we send to the page need it.
+  await context.addInitScript({ content: 'globalThis.__name ??= (f) => f' })
+  await context.addInitScript(() => {
+    if (!localStorage.getItem('taizhang.identity')) {
+      localStorage.setItem(
+        'taizhang.identity',
+        JSON.stringify({ id: 'bench-browser', name: '测评', color: '#2563eb' }),
+      )
+    }
+    // When the first row is painted: checked every animation frame from navigation start.
+    const w = window as unknown as { __firstRowAt?: number }
+    const w2 = window as unknown as { __shellAt?: number }
+    const tick = () => {
+      if (w2.__shellAt === undefined && document.querySelector('.app-header'))
+        w2.__shellAt = performance.now()
+      const el = document.querySelector('.ag-row[row-index="0"]')
+      if (el && (el as HTMLElement).checkVisibility?.() !== false && el.textContent) {
+        w.__firstRowAt = performance.now()
+        return
+      }
+      requestAnimationFrame(tick)
+    }
+    requestAnimationFrame(tick)
+  })
+  const page = context.pages()[0] ?? (await context.newPage())
+  page.on('pageerror', (e) => console.error('pageerror:', e.message))
+  return { context, page }
+}
+
+const cellSel = (r: number, colId: string) => `.ag-row[row-index="${r}"] [col-id="${colId}"]`
+
+/** Waits in the page until every (selector, text) has been painted; returns epoch ms per item. */
+async function watchCells(page: Page, items: [string, string][]): Promise<void> {
+  await page.evaluate((list) => {
+    const w = window as unknown as { __seen: (number | null)[]; __seenDone: Promise<void> }
+    w.__seen = list.map(() => null)
+    w.__seenDone = new Promise<void>((done) => {
+      let next = 0
+      const tick = () => {
+        // Painted this frame: record the frame time for each item whose text is now shown.
+        const t = performance.timeOrigin + performance.now()
+        for (let i = next; i < list.length; i++) {
+          if (w.__seen[i] !== null) continue
+          const el = document.querySelector(list[i]![0])
+          const txt =
+            el?.querySelector('.tz-cell-text, .ag-cell-value')?.textContent ?? el?.textContent
+          if (txt?.includes(list[i]![1])) w.__seen[i] = t
+        }
+        while (next < list.length && w.__seen[next] !== null) next++
+        if (next >= list.length) done()
+        else requestAnimationFrame(tick)
+      }
+      requestAnimationFrame(tick)
+    })
+  }, items)
+}
+
+async function cdpHeapMB(page: Page): Promise<{ usedMB: number; totalMB: number }> {
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('HeapProfiler.enable')
+  await cdp.send('HeapProfiler.collectGarbage')
+  await cdp.send('HeapProfiler.collectGarbage')
+  const h = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; totalSize: number }
+  await cdp.detach()
+  return { usedMB: h.usedSize / 2 ** 20, totalMB: h.totalSize / 2 ** 20 }
+}
+
+/**
+ * `TZ_PROFILE=open|burst|local` wraps that phase (first run) in the CDP CPU profiler and prints the
+ * functions with the most self time: how the fixes in web/ were found.
+ */
+const PROFILE = (process.env.TZ_PROFILE ?? '').split(',')
+/** `TZ_PHASES=open,burst,latency,local` runs only those phases (while profiling). */
+const PHASES = (process.env.TZ_PHASES ?? 'open,burst,latency,local').split(',')
+async function profiled<T>(page: Page, phase: string, fn: () => Promise<T>): Promise<T> {
+  if (!PROFILE.includes(phase)) return fn()
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Profiler.enable')
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
+  await cdp.send('Profiler.start')
+  const out = await fn()
+  const { profile } = (await cdp.send('Profiler.stop')) as {
+    profile: {
+      nodes: {
+        id: number
+        callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number }
+        children?: number[]
+      }[]
+      samples: number[]
+      timeDeltas: number[]
+    }
+  }
+  await cdp.detach()
+  const self = new Map<number, number>()
+  profile.samples.forEach((id, i) =>
+    self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)),
+  )
+  const byFn = new Map<string, number>()
+  for (const n of profile.nodes) {
+    const f = n.callFrame
+    const key = `${f.functionName || '(anon)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}:${f.columnNumber + 1}`
+    byFn.set(key, (byFn.get(key) ?? 0) + (self.get(n.id) ?? 0))
+  }
+  // Who calls the top native functions (decode, encodeInto, …): self time by caller chain.
+  const parent = new Map<number, number>()
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+  const nodeById = new Map(profile.nodes.map((n) => [n.id, n]))
+  const label = (id: number | undefined) => {
+    const f = id === undefined ? undefined : nodeById.get(id)?.callFrame
+    return f ? `${f.functionName || '(anon)'}:${f.lineNumber + 1}:${f.columnNumber + 1}` : '-'
+  }
+  const callers = new Map<string, number>()
+  for (const n of profile.nodes) {
+    if (!['decode', 'encodeInto'].includes(n.callFrame.functionName)) continue
+    const p1 = parent.get(n.id)
+    const p2 = p1 === undefined ? undefined : parent.get(p1)
+    const p3 = p2 === undefined ? undefined : parent.get(p2)
+    const p4 = p3 === undefined ? undefined : parent.get(p3)
+    const k = `${n.callFrame.functionName} ← ${label(p1)} ← ${label(p2)} ← ${label(p3)} ← ${label(p4)}`
+    callers.set(k, (callers.get(k) ?? 0) + (self.get(n.id) ?? 0))
+  }
+  for (const [k, us] of [...callers.entries()].sort((a, b) => b[1] - a[1]).slice(0, 8))
+    console.error(`${(us / 1000).toFixed(1).padStart(9)} ms  ${k}`)
+  const top = [...byFn.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30)
+  console.error(`---- CPU profile (${phase}): self time ----`)
+  for (const [k, us] of top) console.error(`${(us / 1000).toFixed(1).padStart(9)} ms  ${k}`)
+  return out
+}
+
+// ---- the run ---------------------------------------------------------------------------------
+
+export async function runWebBench(
+  opts: WebBenchOptions = {},
+): Promise<{ markdown: string; results: unknown }> {
+  const rows = opts.rows ?? 100_000
+  const runs = opts.runs ?? 3
+  const burst = opts.burst ?? 1000
+  const localEdits = opts.localEdits ?? 2000
+  const latencySamples = opts.latencySamples ?? 100
+  const log = opts.log ?? ((m: string) => console.error(`[web bench] ${m}`))
+  const work = mkdtempSync(join(tmpdir(), 'tz-web-bench-'))
+  const webDir = join(work, 'dist')
+  let server: Server | null = null
+  let client: NodeClient | null = null
+  let context: BrowserContext | null = null
+  try {
+    log('building the app with the measurement hook')
+    execFileSync(
+      'npx',
+      ['vite', 'build', '--outDir', webDir, '--emptyOutDir', '--logLevel', 'warn'],
+      {
+        cwd: REPO,
+        env: { ...process.env, VITE_TZ_DEBUG: '1' },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    )
+    mkdirSync(join(work, 'data'))
+    server = await startServer(webDir, join(work, 'data'))
+    log(`server ${server.origin}; seeding ${rows.toLocaleString('en')} rows from a Node client`)
+    let t = now()
+    client = await seedAndConnect(server.origin, server.token, rows)
+    const stateBytes = Y.encodeStateAsUpdate(client.doc).byteLength
+    log(`seeded (${(stateBytes / 2 ** 20).toFixed(1)} MB state) in ${Math.round(now() - t)} ms`)
+
+    const b = await launch(join(work, 'profile'))
+    context = b.context
+    const page = b.page
+    const wbUrl = `${server.origin}/#/w/${WORKBOOK_ID}?token=${encodeURIComponent(server.token)}`
+    t = now()
+    await page.goto(wbUrl)
+    await page.locator('.ag-row[row-index="0"]').waitFor({ timeout: 120_000 })
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid="local-save"]')?.getAttribute('data-state') ===
+          'saved' &&
+        document.querySelector('[data-testid="status-badge"]')?.getAttribute('data-state') ===
+          'synced',
+      undefined,
+      { timeout: 120_000 },
+    )
+    log(`first open from the server, stored in IndexedDB: ${Math.round(now() - t)} ms`)
+    await sleep(1000)
+
+    // ---- open vs floor ----
+    const opens: {
+      firstRowMs: number
+      shellMs: number
+      allRowsMs: number
+      floorReadMs: number
+      floorApplyMs: number
+    }[] = []
+    let floorInfo = { bytes: 0, records: 0 }
+    for (let i = 0; i < (PHASES.includes('open') ? runs : 0); i++) {
+      // The floor, in a quiet page: the home page of the same app (no workbook open, nothing
+      // running in the background), with the app's own yjs and IndexedDB code.
+      await page.evaluate(() => {
+        location.hash = '#/'
+      })
+      await page.reload()
+      await page.getByTestId('new-demo').waitFor({ timeout: 60_000 })
+      await page.waitForFunction(
+        () => 'floor' in ((window as { __tzBench?: object }).__tzBench ?? {}),
+      )
+      await sleep(300)
+      const f = await page.evaluate(
+        (id) =>
+          (
+            window as unknown as {
+              __tzBench: {
+                floor(
+                  id: string,
+                ): Promise<{ readMs: number; applyMs: number; bytes: number; records: number }>
+              }
+            }
+          ).__tzBench.floor(id),
+        WORKBOOK_ID,
+      )
+      // Back to the workbook's address without a route change, then a real reload.
+      await page.evaluate((hash) => history.replaceState(null, '', hash), new URL(wbUrl).hash)
+      await sleep(300)
+      await profiled(page, i === 0 ? 'open' : '-', async () => {
+        await page.reload()
+        await page.waitForFunction(
+          () => (window as { __firstRowAt?: number }).__firstRowAt,
+          undefined,
+          {
+            timeout: 120_000,
+            polling: 100,
+          },
+        )
+      })
+      const [firstRowMs, shellMs] = await page.evaluate(() => {
+        const w = window as unknown as { __firstRowAt: number; __shellAt?: number }
+        return [w.__firstRowAt, w.__shellAt ?? Number.NaN]
+      })
+      // Every row in the grid (big sheets load the rest in chunks after the first paint).
+      await page.waitForFunction(
+        (n) =>
+          (
+            window as unknown as {
+              __tzBench?: { grid: { api: { getDisplayedRowCount(): number } } | null }
+            }
+          ).__tzBench?.grid?.api.getDisplayedRowCount() === n,
+        rows,
+        { timeout: 60_000, polling: 'raf' },
+      )
+      const allRowsMs = await page.evaluate(() => performance.now())
+      await page.waitForFunction(
+        () =>
+          document.querySelector('[data-testid="status-badge"]')?.getAttribute('data-state') ===
+          'synced',
+        undefined,
+        { timeout: 60_000 },
+      )
+      floorInfo = { bytes: f.bytes, records: f.records }
+      opens.push({ firstRowMs, shellMs, allRowsMs, floorReadMs: f.readMs, floorApplyMs: f.applyMs })
+      log(
+        `open ${i + 1}: app shell ${Math.round(shellMs)} ms, first row ${Math.round(firstRowMs)} ms, all rows in the grid ${Math.round(allRowsMs)} ms; floor ${Math.round(f.readMs)} + ${Math.round(f.applyMs)} ms (${f.records} records, ${(f.bytes / 2 ** 20).toFixed(1)} MB)`,
+      )
+    }
+
+    // ---- heap ----
+    await sleep(500)
+    const heap = await cdpHeapMB(page)
+    log(`heap ${heap.usedMB.toFixed(1)} MB used`)
+
+    // ---- 1,000 remote edits in a burst ----
+    const visibleCols = client.colIds.slice(0, 6)
+    const burstRuns: number[] = []
+    for (let r = 0; r < (PHASES.includes('burst') ? runs : 0); r++) {
+      const edits: [number, string, string][] = []
+      for (let i = 0; i < burst; i++)
+        edits.push([i % 15, visibleCols[i % visibleCols.length]!, `远程${r}-${i}`])
+      // The last edit of each cell is what must be painted.
+      const last = new Map<string, string>()
+      for (const [row, col, text] of edits) last.set(cellSel(row, col), text)
+      await watchCells(page, [...last.entries()])
+      const sheet = client.wb.sheet(client.sheetId)
+      const t0 = now()
+      await profiled(page, r === 0 ? 'burst' : '-', async () => {
+        for (const [row, col, text] of edits) sheet.setCell(client!.rowIds[row]!, col, text)
+        await page.evaluate(() => (window as unknown as { __seenDone: Promise<void> }).__seenDone)
+      })
+      const seen = await page.evaluate(() => (window as unknown as { __seen: number[] }).__seen)
+      burstRuns.push(Math.max(...seen) - t0)
+      log(`burst ${r + 1}: ${burst} remote edits painted in ${Math.round(burstRuns[r]!)} ms`)
+      await sleep(500)
+    }
+
+    // ---- remote edit latency, one at a time ----
+    const lat: number[] = []
+    if (PHASES.includes('latency')) {
+      const sheet = client.wb.sheet(client.sheetId)
+      const items: [string, string][] = []
+      const plan: [number, string, string][] = []
+      for (let i = 0; i < latencySamples; i++) {
+        const row = i % 15
+        const col = visibleCols[(i * 7) % visibleCols.length]!
+        const text = `延迟${i}`
+        plan.push([row, col, text])
+        items.push([cellSel(row, col), text])
+      }
+      await watchCells(page, items)
+      const sent: number[] = []
+      for (const [row, col, text] of plan) {
+        sent.push(now())
+        sheet.setCell(client.rowIds[row]!, col, text)
+        await sleep(50)
+      }
+      await page.evaluate(() => (window as unknown as { __seenDone: Promise<void> }).__seenDone)
+      const seen = await page.evaluate(() => (window as unknown as { __seen: number[] }).__seen)
+      for (let i = 0; i < plan.length; i++) lat.push(seen[i]! - sent[i]!)
+      log(
+        `remote edit visible: p50 ${percentile(lat, 50).toFixed(0)} ms, p99 ${percentile(lat, 99).toFixed(0)} ms`,
+      )
+    }
+
+    // ---- longest task during local edits + compaction ----
+    const longTasks: { maxMs: number; count: number; records: [number, number] }[] = []
+    for (let r = 0; r < (PHASES.includes('local') ? Math.min(runs, 2) : 0); r++) {
+      const res = await profiled(page, r === 0 ? 'local' : '-', () =>
+        page.evaluate(
+          async ({ n, id, r, rows }) => {
+            const hook = (
+              window as unknown as {
+                __tzBench: {
+                  edit(row: number, col: number, v: string | number): void
+                  records(id: string): Promise<number>
+                  session: { flushLocal(): Promise<void> }
+                }
+              }
+            ).__tzBench
+            const durations: number[] = []
+            const obs = new PerformanceObserver((list) => {
+              for (const e of list.getEntries()) durations.push(e.duration)
+            })
+            obs.observe({ type: 'longtask', buffered: false })
+            const before = await hook.records(id)
+            let peak = before
+            for (let i = 0; i < n; i++) {
+              // Keystroke-level edits, each in its own task, over visible and far-away rows.
+              const row = i % 2 === 0 ? i % 30 : (i * 7919) % (rows - 1)
+              const col = (i % 5) + 5
+              hook.edit(row, col, col === 5 || col === 6 ? 1000 + r * 10000 + i : `编辑${r}-${i}`)
+              await new Promise((ok) => setTimeout(ok, 4))
+              if (i % 250 === 0) peak = Math.max(peak, await hook.records(id))
+            }
+            await hook.session.flushLocal()
+            peak = Math.max(peak, await hook.records(id))
+            // Let the compaction(s) triggered by these records finish.
+            const deadline = performance.now() + 20_000
+            let records = await hook.records(id)
+            while (records > 50 && performance.now() < deadline) {
+              await new Promise((ok) => setTimeout(ok, 250))
+              records = await hook.records(id)
+            }
+            await new Promise((ok) => setTimeout(ok, 1500))
+            obs.disconnect()
+            return { durations, peak, records }
+          },
+          { n: localEdits, id: WORKBOOK_ID, r, rows },
+        ),
+      )
+      const maxMs = res.durations.length ? Math.max(...res.durations) : 0
+      longTasks.push({ maxMs, count: res.durations.length, records: [res.peak, res.records] })
+      log(
+        `local edits ${r + 1}: longest task ${Math.round(maxMs)} ms (${res.durations.length} tasks ≥ 50 ms); IndexedDB records peak ${res.peak} → ${res.records}`,
+      )
+    }
+
+    // ---- summary ----
+    const open = median(opens.map((o) => o.firstRowMs))
+    const floor = median(opens.map((o) => o.floorReadMs + o.floorApplyMs))
+    // Paired per run (floor and open measured back to back), then the median.
+    const ratio = median(opens.map((o) => o.firstRowMs / (o.floorReadMs + o.floorApplyMs)))
+    const burstMs = median(burstRuns)
+    const longest = Math.max(...longTasks.map((l) => l.maxMs))
+    const p50 = percentile(lat, 50)
+    const p99 = percentile(lat, 99)
+    const pass = (ok: boolean) => (ok ? '**PASS**' : '**FAIL**')
+    const f0 = (x: number) => Math.round(x).toLocaleString('en')
+    const results = {
+      date: new Date().toISOString(),
+      machine: {
+        cores: cpus().length,
+        cpu: cpus()[0]?.model,
+        memGiB: totalmem() / 2 ** 30,
+        node: process.version,
+      },
+      rows,
+      columns: COLUMNS.length,
+      runs,
+      stateBytes,
+      stored: floorInfo,
+      opens,
+      heap,
+      burst: { edits: burst, runsMs: burstRuns },
+      latency: { samples: lat.length, p50, p99, all: lat },
+      longTasks,
+      medians: {
+        openMs: open,
+        floorMs: floor,
+        ratio,
+        burstMs,
+        heapMB: heap.usedMB,
+        longestTaskMs: longest,
+      },
+      targets: TARGETS,
+    }
+    const markdown = [
+      `| Metric | Median (${runs} runs) | Floor | Ratio | Target | Result |`,
+      '| --- | ---: | ---: | ---: | --- | --- |',
+      `| Open: reload → first painted row (${rows.toLocaleString('en')} × ${COLUMNS.length} from IndexedDB) | ${f0(open)} ms | ${f0(floor)} ms (read ${f0(median(opens.map((o) => o.floorReadMs)))} + apply ${f0(median(opens.map((o) => o.floorApplyMs)))}) | ${ratio.toFixed(2)}× | ≤ 2,500 ms and ≤ 1.3× floor (median of per-run ratios) | ${pass(open <= TARGETS.openMs && ratio <= TARGETS.openRatio)} |`,
+      `| Open: reload → app shell rendered (\`.app-header\`; boot cost included in the open, not in the floor) | ${f0(median(opens.map((o) => o.shellMs)))} ms |  |  |  |  |`,
+      `| Open: reload → all ${rows.toLocaleString('en')} rows in the grid (rest loaded in chunks after the first paint) | ${f0(median(opens.map((o) => o.allRowsMs)))} ms |  |  |  |  |`,
+      `| 1,000 remote single-cell edits (another client) → last one painted | ${f0(burstMs)} ms |  |  |  |  |`,
+      `| Remote edit visible in the grid (loopback, ${lat.length} spaced edits) | p50 ${f0(p50)} ms, p99 ${f0(p99)} ms |  |  | ≤ 300 ms | ${pass(p99 <= TARGETS.remoteVisibleMs)} |`,
+      `| JS heap with the workbook open (after GC) | ${heap.usedMB.toFixed(1)} MB |  |  | ≤ 300 MB | ${pass(heap.usedMB <= TARGETS.heapMB)} |`,
+      `| Longest main-thread task, ${localEdits.toLocaleString('en')} local edits + compaction | ${f0(longest)} ms (${longTasks.map((l) => l.count).join(', ')} tasks ≥ 50 ms) |  |  | ≤ 200 ms | ${pass(longest <= TARGETS.longTaskMs)} |`,
+    ].join('\n')
+    return { markdown, results }
+  } finally {
+    await context?.close().catch(() => {})
+    client?.destroy()
+    await server?.stop()
+    rmSync(work, { recursive: true, force: true })
+  }
+}
+
+async function main() {
+  const args = process.argv.slice(2)
+  const arg = (name: string) => {
+    const i = args.indexOf(`--${name}`)
+    return i >= 0 ? Number(args[i + 1]) : undefined
+  }
+  const { markdown, results } = await runWebBench({
+    rows: arg('rows'),
+    runs: arg('runs'),
+    localEdits: arg('local-edits'),
+    burst: arg('burst'),
+  })
+  mkdirSync(join(REPO, 'bench/results'), { recursive: true })
+  writeFileSync(join(REPO, 'bench/results/web.json'), JSON.stringify(results, null, 2) + '\n')
+  console.log(markdown)
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const guard = setTimeout(() => {
+    console.error('web bench: time limit (20 min) reached')
+    process.exit(2)
+  }, 20 * 60_000)
+  guard.unref()
+  main().then(
+    () => process.exit(0),
+    (e) => {
+      console.error(e)
+      process.exit(1)
+    },
+  )
+}
