@@ -10,6 +10,8 @@ import {
 
 /** Rows validated per slice of a full pass: about 30 ms for 12 columns. */
 export const VALIDATE_SLICE_ROWS = 5000
+/** The first full pass starts this long after the sheet is shown. */
+export const VALIDATE_FIRST_PASS_DELAY_MS = 400
 /** Edits are validated together after this pause (keystroke-level edits coalesce). */
 export const VALIDATE_DEBOUNCE_MS = 150
 
@@ -44,7 +46,8 @@ export class SheetProblems {
     private readonly schedule: Schedule = (fn, ms) => setTimeout(fn, ms),
   ) {
     this.readColumns()
-    this.kick(0)
+    // After the first rows are painted: the open is what the user waits for.
+    this.kick(VALIDATE_FIRST_PASS_DELAY_MS)
   }
 
   private readColumns(): void {
