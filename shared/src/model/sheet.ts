@@ -89,6 +89,9 @@ export class Sheet {
   /** @internal */
   readonly index: SheetIndex
   private columnCache: Column[] | null = null
+  /** The live column ids of `liveIdsFor` (the column list they were computed from). */
+  private liveIdsCache: Set<string> | null = null
+  private liveIdsFor: Column[] | null = null
 
   constructor(
     readonly id: string,
@@ -263,7 +266,11 @@ export class Sheet {
   }
 
   private liveColumnIds(): Set<string> {
-    return new Set(this.columns().map((c) => c.id))
+    if (!this.liveIdsCache || this.liveIdsFor !== this.columns()) {
+      this.liveIdsFor = this.columns()
+      this.liveIdsCache = new Set(this.liveIdsFor.map((c) => c.id))
+    }
+    return this.liveIdsCache
   }
 
   // ---- rows: writes ----------------------------------------------------------------------

@@ -138,24 +138,29 @@ export class SheetIndex {
   /** Visible row ids in order. The returned array is live: copy before mutating the doc. */
   orderedIds(): readonly string[] {
     if (!this.ordered) {
+      // Hot path of opening a big sheet: read keys straight from the records, no per-id lookups
+      // unless there are moves or deletions at all.
       const ids: string[] = []
-      for (const id of this.records.keys()) if (!this.deleted.has(id)) ids.push(id)
-      this.ordered = this.sortIds(ids)
+      const keys: string[] = []
+      const overrides = this.orderOverride.size > 0 ? this.orderOverride : null
+      const deleted = this.deleted.size > 0 ? this.deleted : null
+      for (const rec of this.records.values()) {
+        const id = rec[0]
+        if (deleted?.has(id)) continue
+        ids.push(id)
+        keys.push(overrides?.get(id) ?? rec[1])
+      }
+      this.ordered = sortByKeys(ids, keys)
     }
     return this.ordered
   }
 
   /** Sorts ids by (order key, id); skips the sort when they already are (bulk inserts are). */
   private sortIds(ids: string[]): string[] {
-    const keys = ids.map((id) => this.orderKey(id)!)
-    let sorted = true
-    for (let i = 1; i < ids.length && sorted; i++) {
-      if (compareKeyed(keys[i - 1]!, ids[i - 1]!, keys[i]!, ids[i]!) > 0) sorted = false
-    }
-    if (sorted) return ids
-    const idx = ids.map((_, i) => i)
-    idx.sort((a, b) => compareKeyed(keys[a]!, ids[a]!, keys[b]!, ids[b]!))
-    return idx.map((i) => ids[i]!)
+    return sortByKeys(
+      ids,
+      ids.map((id) => this.orderKey(id)!),
+    )
   }
 
   indexOf(rowId: string): number {
@@ -366,6 +371,17 @@ export class SheetIndex {
     for (const rec of inserted) if (!this.deleted.has(rec[0])) change.added.add(rec[0])
     if (inserted.length > 0 || purged) change.order = true
   }
+}
+
+function sortByKeys(ids: string[], keys: string[]): string[] {
+  let sorted = true
+  for (let i = 1; i < ids.length && sorted; i++) {
+    if (compareKeyed(keys[i - 1]!, ids[i - 1]!, keys[i]!, ids[i]!) > 0) sorted = false
+  }
+  if (sorted) return ids
+  const idx = ids.map((_, i) => i)
+  idx.sort((a, b) => compareKeyed(keys[a]!, ids[a]!, keys[b]!, ids[b]!))
+  return idx.map((i) => ids[i]!)
 }
 
 export function emptySheetChange(): SheetChange {
