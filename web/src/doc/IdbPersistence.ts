@@ -191,7 +191,9 @@ export class IdbPersistence {
     // Small edits merge cheaply; one record per flush keeps the store short between compactions.
     const record = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch)
     try {
-      const tx = db.transaction(UPDATES_STORE, 'readwrite')
+      // strict: 'complete' fires only once the data is flushed to disk, so "saved on this device"
+      // also holds across an OS crash or power cut, not just a closed tab.
+      const tx = db.transaction(UPDATES_STORE, 'readwrite', { durability: 'strict' })
       const key = await requestToPromise(tx.objectStore(UPDATES_STORE).add(record))
       await transactionDone(tx)
       if (typeof key === 'number') this.lastKey = key

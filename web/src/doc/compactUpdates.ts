@@ -37,7 +37,7 @@ export async function compactUpdates(db: IDBDatabase, upTo: number): Promise<Com
   }
   if (values.length <= 1 && corrupt === 0) return { merged: values.length, corrupt }
   const merged = good.length === 1 ? good[0]! : Y.mergeUpdates(good)
-  const writeTx = db.transaction(UPDATES_STORE, 'readwrite')
+  const writeTx = db.transaction(UPDATES_STORE, 'readwrite', { durability: 'strict' })
   const store = writeTx.objectStore(UPDATES_STORE)
   store.delete(range)
   store.put(merged, upTo)
