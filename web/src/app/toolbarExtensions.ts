@@ -8,6 +8,8 @@ export interface ToolbarExtensionProps {
   sheetId: () => string | null
   /** Switch the view to a sheet (e.g. after importing into a new one). */
   selectSheet: (sheetId: string) => void
+  /** Row ids as the grid shows them now (its filter and sort applied), or null before it loads. */
+  visibleRowIds?: () => string[] | null
 }
 
 /**

@@ -21,7 +21,7 @@ export function ExportDialog(props: {
   const [encoding, setEncoding] = createSignal<EncodingChoice>('utf-8-bom')
   const [percent, setPercent] = createSignal<'percent' | 'number'>('percent')
   const view = () => props.visibleRowIds?.() ?? null
-  const [scope, setScope] = createSignal<'all' | 'view'>(view() ? 'view' : 'all')
+  const [scope, setScope] = createSignal<'all' | 'view'>('all')
   const [warning, setWarning] = createSignal<string | null>(null)
 
   const run = () => {

@@ -127,6 +127,16 @@ function OpenWorkbook(props: {
 
   const readOnly = () => session.readOnly()
   const [grid, setGrid] = createSignal<SheetGridHandle | null>(null)
+  /** What the grid shows, in its order: the export dialog's "as shown" choice. */
+  const visibleRowIds = (): string[] | null => {
+    const g = grid()
+    if (!g) return null
+    const ids: string[] = []
+    g.api.forEachNodeAfterFilterAndSort((node) => {
+      if (node.data) ids.push(node.data.id)
+    })
+    return ids
+  }
   const [focused, setFocused] = createSignal<FocusedCell | null>(null)
   const [selection, setSelection] = createSignal<SelectionInfo>({
     rows: 0,
@@ -412,6 +422,7 @@ function OpenWorkbook(props: {
               session={session}
               sheetId={activeSheet}
               selectSheet={setActiveSheet}
+              visibleRowIds={visibleRowIds}
             />
           )}
         </For>
