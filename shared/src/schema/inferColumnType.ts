@@ -14,6 +14,22 @@ export const INFER_MIN_SHARE = 0.95
 
 const BOOLEAN_WORDS = /^(?:是|否|对|错|true|false|✓|√|✔|×|✗|✘|y|n|yes|no)$/i
 
+interface Sample {
+  raw: string
+  normalized: string
+  /** How many samples hold this value. */
+  weight: number
+  percent: boolean
+  unit: MoneyUnit | undefined
+}
+
+/** The money unit a (normalised) value names by its suffix or `¥`. */
+function yuanUnit(t: string): MoneyUnit | undefined {
+  if (/万元\s*$/.test(t)) return '万元'
+  if (/元\s*$/.test(t) || t.includes('¥')) return '元'
+  return undefined
+}
+
 function column(type: ColumnType, format: ColumnFormat = {}): ValueColumn {
   return { type, format, constraints: {} }
 }
@@ -26,45 +42,68 @@ function column(type: ColumnType, format: ColumnFormat = {}): ValueColumn {
  * @example inferColumnType(['63.7%', '100%', '']) // { type: 'percent', confidence: 1 }
  */
 export function inferColumnType(samples: readonly string[]): InferredColumnType {
-  const values = samples.filter((s) => typeof s === 'string' && !isBlankInput(s))
-  if (values.length === 0) return { type: 'text', confidence: 0 }
-  const share = (test: (s: string) => boolean): number => {
+  // Each distinct value is normalised and tested once and weighs as many samples as repeat it (a sampled
+  // ledger column repeats districts, periods and 是/否 hundreds of times).
+  const weight = new Map<string, number>()
+  let total = 0
+  for (const s of samples) {
+    if (typeof s !== 'string') continue
+    const w = weight.get(s)
+    if (w === undefined) {
+      const blank = isBlankInput(s)
+      weight.set(s, blank ? -1 : 1)
+      if (!blank) total++
+    } else if (w > 0) {
+      weight.set(s, w + 1)
+      total++
+    }
+  }
+  if (total === 0) return { type: 'text', confidence: 0 }
+  const values: Sample[] = []
+  for (const [raw, w] of weight) {
+    if (w < 0) continue
+    const normalized = normalizeText(raw)
+    values.push({
+      raw,
+      normalized,
+      weight: w,
+      percent: normalized.includes('%'),
+      unit: yuanUnit(normalized),
+    })
+  }
+  /** Share of samples passing `test`, or any value below INFER_MIN_SHARE once that is certain. */
+  const share = (test: (s: Sample) => boolean): number => {
     let n = 0
-    for (const s of values) if (test(s)) n++
-    return n / values.length
+    let failed = 0
+    for (const s of values) {
+      if (test(s)) n += s.weight
+      else {
+        failed += s.weight
+        if ((total - failed) / total < INFER_MIN_SHARE) return 0
+      }
+    }
+    return n / total
   }
-  const parses = (col: ValueColumn) => (s: string) => parseValue(s, col).ok
-  const hasPercent = (s: string) => normalizeText(s).includes('%')
-  const yuanUnit = (s: string): MoneyUnit | undefined => {
-    const t = normalizeText(s)
-    if (/万元\s*$/.test(t)) return '万元'
-    if (/元\s*$/.test(t) || t.includes('¥')) return '元'
-    return undefined
-  }
+  const parses = (col: ValueColumn) => (s: Sample) => parseValue(s.raw, col).ok
+  const integer = parses(column('integer'))
+  const number = parses(column('number'))
+  const percent = parses(column('percent'))
+  const money = parses(column('money'))
 
   const candidates: [ColumnType, () => number, () => ColumnFormat | undefined][] = [
-    ['boolean', () => share((s) => BOOLEAN_WORDS.test(normalizeText(s))), () => undefined],
-    [
-      'integer',
-      () => share((s) => !hasPercent(s) && !yuanUnit(s) && parses(column('integer'))(s)),
-      () => undefined,
-    ],
-    [
-      'number',
-      () => share((s) => !hasPercent(s) && !yuanUnit(s) && parses(column('number'))(s)),
-      () => undefined,
-    ],
-    ['percent', () => share((s) => hasPercent(s) && parses(column('percent'))(s)), () => undefined],
+    ['boolean', () => share((s) => BOOLEAN_WORDS.test(s.normalized)), () => undefined],
+    ['integer', () => share((s) => !s.percent && !s.unit && integer(s)), () => undefined],
+    ['number', () => share((s) => !s.percent && !s.unit && number(s)), () => undefined],
+    ['percent', () => share((s) => s.percent && percent(s)), () => undefined],
     [
       'money',
-      () => share((s) => yuanUnit(s) !== undefined && parses(column('money'))(s)),
+      () => share((s) => s.unit !== undefined && money(s)),
       () => {
         let wan = 0
         let yuan = 0
         for (const s of values) {
-          const u = yuanUnit(s)
-          if (u === '万元') wan++
-          else if (u === '元') yuan++
+          if (s.unit === '万元') wan += s.weight
+          else if (s.unit === '元') yuan += s.weight
         }
         return { unit: wan >= yuan ? '万元' : '元' }
       },
