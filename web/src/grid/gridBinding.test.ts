@@ -70,6 +70,20 @@ describe('grid binding', () => {
     expect(calls.some((c) => c.kind === 'set')).toBe(false)
   })
 
+  it('re-reads rows when a column comes back, so its cells reappear (chaos seed 244017)', () => {
+    const { sheetA, col, rows, calls, runFrame } = setup()
+    const n = sheetA.addColumn({ name: '服务人次', type: 'integer' })
+    sheetA.setCells(rows.map((row, i) => ({ row, col: n, value: i * 10 })))
+    sheetA.deleteColumn(n)
+    runFrame()
+    calls.length = 0
+    sheetA.restoreColumn(n)
+    runFrame()
+    const set = calls.find((c) => c.kind === 'set')
+    expect(set?.rows?.map((r) => r.cells[n])).toEqual([0, 10, 20])
+    expect(set?.rows?.[0]?.cells[col]).toBe('a')
+  })
+
   it('flushes local edits at once (same frame as the keypress)', () => {
     const { sheetB, col, rows, calls } = setup()
     sheetB.setCell(rows[0]!, col, 'local')

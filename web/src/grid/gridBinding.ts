@@ -79,7 +79,9 @@ export function makeGridBinding(
     const p = pending
     pending = emptyPending()
     if (p.columns) sink.onColumnsChanged()
-    if (p.reorder) {
+    // A column change can bring cells back (a restored column) that no row object carries, and
+    // rows only carry live columns' cells: re-read every row. Column changes are rare.
+    if (p.reorder || p.columns) {
       // A move changes positions of rows we don't track individually: hand AG Grid the ordered
       // rows; with getRowId it diffs them and keeps every row node (no rebuild).
       stats.fullResets++
