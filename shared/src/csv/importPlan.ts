@@ -5,6 +5,7 @@ import {
   normalizeText,
   type ParseOptions,
   parseValue,
+  parseValueQuick,
   type ValueColumn,
 } from '../schema/values.js'
 import { restoreFormula } from './formula.js'
@@ -197,8 +198,9 @@ export function planImport(
     }
     return o
   })
-  // Ledger columns repeat a few values (districts, periods, 是/否, options) thousands of times: memoise
-  // parseValue per column, up to PARSE_CACHE_SIZE distinct inputs (then parse directly).
+  // Most cells take parseValueQuick (plain numbers, ISO and Chinese dates, 是/否, text). The rest are
+  // memoised per column, since ledger columns repeat a few values (1.2万余, options, references) thousands
+  // of times, up to PARSE_CACHE_SIZE distinct inputs (then parsed directly).
   const caches = targets.map(() => new Map<string, ReturnType<typeof parseValue>>())
   const parse = (i: number, raw: string) => {
     const cache = caches[i]!
@@ -209,48 +211,6 @@ export function planImport(
     }
     return res
   }
-  const parsedRows: { line: number; values: CellValue[]; misfit: boolean }[] = []
-  const nT = targets.length
-  for (let r = 0; r < table.rows.length; r++) {
-    const row = table.rows[r]!
-    const line = table.lines[r] ?? r + 2
-    const values: CellValue[] = new Array(nT)
-    let misfit = false
-    for (let i = 0; i < nT; i++) {
-      const t = targets[i]!
-      const raw = restoreFormula(row[t.source] ?? '')
-      const res = parse(i, raw)
-      if (res.ok) {
-        values[i] = res.value
-        if (res.approximate) {
-          approximate.count++
-          if (approximate.examples.length < CSV_ISSUE_EXAMPLES)
-            approximate.examples.push({ line, input: raw })
-        }
-      } else {
-        misfit = true
-        misfitCount[i]!++
-        const ex = misfitExamples[i]!
-        if (ex.length < CSV_ISSUE_EXAMPLES)
-          ex.push({ line, input: raw, message: res.error.message })
-        // "Import as text" keeps exactly what the file said (minus surrounding spaces).
-        values[i] = raw.trim()
-      }
-    }
-    parsedRows.push({ line, values, misfit })
-  }
-  const misfits: Misfit[] = []
-  targets.forEach((t, i) => {
-    if (misfitCount[i]! > 0)
-      misfits.push({
-        source: t.source,
-        header: t.header,
-        column: t.name,
-        type: t.type,
-        count: misfitCount[i]!,
-        examples: misfitExamples[i]!,
-      })
-  })
 
   const skipped = new Map<SkipReason, { reason: SkipReason; count: number; lines: number[] }>()
   const skip = (reason: SkipReason, line: number) => {
@@ -289,33 +249,67 @@ export function planImport(
     }
   }
   const seenKeys = new Set<string>()
-  for (const pr of parsedRows) {
-    if (pr.misfit && onMisfit === 'skip-rows') {
-      skip('misfit', pr.line)
+  const nT = targets.length
+  const columns = targets.map((t) => t.column)
+  const sources = targets.map((t) => t.source)
+  // Parse every cell once, then place the row (a row's placement only depends on the rows before it).
+  for (let r = 0; r < table.rows.length; r++) {
+    const row = table.rows[r]!
+    const line = table.lines[r] ?? r + 2
+    const values: CellValue[] = new Array(nT)
+    let misfit = false
+    for (let i = 0; i < nT; i++) {
+      const raw = restoreFormula(row[sources[i]!] ?? '')
+      const quick = parseValueQuick(raw, columns[i]!, parseOpts[i])
+      if (quick !== undefined) {
+        values[i] = quick
+        continue
+      }
+      const res = parse(i, raw)
+      if (res.ok) {
+        values[i] = res.value
+        if (res.approximate) {
+          approximate.count++
+          if (approximate.examples.length < CSV_ISSUE_EXAMPLES)
+            approximate.examples.push({ line, input: raw })
+        }
+      } else {
+        misfit = true
+        misfitCount[i]!++
+        const ex = misfitExamples[i]!
+        if (ex.length < CSV_ISSUE_EXAMPLES)
+          ex.push({ line, input: raw, message: res.error.message })
+        // "Import as text" keeps exactly what the file said (minus surrounding spaces).
+        values[i] = raw.trim()
+      }
+    }
+
+    if (misfit && onMisfit === 'skip-rows') {
+      skip('misfit', line)
       continue
     }
     if (options.mode === 'append') {
-      adds.push({ line: pr.line, values: pr.values })
+      adds.push({ line, values })
       continue
     }
-    const k = rowKey((ti) => pr.values[ti])
+    const k = rowKey((ti) => values[ti])
     if (k === undefined) {
-      skip('empty-key', pr.line)
+      skip('empty-key', line)
       continue
     }
     if (seenKeys.has(k)) {
-      skip('duplicate-key', pr.line)
+      skip('duplicate-key', line)
       continue
     }
     seenKeys.add(k)
     const match = index?.get(k)
     if (!match) {
-      adds.push({ line: pr.line, values: pr.values })
+      adds.push({ line, values })
       continue
     }
     const changes: CellChange[] = []
     for (let i = 0; i < nT; i++) {
-      const next = pr.values[i] ?? null
+      const next = values[i] ?? null
       const colId = targets[i]!.colId
       const old = colId ? (match.cells[colId] ?? null) : null
       if (next === null && !options.emptyClears) continue
@@ -323,8 +317,21 @@ export function planImport(
       changes.push({ target: i, old, new: next })
     }
     if (changes.length === 0) unchanged++
-    else updates.push({ rowId: match.id, line: pr.line, changes, values: pr.values })
+    else updates.push({ rowId: match.id, line, changes, values })
   }
+
+  const misfits: Misfit[] = []
+  targets.forEach((t, i) => {
+    if (misfitCount[i]! > 0)
+      misfits.push({
+        source: t.source,
+        header: t.header,
+        column: t.name,
+        type: t.type,
+        count: misfitCount[i]!,
+        examples: misfitExamples[i]!,
+      })
+  })
 
   return {
     ok: true,

@@ -10,6 +10,7 @@ import {
   type ParseOptions,
   type ParseResult,
   parseValue,
+  parseValueQuick,
   type ValueColumn,
 } from './values.js'
 
@@ -638,5 +639,105 @@ describe('properties', () => {
         else if (!full.ok && !half.ok) expect(full.error.kind).toBe(half.error.kind)
       }),
     )
+  })
+})
+
+describe('parseValueQuick (the fast paths)', () => {
+  // A leading space sends parseValue through the general parsers, which trim it: the fast paths must
+  // agree with them on everything they accept, including -0 read as 0 and exact decimal scaling.
+  const columns: [ValueColumn, ParseOptions][] = [
+    [NUMBER, {}],
+    [INTEGER, {}],
+    [col('percent'), {}],
+    [col('percent'), { percentStyle: 'number' }],
+    [col('money'), {}],
+    [col('money', { unit: '万元' }), {}],
+    [col('date'), {}],
+    [col('date'), { excelSerial: true }],
+    [col('boolean'), {}],
+  ]
+  const digits = fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 19 })
+  const numeric = fc
+    .tuple(
+      fc.constantFrom('', '-'),
+      digits,
+      fc.nat(20),
+      fc.boolean(),
+      fc.constantFrom('', '%', '元', '万元', '万', '人次', ',', '.', 'e5'),
+    )
+    .map(([sign, d, at, group, suffix]) => {
+      let int = d.slice(0, at % (d.length + 1)) || '0'
+      const frac = d.slice(int.length)
+      if (group) int = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+      return sign + int + (frac ? `.${frac}` : '') + suffix
+    })
+  const field = fc.constantFrom(
+    '0',
+    '1',
+    '2',
+    '9',
+    '01',
+    '09',
+    '10',
+    '12',
+    '13',
+    '28',
+    '29',
+    '30',
+    '31',
+    '32',
+  )
+  const date = fc
+    .tuple(fc.constantFrom('2024', '2023', '1900', '2000', '0000', '9999'), field, field)
+    .chain(([y, m, d]) =>
+      fc.constantFrom(
+        `${y}-${m}-${d}`,
+        `${y}/${m}/${d}`,
+        `${y}.${m}.${d}`,
+        `${y}年${m}月${d}日`,
+        `${y}-${m}/${d}`,
+      ),
+    )
+  const words = fc.constantFrom(
+    '是',
+    '否',
+    'yes',
+    'no',
+    'Y',
+    'n',
+    '1',
+    '0',
+    '√',
+    '×',
+    '—',
+    '',
+    '是的',
+  )
+  it('agrees with the general parsers', () => {
+    fc.assert(
+      fc.property(fc.oneof(numeric, date, words), fc.constantFrom(...columns), (input, [c, o]) => {
+        const quick = parseValueQuick(input, c, o)
+        const general = parseValue(` ${input}`, c, o)
+        if (quick === undefined) return
+        expect(general).toEqual({ ok: true, value: quick })
+        if (typeof quick === 'number' && general.ok)
+          expect(Object.is(quick, general.value)).toBe(true)
+        expect(parseValue(input, c, o)).toEqual(general)
+      }),
+      { numRuns: 5000 },
+    )
+  })
+  it('takes the common CSV shapes', () => {
+    expect(parseValueQuick('1,197', INTEGER)).toBe(1197)
+    expect(parseValueQuick('63.7%', col('percent'))).toBe(0.637)
+    expect(parseValueQuick('218.3万元', col('money', { unit: '万元' }))).toBe(218.3)
+    expect(parseValueQuick('218.3万元', col('money'))).toBe(2183000)
+    expect(parseValueQuick('2021年5月24日', col('date'))).toBe('2021-05-24')
+    expect(parseValueQuick('2021-02-30', col('date'))).toBeUndefined()
+    expect(parseValueQuick('是', col('boolean'))).toBe(true)
+    expect(parseValueQuick('  ', col('text'))).toBeNull()
+    expect(parseValueQuick('a\r\nb', col('text'))).toBeUndefined()
+    expect(parseValueQuick('-0', NUMBER)).toBe(0)
+    expect(Object.is(parseValueQuick('-0.0%', NUMBER), 0)).toBe(true)
   })
 })
