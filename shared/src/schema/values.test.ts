@@ -727,6 +727,24 @@ describe('parseValueQuick (the fast paths)', () => {
       { numRuns: 5000 },
     )
   })
+  it('edit text of a number or percent is plain shortest decimal text (its fast path)', () => {
+    const canonical = /^-?(0|[1-9]\d*)(\.\d*[1-9])?$/
+    fc.assert(
+      fc.property(fc.double({ min: -1e15, max: 1e15, noNaN: true }), (n) => {
+        const number = formatValue(n, NUMBER, { forEdit: true })
+        const percent = formatValue(n, col('percent'), { forEdit: true })
+        if (!String(n).includes('e')) {
+          expect(number).toBe(String(n === 0 ? 0 : n))
+          expect(percent.slice(0, -1)).toMatch(canonical)
+        }
+        expect(parseValue(percent, col('percent'))).toEqual({ ok: true, value: n === 0 ? 0 : n })
+      }),
+      { numRuns: 3000 },
+    )
+    expect(formatValue(0.637, col('percent'), { forEdit: true })).toBe('63.7%')
+    expect(formatValue(-0.005, col('percent'), { forEdit: true })).toBe('-0.5%')
+    expect(formatValue(12, col('percent'), { forEdit: true })).toBe('1200%')
+  })
   it('takes the common CSV shapes', () => {
     expect(parseValueQuick('1,197', INTEGER)).toBe(1197)
     expect(parseValueQuick('63.7%', col('percent'))).toBe(0.637)

@@ -724,6 +724,22 @@ export function parseValue(
 // ---------------------------------------------------------------------------------------------------------
 // Formatting
 
+/** `String(n)` of a finite number without an exponent, times 100, as plain shortest decimal text. */
+function shiftPlainBy2(plain: string): string {
+  const neg = plain.charCodeAt(0) === 45
+  const body = neg ? plain.slice(1) : plain
+  const dot = body.indexOf('.')
+  const int = dot === -1 ? body : body.slice(0, dot)
+  const frac = dot === -1 ? '' : body.slice(dot + 1)
+  let whole = int + (frac.length >= 2 ? frac.slice(0, 2) : frac.padEnd(2, '0'))
+  let z = 0
+  while (z < whole.length - 1 && whole.charCodeAt(z) === 48) z++
+  if (z > 0) whole = whole.slice(z)
+  const rest = frac.length > 2 ? frac.slice(2) : ''
+  if (whole === '0' && rest === '') return '0'
+  return (neg ? '-' : '') + whole + (rest === '' ? '' : `.${rest}`)
+}
+
 function formatNumber(n: number, group: boolean, decimals: number | undefined): string {
   const d = numberToDecimal(n)
   if (decimals === undefined) return decimalToString(d, group)
@@ -754,6 +770,14 @@ export function formatValue(
     case 'money':
     case 'percent': {
       if (typeof value !== 'number' || !Number.isFinite(value)) return String(value)
+      if (edit) {
+        // Fast path: without an exponent, String(n) is already the plain shortest decimal.
+        const plain = String(value)
+        if (plain.indexOf('e') === -1) {
+          if (type !== 'percent' || opts.percentStyle === 'number') return plain
+          return `${shiftPlainBy2(plain)}%`
+        }
+      }
       if (type === 'percent') {
         if (opts.percentStyle === 'number') {
           return formatNumber(value, false, edit || fixed === undefined ? undefined : fixed + 2)
