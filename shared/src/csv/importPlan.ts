@@ -252,6 +252,7 @@ export function planImport(
   const nT = targets.length
   const columns = targets.map((t) => t.column)
   const sources = targets.map((t) => t.source)
+  const textTarget = targets.map((t) => t.type === 'text')
   // Parse every cell once, then place the row (a row's placement only depends on the rows before it).
   for (let r = 0; r < table.rows.length; r++) {
     const row = table.rows[r]!
@@ -259,8 +260,20 @@ export function planImport(
     const values: CellValue[] = new Array(nT)
     let misfit = false
     for (let i = 0; i < nT; i++) {
-      const raw = restoreFormula(row[sources[i]!] ?? '')
-      const quick = parseValueQuick(raw, columns[i]!, parseOpts[i])
+      const cell = row[sources[i]!] ?? ''
+      let raw = cell
+      let quick: CellValue | undefined
+      if (textTarget[i]) {
+        raw = restoreFormula(cell)
+        quick = parseValueQuick(raw, columns[i]!, parseOpts[i])
+      } else {
+        // The quick path of a non-text column accepts no `'`: what it takes needs no restoring.
+        quick = parseValueQuick(cell, columns[i]!, parseOpts[i])
+        if (quick === undefined) {
+          raw = restoreFormula(cell)
+          if (raw !== cell) quick = parseValueQuick(raw, columns[i]!, parseOpts[i])
+        }
+      }
       if (quick !== undefined) {
         values[i] = quick
         continue

@@ -654,7 +654,16 @@ function fastDate(s: string): string | undefined {
   if (day < 0) return undefined
   const dayEnd = isDigit(s.charCodeAt(d0 + 1)) ? d0 + 2 : d0 + 1
   if (dayEnd + (chinese ? 1 : 0) !== n) return undefined
-  return isoDate(Number(s.slice(0, 4)), month, day)
+  const year =
+    (s.charCodeAt(0) - 48) * 1000 +
+    (s.charCodeAt(1) - 48) * 100 +
+    (s.charCodeAt(2) - 48) * 10 +
+    (s.charCodeAt(3) - 48)
+  if (year < 1 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month))
+    return undefined
+  // Already stored form (2024-05-24): the input itself.
+  if (sep === 45 && n === 10) return s
+  return `${s.slice(0, 4)}-${month < 10 ? '0' : ''}${month}-${day < 10 ? '0' : ''}${day}`
 }
 
 /**
