@@ -82,7 +82,29 @@ export class SheetIndex {
   /** Write-through after new row records were pushed. */
   noteRecords(recs: readonly RowRecord[]): void {
     for (const rec of recs) this.records.set(rec[0], rec)
+    const ordered = this.ordered
+    if (!ordered) return
+    if (recs.length > RESORT_THRESHOLD && this.appendsInOrder(ordered, recs)) {
+      // The usual bulk insert (import, paste at the end): new rows, ascending keys, after the
+      // last row. Appending them costs nothing per row beyond the push.
+      for (const rec of recs) ordered.push(rec[0])
+      return
+    }
     this.updateOrdered(recs.map((r) => r[0]))
+  }
+
+  private appendsInOrder(ordered: readonly string[], recs: readonly RowRecord[]): boolean {
+    for (const rec of recs) {
+      if (this.orderOverride.has(rec[0]) || this.deleted.has(rec[0])) return false
+    }
+    for (let i = 1; i < recs.length; i++) {
+      const a = recs[i - 1]!
+      const b = recs[i]!
+      if (compareKeyed(a[1], a[0], b[1], b[0]) >= 0) return false
+    }
+    const last = ordered[ordered.length - 1]
+    const first = recs[0]!
+    return last === undefined || compareKeyed(this.orderKey(last)!, last, first[1], first[0]) < 0
   }
 
   /** Write-through after a row's order override was set. */

@@ -20,7 +20,7 @@ import {
   SHEET_ROWS,
 } from './keys.js'
 import { compareKeyed, FALLBACK_KEY, keyBetween } from './order.js'
-import { LOCAL_EDIT, MIGRATION, type Origin, UNDOABLE_ORIGINS } from './origins.js'
+import { DEMO, LOCAL_EDIT, MIGRATION, type Origin, UNDOABLE_ORIGINS } from './origins.js'
 import { Sheet } from './sheet.js'
 import { emptySheetChange } from './sheetIndex.js'
 import type {
@@ -50,6 +50,9 @@ export interface OpenResult {
 }
 
 const ANONYMOUS: Author = { id: 'anonymous', name: '匿名' }
+
+/** Origins of writes made through this API, which update the sheet index as they write. */
+const API_ORIGINS = new Set<unknown>([...UNDOABLE_ORIGINS, MIGRATION, DEMO])
 
 /**
  * A workbook: one Y.Doc holding sheets, columns, rows and cells. The only way `web` and
@@ -322,11 +325,12 @@ export class Workbook {
           for (const key of (event as Y.YMapEvent<unknown>).keysChanged) {
             const handle = this.sheetHandles.get(key)
             if (handle && this.sheetsMap.get(key) !== handle.map) this.sheetHandles.delete(key)
-            else if (handle) {
-              // Created in this very transaction: its nested types fired no events of their own.
+            else if (handle && !API_ORIGINS.has(txn.origin)) {
+              // Created in this very transaction by something other than this API (whose writes
+              // go through to the index): its nested types fired no events of their own.
               handle.index.rebuildAll()
               handle.invalidateColumns()
-            }
+            } else handle?.invalidateColumns()
             sheetChange(key).order = true
             sheetChange(key).columns = true
           }
