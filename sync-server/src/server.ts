@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream'
 import { SYNC_PATH } from '@taizhang/shared'
 import type { Logger } from 'pino'
+import type { Authenticator } from './auth/Authenticator.js'
+import { createTokenAuthenticator } from './auth/tokenAuthenticator.js'
 import {
   coversWorkbook,
   expiryInDays,
@@ -12,7 +14,7 @@ import {
   verifyToken,
   WORKBOOK_ID,
 } from './auth/tokens.js'
-import { acceptConnection, type ConnectionDeps, type Identity } from './connection.js'
+import { acceptConnection, type ConnectionDeps } from './connection.js'
 import { bump, renderMetrics } from './metrics.js'
 import { serveStatic } from './static.js'
 import { WebSocketServer } from './wsNode.js'
@@ -26,6 +28,8 @@ export interface HttpDeps extends ConnectionDeps {
   allowOrigins: string[]
   /** Anyone may edit without a token (explicit `--dev-anonymous` only). */
   devAnonymous: boolean
+  /** Who may open a room; defaults to the HMAC tokens signed with `secret`. */
+  auth?: Authenticator
   now: () => number
   log: Logger
 }
@@ -38,6 +42,7 @@ const MAX_API_BODY_BYTES = 16 * 1024
 /** HTTP + WebSocket upgrade, nothing else: routes to static files, health, metrics, share API. */
 export function createHttpServer(deps: HttpDeps): { server: Server; wss: WebSocketServer } {
   const { log, metrics, limits } = deps
+  const auth = deps.auth ?? createTokenAuthenticator(deps)
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: limits.MAX_FRAME_BYTES,
@@ -68,21 +73,12 @@ export function createHttpServer(deps: HttpDeps): { server: Server; wss: WebSock
       bump(metrics.rejected, 'origin')
       return refuse(socket, 403, 'origin not allowed')
     }
-    let who: Identity
-    if (deps.devAnonymous && !url.searchParams.get('token')) {
-      who = { role: 'editor', name: 'anonymous' }
-    } else {
-      const v = verifyToken(deps.secret, url.searchParams.get('token'), deps.now())
-      if (!v.ok) {
-        bump(metrics.rejected, `token-${v.reason}`)
-        return refuse(socket, 401, `unauthorized: ${v.reason}`)
-      }
-      if (!coversWorkbook(v.claims, room)) {
-        bump(metrics.rejected, 'token-wrong-workbook')
-        return refuse(socket, 403, 'forbidden: token is for another workbook')
-      }
-      who = { role: v.claims.role, name: v.claims.name }
+    const decision = auth.authorize(url.searchParams.get('token'), room)
+    if (!decision.ok) {
+      bump(metrics.rejected, decision.metric)
+      return refuse(socket, decision.status, decision.reason)
     }
+    const who = decision.identity
     const wantsAck = url.searchParams.get('ack') === '1'
     wss.handleUpgrade(req, socket, head, (ws) => acceptConnection(ws, room, who, wantsAck, deps))
   })
