@@ -25,6 +25,8 @@ const soakFull = args.includes('--soak-full')
 interface Section {
   id: string
   title: string
+  /** How to rerun this section alone. */
+  command: string
   run(): Promise<string>
 }
 
@@ -93,6 +95,7 @@ const sections: Section[] = [
   {
     id: 'layout',
     title: 'Layout (issue 2)',
+    command: 'npx tsx bench/layout/layout.bench.ts --rows 100000 --runs 3',
     async run() {
       const { runLayoutBench } = await import('./layout/layout.bench.js')
       return (await runLayoutBench({ rows: 100_000, runs: 3 })).markdown
@@ -101,6 +104,7 @@ const sections: Section[] = [
   {
     id: 'server',
     title: 'Sync server (issue 3)',
+    command: 'npx tsx bench/server/server.bench.ts',
     async run() {
       tsx('bench/server/server.bench.ts', [])
       return String(readJson('bench/results/server.json').markdown ?? '')
@@ -109,6 +113,7 @@ const sections: Section[] = [
   {
     id: 'web',
     title: 'Web (issue 4)',
+    command: 'npx tsx bench/web/web.bench.ts --rows 100000 --runs 3',
     async run() {
       const { runWebBench } = await import('./web/web.bench.js')
       return (await runWebBench({ rows: 100_000, runs: 3 })).markdown
@@ -117,6 +122,7 @@ const sections: Section[] = [
   {
     id: 'csv',
     title: 'CSV import and export (issue 5)',
+    command: 'npm run bench -- --only csv',
     async run() {
       tsx('bench/csv/csv.bench.ts', ['--rows', '100000', '--runs', '3'])
       tsx('bench/csv/browser.bench.ts', ['--rows', '100000', '--runs', '3'])
@@ -126,6 +132,8 @@ const sections: Section[] = [
   {
     id: 'chaos',
     title: 'Chaos soak (issue 6)',
+    command:
+      'npx tsx bench/chaos/soak.ts --clients 20 --ops 500 --kills 20 --cuts 20 --seed 20261122',
     async run() {
       const { runSoak } = await import('./chaos/soak.js')
       const size = soakFull
@@ -173,6 +181,7 @@ async function main(): Promise<void> {
       console.log(`\n=== ${s.title} ===`)
       try {
         text = body(await s.run())
+        if (!/Command/.test(text.slice(0, 400))) text = `Command: \`${s.command}\`.\n\n${text}`
       } catch (e) {
         failed = true
         text = `**This run failed:** ${String(e).slice(0, 500)}\n\nPrevious result:\n\n${previous.get(s.title) ?? '(none)'}`
