@@ -47,12 +47,14 @@ export function App(props: {
   const [askName, setAskName] = createSignal(false)
   onMount(() => {
     document.documentElement.lang = locale()
-    void absorbShareLink(location.href)
-      .catch(() => null)
-      .then((id) => {
-        if (id) navigate({ page: 'workbook', id })
-        setReady(true)
-      })
+    let id: string | null = null
+    try {
+      id = absorbShareLink(location.href)
+    } catch {
+      // A malformed link opens the app as if there were none.
+    }
+    if (id) navigate({ page: 'workbook', id })
+    setReady(true)
   })
   const ensureIdentity = () => identity() ?? null
 

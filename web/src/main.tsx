@@ -1,25 +1,14 @@
-import { registerSW } from 'virtual:pwa-register'
-import { createSignal } from 'solid-js'
-import { render } from 'solid-js/web'
-import { App } from './App'
+/**
+ * The entry: as small as possible. If the address is a workbook, its IndexedDB read starts now,
+ * while the rest of the app (Solid, AG Grid, yjs: most of the bytes) loads and evaluates.
+ */
+import { parseRoute } from './app/route'
+import { prefetchDoc } from './doc/prefetch'
+import { parseShareLink } from './doc/token'
 import './styles.css'
 
-// Optional features register toolbar extensions from their own module (web/src/csv/index.ts).
-import.meta.glob('./csv/index.ts', { eager: true })
+const route = parseRoute(location.hash)
+const workbookId = route.page === 'workbook' ? route.id : parseShareLink(location.href)?.workbookId
+if (workbookId && workbookId !== '*') prefetchDoc(workbookId)
 
-const [offlineReady, setOfflineReady] = createSignal(false)
-const [needRefresh, setNeedRefresh] = createSignal(false)
-const updateSW = registerSW({
-  immediate: true,
-  onOfflineReady: () => setOfflineReady(true),
-  onNeedRefresh: () => setNeedRefresh(true),
-})
-
-const root = document.getElementById('root')
-if (!root) throw new Error('#root missing from index.html')
-render(
-  () => (
-    <App offlineReady={offlineReady} needRefresh={needRefresh} reload={() => void updateSW(true)} />
-  ),
-  root,
-)
+void import('./boot')

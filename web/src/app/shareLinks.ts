@@ -1,21 +1,46 @@
 import { parseShareLink, readTokenClaims } from '../doc/token'
 import { setWorkspaceToken, updateWorkbookEntry } from './registry'
 
+/** Links taken from the address bar in this page and not yet stored (or whose store failed). */
+const absorbed = new Map<string, string>()
+let stored: Promise<void> = Promise.resolve()
+
 /**
- * Takes a token out of the current address (fragment or query), stores it, and removes it from the
- * address bar so it does not linger in history or screenshots. Returns the workbook to open, if any.
+ * Takes a token out of the current address (fragment or query) and removes it from the address
+ * bar so it does not linger in history or screenshots; returns the workbook to open, if any.
+ * Storing it runs in the background (`linksStored()`), so opening the workbook need not wait:
+ * `absorbedToken` has it meanwhile (and for the rest of the page's life if the store failed).
  */
-export async function absorbShareLink(href: string): Promise<string | null> {
+export function absorbShareLink(href: string): string | null {
   const link = parseShareLink(href)
   if (!link?.token) return link?.workbookId ?? null
-  await storeLink(link.workbookId, link.token)
+  const { workbookId, token } = link
+  if (workbookId && workbookId !== '*') absorbed.set(workbookId, token)
+  stored = stored
+    .then(() => storeLink(workbookId, token))
+    .then(
+      () => {
+        if (workbookId && absorbed.get(workbookId) === token) absorbed.delete(workbookId)
+      },
+      () => {},
+    )
   const url = new URL(href)
   url.searchParams.delete('token')
   const hashPath = url.hash.split('?')[0] || '#/'
   const clean =
     url.pathname + (url.searchParams.size ? '?' + url.searchParams.toString() : '') + hashPath
   history.replaceState(null, '', clean)
-  return link.workbookId && link.workbookId !== '*' ? link.workbookId : null
+  return workbookId && workbookId !== '*' ? workbookId : null
+}
+
+/** Resolves when every absorbed link has been stored in the registry (or failed to). */
+export function linksStored(): Promise<void> {
+  return stored
+}
+
+/** The token of a link absorbed in this page for this workbook and not (yet) in the registry. */
+export function absorbedToken(workbookId: string): string | null {
+  return absorbed.get(workbookId) ?? null
 }
 
 export async function storeLink(workbookId: string | null, token: string): Promise<void> {

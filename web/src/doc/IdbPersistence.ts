@@ -6,7 +6,9 @@ import {
   docDbName,
   isQuotaError,
   openDocDatabase,
+  readStoredRecords,
   requestToPromise,
+  type StoredRecords,
   transactionDone,
   UPDATES_STORE,
 } from './idb'
@@ -36,6 +38,8 @@ export interface LoadResult {
 }
 
 export interface IdbPersistenceOptions {
+  /** The records already being read (started early at boot); default: read them now. */
+  stored?: Promise<StoredRecords>
   compactThreshold?: number
   /** Returns a compaction Worker, or null to compact inline (tests, very old browsers). */
   makeWorker?: () => Worker | null
@@ -102,29 +106,19 @@ export class IdbPersistence {
   }
 
   private async load(): Promise<LoadResult> {
-    let db: IDBDatabase
-    try {
-      db = await openDocDatabase(this.workbookId)
-    } catch (e) {
-      this.setStatus({ state: 'unavailable', error: describeError(e) })
+    const stored = await (this.opts.stored ?? readStoredRecords(this.workbookId))
+    if (!stored.ok) {
+      this.setStatus({ state: 'unavailable', error: describeError(stored.error) })
       return { records: 0, corrupt: 0, bytes: 0, available: false }
     }
+    const { db, values, keys } = stored
     if (this.destroyed) {
       db.close()
       return { records: 0, corrupt: 0, bytes: 0, available: false }
     }
     this.attach(db)
-    let values: unknown[] = []
-    let keys: IDBValidKey[] = []
-    try {
-      const tx = db.transaction(UPDATES_STORE, 'readonly')
-      const store = tx.objectStore(UPDATES_STORE)
-      ;[values, keys] = await Promise.all([
-        requestToPromise(store.getAll()),
-        requestToPromise(store.getAllKeys()),
-      ])
-    } catch (e) {
-      this.setStatus({ state: 'error', error: describeError(e) })
+    if (stored.readError !== undefined) {
+      this.setStatus({ state: 'error', error: describeError(stored.readError) })
     }
     let corrupt = 0
     let bytes = 0

@@ -78,3 +78,34 @@ export function isQuotaError(e: unknown): boolean {
     (e.name === 'QuotaExceededError' || e.name === 'NS_ERROR_DOM_QUOTA_REACHED')
   )
 }
+
+/** A workbook's stored records, read before the persistence exists (see `prefetchDoc`). */
+export type StoredRecords =
+  | { ok: true; db: IDBDatabase; values: unknown[]; keys: IDBValidKey[]; readError?: unknown }
+  | { ok: false; error: unknown }
+
+/**
+ * Opens a workbook's database and reads every record. Never rejects: a failed open is
+ * `{ ok: false }`, a failed read keeps the connection and reports `readError` with no records.
+ */
+export async function readStoredRecords(workbookId: string): Promise<StoredRecords> {
+  let db: IDBDatabase
+  try {
+    db = await openDocDatabase(workbookId)
+  } catch (error) {
+    return { ok: false, error }
+  }
+  // Let go if someone (the home page) deletes the database before the persistence takes it.
+  db.onversionchange = () => db.close()
+  try {
+    const tx = db.transaction(UPDATES_STORE, 'readonly')
+    const store = tx.objectStore(UPDATES_STORE)
+    const [values, keys] = await Promise.all([
+      requestToPromise(store.getAll()),
+      requestToPromise(store.getAllKeys()),
+    ])
+    return { ok: true, db, values, keys }
+  } catch (readError) {
+    return { ok: true, db, values: [], keys: [], readError }
+  }
+}

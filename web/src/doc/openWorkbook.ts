@@ -19,6 +19,7 @@ import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import type { Identity } from '../app/identity'
 import { IdbPersistence, type LoadResult, type LocalSaveStatus } from './IdbPersistence'
+import { takePrefetchedDoc } from './prefetch'
 import {
   type ConnectionState,
   computeConnectionState,
@@ -46,8 +47,11 @@ export interface Peer {
 
 export interface OpenWorkbookOptions {
   workbookId: string
-  /** Share or workspace token; without one the doc stays on this device unless the server allows anonymous use. */
-  token?: string | null
+  /**
+   * Share or workspace token; without one the doc stays on this device unless the server allows
+   * anonymous use. A promise (the registry lookup) is awaited only after the local data is in.
+   */
+  token?: string | null | Promise<string | null>
   /** http(s) origin of the sync server; default the page's origin. */
   serverOrigin?: string
   identity: Identity
@@ -168,8 +172,10 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
   const persistence = new IdbPersistence(opts.workbookId, doc, {
     makeWorker: opts.makeWorker ?? defaultWorker,
     onStatus: setLocalSave,
+    stored: takePrefetchedDoc(opts.workbookId),
   })
   const loaded = await persistence.whenLoaded
+  const token = await opts.token
   if (loaded.corrupt > 0) warn({ kind: 'corrupt', n: loaded.corrupt })
   if (!loaded.available) {
     warn({ kind: 'idb-unavailable', reason: persistence.getStatus().error ?? '' })
@@ -189,7 +195,7 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
 
   const isEmpty = doc.getMap('meta').size === 0 && doc.getMap('sheets').size === 0
 
-  const claims = opts.token ? readTokenClaims(opts.token) : {}
+  const claims = token ? readTokenClaims(token) : {}
   const [roleReadOnly, setRoleReadOnly] = createSignal(claims.role === 'viewer')
   const readOnly = () => schemaReadOnly || roleReadOnly()
 
@@ -264,7 +270,7 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
   if (opts.connect !== false) {
     const origin = opts.serverOrigin ?? globalThis.location.origin
     const params: Record<string, string> = { ...ACK_PARAMS }
-    if (opts.token) params.token = opts.token
+    if (token) params.token = token
     provider = new WebsocketProvider(wsOrigin(origin) + SYNC_PATH, opts.workbookId, doc, {
       params,
       connect: online(),

@@ -11,8 +11,10 @@ import {
   Show,
 } from 'solid-js'
 import { Dynamic } from 'solid-js/web'
+import { afterFirstPaint } from '../app/afterPaint'
 import type { Identity } from '../app/identity'
 import { getWorkbookEntry, getWorkspaceToken, updateWorkbookEntry } from '../app/registry'
+import { absorbedToken, linksStored } from '../app/shareLinks'
 import { toolbarExtensions } from '../app/toolbarExtensions'
 import { openWorkbook, type WorkbookSession } from '../doc/openWorkbook'
 import type { FocusedCell, SelectionInfo, SheetGridHandle } from '../grid/makeSheetGrid'
@@ -38,14 +40,29 @@ export function WorkbookView(props: { id: string; identity: Identity }) {
   const [session] = createResource(
     () => props.id,
     async (id) => {
-      const entry = await getWorkbookEntry(id)
-      const token = entry?.token ?? getWorkspaceToken()
+      // The registry lookup runs alongside reading the doc (started at boot): the token is needed
+      // only once the local data is in, to connect.
+      const entryP = linksStored()
+        .then(() => getWorkbookEntry(id))
+        .catch(() => undefined)
+      const tokenP = entryP.then(
+        (entry) => entry?.token ?? absorbedToken(id) ?? getWorkspaceToken(),
+      )
       const create = takePendingCreate(id)
-      const s = await openWorkbook({ workbookId: id, token, identity: props.identity, create })
-      await updateWorkbookEntry(id, {
-        title: s.workbook.meta().title || entry?.title || '',
-        lastOpened: Date.now(),
-        token: entry?.token ?? token,
+      const s = await openWorkbook({
+        workbookId: id,
+        token: tokenP,
+        identity: props.identity,
+        create,
+      })
+      const [entry, token] = await Promise.all([entryP, tokenP])
+      // The home page's entry is not needed for the first paint: written after it.
+      afterFirstPaint(() => {
+        void updateWorkbookEntry(id, {
+          title: s.workbook.meta().title || entry?.title || '',
+          lastOpened: Date.now(),
+          token: entry?.token ?? token,
+        }).catch(() => {})
       })
       return { s, token }
     },
@@ -100,7 +117,7 @@ function OpenWorkbook(props: {
   createEffect(
     on(title, (tt) => {
       document.title = `${tt || t('home.untitled')} · ${t('app.name')}`
-      void updateWorkbookEntry(session.id, { title: tt })
+      afterFirstPaint(() => void updateWorkbookEntry(session.id, { title: tt }).catch(() => {}))
     }),
   )
   // Keep the home page's view of this workbook current: at most one registry write a second
