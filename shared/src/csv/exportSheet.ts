@@ -3,7 +3,7 @@ import type { CellValue, Column } from '../schema/columnTypes.js'
 import { formatValue } from '../schema/values.js'
 import type { CsvExportEncoding } from './encodings.js'
 import { neutraliseFormula } from './formula.js'
-import { encodeCsvText, writeCsvText } from './writeCsv.js'
+import { CsvByteWriter, CsvTextBuilder, csvField, writeCsvText } from './writeCsv.js'
 
 export interface ExportOptions {
   /** Rows to write, in this order: the grid's filtered and sorted view. Default: every row. */
@@ -70,12 +70,8 @@ function cellText(
   }
 }
 
-/** The header and rows of a sheet as CSV strings, before encoding. */
-export function exportSheetRows(
-  wb: Workbook,
-  sheetId: string,
-  options: ExportOptions = {},
-): { header: string[]; rows: string[][] } {
+/** Columns, reference labels, header and row views of an export. */
+function prepareExport(wb: Workbook, sheetId: string, options: ExportOptions) {
   const sheet = wb.sheet(sheetId)
   const all = sheet.columns()
   const cols = options.columnIds
@@ -92,32 +88,95 @@ export function exportSheetRows(
     }
   })
   const header = cols.map((c) => neutraliseFormula(c.name))
-  const views = options.rowIds
-    ? options.rowIds.map((id) => sheet.getRow(id)).filter((r) => r !== undefined)
-    : sheet.readRows()
-  const rows = views.map((r) => cols.map((c, i) => cellText(r.cells[c.id], c, options, labels[i])))
+  // Rows are read one at a time (getRow) rather than all at once (readRows), so each row's cells can
+  // be collected as soon as its line is written.
+  const ids = options.rowIds ?? sheet.rowIds()
+  return { sheet, cols, labels, header, ids }
+}
+
+/** The header and rows of a sheet as CSV strings, before encoding. */
+export function exportSheetRows(
+  wb: Workbook,
+  sheetId: string,
+  options: ExportOptions = {},
+): { header: string[]; rows: string[][] } {
+  const { sheet, cols, labels, header, ids } = prepareExport(wb, sheetId, options)
+  const rows: string[][] = []
+  for (const id of ids) {
+    const cells = sheet.getRow(id)?.cells
+    if (cells) rows.push(cols.map((c, i) => cellText(cells[c.id], c, options, labels[i])))
+  }
   return { header, rows }
+}
+
+/** Characters of CSV text handed to the encoder at a time by `exportSheetCsv`. */
+const ENCODE_CHARS = 1 << 16
+
+/**
+ * Writes the sheet's CSV text line by line (no table of strings in between), handing it to `emit` in
+ * pieces of about `pieceChars` characters that end at line ends (Infinity: one piece).
+ */
+function writeSheet(
+  wb: Workbook,
+  sheetId: string,
+  options: ExportOptions,
+  pieceChars: number,
+  emit: (text: string) => void,
+): { rows: number; columns: number } {
+  const { sheet, cols, labels, header, ids } = prepareExport(wb, sheetId, options)
+  const n = cols.length
+  if (n === 0) {
+    const empty = ids.filter((id) => sheet.hasRow(id)).map(() => [])
+    emit(writeCsvText(header, empty))
+    return { rows: empty.length, columns: 0 }
+  }
+  const out = new CsvTextBuilder(header)
+  let rows = 0
+  for (const id of ids) {
+    const cells = sheet.getRow(id)?.cells
+    if (!cells) continue
+    rows++
+    let line = ''
+    for (let i = 0; i < n; i++) {
+      const c = cols[i]!
+      const field = csvField(cellText(cells[c.id], c, options, labels[i]))
+      line = i === 0 ? field : line + ',' + field
+    }
+    out.addLine(line)
+    if (out.pending >= pieceChars) emit(out.take())
+  }
+  emit(out.finish())
+  return { rows, columns: n }
+}
+
+/** The sheet as CSV text: `writeCsvText(exportSheetRows(…))`, without the table of strings. */
+export function exportSheetText(
+  wb: Workbook,
+  sheetId: string,
+  options: ExportOptions = {},
+): { text: string; rows: number; columns: number } {
+  let text = ''
+  const counts = writeSheet(wb, sheetId, options, Number.POSITIVE_INFINITY, (t) => {
+    text += t
+  })
+  return { text, ...counts }
 }
 
 /**
  * Exports a sheet as CSV bytes (rule CSV8): UTF-8 with BOM by default or GB18030, CRLF, the column
- * names as shown, values formatted per type, formula-like text neutralised.
+ * names as shown, values formatted per type, formula-like text neutralised. The text is encoded in
+ * pieces as it is written, so the file never exists as one string.
  */
 export function exportSheetCsv(
   wb: Workbook,
   sheetId: string,
   options: ExportOptions = {},
 ): ExportResult {
-  const { header, rows } = exportSheetRows(wb, sheetId, options)
-  const text = writeCsvText(header, rows)
-  const encoded = encodeCsvText(text, {
+  const bytes = new CsvByteWriter({
     encoding: options.encoding ?? 'utf-8',
     ...(options.bom === undefined ? {} : { bom: options.bom }),
   })
-  return {
-    bytes: encoded.bytes,
-    rows: rows.length,
-    columns: header.length,
-    unmappable: encoded.unmappable,
-  }
+  const { rows, columns } = writeSheet(wb, sheetId, options, ENCODE_CHARS, (t) => bytes.write(t))
+  const encoded = bytes.finish()
+  return { bytes: encoded.bytes, rows, columns, unmappable: encoded.unmappable }
 }

@@ -39,3 +39,9 @@ export function encodeUtf8(text: string): Uint8Array {
   encoder ??= new codecGlobals.TextEncoder()
   return encoder.encode(text)
 }
+
+/** UTF-8 encodes `text` into `dest` (which must have room: 3 bytes per UTF-16 unit always suffice). */
+export function encodeUtf8Into(text: string, dest: Uint8Array): { read: number; written: number } {
+  encoder ??= new codecGlobals.TextEncoder()
+  return encoder.encodeInto(text, dest)
+}
