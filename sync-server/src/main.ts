@@ -43,7 +43,10 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const limits: Limits = { ...LIMITS, ...opts.limits }
   if (limits.BATCH_WINDOW_MS > 50) throw new Error('BATCH_WINDOW_MS must be ≤ 50')
   let rooms: Rooms | null = null
-  const metrics = createMetrics(() => rooms?.size ?? 0)
+  const metrics = createMetrics(
+    () => rooms?.size ?? 0,
+    () => rooms?.liveDocs ?? 0,
+  )
   rooms = new Rooms({ store: opts.store, log: opts.log, metrics, limits })
   const base = {
     rooms,

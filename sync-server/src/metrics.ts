@@ -15,6 +15,11 @@ export interface Metrics {
   compactions: number
   compactionFailures: number
   acksSent: number
+  /** Rooms whose Y.Doc was revived from bytes (to validate a write), and dropped back to bytes. */
+  docRevivals: number
+  docDrops: number
+  /** Rooms holding a live Y.Doc now (the rest hold only their merged bytes). */
+  docsLive: () => number
 }
 
 /** Bucket upper bounds (seconds) for storage append latency. */
@@ -33,7 +38,10 @@ export class Histogram {
   }
 }
 
-export function createMetrics(roomsLoaded: () => number = () => 0): Metrics {
+export function createMetrics(
+  roomsLoaded: () => number = () => 0,
+  docsLive: () => number = () => 0,
+): Metrics {
   return {
     connections: 0,
     roomsLoaded,
@@ -48,6 +56,9 @@ export function createMetrics(roomsLoaded: () => number = () => 0): Metrics {
     compactions: 0,
     compactionFailures: 0,
     acksSent: 0,
+    docRevivals: 0,
+    docDrops: 0,
+    docsLive,
   }
 }
 
@@ -92,5 +103,8 @@ export function renderMetrics(m: Metrics): string {
   one('taizhang_compactions_total', 'counter', 'Completed compactions.', m.compactions)
   one('taizhang_compaction_failures_total', 'counter', 'Failed compactions.', m.compactionFailures)
   one('taizhang_acks_sent_total', 'counter', 'Durable acknowledgements sent.', m.acksSent)
+  one('taizhang_docs_live', 'gauge', 'Loaded rooms holding a live Y.Doc.', m.docsLive())
+  one('taizhang_doc_revivals_total', 'counter', 'Y.Docs revived from bytes.', m.docRevivals)
+  one('taizhang_doc_drops_total', 'counter', 'Y.Docs dropped back to bytes.', m.docDrops)
   return `${lines.join('\n')}\n`
 }

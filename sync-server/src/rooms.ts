@@ -27,6 +27,8 @@ interface PendingEntry {
 }
 
 const EMPTY_SV = new Uint8Array([0])
+/** An update with no structs and an empty delete set (a new, empty room). */
+const EMPTY_UPDATE = new Uint8Array([0, 0])
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 
 function syncUpdateMessage(update: Uint8Array): Uint8Array {
@@ -43,12 +45,61 @@ export function awarenessMessage(update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(e)
 }
 
+/** Whether a decoded update would change `doc`: a struct it lacks or a deletion it lacks. */
+function wouldChangeDoc(
+  doc: Y.Doc,
+  structs: Array<Y.Item | Y.GC | Y.Skip>,
+  ds: ReturnType<typeof Y.decodeUpdate>['ds'],
+): boolean {
+  for (const s of structs) {
+    if (s instanceof Y.Skip) continue
+    if (s.id.clock + s.length > Y.getState(doc.store, s.id.client)) return true
+  }
+  for (const [client, items] of ds.clients) {
+    const own = doc.store.clients.get(client)
+    for (const { clock, len } of items) {
+      if (!own || clock + len > Y.getState(doc.store, client)) return true
+      let i = Y.findIndexSS(own, clock)
+      while (i < own.length && own[i]!.id.clock < clock + len) {
+        if (!own[i]!.deleted) return true
+        i++
+      }
+    }
+  }
+  return false
+}
+
+/** Whether every range of `ranges` (sorted, merged: a Yjs delete set) covers [clock, end). */
+function covers(ranges: ReadonlyArray<{ clock: number; len: number }>, clock: number, end: number) {
+  let lo = 0
+  let hi = ranges.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    const r = ranges[mid]!
+    if (r.clock + r.len <= clock) lo = mid + 1
+    else hi = mid
+  }
+  let pos = clock
+  for (let i = lo; i < ranges.length && pos < end; i++) {
+    const r = ranges[i]!
+    if (r.clock > pos) return false
+    pos = Math.max(pos, r.clock + r.len)
+  }
+  return pos >= end
+}
+
 /**
- * A loaded workbook: its Y.Doc, presence, peers, and the write loop that makes every accepted
+ * A loaded workbook: its state, presence, peers, and the write loop that makes every accepted
  * update durable (group commit) before it is broadcast and acknowledged.
+ *
+ * The state lives in one of two forms (docs/SYNC.md, "Doc-less rooms"):
+ * - **cold**: the merged update bytes (what storage holds) and their state vector. Sync requests
+ *   are answered from the bytes (a fresh client gets them as they are; others `Y.diffUpdate`).
+ * - **live**: a `Y.Doc`, revived from the bytes when a write (or a viewer's delete set) needs
+ *   validating against the doc, and dropped back to bytes `DOC_IDLE_MS` after the last write once
+ *   everything is durable.
  */
 export class Room {
-  readonly doc = new Y.Doc()
   readonly awareness: awarenessProtocol.Awareness
   readonly peers = new Set<Peer>()
   /** Awareness client id → the peer owning it. */
@@ -57,6 +108,27 @@ export class Room {
   durableSv: Uint8Array
   appendsSinceCompact = 0
   unloadTimer: NodeJS.Timeout | null = null
+  /** The live doc, or null while the room is cold. */
+  private doc: Y.Doc | null = null
+  /** Cold: the whole state. Live: a cached full encoding of the doc at `bytesGen`, or null. */
+  private bytes: Uint8Array | null = null
+  private bytesGen = -1
+  /** Cold only: the state vector of `bytes`, encoded and decoded. */
+  private coldSv: Uint8Array = EMPTY_SV
+  private coldSvMap: Map<number, number> = new Map()
+  /**
+   * Cold only: the state's update against its own state vector (its delete set, plus structs
+   * still waiting for dependencies), for clients that already have every struct; and the
+   * decoded delete set, for viewer checks. Computed on first use.
+   */
+  private dsOnly: Uint8Array | null = null
+  private deleted: Map<number, Array<{ clock: number; len: number }>> | null = null
+  /** Bumped by every accepted change (invalidates the cached encoding). */
+  private gen = 0
+  private lastWriteAt = 0
+  private docTimer: NodeJS.Timeout | null = null
+  /** Holds the awareness' client id; the server has no presence of its own. */
+  private readonly presenceDoc = new Y.Doc()
   private pending: PendingEntry[] = []
   private pendingBytes = 0
   private writing = false
@@ -71,13 +143,20 @@ export class Room {
     stored: Uint8Array[],
     private readonly deps: RoomDeps,
   ) {
-    this.doc.transact(() => {
-      for (const u of stored) Y.applyUpdate(this.doc, u)
-    })
-    this.durableSv = Y.encodeStateVector(this.doc)
+    if (stored.length <= 1) {
+      // One record (a compacted room): stay cold; reading the state vector streams the bytes.
+      this.setCold(stored[0] ?? EMPTY_UPDATE, null)
+    } else {
+      const doc = new Y.Doc()
+      doc.transact(() => {
+        for (const u of stored) Y.applyUpdate(doc, u)
+      })
+      this.doc = doc
+      this.scheduleDocDrop()
+    }
+    this.durableSv = this.stateVector()
     this.appendsSinceCompact = stored.length > 1 ? stored.length : 0
-    this.awareness = new awarenessProtocol.Awareness(this.doc)
-    // The server has no presence of its own.
+    this.awareness = new awarenessProtocol.Awareness(this.presenceDoc)
     this.awareness.setLocalState(null)
     this.awareness.on(
       'update',
@@ -90,6 +169,117 @@ export class Room {
         for (const p of this.peers) p.send(msg)
       },
     )
+  }
+
+  /** Whether the room holds a live Y.Doc (false: only the merged bytes). */
+  get isLive(): boolean {
+    return this.doc !== null
+  }
+
+  /** Encoded state vector of everything the room holds (applied, maybe not yet durable). */
+  stateVector(): Uint8Array {
+    return this.doc ? Y.encodeStateVector(this.doc) : this.coldSv
+  }
+
+  /** The whole state as one update (cold: the stored bytes as they are; live: cached per change). */
+  fullState(): Uint8Array {
+    if (!this.doc) return this.bytes!
+    if (this.bytesGen !== this.gen || !this.bytes) {
+      this.bytes = Y.encodeStateAsUpdate(this.doc)
+      this.bytesGen = this.gen
+    }
+    return this.bytes
+  }
+
+  /**
+   * The sync step 2 payload for a client with state vector `sv` (encoded; throws if malformed).
+   * A fresh client gets the full state without any encoding when the room is cold (or when the
+   * doc did not change since the last full encoding).
+   */
+  syncStep2(sv: Uint8Array): Uint8Array {
+    const theirs = Y.decodeStateVector(sv)
+    if (theirs.size === 0) return this.fullState()
+    if (this.doc) return Y.encodeStateAsUpdate(this.doc, sv)
+    let hasAll = true
+    for (const [client, clock] of this.coldSvMap) {
+      if ((theirs.get(client) ?? 0) < clock) {
+        hasAll = false
+        break
+      }
+    }
+    // A client holding every struct needs only the delete set: cached, instead of a full pass.
+    if (hasAll) return this.deleteSetUpdate()
+    return Y.diffUpdate(this.bytes!, sv)
+  }
+
+  private deleteSetUpdate(): Uint8Array {
+    this.dsOnly ??= Y.diffUpdate(this.bytes!, this.coldSv)
+    return this.dsOnly
+  }
+
+  /** Makes the room cold: keeps `bytes` (its whole state) and drops the doc. */
+  private setCold(bytes: Uint8Array, doc: Y.Doc | null): void {
+    this.bytes = bytes
+    this.coldSv = doc ? Y.encodeStateVector(doc) : Y.encodeStateVectorFromUpdate(bytes)
+    this.coldSvMap = Y.decodeStateVector(this.coldSv)
+    this.dsOnly = doc ? Y.encodeStateAsUpdate(doc, this.coldSv) : null
+    this.deleted = null
+    if (doc) {
+      doc.destroy()
+      this.doc = null
+    }
+  }
+
+  /** The live doc, revived from the bytes if the room is cold (synchronous: keeps edit order). */
+  private live(): Y.Doc {
+    if (this.doc) return this.doc
+    const t0 = performance.now()
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, this.bytes!)
+    this.doc = doc
+    // The bytes stay valid as the cached full encoding until the first change.
+    this.bytesGen = this.gen
+    this.dsOnly = null
+    this.deleted = null
+    this.deps.metrics.docRevivals++
+    this.deps.log.debug(
+      { room: this.name, ms: Math.round(performance.now() - t0) },
+      'doc revived from bytes',
+    )
+    this.scheduleDocDrop()
+    return doc
+  }
+
+  /**
+   * Drops the live doc back to bytes `DOC_IDLE_MS` after the last write, once nothing is pending
+   * or being written (so the doc equals what storage holds).
+   */
+  private scheduleDocDrop(): void {
+    if (this.docTimer) return
+    const due = this.lastWriteAt + this.deps.limits.DOC_IDLE_MS - Date.now()
+    this.docTimer = setTimeout(
+      () => {
+        this.docTimer = null
+        if (!this.doc) return
+        if (Date.now() - this.lastWriteAt < this.deps.limits.DOC_IDLE_MS) {
+          this.scheduleDocDrop()
+          return
+        }
+        if (!this.idle) {
+          void this.whenIdle().then(() => this.scheduleDocDrop())
+          return
+        }
+        const t0 = performance.now()
+        this.setCold(this.fullState(), this.doc)
+        this.deps.metrics.docDrops++
+        this.deps.log.debug(
+          { room: this.name, ms: Math.round(performance.now() - t0) },
+          'doc dropped to bytes',
+        )
+      },
+      Math.max(1, due),
+    )
+    this.docTimer.unref()
   }
 
   /** Whether nothing is waiting to be written. */
@@ -110,20 +300,24 @@ export class Room {
     } catch {
       return false
     }
-    const store = this.doc.store
+    // A cold room revives its doc only for an update that brings something new: a reconnecting
+    // client's handshake (everything it holds, usually all known here) is not a write.
+    if (!this.doc && !this.coldWouldChange(update)) return true
+    const doc = this.live()
+    const store = doc.store
     const pendingStructsBefore = store.pendingStructs
     const pendingDsBefore = store.pendingDs
     let diff: Uint8Array | null = null
     const onUpdate = (u: Uint8Array) => {
       diff = diff ? Y.mergeUpdates([diff, u]) : u
     }
-    this.doc.on('update', onUpdate)
+    doc.on('update', onUpdate)
     try {
-      Y.applyUpdate(this.doc, update, origin)
+      Y.applyUpdate(doc, update, origin)
     } catch {
       return false
     } finally {
-      this.doc.off('update', onUpdate)
+      doc.off('update', onUpdate)
     }
     const persist: Uint8Array[] = []
     if (diff) persist.push(diff)
@@ -132,6 +326,9 @@ export class Room {
       persist.push(update)
     }
     if (persist.length === 0) return true
+    this.gen++
+    this.bytes = null // the cached full encoding is stale now
+    this.lastWriteAt = Date.now()
     const bytes = persist.reduce((n, u) => n + u.length, 0)
     this.pending.push({ persist, broadcast: diff, origin, bytes })
     this.pendingBytes += bytes
@@ -139,22 +336,28 @@ export class Room {
     return true
   }
 
-  /** Whether `update` would change this doc (used to tell a viewer's no-op sync step 2 apart). */
+  /** Whether `update` would change this room's state (tells a viewer's no-op sync step 2 apart). */
   wouldChange(update: Uint8Array): boolean {
+    if (!this.doc) return this.coldWouldChange(update)
     const { structs, ds } = Y.decodeUpdate(update)
-    for (const s of structs) {
-      if (s instanceof Y.Skip) continue
-      if (s.id.clock + s.length > Y.getState(this.doc.store, s.id.client)) return true
-    }
+    return wouldChangeDoc(this.doc, structs, ds)
+  }
+
+  /**
+   * `wouldChange` for a cold room, without reviving the doc: the structs it lacks are those past
+   * its state vector (streamed out with `Y.diffUpdate`, so a client's whole-workbook handshake is
+   * never materialised), and every deleted range must already be in its delete set.
+   */
+  private coldWouldChange(update: Uint8Array): boolean {
+    const { structs, ds } = Y.decodeUpdate(Y.diffUpdate(update, this.coldSv))
+    if (structs.some((s) => !(s instanceof Y.Skip))) return true
+    if (ds.clients.size === 0) return false
+    this.deleted ??= Y.decodeUpdate(this.deleteSetUpdate()).ds.clients
     for (const [client, items] of ds.clients) {
-      const own = this.doc.store.clients.get(client)
+      const own = this.deleted.get(client) ?? []
       for (const { clock, len } of items) {
-        if (!own || clock + len > Y.getState(this.doc.store, client)) return true
-        let i = Y.findIndexSS(own, clock)
-        while (i < own.length && own[i]!.id.clock < clock + len) {
-          if (!own[i]!.deleted) return true
-          i++
-        }
+        if (clock + len > (this.coldSvMap.get(client) ?? 0)) return true
+        if (!covers(own, clock, clock + len)) return true
       }
     }
     return false
@@ -201,7 +404,7 @@ export class Room {
         this.pendingBytes = 0
         // Every update applied so far is in this batch or an earlier one, so once this batch is
         // stored the doc's current state vector is durable.
-        const sv = Y.encodeStateVector(this.doc)
+        const sv = this.stateVector()
         const chunks = batch.flatMap((e) => e.persist)
         const merged = chunks.length === 1 ? chunks[0]! : Y.mergeUpdates(chunks)
         const stored = await this.appendWithRetry(merged)
@@ -270,7 +473,7 @@ export class Room {
   async compact(): Promise<void> {
     const { store, metrics, log } = this.deps
     try {
-      await store.compact(this.name, Y.encodeStateAsUpdate(this.doc))
+      await store.compact(this.name, this.fullState())
       this.appendsSinceCompact = 0
       metrics.compactions++
     } catch (err) {
@@ -298,8 +501,12 @@ export class Room {
     if (this.batchTimer) clearTimeout(this.batchTimer)
     if (this.batchImmediate) clearImmediate(this.batchImmediate)
     if (this.unloadTimer) clearTimeout(this.unloadTimer)
+    if (this.docTimer) clearTimeout(this.docTimer)
     this.awareness.destroy()
-    this.doc.destroy()
+    this.presenceDoc.destroy()
+    this.doc?.destroy()
+    this.doc = null
+    this.bytes = null
   }
 }
 
@@ -312,6 +519,13 @@ export class Rooms {
 
   get size(): number {
     return this.loaded.size
+  }
+
+  /** How many loaded rooms hold a live Y.Doc. */
+  get liveDocs(): number {
+    let n = 0
+    for (const room of this.loaded.values()) if (room.isLive) n++
+    return n
   }
 
   peek(name: string): Room | undefined {

@@ -3,8 +3,6 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as authProtocol from 'y-protocols/auth'
 import * as awarenessProtocol from 'y-protocols/awareness'
-import * as syncProtocol from 'y-protocols/sync'
-import * as Y from 'yjs'
 import type { Limits } from '../limits.js'
 import type { Peer } from '../Peer.js'
 import type { Room } from '../rooms.js'
@@ -28,16 +26,33 @@ export function permissionDeniedMessage(reason: string): Uint8Array {
   return encoding.toUint8Array(e)
 }
 
-function syncStep1Message(doc: Y.Doc): Uint8Array {
+function syncStep1Message(room: Room): Uint8Array {
   const e = encoding.createEncoder()
   encoding.writeVarUint(e, MESSAGE_TYPE.sync)
-  syncProtocol.writeSyncStep1(e, doc)
+  encoding.writeVarUint(e, SYNC_STEP.step1)
+  encoding.writeVarUint8Array(e, room.stateVector())
   return encoding.toUint8Array(e)
+}
+
+/**
+ * `varUint(sync) varUint(step) varUint8Array(payload)` written straight into one buffer: the
+ * payload can be a 20 MB workbook, which a lib0 encoder would copy twice.
+ */
+export function syncFrame(step: number, payload: Uint8Array): Uint8Array {
+  const head = encoding.createEncoder()
+  encoding.writeVarUint(head, MESSAGE_TYPE.sync)
+  encoding.writeVarUint(head, step)
+  encoding.writeVarUint(head, payload.length)
+  const h = encoding.toUint8Array(head)
+  const out = new Uint8Array(h.length + payload.length)
+  out.set(h)
+  out.set(payload, h.length)
+  return out
 }
 
 /** What a peer receives when it joins: our sync step 1 and everyone's presence. */
 export function joinMessages(room: Room): Uint8Array[] {
-  const out = [syncStep1Message(room.doc)]
+  const out = [syncStep1Message(room)]
   const states = room.awareness.getStates()
   if (states.size > 0) {
     const e = encoding.createEncoder()
@@ -113,12 +128,8 @@ function handleSync(room: Room, peer: Peer, decoder: decoding.Decoder): HandleRe
     case SYNC_STEP.step1: {
       const sv = decoding.readVarUint8Array(decoder)
       if (decoding.hasContent(decoder)) return trailing()
-      // Validates the state vector (throws on garbage → bad-frame).
-      Y.decodeStateVector(sv)
-      const e = encoding.createEncoder()
-      encoding.writeVarUint(e, MESSAGE_TYPE.sync)
-      syncProtocol.writeSyncStep2(e, room.doc, sv)
-      peer.send(encoding.toUint8Array(e))
+      // syncStep2 validates the state vector (throws on garbage → bad-frame).
+      peer.send(syncFrame(SYNC_STEP.step2, room.syncStep2(sv)))
       return OK
     }
     case SYNC_STEP.step2:

@@ -162,7 +162,14 @@ describe('graceful shutdown with dirty rooms', () => {
     for (const c of cs) await synced(c)
     for (const c of cs) for (let i = 0; i < 50; i++) c.doc.getMap('m').set(`k${i}`, i)
     await waitFor(
-      () => rooms.every((r) => srv.server.rooms.peek(r)?.doc.getMap('m').size === 50),
+      () =>
+        rooms.every((r) => {
+          const room = srv.server.rooms.peek(r)
+          if (!room) return false
+          const doc = new Y.Doc()
+          Y.applyUpdate(doc, room.fullState())
+          return doc.getMap('m').size === 50
+        }),
       'server applied all edits',
     )
     expect(rooms.some((r) => !srv.server.rooms.peek(r)!.idle)).toBe(true)

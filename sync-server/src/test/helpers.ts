@@ -1,6 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -205,39 +204,23 @@ export async function tempDir(
 
 const SERVER_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..')
 
-let cliBundle: Promise<string> | undefined
+let cliBuilt: Promise<string> | undefined
 
 /**
- * The CLI's own sources bundled into one file with esbuild (packages stay external), so a child
- * process starts in a fraction of the time tsx needs to load; the crash tests spawn 30 of them.
+ * The production CLI, `bin/taizhang.mjs`, after building its bundle (`dist/cli.mjs`) once if it is
+ * missing or stale, so the servers the tests start in parallel do not all build it. The build runs
+ * in its own process: inside a vitest worker esbuild's TextEncoder self-check can fail (the test
+ * environment swaps globals).
  */
 export function bundleCli(): Promise<string> {
-  cliBundle ??= (async () => {
-    const req = createRequire(import.meta.url)
-    // esbuild comes with tsx. It runs in its own process: inside a vitest worker its TextEncoder
-    // self-check can fail (the test environment swaps globals).
-    const esbuildPath = createRequire(req.resolve('tsx/package.json')).resolve('esbuild')
-    const outfile = join(SERVER_ROOT, 'node_modules/.cache/taizhang-test/cli.mjs')
-    const options = {
-      entryPoints: [join(SERVER_ROOT, 'src/cli.ts')],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      outfile,
-      // Everything from npm stays a runtime import; only our TS (and @taizhang/shared) is bundled.
-      external: ['classic-level', 'pino', 'ws', 'yjs', 'lib0', 'lib0/*', 'y-protocols/*', 'tsx'],
-      banner: {
-        js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-      },
-      logLevel: 'error',
-    }
-    const script = `require(${JSON.stringify(esbuildPath)}).build(${JSON.stringify(options)}).catch((e) => { console.error(e); process.exit(1) })`
-    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' })
+  cliBuilt ??= (async () => {
+    const r = spawnSync(process.execPath, [join(SERVER_ROOT, 'scripts/build.mjs'), '--if-stale'], {
+      encoding: 'utf8',
+    })
     if (r.status !== 0) throw new Error(`bundling the CLI failed: ${r.stderr}`)
-    return outfile
+    return join(SERVER_ROOT, 'bin/taizhang.mjs')
   })()
-  return cliBundle
+  return cliBuilt
 }
 
 /** Runs the real CLI (`taizhang serve`) as a child process; resolves once it listens. */

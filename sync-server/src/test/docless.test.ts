@@ -1,0 +1,128 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { createLevelDocStore } from '../storage/levelDocStore.js'
+import {
+  type Client,
+  connectClient,
+  ownChangesDurable,
+  startTestServer,
+  synced,
+  type TestServer,
+  tempDir,
+  tokenFor,
+  waitFor,
+} from './helpers.js'
+
+let srv: TestServer | undefined
+const clients: Client[] = []
+const cleanups: Array<() => Promise<void>> = []
+const connect = (...a: Parameters<typeof connectClient>) => {
+  const c = connectClient(...a)
+  clients.push(c)
+  return c
+}
+
+afterEach(async () => {
+  for (const c of clients.splice(0)) c.destroy()
+  await srv?.server.close()
+  srv = undefined
+  for (const f of cleanups.splice(0)) await f()
+})
+
+const json = (doc: Y.Doc) => ({ m: doc.getMap('m').toJSON(), t: doc.getText('t').toString() })
+
+/** A doc holding `update`, with its own client id (an offline device). */
+function docFrom(update: Uint8Array): Y.Doc {
+  const doc = new Y.Doc()
+  Y.applyUpdate(doc, update)
+  return doc
+}
+
+describe('doc-less rooms (merged bytes; a Y.Doc only to validate writes)', () => {
+  it('drops the doc when write-idle and serves fresh, up-to-date and behind clients from bytes', async () => {
+    srv = await startTestServer({ limits: { DOC_IDLE_MS: 50 } })
+    const { metrics } = srv.server
+    const a = connect(srv.wsBase, 'wb', tokenFor('editor'), { ack: true })
+    await synced(a)
+    for (let i = 0; i < 20; i++) a.doc.getMap('m').set(`k${i}`, i)
+    a.doc.getText('t').insert(0, 'hello world')
+    const midway = Y.encodeStateAsUpdate(a.doc)
+    a.doc.getText('t').delete(0, 6) // a delete set, not only structs
+    a.doc.getMap('m').set('k0', 'overwritten')
+    await waitFor(() => ownChangesDurable(a), 'a durable')
+    await waitFor(() => metrics.docsLive() === 0, 'room cold')
+    expect(metrics.docDrops).toBeGreaterThanOrEqual(1)
+    const revivals = metrics.docRevivals
+
+    // Reads never revive the doc: a fresh client, one holding everything, a read-only viewer
+    // whose handshake carries the whole delete set.
+    const fresh = connect(srv.wsBase, 'wb', tokenFor('editor'))
+    const upToDate = connect(srv.wsBase, 'wb', tokenFor('editor'), {
+      doc: docFrom(Y.encodeStateAsUpdate(a.doc)),
+    })
+    const viewer = connect(srv.wsBase, 'wb', tokenFor('viewer'), {
+      doc: docFrom(Y.encodeStateAsUpdate(a.doc)),
+    })
+    for (const c of [fresh, upToDate, viewer]) await synced(c)
+    await waitFor(() => json(fresh.doc).t === 'world', 'fresh client has the state')
+    expect(json(fresh.doc)).toEqual(json(a.doc))
+    expect(json(upToDate.doc)).toEqual(json(a.doc))
+    expect(srv.server.metrics.rejected.get('viewer')).toBeUndefined()
+    expect(metrics.docRevivals).toBe(revivals)
+    expect(metrics.docsLive()).toBe(0)
+
+    // A viewer's real deletion is still refused against the cold room's delete set.
+    viewer.doc.getText('t').delete(0, 1)
+    await waitFor(() => viewer.denied >= 1, 'viewer denied')
+    expect(metrics.docRevivals).toBe(revivals)
+
+    // A device that was offline since `midway`, with an edit of its own: it receives what it
+    // missed (a diff from the bytes) and its edit revives the doc, is stored and broadcast.
+    const behind = connect(srv.wsBase, 'wb', tokenFor('editor'), {
+      ack: true,
+      doc: docFrom(midway),
+    })
+    behind.doc.getMap('m').set('offline', true)
+    await synced(behind)
+    await waitFor(() => ownChangesDurable(behind), 'offline edit durable')
+    expect(metrics.docRevivals).toBe(revivals + 1)
+    await waitFor(() => a.doc.getMap('m').get('offline') === true, 'broadcast to a')
+    await waitFor(() => json(behind.doc).t === 'world', 'behind caught up')
+    expect(json(behind.doc)).toEqual(json(a.doc))
+    expect(json(fresh.doc)).toEqual(json(a.doc))
+    await waitFor(() => metrics.docsLive() === 0, 'room cold again')
+    const late = connect(srv.wsBase, 'wb', tokenFor('editor'))
+    await synced(late)
+    await waitFor(() => late.doc.getMap('m').get('offline') === true, 'late client has it')
+    expect(json(late.doc)).toEqual(json(a.doc))
+  })
+
+  it('loads a compacted room cold after a restart, with the durable state vector', async () => {
+    const { dir, cleanup } = await tempDir()
+    cleanups.push(cleanup)
+    const limits = { COMPACT_AFTER_APPENDS: 1, DOC_IDLE_MS: 60_000 }
+    srv = await startTestServer({ store: await createLevelDocStore(dir), limits })
+    const a = connect(srv.wsBase, 'wb', tokenFor('editor'), { ack: true })
+    await synced(a)
+    a.doc.getText('t').insert(0, 'persisted text')
+    a.doc.getText('t').delete(0, 10)
+    a.doc.getMap('m').set('x', 1)
+    await waitFor(() => ownChangesDurable(a), 'a durable')
+    const expected = json(a.doc)
+    const sv = Y.encodeStateVector(a.doc)
+    a.destroy()
+    await srv.server.close()
+
+    srv = await startTestServer({ store: await createLevelDocStore(dir), limits })
+    const b = connect(srv.wsBase, 'wb', tokenFor('editor'), { ack: true })
+    await synced(b)
+    await waitFor(() => b.durable !== null, 'durable state vector at join')
+    expect(srv.server.metrics.docsLive()).toBe(0)
+    expect(json(b.doc)).toEqual(expected)
+    expect(Y.encodeStateVector(b.doc)).toEqual(sv)
+    expect(b.durable).toEqual(Y.decodeStateVector(sv))
+    b.doc.getMap('m').set('y', 2)
+    await waitFor(() => ownChangesDurable(b), 'b durable')
+    expect(srv.server.metrics.docsLive()).toBe(1)
+  })
+})
