@@ -1,7 +1,7 @@
 import { CSV_IMPORT } from '../model/origins.js'
 import type { CellEdit } from '../model/sheet.js'
 import type { Workbook } from '../model/workbook.js'
-import type { CellValue, ColumnType } from '../schema/columnTypes.js'
+import type { ColumnType } from '../schema/columnTypes.js'
 import type { ImportPlan } from './importPlan.js'
 import { planCounts } from './importPlan.js'
 import type { CsvRefusal } from './issues.js'
@@ -88,15 +88,10 @@ export function applyImportPlan(
         columnsCreated.push({ colId, name: t.name, type: t.type })
         return colId
       })
-      const records: Record<string, CellValue>[] = plan.adds.map((a) => {
-        const rec: Record<string, CellValue> = {}
-        for (let i = 0; i < colIds.length; i++) {
-          const v = a.values[i]
-          if (v !== null && v !== undefined) rec[colIds[i]!] = v
-        }
-        return rec
-      })
-      const addedRowIds = sheet.insertRows(records)
+      const addedRowIds = sheet.insertRowValues(
+        colIds,
+        plan.adds.map((a) => a.values),
+      )
       const edits: CellEdit[] = []
       let updated = 0
       let vanished = 0

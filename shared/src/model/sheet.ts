@@ -339,27 +339,57 @@ export class Sheet {
    * into the row records as one Yjs item per call, not one item per cell.
    */
   insertRows(rows: readonly Record<string, CellValue>[], at: RowPosition = {}): string[] {
+    const colSet = new Set<string>()
+    for (const r of rows) for (const c in r) if (r[c] !== null && r[c] !== undefined) colSet.add(c)
+    const cols = [...colSet]
+    return this.insertRowValues(
+      cols,
+      rows.map((r) => cols.map((c) => r[c] ?? null)),
+      at,
+    )
+  }
+
+  /**
+   * `insertRows` for rows given as value arrays aligned with `colIds` (bulk imports and pastes:
+   * no object per row). Columns with no value in any row are left out of the batch.
+   */
+  insertRowValues(
+    colIds: readonly string[],
+    rows: readonly (readonly (CellValue | undefined)[])[],
+    at: RowPosition = {},
+  ): string[] {
     if (rows.length === 0) return []
+    const used: number[] = []
+    for (let c = 0; c < colIds.length; c++) {
+      for (const r of rows) {
+        const v = r[c]
+        if (v !== null && v !== undefined) {
+          used.push(c)
+          break
+        }
+      }
+    }
     return this.write(() => {
       const [prev, next] = this.neighbours(at)
       const keys = keysBetween(prev, next, rows.length)
-      const colSet = new Set<string>()
-      for (const r of rows)
-        for (const c in r) if (r[c] !== null && r[c] !== undefined) colSet.add(c)
-      const cols = [...colSet]
       let batchId = ''
-      if (cols.length > 0) {
+      if (used.length > 0) {
         batchId = this.ctx.newId(BATCH_ID_LENGTH)
-        this.index.batchesMap.set(batchId, cols)
+        this.index.batchesMap.set(
+          batchId,
+          used.map((c) => colIds[c]!),
+        )
       }
-      const ids: string[] = []
-      const records: RowRecord[] = rows.map((r, i) => {
+      const ids: string[] = new Array(rows.length)
+      const records: RowRecord[] = new Array(rows.length)
+      for (let i = 0; i < rows.length; i++) {
+        const r = rows[i]!
         const id = this.ctx.newId(ROW_ID_LENGTH)
-        ids.push(id)
+        ids[i] = id
         const rec: RowRecord = [id, keys[i]!, batchId]
-        for (const c of cols) rec.push(r[c] ?? null)
-        return rec
-      })
+        for (const c of used) rec.push(r[c] ?? null)
+        records[i] = rec
+      }
       this.index.rowsArray.insert(this.index.rowsArray.length, records)
       this.index.noteRecords(records)
       return ids

@@ -97,6 +97,33 @@ describe('rows and cells', () => {
     expect(s.rowIds().slice(2, 4)).toEqual(empties)
   })
 
+  it('inserts rows from value arrays exactly as from objects, leaving out all-empty columns', () => {
+    const a = setup(7)
+    const b = setup(7)
+    const rows = [
+      ['A', 1],
+      [null, 2],
+      ['C', undefined],
+    ]
+    const viaObjects = a.s.insertRows(
+      rows.map((r) =>
+        Object.fromEntries(
+          [
+            [a.name, r[0]],
+            [a.served, r[1]],
+          ].filter((e) => e[1] != null),
+        ),
+      ),
+    )
+    const viaArrays = b.s.insertRowValues(
+      [b.name, 'unused', b.served],
+      rows.map((r) => [r[0], null, r[1]]),
+    )
+    expect(viaArrays).toEqual(viaObjects)
+    expect(b.s.readRows()).toEqual(a.s.readRows())
+    expect(Y.encodeStateAsUpdate(b.doc)).toEqual(Y.encodeStateAsUpdate(a.doc))
+  })
+
   it('sets, overrides and clears cells; the overlay wins over the row record', () => {
     const { s, name, served } = setup()
     const [r] = s.insertRows([{ [name]: '朝歌街道社工站', [served]: 10 }])
