@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
 import { chromium } from '../../web/node_modules/playwright-core/index.mjs'
+import { csvSummary, medians } from './summary.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = join(here, '../..')
@@ -46,7 +47,6 @@ const browser = await chromium.launch({
   headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--enable-precise-memory-info', '--js-flags=--expose-gc'],
 })
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 const report: Record<string, unknown> = { rows, runs, chromium: browser.version() }
 try {
   for (const enc of ['utf-8', 'gb18030'] as const) {
@@ -67,33 +67,16 @@ try {
       all.push({ ...r, loadAverage: loadavg()[0]! })
       await page.close()
     }
-    const med: Record<string, number> = {}
-    for (const k of Object.keys(all[0]!)) med[k] = median(all.map((r) => r[k]!))
+    const med = medians(all)
     const summary = {
-      fileMB: +(med.fileBytes! / 1e6).toFixed(2),
-      loadAverage: med.loadAverage,
-      papaparseAloneMs: med.papaparseMs,
-      decodeParseMs: med.decodeParseMs,
-      planMs: med.planMs,
-      applyMs: med.applyMs,
-      applySeededIdsMs: med.applySeededIdsMs,
-      importTotalSeededIdsMs: +(med.importMs! - med.applyMs! + med.applySeededIdsMs!).toFixed(1),
-      importRatioSeededIds: +(
-        (med.importMs! - med.applyMs! + med.applySeededIdsMs!) /
-        med.papaparseMs!
-      ).toFixed(2),
-      importTotalMs: med.importMs,
-      importRatio: +(med.importMs! / med.papaparseMs!).toFixed(2),
-      decodeParseRatio: +(med.decodeParseMs! / med.papaparseMs!).toFixed(2),
+      ...csvSummary(med, {
+        papaparse: 'papaparseMs',
+        read: 'decodeParseMs',
+        unparse: 'papaparseUnparseMs',
+      }),
       papaparseHeapRatio: +(med.papaparseHeapBytes! / med.fileBytes!).toFixed(2),
       readHeapRatio: +(med.readHeapBytes! / med.fileBytes!).toFixed(2),
       importHeapRatio: +(med.importHeapBytes! / med.fileBytes!).toFixed(2),
-      exportMs: med.exportMs,
-      exportRowsMs: med.exportRowsMs,
-      exportWriteMs: med.exportWriteMs,
-      exportEncodeMs: med.exportEncodeMs,
-      papaparseUnparseMs: med.papaparseUnparseMs,
-      exportRatio: +(med.exportMs! / med.papaparseUnparseMs!).toFixed(2),
     }
     report[enc] = { summary, median: med, runs: all }
     console.log('chromium', enc, JSON.stringify(summary, null, 1))

@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as shared from '../../shared/src/index.js'
 import { makeCsv } from './data.js'
+import { csvSummary, medians } from './summary.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = join(here, '../..')
@@ -94,11 +95,6 @@ async function childRun(file: string, encoding: 'utf-8' | 'gb18030', what: 'base
   process.stdout.write(JSON.stringify(result))
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.floor(s.length / 2)]!
-}
-
 async function main() {
   const args = process.argv.slice(2)
   if (args[0] === '--child')
@@ -144,34 +140,13 @@ async function main() {
       ) as Record<string, number>
     for (let i = 0; i < runs; i++)
       all.push({ ...run('baseline'), ...run('ours'), loadAverage: loadavg()[0]! })
-    const med: Record<string, number> = {}
-    for (const k of Object.keys(all[0]!)) med[k] = median(all.map((r) => r[k]!))
+    const med = medians(all)
     const summary = {
-      fileMB: +(med.fileBytes! / 1e6).toFixed(2),
-      papaparseAloneMs: med.baselineMs,
-      loadAverage: med.loadAverage,
-      decodeParseMs: med.readMs,
-      planMs: med.planMs,
-      applyMs: med.applyMs,
-      applySeededIdsMs: med.applySeededIdsMs,
-      importTotalSeededIdsMs: +(med.importMs! - med.applyMs! + med.applySeededIdsMs!).toFixed(1),
-      importRatioSeededIds: +(
-        (med.importMs! - med.applyMs! + med.applySeededIdsMs!) /
-        med.baselineMs!
-      ).toFixed(2),
-      importTotalMs: med.importMs,
-      importRatio: +(med.importMs! / med.baselineMs!).toFixed(2),
-      decodeParseRatio: +(med.readMs! / med.baselineMs!).toFixed(2),
+      ...csvSummary(med, { papaparse: 'baselineMs', read: 'readMs', unparse: 'baselineUnparseMs' }),
       peakMemoryMB: +(med.peakRssDeltaBytes! / 1e6).toFixed(1),
       readPeakMemoryRatio: +(med.readPeakRssDeltaBytes! / med.fileBytes!).toFixed(2),
       papaparsePeakMemoryRatio: +(med.baselinePeakRssDeltaBytes! / med.fileBytes!).toFixed(2),
       peakMemoryRatio: +(med.peakRssDeltaBytes! / med.fileBytes!).toFixed(2),
-      exportMs: med.exportMs,
-      exportRowsMs: med.exportRowsMs,
-      exportWriteMs: med.exportWriteMs,
-      exportEncodeMs: med.exportEncodeMs,
-      papaparseUnparseMs: med.baselineUnparseMs,
-      exportRatio: +(med.exportMs! / med.baselineUnparseMs!).toFixed(2),
       targets: {
         importTotal: 'importTotalMs ≤ 2.5 × papaparseAloneMs',
         export: 'exportMs ≤ 2 × papaparseUnparseMs',

@@ -54,6 +54,11 @@ export function ImportDialog(props: {
   onCleanup(() => importer.dispose())
   const wb = props.session.workbook
   const [step, setStep] = createSignal<Step>({ kind: 'reading', progress: null })
+  /** The current step when it is of this kind (a `<Show when>` that narrows the type). */
+  const stepOf = <K extends Step['kind']>(kind: K) => {
+    const s = step()
+    return s.kind === kind ? (s as Extract<Step, { kind: K }>) : null
+  }
   const [settings, setSettings] = createSignal<ReadSettings>({
     encoding: 'auto',
     delimiter: 'auto',
@@ -265,12 +270,7 @@ export function ImportDialog(props: {
           </div>
         </Show>
 
-        <Show
-          when={(() => {
-            const s = step()
-            return s.kind === 'refused' ? s : null
-          })()}
-        >
+        <Show when={stepOf('refused')}>
           {(s) => (
             <div data-testid="csv-refused">
               <p class="banner warn" role="alert">
@@ -523,12 +523,7 @@ export function ImportDialog(props: {
           )}
         </Show>
 
-        <Show
-          when={(() => {
-            const s = step()
-            return s.kind === 'review' ? s.plan : null
-          })()}
-        >
+        <Show when={stepOf('review')?.plan}>
           {(p) => {
             const counts = () => planCounts(p())
             const rows = () => previewPlan(p())
@@ -553,32 +548,34 @@ export function ImportDialog(props: {
                     </For>
                     <div>
                       {tx('misfitChoice')}{' '}
-                      <label>
-                        <input
-                          type="radio"
-                          name="misfit"
-                          data-testid="csv-misfit-text"
-                          checked={onMisfit() === 'text'}
-                          onChange={() => {
-                            setOnMisfit('text')
-                            plan().catch(fail)
-                          }}
-                        />{' '}
-                        {tx('asText')}
-                      </label>{' '}
-                      <label>
-                        <input
-                          type="radio"
-                          name="misfit"
-                          data-testid="csv-misfit-skip"
-                          checked={onMisfit() === 'skip-rows'}
-                          onChange={() => {
-                            setOnMisfit('skip-rows')
-                            plan().catch(fail)
-                          }}
-                        />{' '}
-                        {tx('skipRows')}
-                      </label>
+                      <For
+                        each={
+                          [
+                            { choice: 'text', testId: 'csv-misfit-text', label: tx('asText') },
+                            {
+                              choice: 'skip-rows',
+                              testId: 'csv-misfit-skip',
+                              label: tx('skipRows'),
+                            },
+                          ] as const
+                        }
+                      >
+                        {(o) => (
+                          <label>
+                            <input
+                              type="radio"
+                              name="misfit"
+                              data-testid={o.testId}
+                              checked={onMisfit() === o.choice}
+                              onChange={() => {
+                                setOnMisfit(o.choice)
+                                plan().catch(fail)
+                              }}
+                            />{' '}
+                            {o.label}{' '}
+                          </label>
+                        )}
+                      </For>
                     </div>
                   </div>
                 </Show>
@@ -668,12 +665,7 @@ export function ImportDialog(props: {
           }}
         </Show>
 
-        <Show
-          when={(() => {
-            const s = step()
-            return s.kind === 'done' ? s : null
-          })()}
-        >
+        <Show when={stepOf('done')}>
           {(s) => (
             <div data-testid="csv-done">
               <p>
