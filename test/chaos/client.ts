@@ -45,6 +45,11 @@ export interface ClientOptions {
   maxBackoffTime?: number
   /** Connect with acks (default true). */
   ack?: boolean
+  /**
+   * A slow link: every frame from the server reaches the provider this many ms late, in order.
+   * Other replicas then see acks and broadcasts well before this one gets them.
+   */
+  receiveDelayMs?: number
 }
 
 /** Mutable counters shared with the harness. */
@@ -84,6 +89,17 @@ export class ChaosClient {
     })
     if (opts.ack !== false) {
       installAckHandler(this.provider, (sv) => this.onDurable(sv))
+    }
+    const delay = opts.receiveDelayMs ?? 0
+    if (delay > 0) {
+      // y-websocket sets `onmessage` when it creates a socket and emits 'connected' from `onopen`,
+      // before any frame can arrive: wrap the handler there, once per socket.
+      this.provider.on('status', ({ status }) => {
+        const ws = this.provider.ws
+        if (status !== 'connected' || !ws?.onmessage) return
+        const handle = ws.onmessage
+        ws.onmessage = (e) => setTimeout(() => handle.call(ws, e), delay)
+      })
     }
     // Permission-denied answers would be console noise; an editor token never gets one.
     this.provider.messageHandlers[2] = () => undefined

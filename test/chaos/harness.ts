@@ -7,7 +7,7 @@
  */
 import { cellKey, type LogRecord, ROOT_HISTORY, type Workbook } from '../../shared/src/index.js'
 import { snapshot } from '../../shared/src/test/randomOps.js'
-import { type CellWrite, ChaosClient, type OpRecord } from './client.js'
+import { type CellWrite, ChaosClient, type ClientOptions, type OpRecord } from './client.js'
 import { Y, type YDoc } from './deps.js'
 import { pick, prng, type Rand, randomOp, SHEET_ID } from './ops.js'
 import { ChaosServer } from './server.js'
@@ -101,7 +101,8 @@ export function percentiles(xs: number[]): Percentiles {
   return { n: s.length, p50: at(0.5), p99: at(0.99), max: s[s.length - 1]! }
 }
 
-function svEqual(a: YDoc, b: YDoc): boolean {
+/** Whether two docs hold the same insertions from every client. */
+export function svEqual(a: YDoc, b: YDoc): boolean {
   const x = Y.decodeStateVector(Y.encodeStateVector(a))
   const y = Y.decodeStateVector(Y.encodeStateVector(b))
   if (x.size !== y.size) return false
@@ -156,6 +157,8 @@ export async function startFleet(
   n: number,
   serverArgs: string[] = [],
   seedRows = 40,
+  /** Per-client extras (by index), e.g. a slow link. */
+  clientExtras: (index: number) => Pick<ClientOptions, 'receiveDelayMs'> = () => ({}),
 ): Promise<Fleet> {
   const server = await ChaosServer.create({ extra: serverArgs })
   const clients: ChaosClient[] = []
@@ -170,6 +173,7 @@ export async function startFleet(
         token,
         clientID: ((seed % 100_000) * 1000 + index + 1) >>> 0,
         ack: opts.ack,
+        ...clientExtras(index),
       })
     const first = makeClient(0)
     clients.push(first)

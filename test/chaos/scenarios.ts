@@ -11,10 +11,17 @@ import {
   type Sheet,
 } from '../../shared/src/index.js'
 import type { ChaosClient } from './client.js'
-import { freshReplica, startFleet, waitUntil } from './harness.js'
+import { freshReplica, startFleet, svEqual, waitUntil } from './harness.js'
 import { pick, prng, SHEET_ID, writeCells } from './ops.js'
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
+
+/**
+ * Bound for one same-cell batch to reach every replica. Generous: on a loaded 2-core CI machine a
+ * batch of 500 writes × 10 replicas took up to ~2 s; the issue bounds no time here, only that all
+ * 1,000 rounds converge, so a timeout is a failure of its own rather than a partial verdict.
+ */
+const BATCH_SETTLE_MS = 30_000
 
 function overlay(s: Sheet, row: string, col: string): [CellValue, string] | undefined {
   return s.index.cellsMap.get(cellKey(row, col)) as [CellValue, string] | undefined
@@ -120,6 +127,7 @@ export async function runOfflineWindow(opts: {
     const agreed = await waitUntil(
       () =>
         x.allAcked() &&
+        replicas.every((r) => svEqual(r.doc, replicas[0]!.doc)) &&
         sameEverywhere(replicas, contested) &&
         replicas.every((r) => snapOf(r) === snapOf(replicas[0]!)),
       5_000,
@@ -219,6 +227,8 @@ export async function runSameCellRace(opts: {
   rounds?: number
   batch?: number
   windowMs?: number
+  /** Frames from the server reach the last client this many ms late (a slow link); 0 = none. */
+  slowReplicaDelayMs?: number
 }): Promise<RaceResults> {
   const n = opts.clients ?? 10
   const rounds = opts.rounds ?? 1000
@@ -226,7 +236,10 @@ export async function runSameCellRace(opts: {
   const windowMs = opts.windowMs ?? 10
   const rand = prng(opts.seed)
   const failures: string[] = []
-  const fleet = await startFleet(opts.seed, n, [], Math.ceil(batch / 2))
+  const slow = opts.slowReplicaDelayMs ?? 0
+  const fleet = await startFleet(opts.seed, n, [], Math.ceil(batch / 2), (i) =>
+    i === n - 1 && slow > 0 ? { receiveDelayMs: slow } : {},
+  )
   try {
     const { clients } = fleet
     const s0 = clients[0]!.wb!.sheet(SHEET_ID)
@@ -262,11 +275,23 @@ export async function runSameCellRace(opts: {
       }
       await Promise.all(timers)
       const batchCells = cells.slice(0, inBatch)
-      await waitUntil(
-        () => clients.every((c) => c.allAcked()) && sameEverywhere(clients, batchCells),
-        10_000,
+      // Judge a batch only once every replica holds every update (equal state vectors): the same
+      // overlay everywhere and every writer acknowledged is not enough, since a losing write
+      // changes no overlay and its writer's ack can arrive before its broadcast reaches another
+      // replica, whose edit log would then lack it (seed 982841 failed so in CI under load).
+      const settled = await waitUntil(
+        () =>
+          clients.every((c) => c.allAcked()) &&
+          clients.every((c) => svEqual(c.doc, clients[0]!.doc)) &&
+          sameEverywhere(clients, batchCells),
+        BATCH_SETTLE_MS,
         10,
       )
+      if (!settled) {
+        failures.push(
+          `batch ${b}: replicas did not receive every write within ${BATCH_SETTLE_MS} ms`,
+        )
+      }
       // Per replica: the losing edits conflicts() lists, and the edit log (for prev-edit chains).
       const views = clients.map((c) => {
         const sh = c.wb!.sheet(SHEET_ID)
