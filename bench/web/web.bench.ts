@@ -303,9 +303,72 @@ async function cdpHeapMB(page: Page): Promise<{ usedMB: number; totalMB: number 
  * functions with the most self time: how the fixes in web/ were found.
  */
 const PROFILE = (process.env.TZ_PROFILE ?? '').split(',')
+/**
+ * `TZ_TRACE=file.json` records a Chromium trace (timeline, V8, user timing) of the first open
+ * into that file and prints the main thread's tasks longer than 5 ms: where the open's time goes.
+ */
+const TRACE = process.env.TZ_TRACE ?? ''
+async function traced<T>(page: Page, fn: () => Promise<T>): Promise<T> {
+  const cdp = await page.context().newCDPSession(page)
+  const events: {
+    name: string
+    cat: string
+    ph: string
+    ts: number
+    dur?: number
+    tid: number
+    pid: number
+    args?: { data?: { url?: string; functionName?: string } }
+  }[] = []
+  cdp.on('Tracing.dataCollected', (e: { value: typeof events }) => events.push(...e.value))
+  const done = new Promise<void>((ok) => cdp.once('Tracing.tracingComplete', () => ok()))
+  await cdp.send('Tracing.start', {
+    categories:
+      process.env.TZ_TRACE_CATS ??
+      'devtools.timeline,disabled-by-default-devtools.timeline,v8.execute,blink.user_timing,loading,IndexedDB,disabled-by-default-v8.cpu_profiler',
+    transferMode: 'ReportEvents',
+  })
+  const out = await fn()
+  await cdp.send('Tracing.end')
+  await done
+  await cdp.detach()
+  writeFileSync(TRACE, JSON.stringify({ traceEvents: events }))
+  // The renderer main thread: the thread with the most RunTask time.
+  const main = events.filter((e) => e.name === 'ThreadName' && e.args && 'name' in e.args)
+  const rendererMain = main.find(
+    (e) => (e.args as unknown as { name: string }).name === 'CrRendererMain',
+  )
+  const nav = events.find((e) => e.name === 'navigationStart' || e.name === 'NavigationStart')
+  const t0 = nav?.ts ?? Math.min(...events.map((e) => e.ts))
+  const onMain = events.filter((e) => e.tid === rendererMain?.tid && e.pid === rendererMain?.pid)
+  for (const e of onMain.filter((e) => e.name === 'RunTask' && (e.dur ?? 0) > 5000)) {
+    const inner = onMain
+      .filter(
+        (x) =>
+          x !== e &&
+          x.ts >= e.ts &&
+          x.ts < e.ts + (e.dur ?? 0) &&
+          (x.dur ?? 0) > 2000 &&
+          x.ph === 'X',
+      )
+      .map(
+        (x) =>
+          `${x.name}${x.args?.data?.url ? ' ' + x.args.data.url.split('/').pop() : ''}${x.args?.data?.functionName ? ' ' + x.args.data.functionName : ''} ${((x.dur ?? 0) / 1000).toFixed(0)}`,
+      )
+      .slice(0, 8)
+    console.error(
+      `task @${((e.ts - t0) / 1000).toFixed(0)} ms ${((e.dur ?? 0) / 1000).toFixed(0)} ms: ${inner.join(' | ')}`,
+    )
+  }
+  for (const e of onMain.filter((e) => e.cat.includes('user_timing') && e.name.startsWith('tz:')))
+    console.error(`mark ${e.name} @${((e.ts - t0) / 1000).toFixed(0)}`)
+  return out
+}
+
 /** `TZ_PHASES=open,burst,latency,local` runs only those phases (while profiling). */
 const PHASES = (process.env.TZ_PHASES ?? 'open,burst,latency,local').split(',')
 async function profiled<T>(page: Page, phase: string, fn: () => Promise<T>): Promise<T> {
+  if (TRACE && phase === 'open') return traced(page, fn)
   if (!PROFILE.includes(phase)) return fn()
   const cdp = await page.context().newCDPSession(page)
   await cdp.send('Profiler.enable')
@@ -462,10 +525,16 @@ export async function runWebBench(
           },
         )
       })
-      const [firstRowMs, shellMs] = await page.evaluate(() => {
+      const [firstRowMs, shellMs, marks] = await page.evaluate(() => {
         const w = window as unknown as { __firstRowAt: number; __shellAt?: number }
-        return [w.__firstRowAt, w.__shellAt ?? Number.NaN]
+        const m = performance
+          .getEntriesByType('mark')
+          .filter((e) => e.name.startsWith('tz:'))
+          .map((e) => `${e.name.slice(3)} ${Math.round(e.startTime)}`)
+          .join(', ')
+        return [w.__firstRowAt, w.__shellAt ?? Number.NaN, m] as const
       })
+      log(`marks: ${marks}`)
       // Every row in the grid (big sheets load the rest in chunks after the first paint).
       await page.waitForFunction(
         (n) =>

@@ -3,23 +3,40 @@ import { registerSW } from 'virtual:pwa-register'
 import { createSignal } from 'solid-js'
 import { render } from 'solid-js/web'
 import { App } from './App'
+import { afterGridPainted } from './app/afterPaint'
+import { route } from './app/route'
+import { parseShareLink } from './doc/token'
 
 // Optional features register toolbar extensions from their own module (web/src/csv/index.ts).
 import.meta.glob('./csv/index.ts', { eager: true })
 
+performance.mark('tz:boot')
 const [offlineReady, setOfflineReady] = createSignal(false)
 const [needRefresh, setNeedRefresh] = createSignal(false)
-const updateSW = registerSW({
-  immediate: true,
-  onOfflineReady: () => setOfflineReady(true),
-  onNeedRefresh: () => setNeedRefresh(true),
-})
+let updateSW: ((reload?: boolean) => Promise<void>) | null = null
+const register = () => {
+  updateSW = registerSW({
+    immediate: true,
+    onOfflineReady: () => setOfflineReady(true),
+    onNeedRefresh: () => setNeedRefresh(true),
+  })
+}
+// Opening a workbook: register (and let the browser check for an update) once its first rows are
+// painted; the registration's script fetch and update check competed with reading the workbook.
+if (route().page === 'workbook' || parseShareLink(location.href)?.workbookId) {
+  afterGridPainted(register)
+} else register()
 
 const root = document.getElementById('root')
 if (!root) throw new Error('#root missing from index.html')
 render(
   () => (
-    <App offlineReady={offlineReady} needRefresh={needRefresh} reload={() => void updateSW(true)} />
+    <App
+      offlineReady={offlineReady}
+      needRefresh={needRefresh}
+      reload={() => void updateSW?.(true)}
+    />
   ),
   root,
 )
+performance.mark('tz:rendered')

@@ -7,6 +7,7 @@ import { prefetchDoc } from './doc/prefetch'
 import { parseShareLink } from './doc/token'
 import './styles.css'
 
+performance.mark('tz:main')
 const route = parseRoute(location.hash)
 const workbookId = route.page === 'workbook' ? route.id : parseShareLink(location.href)?.workbookId
 if (workbookId && workbookId !== '*') prefetchDoc(workbookId)

@@ -120,6 +120,7 @@ export class IdbPersistence {
     if (stored.readError !== undefined) {
       this.setStatus({ state: 'error', error: describeError(stored.readError) })
     }
+    performance.mark('tz:apply0')
     let corrupt = 0
     let bytes = 0
     this.doc.transact(() => {
@@ -136,6 +137,7 @@ export class IdbPersistence {
         }
       }
     }, this)
+    performance.mark('tz:apply1')
     const last = keys[keys.length - 1]
     this.lastKey = typeof last === 'number' ? last : 0
     this.recordsSinceCompact = values.length

@@ -92,6 +92,7 @@ export async function readStoredRecords(workbookId: string): Promise<StoredRecor
   let db: IDBDatabase
   try {
     db = await openDocDatabase(workbookId)
+    performance.mark('tz:dbopen')
   } catch (error) {
     return { ok: false, error }
   }
@@ -104,6 +105,7 @@ export async function readStoredRecords(workbookId: string): Promise<StoredRecor
       requestToPromise(store.getAll()),
       requestToPromise(store.getAllKeys()),
     ])
+    performance.mark('tz:read')
     return { ok: true, db, values, keys }
   } catch (readError) {
     return { ok: true, db, values: [], keys: [], readError }

@@ -17,6 +17,7 @@ import { type Accessor, createSignal } from 'solid-js'
 import * as authProtocol from 'y-protocols/auth'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
+import { afterFirstPaint } from '../app/afterPaint'
 import type { Identity } from '../app/identity'
 import { IdbPersistence, type LoadResult, type LocalSaveStatus } from './IdbPersistence'
 import { takePrefetchedDoc } from './prefetch'
@@ -264,6 +265,7 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
     window.addEventListener('offline', onOffline)
   }
 
+  let destroyed = false
   const [peers, setPeers] = createSignal<Peer[]>([])
   let provider: WebsocketProvider | null = null
   let uninstallAck = () => {}
@@ -273,7 +275,9 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
     if (token) params.token = token
     provider = new WebsocketProvider(wsOrigin(origin) + SYNC_PATH, opts.workbookId, doc, {
       params,
-      connect: online(),
+      // Connected below: at once for a doc that must come from the server, else after the first
+      // frame with the local data is painted (the handshake's messages would delay that frame).
+      connect: false,
       // Cross-tab BroadcastChannel would deliver unacknowledged changes between tabs; keep one path.
       disableBc: true,
     })
@@ -349,7 +353,14 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
   // the first sync before opening it. Opening runs the schema migration, which on an empty doc
   // writes an empty title and createdAt 0; written before the server's state arrived, those are
   // concurrent with the creator's values and win half the time (Y.Map last-writer by client id).
-  if (isEmpty && !opts.create && provider) await firstSync(provider)
+  const connectNow = () => {
+    // Idempotent: `online` may have connected it first.
+    if (provider && !destroyed && online() && !unauthorized()) provider.connect()
+  }
+  if (isEmpty && !opts.create && provider) {
+    connectNow()
+    await firstSync(provider)
+  } else afterFirstPaint(connectNow)
 
   let workbook: Workbook
   let schemaReadOnly = false
@@ -368,6 +379,7 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
     if (res.migrated.length) remember()
   }
 
+  performance.mark('tz:wbopen')
   const offChange = workbook.onChange((c: WorkbookChange) => {
     if (c.metaChanged || c.sheetsChanged) setMetaVersion((v) => v + 1)
     if (!c.local) return
@@ -398,7 +410,7 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
       ackedThisConnection: acked(),
     })
 
-  let destroyed = false
+  performance.mark('tz:session')
   return {
     id: opts.workbookId,
     doc,

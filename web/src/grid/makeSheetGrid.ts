@@ -139,7 +139,7 @@ interface LoadState {
 
 /** Sheets above this many rows paint a first slice, then load the rest in chunks. */
 const PROGRESSIVE_MIN_ROWS = 5000
-const FIRST_PAINT_ROWS = 200
+const FIRST_PAINT_ROWS = 100
 /** Rows per load task: ~60 ms at 100,000 rows (the row model re-runs over every row). */
 const LOAD_CHUNK_ROWS = 10_000
 
@@ -151,6 +151,7 @@ const MAX_PASTE_CELLS = 200_000
  * handle whose `dispose` destroys the grid and every subscription.
  */
 export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
+  performance.mark('tz:grid0')
   registerGridModules()
   const { workbook, sheet } = opts
   let readOnly = opts.readOnly
@@ -334,7 +335,9 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
   }
 
   const container = opts.container
+  performance.mark('tz:grid1')
   const api = createGrid<RowData>(container, gridOptions)
+  performance.mark('tz:grid2')
   if (loading) {
     // After the first frame is painted.
     const l: LoadState = loading

@@ -1,5 +1,6 @@
 import type { Problem } from '@taizhang/shared'
 import { createEffect, on, onCleanup, onMount } from 'solid-js'
+import { afterFirstPaint, markGridPainted } from '../app/afterPaint'
 import type { Peer, WorkbookSession } from '../doc/openWorkbook'
 import {
   type FocusedCell,
@@ -35,6 +36,7 @@ export function SheetGrid(props: SheetGridProps) {
   let handle: SheetGridHandle | undefined
 
   onMount(() => {
+    performance.mark('tz:mount')
     const session = props.session
     handle = makeSheetGrid({
       container: host,
@@ -55,6 +57,7 @@ export function SheetGrid(props: SheetGridProps) {
       },
     })
     props.onReady(handle)
+    afterFirstPaint(markGridPainted)
     onCleanup(() => {
       handle?.dispose()
       handle = undefined

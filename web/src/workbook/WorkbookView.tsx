@@ -45,9 +45,13 @@ export function WorkbookView(props: { id: string; identity: Identity }) {
       const entryP = linksStored()
         .then(() => getWorkbookEntry(id))
         .catch(() => undefined)
-      const tokenP = entryP.then(
-        (entry) => entry?.token ?? absorbedToken(id) ?? getWorkspaceToken(),
-      )
+      // A link opened just now carries the newest token (storing it in the registry is what
+      // linksStored waits for): use it at once rather than wait for the registry's write and read,
+      // whose IndexedDB callbacks queue behind the doc's load.
+      const absorbed = absorbedToken(id)
+      const tokenP = absorbed
+        ? Promise.resolve(absorbed)
+        : entryP.then((entry) => entry?.token ?? getWorkspaceToken())
       const create = takePendingCreate(id)
       const s = await openWorkbook({
         workbookId: id,
@@ -55,14 +59,19 @@ export function WorkbookView(props: { id: string; identity: Identity }) {
         identity: props.identity,
         create,
       })
-      const [entry, token] = await Promise.all([entryP, tokenP])
-      // The home page's entry is not needed for the first paint: written after it.
+      // Settled already: openWorkbook awaited it.
+      const token = await tokenP
+      // The home page's entry is not needed for the first paint: read and written after it.
       afterFirstPaint(() => {
-        void updateWorkbookEntry(id, {
-          title: s.workbook.meta().title || entry?.title || '',
-          lastOpened: Date.now(),
-          token: entry?.token ?? token,
-        }).catch(() => {})
+        void entryP
+          .then((entry) =>
+            updateWorkbookEntry(id, {
+              title: s.workbook.meta().title || entry?.title || '',
+              lastOpened: Date.now(),
+              token: entry?.token ?? token,
+            }),
+          )
+          .catch(() => {})
       })
       return { s, token }
     },
