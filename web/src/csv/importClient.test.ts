@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { makeCsvImporter } from './importClient'
-import type { FromWorker, ToWorker } from './protocol'
+import { type FromWorker, PLAN_CHUNK_ROWS, type ToWorker } from './protocol'
 import { createCsvWorkerCore } from './workerCore'
 
 /** A Worker stand-in that runs the real worker core in-process, asynchronously like a worker. */
-function fakeWorker(log: { terminated: number }) {
+function fakeWorker(log: { terminated: number }, tap?: (m: FromWorker) => void) {
   const w = {
     onmessage: null as ((e: MessageEvent<FromWorker>) => void) | null,
     onerror: null as ((e: ErrorEvent) => void) | null,
@@ -18,6 +18,7 @@ function fakeWorker(log: { terminated: number }) {
     },
   }
   const core = createCsvWorkerCore((m) => {
+    tap?.(m)
     if (!w.terminated) w.onmessage?.({ data: m } as MessageEvent<FromWorker>)
   })
   return w as unknown as Worker
@@ -94,5 +95,27 @@ describe('web CSV importer (worker protocol)', () => {
       () => {},
     )
     expect(again.ok).toBe(true)
+  })
+
+  it('CSV1 a large plan crosses from the worker in pieces and arrives whole and in order', async () => {
+    const log = { terminated: 0 }
+    const sizes: number[] = []
+    const imp = makeCsvImporter(() =>
+      fakeWorker(log, (m) => {
+        // Each message's row count, as the worker posts them.
+        if (m.type === 'plan-adds') sizes.push(m.adds.length)
+        if (m.type === 'plan' && m.ok) sizes.push(m.plan.adds.length)
+      }),
+    )
+    const n = 2 * PLAN_CHUNK_ROWS + 7
+    const csv = 'id,name\r\n' + Array.from({ length: n }, (_, i) => `${i},站${i}`).join('\r\n')
+    const settings = { encoding: 'auto', delimiter: 'auto', header: 'auto' } as const
+    const r = await imp.read(new Blob([csv]), settings, [], () => {})
+    if (!r.ok) throw new Error('read')
+    const p = await imp.plan(r.summary.mapping, [], null, { mode: 'append' })
+    if (!p.ok) throw new Error('plan')
+    expect(sizes).toEqual([PLAN_CHUNK_ROWS, PLAN_CHUNK_ROWS, 7, 0])
+    expect(p.plan.adds.map((a) => a.values[0])).toEqual(Array.from({ length: n }, (_, i) => i))
+    expect(p.plan.adds[n - 1]).toEqual({ line: n + 1, values: [n - 1, `站${n - 1}`] })
   })
 })

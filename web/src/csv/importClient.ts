@@ -47,6 +47,8 @@ export function makeCsvImporter(makeWorker: WorkerFactory = defaultWorker): CsvI
     resolve: (m: FromWorker) => void
     reject: (e: Error) => void
     onProgress?: (p: CsvReadProgress) => void
+    /** A plan's rows received so far. */
+    adds: ImportPlan['adds']
   } | null = null
 
   const ensure = (): Worker => {
@@ -55,11 +57,17 @@ export function makeCsvImporter(makeWorker: WorkerFactory = defaultWorker): CsvI
     w.onmessage = (e: MessageEvent<FromWorker>) => {
       const m = e.data
       if (m.type === 'progress') pending?.onProgress?.(m.progress)
-      else {
+      else if (m.type === 'plan-adds') {
+        if (pending) for (const a of m.adds) pending.adds.push(a)
+      } else {
         const p = pending
         pending = null
         if (m.type === 'error') p?.reject(new Error(m.message))
-        else p?.resolve(m)
+        else if (m.type === 'plan' && m.ok && p) {
+          // The rows arrived in pieces before the plan (see PLAN_CHUNK_ROWS).
+          for (const a of m.plan.adds) p.adds.push(a)
+          p.resolve({ ...m, plan: { ...m.plan, adds: p.adds } })
+        } else p?.resolve(m)
       }
     }
     w.onerror = (e) => {
@@ -74,7 +82,9 @@ export function makeCsvImporter(makeWorker: WorkerFactory = defaultWorker): CsvI
   const call = (msg: ToWorker, onProgress?: (p: CsvReadProgress) => void): Promise<FromWorker> =>
     new Promise((resolve, reject) => {
       if (pending) pending.reject(new Error('superseded'))
-      pending = onProgress ? { resolve, reject, onProgress } : { resolve, reject }
+      pending = onProgress
+        ? { resolve, reject, onProgress, adds: [] }
+        : { resolve, reject, adds: [] }
       ensure().postMessage(msg)
     })
 

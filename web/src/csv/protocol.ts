@@ -49,6 +49,14 @@ export type FromWorker =
   | { type: 'progress'; progress: CsvReadProgress }
   | { type: 'read'; ok: true; summary: ReadSummary }
   | { type: 'read'; ok: false; refusal: CsvRefusal }
+  /**
+   * A plan's rows to add arrive first in pieces of PLAN_CHUNK_ROWS, so the main thread never
+   * deserialises 100,000 rows in one task; the closing `plan` message carries the rest of the plan.
+   */
+  | { type: 'plan-adds'; adds: ImportPlan['adds'] }
   | { type: 'plan'; ok: true; plan: ImportPlan }
   | { type: 'plan'; ok: false; refusal: CsvRefusal }
   | { type: 'error'; message: string }
+
+/** Rows per `plan-adds` message (about 10 ms to deserialise on the main thread). */
+export const PLAN_CHUNK_ROWS = 5000

@@ -11,7 +11,7 @@ import {
   readCsvSource,
   suggestMapping,
 } from '@taizhang/shared'
-import type { FromWorker, ToWorker } from './protocol'
+import { type FromWorker, PLAN_CHUNK_ROWS, type ToWorker } from './protocol'
 
 /** Progress messages at most this often. */
 const PROGRESS_EVERY_MS = 50
@@ -78,10 +78,13 @@ export function createCsvWorkerCore(
         ? { resolveReference: (colId: string, text: string) => referenceNames[colId]?.[text] }
         : {}),
     })
-    post(
-      result.ok
-        ? { type: 'plan', ok: true, plan: result.plan }
-        : { type: 'plan', ok: false, refusal: result.refusal },
-    )
+    if (!result.ok) {
+      post({ type: 'plan', ok: false, refusal: result.refusal })
+      return
+    }
+    const { adds, ...rest } = result.plan
+    for (let i = 0; i < adds.length; i += PLAN_CHUNK_ROWS)
+      post({ type: 'plan-adds', adds: adds.slice(i, i + PLAN_CHUNK_ROWS) })
+    post({ type: 'plan', ok: true, plan: { ...rest, adds: [] } })
   }
 }
