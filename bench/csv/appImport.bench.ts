@@ -1,0 +1,97 @@
+/**
+ * The import as a user does it (issue 5, "the page stays responsive"): the built app served by the
+ * real `taizhang serve`, Debian's Chromium, a new empty workbook, a 100,000 × 12 GB18030 file picked
+ * in the import dialog, 检查 then 导入. Records every main-thread long task (PerformanceObserver) from
+ * the file pick until the imported rows are on screen, split into the read + plan phase (the worker
+ * works, the main thread should idle) and the apply (one Yjs transaction, by design).
+ *   npx vite build && npx tsx bench/csv/appImport.bench.ts [--rows 100000] [--runs 3]
+ * Merges its figures into bench/results/csv.json under "app".
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
+import { join } from 'node:path'
+import { encodeGb18030 } from '../../shared/src/index.js'
+import { createWorkbook, openBrowser, REPO, startServer } from '../../web/e2e/harness.js'
+import { makeCsv } from './data.js'
+import { medians } from './summary.js'
+
+const args = process.argv.slice(2)
+const arg = (name: string, dflt: number) => {
+  const i = args.indexOf(name)
+  return i >= 0 ? Number(args[i + 1]) || dflt : dflt
+}
+const rows = arg('--rows', 100_000)
+const runs = arg('--runs', 3)
+const file = Buffer.from(encodeGb18030(makeCsv(rows)))
+
+type LongTask = { start: number; duration: number }
+
+async function once(): Promise<Record<string, number>> {
+  const server = await startServer()
+  const br = await openBrowser('csv-app')
+  try {
+    const page = br.page
+    await createWorkbook(page, server.origin, server.token, 'empty')
+    await page.evaluate(() => {
+      const w = window as unknown as { __longTasks: LongTask[] }
+      w.__longTasks = []
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries())
+          w.__longTasks.push({ start: e.startTime, duration: e.duration })
+      }).observe({ type: 'longtask' })
+    })
+    const now = () => page.evaluate(() => performance.now())
+    const t0 = await now()
+    await page.getByTestId('csv-file-input').setInputFiles({
+      name: '台账.csv',
+      mimeType: 'text/csv',
+      buffer: file,
+    })
+    await page.getByTestId('csv-check').waitFor({ timeout: 120_000 })
+    await page.getByTestId('csv-check').click()
+    await page.getByTestId('csv-apply').waitFor({ timeout: 120_000 })
+    const t1 = await now()
+    await page.getByTestId('csv-apply').click()
+    await page.getByTestId('csv-close').waitFor({ timeout: 120_000 })
+    await page.getByTestId('csv-close').click()
+    await page.locator('.ag-row[row-index="0"]').waitFor({ timeout: 120_000 })
+    // Let the last long tasks be reported.
+    await page.waitForTimeout(500)
+    const t2 = await now()
+    const tasks = await page.evaluate(
+      () => (window as unknown as { __longTasks: LongTask[] }).__longTasks,
+    )
+    const within = (a: number, b: number) =>
+      tasks.filter((t) => t.start >= a && t.start < b).map((t) => t.duration)
+    const readPlan = within(t0, t1)
+    const apply = within(t1, t2)
+    return {
+      fileBytes: file.length,
+      readPlanMs: t1 - t0,
+      longestTaskReadPlanMs: Math.max(0, ...readPlan),
+      longTasksReadPlan: readPlan.length,
+      applyToRowsMs: t2 - t1 - 500,
+      longestTaskApplyMs: Math.max(0, ...apply),
+      longTasksApply: apply.length,
+      loadAverage: loadavg()[0]!,
+    }
+  } finally {
+    await br.close()
+    await server.stop()
+  }
+}
+
+const all: Record<string, number>[] = []
+for (let i = 0; i < runs; i++) {
+  const r = await once()
+  console.log(JSON.stringify(r))
+  all.push(r)
+}
+const out = join(REPO, 'bench/results/csv.json')
+const existing = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as object) : {}
+const median = medians(all)
+writeFileSync(
+  out,
+  JSON.stringify({ ...existing, app: { rows, runs: all, median } }, null, 2) + '\n',
+)
+console.log('app import median', JSON.stringify(median))
