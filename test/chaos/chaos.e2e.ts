@@ -1,11 +1,16 @@
 /**
  * Chaos tests on the real stack at CI size (issue 6): the real `taizhang serve` child process,
- * headless y-websocket clients with acknowledgements, abrupt socket cuts, offline stretches and
- * SIGKILL restarts. Each run's seed is printed on failure; add failing seeds to REGRESSION_SEEDS.
- * Reproduce one: `CHAOS_SEED=<seed> npx vitest run --project browser test/chaos/chaos.e2e.ts`.
+ * headless y-websocket clients with acknowledgements and 2 Chromium pages of the real web app in
+ * the same run, abrupt socket cuts, offline stretches (a page reloaded from its IndexedDB while
+ * offline) and SIGKILL restarts. Each run's seed is printed on failure; add failing seeds to
+ * REGRESSION_SEEDS. Reproduce one:
+ *   npx vite build && CHAOS_SEED=<seed> npx vitest run --project browser test/chaos/chaos.e2e.ts
+ * Screenshots of the pages: .artifacts/chaos/.
  */
 import { describe, expect, it } from 'vitest'
+import { ensureDebugBuild } from './browser.js'
 import { type ChaosResults, runChaos } from './harness.js'
+import { BrowserPages } from './pages.js'
 import { runOfflineWindow, runSameCellRace } from './scenarios.js'
 
 /** Seeds that once failed, per scenario; each reruns at CI size on every run. */
@@ -29,21 +34,33 @@ const CI_SIZE = {
   cutsPerClient: 20,
   offlineWindows: 3,
   offlineOps: 150,
+  /** Edits per browser page (2 pages). */
+  pageOps: 40,
 }
 
 function summary(r: ChaosResults): string {
   return (
     `seed ${r.seed}: ${r.ops} ops (${r.acked} acked), ${r.kills} kills, ${r.cuts} cuts, ` +
-    `converged in ${r.convergenceMs} ms, ${r.finalRows} rows; writes ${JSON.stringify(r.writes)}`
+    `converged in ${r.convergenceMs} ms, ${r.finalRows} rows; writes ${JSON.stringify(r.writes)}; ` +
+    `pages ${JSON.stringify(r.extra)}; ${r.durationMs} ms`
   )
 }
 
 describe('chaos on the real server (CI size)', () => {
   for (const seed of [SEED, ...REGRESSION_SEEDS.chaos]) {
-    it(`8 clients × 500 ops, 3 SIGKILLs, 20 socket cuts each, offline stretches (seed ${seed})`, async () => {
+    it(`8 clients × 500 ops + 2 pages, 3 SIGKILLs, 20 socket cuts each, offline stretches (seed ${seed})`, async () => {
       const lines: string[] = []
-      const r = await runChaos({ seed, ...CI_SIZE, log: (l) => lines.push(l) })
-      console.log(summary(r))
+      const log = (l: string) => lines.push(l)
+      const webDir = await ensureDebugBuild(log)
+      const pages = new BrowserPages({ seed, ops: CI_SIZE.pageOps })
+      const r = await runChaos({
+        seed,
+        ...CI_SIZE,
+        serverArgs: ['--web-dir', webDir],
+        extra: pages,
+        log,
+      })
+      console.log(`${summary(r)}\n${lines.join('\n')}`)
       expect(r.kills, `seed ${seed}`).toBe(CI_SIZE.kills)
       expect(r.cuts, `seed ${seed}`).toBeGreaterThanOrEqual(CI_SIZE.clients * CI_SIZE.cutsPerClient)
       expect(
@@ -55,6 +72,9 @@ describe('chaos on the real server (CI size)', () => {
         `seed ${seed} (rerun with CHAOS_SEED=${seed})\n${lines.join('\n')}`,
       ).toEqual([])
       expect(r.acked, `seed ${seed}`).toBe(r.ops)
+      const pageOps = r.extra?.pageOps as number
+      expect(pageOps, `seed ${seed}`).toBeGreaterThanOrEqual(2 * CI_SIZE.pageOps)
+      expect(r.extra?.typed as number, `seed ${seed}`).toBeGreaterThanOrEqual(CI_SIZE.pageOps / 2)
     })
   }
 

@@ -32,7 +32,37 @@ export interface ChaosOptions {
   paceMs?: number
   /** Extra `serve` flags. */
   serverArgs?: string[]
+  /** Replicas beyond the Node clients (the browser pages), in the same run and checks. */
+  extra?: ExtraReplicas
   log?: (line: string) => void
+}
+
+/**
+ * Replicas beyond the Node clients, driven through the same run: the harness calls these in order
+ * (start, run alongside the Node loop, checkStored after each SIGKILL, heal, differs until
+ * identical, settle, writers, finish) and adds what they return to its failures. Test/chaos/pages.ts
+ * implements it with Chromium pages of the real web app; the harness itself stays Node-only.
+ */
+export interface ExtraReplicas {
+  /** The fleet is up (server running, workbook seeded): open the replicas. */
+  start(fleet: Fleet, log: (line: string) => void): Promise<void>
+  /** Their edits and faults, spread over the Node run (`step()` of `total`); returns problems. */
+  run(step: () => number, total: number): Promise<string[]>
+  /** The server is down after a SIGKILL: whatever they were told is durable must be `stored`. */
+  checkStored(stored: Map<number, number>): Promise<string[]>
+  /** The network is healthy again: wait until they are back online; returns problems. */
+  heal(): Promise<string[]>
+  /** null when every one holds exactly this state vector and sheet snapshot, else why not. */
+  differs(sv: Map<number, number>, snap: string): Promise<string | null>
+  /** Once identical: pending structs, every op acknowledged…; returns problems. */
+  settle(): Promise<string[]>
+  /** Their history logs, for the "every acknowledged write is explained" check. */
+  writers(): WriteSource[]
+  /** Last live check (e.g. a fresh page from its IndexedDB equals `snap`); returns problems. */
+  finish(snap: string): Promise<string[]>
+  /** Figures for the results. */
+  figures(): Record<string, unknown>
+  dispose(): Promise<void>
 }
 
 export interface Percentiles {
@@ -64,6 +94,8 @@ export interface ChaosResults {
   deletedRows: number
   columns: number
   writes: Record<string, number>
+  /** Figures of the extra replicas (browser pages), when the run had some. */
+  extra?: Record<string, unknown>
   durationMs: number
   failures: string[]
 }
@@ -324,10 +356,12 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResults> {
   const convergeMs = opts.convergeMs ?? 5_000
   const fleet = await startFleet(opts.seed, opts.clients, opts.serverArgs)
   const { server, clients } = fleet
+  const extra = opts.extra
   const total = opts.clients * opts.opsPerClient
   const killChecks: ChaosResults['killChecks'] = []
   let fresh: ChaosClient | null = null
   try {
+    await extra?.start(fleet, log)
     // ---- fault schedule (by global step) --------------------------------------------------
     const cutsDue: number[][] = clients.map(() =>
       Array.from({ length: opts.cutsPerClient }, () => Math.floor(rand() * total)).sort(
@@ -366,6 +400,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResults> {
           `kill ${k}: stored data lacks acknowledged writes of clients ${missingClients.join(', ')}`,
         )
       }
+      if (extra) for (const f of await extra.checkStored(sv)) failures.push(`kill ${k}: ${f}`)
       log(
         `kill ${k}: ${ackedOps} acked ops, stored doc covers them: ${missingClients.length === 0}`,
       )
@@ -379,43 +414,49 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResults> {
     const paceMs = opts.paceMs ?? 4
     const mix = { importRows: opts.importRows ?? 20 }
     let nextKill = 0
-    for (let step = 0; step < total; step++) {
-      const active = clients.filter((_, i) => remaining[i]! > 0)
-      const c = pick(rand, active)!
-      remaining[c.index]!--
-      randomOp(c, rand, mix)
+    let step = 0
+    const nodeLoop = async () => {
+      for (step = 0; step < total; step++) {
+        const active = clients.filter((_, i) => remaining[i]! > 0)
+        const c = pick(rand, active)!
+        remaining[c.index]!--
+        randomOp(c, rand, mix)
 
-      for (const w of offline) {
-        if (w.from === step) clients[w.client]!.goOffline()
-        if (w.to === step) clients[w.client]!.goOnline()
-      }
-      for (const cl of clients) {
-        const due = cutsDue[cl.index]!
-        if (due.length > 0 && due[0]! <= step && cl.connected && !cl.isOffline) {
-          if (cl.cut(cutMode())) due.shift()
+        for (const w of offline) {
+          if (w.from === step) clients[w.client]!.goOffline()
+          if (w.to === step) clients[w.client]!.goOnline()
+        }
+        for (const cl of clients) {
+          const due = cutsDue[cl.index]!
+          if (due.length > 0 && due[0]! <= step && cl.connected && !cl.isOffline) {
+            if (cl.cut(cutMode())) due.shift()
+          }
+        }
+        if (nextKill < killAt.length && killAt[nextKill]! <= step && killing === null) {
+          nextKill++
+          killing = killCycle().finally(() => {
+            killing = null
+          })
+        }
+        if (step % paceEvery === 0) await sleep(paceMs)
+        else await new Promise<void>((r) => setImmediate(r))
+        if (step % 1000 === 0 || process.env.CHAOS_DEBUG) {
+          if (step % (process.env.CHAOS_DEBUG ? 50 : 1000) === 0)
+            log(
+              `step ${step}/${total} +${Date.now() - t0}ms: server ${server.running ? 'up' : 'down'}; ` +
+                clients
+                  .map(
+                    (c) =>
+                      `${c.index}${c.connected ? '+' : c.isOffline ? 'o' : '-'}${c.clock - c.ackedClock}`,
+                  )
+                  .join(' '),
+            )
         }
       }
-      if (nextKill < killAt.length && killAt[nextKill]! <= step && killing === null) {
-        nextKill++
-        killing = killCycle().finally(() => {
-          killing = null
-        })
-      }
-      if (step % paceEvery === 0) await sleep(paceMs)
-      else await new Promise<void>((r) => setImmediate(r))
-      if (step % 1000 === 0 || process.env.CHAOS_DEBUG) {
-        if (step % (process.env.CHAOS_DEBUG ? 50 : 1000) === 0)
-          log(
-            `step ${step}/${total} +${Date.now() - t0}ms: server ${server.running ? 'up' : 'down'}; ` +
-              clients
-                .map(
-                  (c) =>
-                    `${c.index}${c.connected ? '+' : c.isOffline ? 'o' : '-'}${c.clock - c.ackedClock}`,
-                )
-                .join(' '),
-          )
-      }
     }
+    const extraRun = extra?.run(() => step, total) ?? Promise.resolve([])
+    const [, extraProblems] = await Promise.all([nodeLoop(), extraRun])
+    failures.push(...extraProblems)
 
     // ---- tail: the faults the schedule still owes ----------------------------------------
     for (const w of offline) clients[w.client]!.goOnline()
@@ -439,27 +480,46 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResults> {
     if (!(await waitUntil(() => clients.every((c) => c.connected), 30_000))) {
       failures.push('clients did not reconnect within 30 s of healing')
     }
+    if (extra) failures.push(...(await extra.heal()))
     const healMs = Date.now() - healStart
     const convStart = Date.now()
     fresh = await freshReplica(fleet, convergeMs)
     const replicas = fresh ? [...clients, fresh] : clients
     if (!fresh) failures.push(`a fresh client did not load the workbook within ${convergeMs} ms`)
-    const converged = await waitUntil(
-      () => {
-        const d0 = replicas[0]!.doc
-        if (!replicas.every((r) => svEqual(r.doc, d0))) return false
-        const s0 = snap(replicas[0]!.wb!)
-        return replicas.every((r) => snap(r.wb!) === s0)
-      },
-      Math.max(0, convergeMs - (Date.now() - convStart)),
-      25,
-    )
+    // Timed: every Node replica holds every update (equal state vectors), and the extra replicas
+    // hold the same updates and sheets. The Node replicas' sheets are compared right after, out of
+    // the timed loop (20 snapshots of a soak-size table take seconds): nothing changes the docs
+    // once every state vector is equal, so they show what every replica held at that moment.
+    let extraProblem: string | null = null
+    const identical = async (): Promise<boolean> => {
+      const d0 = replicas[0]!.doc
+      if (!replicas.every((r) => svEqual(r.doc, d0))) return false
+      if (!extra) return true
+      const s0 = snap(replicas[0]!.wb!)
+      extraProblem = await extra.differs(Y.decodeStateVector(Y.encodeStateVector(d0)), s0)
+      return extraProblem === null
+    }
+    let converged = false
+    for (;;) {
+      converged = await identical()
+      if (converged || Date.now() - convStart > convergeMs) break
+      await sleep(25)
+    }
     const convergenceMs = Date.now() - convStart
     if (!converged) {
       const svs = replicas.map(
         (r) => `${r.index}:${Y.encodeStateVector(r.doc).length}B/${r.connected}`,
       )
-      failures.push(`replicas not identical within ${convergeMs} ms of healing (${svs.join(' ')})`)
+      failures.push(
+        `replicas not identical within ${convergeMs} ms of healing (${svs.join(' ')})` +
+          (extraProblem ? `: ${extraProblem}` : ''),
+      )
+    } else {
+      const s0 = snap(replicas[0]!.wb!)
+      const differ = replicas.filter((r) => snap(r.wb!) !== s0).map((r) => r.index)
+      if (differ.length > 0) {
+        failures.push(`same updates but different sheets on clients ${differ.join(', ')}`)
+      }
     }
     for (const r of replicas) {
       if (r.doc.store.pendingStructs !== null) failures.push(`client ${r.index}: pending structs`)
@@ -468,14 +528,17 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResults> {
     if (!(await waitUntil(() => clients.every((c) => c.allAcked()), 30_000))) {
       failures.push('not every op was acknowledged within 30 s of healing')
     }
+    if (extra) failures.push(...(await extra.settle()))
     const ackRegressions = clients.reduce((n, c) => n + c.stats.ackRegressions.length, 0)
     if (ackRegressions > 0) failures.push(`${ackRegressions} durable state vectors went backwards`)
 
     const ref = (fresh ?? clients[0]!).wb!
-    const { counts: writes, unexplained } = explainWrites(ref, clients)
+    const writers: WriteSource[] = [...clients, ...(extra?.writers() ?? [])]
+    const { counts: writes, unexplained } = explainWrites(ref, writers)
     for (const u of unexplained.slice(0, 20)) failures.push(`unexplained write: ${u}`)
     if (unexplained.length > 20)
       failures.push(`… ${unexplained.length - 20} more unexplained writes`)
+    if (extra) failures.push(...(await extra.finish(snap(ref))))
 
     // The stored doc equals the live one: SIGKILL (nothing gets flushed on the way out), then read
     // the data dir with the server's own DocStore.
@@ -519,11 +582,13 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosResults> {
       deletedRows: s.deletedRows().length,
       columns: s.columns().length,
       writes,
+      ...(extra ? { extra: extra.figures() } : {}),
       durationMs: Date.now() - t0,
       failures,
     }
   } finally {
     fresh?.destroy()
+    await extra?.dispose().catch(() => undefined)
     await fleet.dispose()
   }
 }
