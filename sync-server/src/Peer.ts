@@ -10,4 +10,9 @@ export interface Peer {
   /** Awareness client ids this connection owns (claimed by its first awareness states). */
   readonly clientIds: Set<number>
   send(message: Uint8Array): void
+  /**
+   * Sends `parts` as ONE message (WebSocket fragments, no copy): a header and a large payload,
+   * e.g. a 20 MB workbook, without concatenating them first.
+   */
+  sendParts(parts: Uint8Array[]): void
 }

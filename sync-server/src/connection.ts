@@ -82,14 +82,21 @@ export function acceptConnection(
     wantsAck,
     clientIds: new Set(),
     send(message) {
+      peer.sendParts([message])
+    },
+    sendParts(parts) {
       if (closed || ws.readyState !== ws.OPEN) return
-      if (ws.bufferedAmount + message.length > limits.MAX_BUFFERED_BYTES) {
+      const length = parts.reduce((n, p) => n + p.length, 0)
+      if (ws.bufferedAmount + length > limits.MAX_BUFFERED_BYTES) {
         close(CLOSE.slowConsumer, 'send buffer over limit')
         return
       }
       metrics.messagesOut++
-      metrics.bytesOut += message.length
-      ws.send(message, { binary: true })
+      metrics.bytesOut += length
+      const last = parts.length - 1
+      parts.forEach((part, i) => {
+        ws.send(part, { binary: true, fin: i === last })
+      })
     },
   }
   metrics.connections++

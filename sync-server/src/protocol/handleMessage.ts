@@ -35,19 +35,16 @@ function syncStep1Message(room: Room): Uint8Array {
 }
 
 /**
- * `varUint(sync) varUint(step) varUint8Array(payload)` written straight into one buffer: the
- * payload can be a 20 MB workbook, which a lib0 encoder would copy twice.
+ * The head of `varUint(sync) varUint(step) varUint8Array(payload)`: sent with the payload as two
+ * fragments of one message, because the payload can be a 20 MB workbook that a lib0 encoder (or
+ * a concatenation) would copy.
  */
-export function syncFrame(step: number, payload: Uint8Array): Uint8Array {
-  const head = encoding.createEncoder()
-  encoding.writeVarUint(head, MESSAGE_TYPE.sync)
-  encoding.writeVarUint(head, step)
-  encoding.writeVarUint(head, payload.length)
-  const h = encoding.toUint8Array(head)
-  const out = new Uint8Array(h.length + payload.length)
-  out.set(h)
-  out.set(payload, h.length)
-  return out
+export function syncHead(step: number, payloadLength: number): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MESSAGE_TYPE.sync)
+  encoding.writeVarUint(e, step)
+  encoding.writeVarUint(e, payloadLength)
+  return encoding.toUint8Array(e)
 }
 
 /** What a peer receives when it joins: our sync step 1 and everyone's presence. */
@@ -129,7 +126,8 @@ function handleSync(room: Room, peer: Peer, decoder: decoding.Decoder): HandleRe
       const sv = decoding.readVarUint8Array(decoder)
       if (decoding.hasContent(decoder)) return trailing()
       // syncStep2 validates the state vector (throws on garbage → bad-frame).
-      peer.send(syncFrame(SYNC_STEP.step2, room.syncStep2(sv)))
+      const payload = room.syncStep2(sv)
+      peer.sendParts([syncHead(SYNC_STEP.step2, payload.length), payload])
       return OK
     }
     case SYNC_STEP.step2:
