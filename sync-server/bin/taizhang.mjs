@@ -15,6 +15,4 @@ if (isStale()) {
     process.exit(1)
   }
 }
-// Stack traces point into src/ through the bundle's source map.
-process.setSourceMapsEnabled(true)
 await import(pathToFileURL(BUNDLE).href)

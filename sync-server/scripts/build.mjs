@@ -70,6 +70,8 @@ export async function build() {
     banner: {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
     },
+    // For stack traces into src/, run with NODE_OPTIONS=--enable-source-maps (off by default: the
+    // source map cache costs start time and memory).
     sourcemap: 'linked',
     logLevel: 'error',
   })

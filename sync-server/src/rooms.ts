@@ -461,9 +461,10 @@ export class Room {
       const msg = syncUpdateMessage(entry.broadcast)
       for (const p of this.peers) if (p !== entry.origin) p.send(msg)
     }
-    const ack = writeDurableMessage(this.durableSv)
+    let ack: Uint8Array | null = null
     for (const p of this.peers) {
       if (!p.wantsAck) continue
+      ack ??= writeDurableMessage(this.durableSv)
       p.send(ack)
       this.deps.metrics.acksSent++
     }
