@@ -1,4 +1,4 @@
-import type * as Y from 'yjs'
+import * as Y from 'yjs'
 import type { CellValue } from '../schema/columnTypes.js'
 import {
   SHEET_BATCHES,
@@ -221,8 +221,28 @@ export class SheetIndex {
   private removeOrdered(rowId: string): void {
     const ids = this.ordered
     if (!ids) return
-    // The row's key may already have changed, so search by identity.
-    const i = ids.indexOf(rowId)
+    // Binary search by the key the index holds for the row; when that key no longer places it
+    // (its record was purged, or the key changed underneath), search by identity.
+    let i = -1
+    const key = this.orderKey(rowId)
+    if (key !== undefined) {
+      let lo = 0
+      let hi = ids.length - 1
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1
+        const midId = ids[mid]!
+        const midKey = this.orderKey(midId)
+        if (midKey === undefined) break // another purged row still listed: search by identity
+        const c = compareKeyed(midKey, midId, key, rowId)
+        if (c === 0) {
+          i = mid
+          break
+        }
+        if (c < 0) lo = mid + 1
+        else hi = mid - 1
+      }
+    }
+    if (i < 0) i = ids.indexOf(rowId)
     if (i >= 0) ids.splice(i, 1)
   }
 
@@ -289,12 +309,12 @@ export class SheetIndex {
         return
       }
       case SHEET_DELETIONS: {
-        const ev = event as Y.YArrayEvent<Tombstone>
+        const { added, deleted } = arrayChanges(event.target, event.transaction)
         const touched = new Set<string>()
-        for (const item of ev.changes.added) {
+        for (const item of added) {
           for (const t of item.content.getContent() as Tombstone[]) touched.add(t[0])
         }
-        for (const item of ev.changes.deleted) {
+        for (const item of deleted) {
           for (const t of item.content.getContent() as Tombstone[]) touched.add(t[0])
         }
         this.noteDeletions(touched)
@@ -365,34 +385,71 @@ export class SheetIndex {
   }
 
   private applyRowsEvent(event: Y.YArrayEvent<RowRecord>, change: SheetChange): void {
-    let purged = false
+    const { added, deleted } = arrayChanges(event.target, event.transaction)
     const inserted: RowRecord[] = []
-    for (const d of event.delta) {
-      if (d.insert) for (const rec of d.insert as RowRecord[]) inserted.push(rec)
-      if (d.delete) purged = true
-    }
-    if (purged) {
-      // Purges (hard deletes) are rare batch operations: rebuild the record map from the array.
-      const before = new Set(this.records.keys())
-      this.records.clear()
-      for (const rec of this.rowsArray.toArray()) this.records.set(rec[0], rec)
-      for (const id of before) {
-        if (!this.records.has(id)) {
-          if (!this.deleted.has(id)) change.removed.add(id)
-          change.added.delete(id)
-        }
+    for (const item of added) for (const rec of item.content.getContent()) inserted.push(rec)
+    // Purges (hard deletes: an undone insert): drop the records these items held. A row id can
+    // live on in another item (a redo re-inserts the same record objects), so only the record
+    // object the map holds is dropped, and inserts of this transaction are applied after.
+    const purged: string[] = []
+    for (const item of deleted) {
+      for (const rec of item.content.getContent() as RowRecord[]) {
+        if (this.records.get(rec[0]) !== rec) continue
+        this.records.delete(rec[0])
+        purged.push(rec[0])
+        if (!this.deleted.has(rec[0])) change.removed.add(rec[0])
+        change.added.delete(rec[0])
       }
-      this.ordered = null
     }
-    if (purged) for (const rec of inserted) this.records.set(rec[0], rec)
-    else {
-      // Local inserts were written through already (the same record objects): skip them.
-      const fresh = inserted.filter((rec) => this.records.get(rec[0]) !== rec)
-      if (fresh.length > 0) this.noteRecords(fresh)
-    }
+    if (purged.length > 0) this.updateOrdered(purged)
+    // Local inserts were written through already (the same record objects): skip them.
+    const fresh = inserted.filter((rec) => this.records.get(rec[0]) !== rec)
+    if (fresh.length > 0) this.noteRecords(fresh)
     for (const rec of inserted) if (!this.deleted.has(rec[0])) change.added.add(rec[0])
-    if (inserted.length > 0 || purged) change.order = true
+    if (inserted.length > 0 || purged.length > 0) change.order = true
   }
+}
+
+/**
+ * The items a transaction added to an array (still live) and deleted from it (live before), read
+ * from the transaction's new structs and its delete set: O(change). `event.changes` and
+ * `event.delta` walk every item of the array (one per insert, deleted ones included) on every
+ * event, which made each remote row insert or delete cost O(sheet history) on every replica.
+ */
+function arrayChanges(
+  target: object,
+  tr: Y.Transaction,
+): {
+  added: Y.Item[]
+  deleted: Y.Item[]
+} {
+  const clients = tr.doc.store.clients
+  const added: Y.Item[] = []
+  const deleted: Y.Item[] = []
+  for (const [client, after] of tr.afterState) {
+    const before = tr.beforeState.get(client) ?? 0
+    const structs = clients.get(client)
+    if (after <= before || !structs) continue
+    for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+      const s = structs[i]!
+      if (s.id.clock >= after) break
+      if (s instanceof Y.Item && s.parent === target && !s.deleted) added.push(s)
+    }
+  }
+  for (const [client, ranges] of tr.deleteSet.clients) {
+    const structs = clients.get(client)
+    if (!structs) continue
+    for (const { clock, len } of ranges) {
+      for (let i = Y.findIndexSS(structs, clock); i < structs.length; i++) {
+        const s = structs[i]!
+        if (s.id.clock >= clock + len) break
+        // Deleted now, and not inserted by this same transaction (those are in neither list).
+        const addedNow = s.id.clock >= (tr.beforeState.get(client) ?? 0)
+        if (s instanceof Y.Item && s.parent === target && !addedNow) deleted.push(s)
+      }
+    }
+  }
+  return { added, deleted }
 }
 
 function sortByKeys(ids: string[], keys: string[]): string[] {
