@@ -28,6 +28,11 @@ export const LIMITS = {
    * spares a burst of edits with pauses the revive (≈ 8.5 ms per 1,000 rows here, blocking).
    */
   DOC_IDLE_MS: 10_000,
+  /**
+   * At most this many rooms hold a live Y.Doc; past it, the least recently written idle ones
+   * drop to bytes at once (a bound on memory however many workbooks are written together).
+   */
+  MAX_LIVE_DOCS: 16,
   /** Unload a room this long after its last connection left (and its writes are durable). */
   ROOM_IDLE_UNLOAD_MS: 30_000,
   /** Ping every interval; a connection that missed the previous pong is terminated. */

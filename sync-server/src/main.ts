@@ -3,7 +3,7 @@ import { CLOSE } from '@taizhang/shared'
 import type { Logger } from 'pino'
 import { LIMITS, type Limits } from './limits.js'
 import { createMetrics, type Metrics } from './metrics.js'
-import { Rooms } from './rooms.js'
+import { LiveDocs, Rooms } from './rooms.js'
 import { createHttpServer } from './server.js'
 import type { DocStore } from './storage/DocStore.js'
 
@@ -47,7 +47,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     () => rooms?.size ?? 0,
     () => rooms?.liveDocs ?? 0,
   )
-  rooms = new Rooms({ store: opts.store, log: opts.log, metrics, limits })
+  rooms = new Rooms({
+    store: opts.store,
+    log: opts.log,
+    metrics,
+    limits,
+    liveDocs: new LiveDocs(limits.MAX_LIVE_DOCS),
+  })
   const base = {
     rooms,
     log: opts.log,

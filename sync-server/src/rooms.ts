@@ -14,6 +14,37 @@ export interface RoomDeps {
   log: Logger
   metrics: Metrics
   limits: Limits
+  /** Caps the live docs of the process (rooms share one). */
+  liveDocs: LiveDocs
+}
+
+/**
+ * The rooms holding a live Y.Doc, least recently written first. When more than `max` are live, the
+ * least recently written idle ones drop back to bytes at once instead of after DOC_IDLE_MS, so
+ * memory stays bounded however many workbooks are written at the same time.
+ */
+export class LiveDocs {
+  private readonly order = new Set<Room>()
+  constructor(private readonly max: number) {}
+
+  get size(): number {
+    return this.order.size
+  }
+
+  /** `room` holds a live doc and was just written (or revived). */
+  touch(room: Room): void {
+    this.order.delete(room)
+    this.order.add(room)
+    if (this.order.size <= this.max) return
+    for (const other of [...this.order]) {
+      if (this.order.size <= this.max) break
+      if (other !== room) other.dropDoc() // no-op while its writes are pending
+    }
+  }
+
+  forget(room: Room): void {
+    this.order.delete(room)
+  }
 }
 
 /** One accepted change waiting for its batch to become durable. */
@@ -153,6 +184,7 @@ export class Room {
       })
       this.doc = doc
       this.scheduleDocDrop()
+      deps.liveDocs.touch(this)
     }
     this.durableSv = this.stateVector()
     this.appendsSinceCompact = stored.length > 1 ? stored.length : 0
@@ -242,6 +274,7 @@ export class Room {
     this.dsOnly = null
     this.deleted = null
     this.deps.metrics.docRevivals++
+    this.deps.liveDocs.touch(this)
     this.deps.log.debug(
       { room: this.name, ms: Math.round(performance.now() - t0) },
       'doc revived from bytes',
@@ -269,17 +302,31 @@ export class Room {
           void this.whenIdle().then(() => this.scheduleDocDrop())
           return
         }
-        const t0 = performance.now()
-        this.setCold(this.fullState(), this.doc)
-        this.deps.metrics.docDrops++
-        this.deps.log.debug(
-          { room: this.name, ms: Math.round(performance.now() - t0) },
-          'doc dropped to bytes',
-        )
+        this.dropDoc()
       },
       Math.max(1, due),
     )
     this.docTimer.unref()
+  }
+
+  /**
+   * Drops the live doc back to bytes if nothing is pending or being written (the doc then equals
+   * what storage holds). Returns whether the room is cold now.
+   */
+  dropDoc(): boolean {
+    if (!this.doc) return true
+    if (!this.idle) return false
+    const t0 = performance.now()
+    if (this.docTimer) clearTimeout(this.docTimer)
+    this.docTimer = null
+    this.setCold(this.fullState(), this.doc)
+    this.deps.liveDocs.forget(this)
+    this.deps.metrics.docDrops++
+    this.deps.log.debug(
+      { room: this.name, ms: Math.round(performance.now() - t0) },
+      'doc dropped to bytes',
+    )
+    return true
   }
 
   /** Whether nothing is waiting to be written. */
@@ -329,6 +376,7 @@ export class Room {
     this.gen++
     this.bytes = null // the cached full encoding is stale now
     this.lastWriteAt = Date.now()
+    this.deps.liveDocs.touch(this)
     const bytes = persist.reduce((n, u) => n + u.length, 0)
     this.pending.push({ persist, broadcast: diff, origin, bytes })
     this.pendingBytes += bytes
@@ -507,6 +555,7 @@ export class Room {
     this.presenceDoc.destroy()
     this.doc?.destroy()
     this.doc = null
+    this.deps.liveDocs.forget(this)
     this.bytes = null
   }
 }
@@ -524,9 +573,7 @@ export class Rooms {
 
   /** How many loaded rooms hold a live Y.Doc. */
   get liveDocs(): number {
-    let n = 0
-    for (const room of this.loaded.values()) if (room.isLive) n++
-    return n
+    return this.deps.liveDocs.size
   }
 
   peek(name: string): Room | undefined {

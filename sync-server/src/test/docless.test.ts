@@ -97,6 +97,27 @@ describe('doc-less rooms (merged bytes; a Y.Doc only to validate writes)', () =>
     expect(json(late.doc)).toEqual(json(a.doc))
   })
 
+  it('keeps at most MAX_LIVE_DOCS docs live: the least recently written idle ones drop', async () => {
+    srv = await startTestServer({ limits: { MAX_LIVE_DOCS: 2, DOC_IDLE_MS: 60_000 } })
+    const { metrics } = srv.server
+    const rooms = ['r1', 'r2', 'r3', 'r4']
+    for (const r of rooms) {
+      const c = connect(srv.wsBase, r, tokenFor('editor'), { ack: true })
+      await synced(c)
+      c.doc.getMap('m').set('room', r)
+      await waitFor(() => ownChangesDurable(c), `${r} durable`)
+      expect(metrics.docsLive()).toBeLessThanOrEqual(2)
+    }
+    expect(metrics.docDrops).toBe(2)
+    expect(srv.server.rooms.peek('r1')!.isLive).toBe(false)
+    expect(srv.server.rooms.peek('r4')!.isLive).toBe(true)
+    for (const r of rooms) {
+      const fresh = connect(srv.wsBase, r, tokenFor('viewer'))
+      await synced(fresh)
+      await waitFor(() => fresh.doc.getMap('m').get('room') === r, `${r} served`)
+    }
+  })
+
   it('loads a compacted room cold after a restart, with the durable state vector', async () => {
     const { dir, cleanup } = await tempDir()
     cleanups.push(cleanup)
