@@ -465,7 +465,7 @@ export class Room {
           return
         }
         this.durableSv = sv
-        this.publish(batch)
+        this.publish(batch, merged)
         this.appendsSinceCompact++
         if (this.appendsSinceCompact >= this.deps.limits.COMPACT_AFTER_APPENDS) await this.compact()
       }
@@ -503,11 +503,20 @@ export class Room {
   }
 
   /** Broadcasts a durable batch to the other peers, then tells ack peers what is durable. */
-  private publish(batch: PendingEntry[]): void {
-    for (const entry of batch) {
-      if (!entry.broadcast) continue
-      const msg = syncUpdateMessage(entry.broadcast)
-      for (const p of this.peers) if (p !== entry.origin) p.send(msg)
+  private publish(batch: PendingEntry[], merged: Uint8Array): void {
+    const withChanges = batch.filter((e) => e.broadcast)
+    if (withChanges.length === 1) {
+      // One edit (the interactive case): its own diff, to everyone but its author.
+      const { broadcast, origin } = withChanges[0]!
+      const msg = syncUpdateMessage(broadcast!)
+      for (const p of this.peers) if (p !== origin) p.send(msg)
+    } else if (withChanges.length > 1) {
+      // A burst: the batch as the one merged update just stored, one message per peer instead of
+      // one per edit. A peer gets its own edits back only when others are in the batch too
+      // (Yjs ignores what it has); a peer that wrote the whole batch gets nothing.
+      const origins = new Set(withChanges.map((e) => e.origin))
+      const msg = syncUpdateMessage(merged)
+      for (const p of this.peers) if (origins.size > 1 || !origins.has(p)) p.send(msg)
     }
     let ack: Uint8Array | null = null
     for (const p of this.peers) {
