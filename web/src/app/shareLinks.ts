@@ -1,4 +1,5 @@
 import { parseShareLink, readTokenClaims } from '../doc/token'
+import { afterGridPainted } from './afterPaint'
 import { setWorkspaceToken, updateWorkbookEntry } from './registry'
 
 /** Links taken from the address bar in this page and not yet stored (or whose store failed). */
@@ -15,8 +16,14 @@ export function absorbShareLink(href: string): string | null {
   const link = parseShareLink(href)
   if (!link?.token) return link?.workbookId ?? null
   const { workbookId, token } = link
-  if (workbookId && workbookId !== '*') absorbed.set(workbookId, token)
+  const forWorkbook = !!workbookId && workbookId !== '*'
+  if (forWorkbook) absorbed.set(workbookId, token)
+  // Opening that workbook needs only `absorbedToken`: its registry write (an IndexedDB readwrite
+  // transaction on the same origin's store) waits until the first rows are painted, as it slowed
+  // the workbook's own read.
+  const ready = forWorkbook ? new Promise<void>((r) => afterGridPainted(r)) : Promise.resolve()
   stored = stored
+    .then(() => ready)
     .then(() => storeLink(workbookId, token))
     .then(
       () => {
