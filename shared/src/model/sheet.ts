@@ -529,11 +529,15 @@ export class Sheet {
         if (ancestors.has(e.editId)) break
         ancestors.add(e.editId)
       }
-      // A losing branch starts at a write whose sibling (same prev edit, so written without seeing
-      // each other) is on the winner's chain; every later write on that branch lost too. A write
-      // that merely forks off the chain at a chain member itself was undone, not lost.
-      const chainPrevs = new Set<string | null>()
-      for (const id of ancestors) chainPrevs.add(byId.get(id)!.prevEditId)
+      // A losing branch starts at a write with a sibling (same prev edit, so they were written
+      // without seeing each other); every later write on that branch lost too. The sibling is
+      // usually on the winner's chain, but need not be: when the winning write was then undone by
+      // its author, Yjs leaves the cell empty (it does not bring back, over the concurrent write,
+      // the value both had seen), and the other write is lost all the same; the undone one is
+      // listed too, as nothing tells who undid what. A write with no sibling that merely forks off
+      // the chain at a chain member itself was undone, not lost.
+      const siblings = new Map<string | null, number>()
+      for (const e of list) siblings.set(e.prevEditId, (siblings.get(e.prevEditId) ?? 0) + 1)
       const lost = new Map<string, boolean>()
       const isLost = (start: EditEntry): boolean => {
         const path: EditEntry[] = []
@@ -546,7 +550,7 @@ export class Sheet {
           }
           if (ancestors.has(e.editId) || path.length > list.length) break
           path.push(e)
-          if (chainPrevs.has(e.prevEditId)) {
+          if (siblings.get(e.prevEditId)! > 1) {
             verdict = true
             break
           }
