@@ -28,11 +28,11 @@ export async function startServer(): Promise<Server> {
     throw new Error('web/dist is missing: run `npx vite build` first')
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'tz-e2e-data-'))
-  const tsx = join(REPO, 'sync-server/node_modules/.bin/tsx')
+  // The production entry: the bin runs the bundled server (building it first when stale).
   const child: ChildProcess = spawn(
-    tsx,
+    process.execPath,
     [
-      'src/cli.ts',
+      'bin/taizhang.mjs',
       'serve',
       '--host',
       '127.0.0.1',
