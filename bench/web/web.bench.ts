@@ -16,22 +16,19 @@
  *   the compactions they trigger.
  * Writes bench/results/web.json; prints the markdown table.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { launchChromium, type Server, startServer } from '../../web/e2e/harness.js'
 import type { BrowserContext, Page } from '../../web/node_modules/playwright-core/index.js'
 import { COLUMNS, generateRows } from '../layout/data.js'
 import { type CellValue, Workbook, Y } from '../layout/deps.js'
 
 // playwright-core is a dependency of web/ (the browser tests); the root package does not list it.
-const { chromium } = (await import(
-  new URL('../../web/node_modules/playwright-core/index.mjs', import.meta.url).href
-)) as typeof import('../../web/node_modules/playwright-core/index.js')
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 const WORKBOOK_ID = 'bench-web-100k'
 
 export interface WebBenchOptions {
@@ -67,64 +64,6 @@ const now = () => performance.timeOrigin + performance.now()
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 // ---- server --------------------------------------------------------------------------------
-
-interface Server {
-  origin: string
-  token: string
-  stop(): Promise<void>
-}
-
-async function startServer(webDir: string, dataDir: string): Promise<Server> {
-  const tsx = join(REPO, 'sync-server/node_modules/.bin/tsx')
-  const child: ChildProcess = spawn(
-    tsx,
-    [
-      'src/cli.ts',
-      'serve',
-      '--host',
-      '127.0.0.1',
-      '--port',
-      '0',
-      '--data',
-      dataDir,
-      '--web-dir',
-      webDir,
-      '--log-level',
-      'warn',
-    ],
-    { cwd: join(REPO, 'sync-server'), stdio: ['ignore', 'pipe', 'pipe'] },
-  )
-  let out = ''
-  const link = await new Promise<string>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error(`server did not start:\n${out}`)), 30_000)
-    const onData = (b: Buffer) => {
-      out += b.toString()
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/#\/\?token=\S+)/.exec(out)
-      if (m) {
-        clearTimeout(timer)
-        ok(m[1]!)
-      }
-    }
-    child.stdout?.on('data', onData)
-    child.stderr?.on('data', onData)
-    child.on('exit', (code) => {
-      clearTimeout(timer)
-      fail(new Error(`server exited with ${code}:\n${out}`))
-    })
-  })
-  const url = new URL(link)
-  return {
-    origin: url.origin,
-    token: new URLSearchParams(url.hash.split('?')[1]).get('token')!,
-    async stop() {
-      if (child.exitCode !== null) return
-      const exited = new Promise((r) => child.once('exit', r))
-      child.kill('SIGTERM')
-      await Promise.race([exited, sleep(10_000)])
-      if (child.exitCode === null) child.kill('SIGKILL')
-    },
-  }
-}
 
 // ---- the other client (Node, same model code) -------------------------------------------------
 
@@ -215,21 +154,9 @@ async function seedAndConnect(origin: string, token: string, rows: number): Prom
 // ---- the browser -----------------------------------------------------------------------------
 
 async function launch(profile: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
+  const context = await launchChromium(profile, {
     viewport: { width: 1280, height: 800 },
-    locale: 'zh-CN',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--enable-precise-memory-info',
-    ],
+    extraArgs: ['--enable-precise-memory-info'],
   })
   // tsx (esbuild keepNames) wraps functions in `__name(...)`; functions we send to the page need it.
   await context.addInitScript({ content: 'globalThis.__name ??= (f) => f' })
@@ -478,7 +405,7 @@ export async function runWebBench(
       },
     )
     mkdirSync(join(work, 'data'))
-    server = await startServer(webDir, join(work, 'data'))
+    server = await startServer({ webDir, dataDir: join(work, 'data') })
     log(`server ${server.origin}; seeding ${rows.toLocaleString('en')} rows from a Node client`)
     let t = now()
     client = await seedAndConnect(server.origin, server.token, rows)

@@ -24,6 +24,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { CELL_KEY_SEPARATOR, ROOT_HISTORY } from '../../shared/src/index.js'
+import { launchChromium } from '../../web/e2e/harness.js'
 import type { BrowserContext, Page } from '../../web/node_modules/playwright-core/index.js'
 import type { CellWrite, OpRecord } from './client.js'
 import { SHEET_ID } from './ops.js'
@@ -31,11 +32,6 @@ import { REPO } from './server.js'
 
 export type { BrowserContext, Page }
 
-const { chromium } = (await import(
-  new URL('../../web/node_modules/playwright-core/index.mjs', import.meta.url).href
-)) as typeof import('../../web/node_modules/playwright-core/index.js')
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 export const ARTIFACTS = join(REPO, '.artifacts/chaos')
 const run = promisify(execFile)
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
@@ -108,23 +104,10 @@ export async function launchProfile(
   dir: string,
   opts: { offline?: boolean; identity?: { name: string; color: string } } = {},
 ): Promise<Profile> {
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: CHROMIUM,
-    headless: true,
+  const context = await launchChromium(dir, {
     offline: opts.offline ?? false,
-    viewport: { width: 1280, height: 760 },
-    locale: 'zh-CN',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-renderer-backgrounding',
-      '--disable-background-timer-throttling',
-    ],
+    // Background pages must keep their timers: both pages edit at once.
+    extraArgs: ['--disable-renderer-backgrounding', '--disable-background-timer-throttling'],
   })
   const identity = opts.identity ?? { name, color: '#2563eb' }
   await context.addInitScript((id) => {

@@ -22,12 +22,21 @@ export interface Server {
   stop(): Promise<void>
 }
 
-/** Starts `taizhang serve --port 0` and waits for its printed link. */
-export async function startServer(): Promise<Server> {
-  if (!existsSync(join(REPO, 'web/dist/index.html'))) {
+/** Where a test server keeps its data and which web build it serves (defaults: fresh, web/dist). */
+export interface ServerOptions {
+  dataDir?: string
+  webDir?: string
+}
+
+/**
+ * Starts `taizhang serve --port 0` through the production bin and waits for its printed link.
+ * Shared by the browser tests, the web benchmark and the chaos harness's pages.
+ */
+export async function startServer(opts: ServerOptions = {}): Promise<Server> {
+  if (!opts.webDir && !existsSync(join(REPO, 'web/dist/index.html'))) {
     throw new Error('web/dist is missing: run `npx vite build` first')
   }
-  const dataDir = mkdtempSync(join(tmpdir(), 'tz-e2e-data-'))
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'tz-e2e-data-'))
   // The production entry: the bin runs the bundled server (building it first when stale).
   const child: ChildProcess = spawn(
     process.execPath,
@@ -40,6 +49,7 @@ export async function startServer(): Promise<Server> {
       '0',
       '--data',
       dataDir,
+      ...(opts.webDir ? ['--web-dir', opts.webDir] : []),
       '--log-level',
       'warn',
     ],
@@ -76,9 +86,39 @@ export async function startServer(): Promise<Server> {
         await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))])
         if (child.exitCode === null) child.kill('SIGKILL')
       }
-      rmSync(dataDir, { recursive: true, force: true })
+      if (!opts.dataDir) rmSync(dataDir, { recursive: true, force: true })
     },
   }
+}
+
+/** The flags TOOLCHAIN.md lists for Debian's Chromium in this sandbox. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+/** Debian's Chromium on a persistent profile dir (IndexedDB and service workers as for users). */
+export function launchChromium(
+  dir: string,
+  opts: {
+    offline?: boolean
+    extraArgs?: string[]
+    viewport?: { width: number; height: number }
+  } = {},
+): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    offline: opts.offline ?? false,
+    viewport: opts.viewport ?? { width: 1280, height: 760 },
+    locale: 'zh-CN',
+    args: [...CHROMIUM_ARGS, ...(opts.extraArgs ?? [])],
+  })
 }
 
 export interface Browser {
@@ -93,21 +133,7 @@ export async function openBrowser(
   identity?: { name: string; color: string },
 ): Promise<Browser> {
   const dir = mkdtempSync(join(tmpdir(), `tz-e2e-${name}-`))
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 760 },
-    locale: 'zh-CN',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  const context = await launchChromium(dir)
   if (identity) {
     await context.addInitScript((id) => {
       if (!localStorage.getItem('taizhang.identity')) {
