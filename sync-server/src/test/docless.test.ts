@@ -1,33 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createLevelDocStore } from '../storage/levelDocStore.js'
 import {
-  type Client,
-  connectClient,
   ownChangesDurable,
   startTestServer,
   synced,
-  type TestServer,
   tempDir,
   tokenFor,
+  useTestScope,
   waitFor,
 } from './helpers.js'
 
-let srv: TestServer | undefined
-const clients: Client[] = []
-const cleanups: Array<() => Promise<void>> = []
-const connect = (...a: Parameters<typeof connectClient>) => {
-  const c = connectClient(...a)
-  clients.push(c)
-  return c
-}
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy()
-  await srv?.server.close()
-  srv = undefined
-  for (const f of cleanups.splice(0)) await f()
-})
+const scope = useTestScope()
+const { connect, cleanups } = scope
 
 const json = (doc: Y.Doc) => ({ m: doc.getMap('m').toJSON(), t: doc.getText('t').toString() })
 
@@ -40,9 +25,9 @@ function docFrom(update: Uint8Array): Y.Doc {
 
 describe('doc-less rooms (merged bytes; a Y.Doc only to validate writes)', () => {
   it('drops the doc when write-idle and serves fresh, up-to-date and behind clients from bytes', async () => {
-    srv = await startTestServer({ limits: { DOC_IDLE_MS: 50 } })
-    const { metrics } = srv.server
-    const a = connect(srv.wsBase, 'wb', tokenFor('editor'), { ack: true })
+    scope.srv = await startTestServer({ limits: { DOC_IDLE_MS: 50 } })
+    const { metrics } = scope.srv.server
+    const a = connect(scope.srv.wsBase, 'wb', tokenFor('editor'), { ack: true })
     await synced(a)
     for (let i = 0; i < 20; i++) a.doc.getMap('m').set(`k${i}`, i)
     a.doc.getText('t').insert(0, 'hello world')
@@ -56,18 +41,18 @@ describe('doc-less rooms (merged bytes; a Y.Doc only to validate writes)', () =>
 
     // Reads never revive the doc: a fresh client, one holding everything, a read-only viewer
     // whose handshake carries the whole delete set.
-    const fresh = connect(srv.wsBase, 'wb', tokenFor('editor'))
-    const upToDate = connect(srv.wsBase, 'wb', tokenFor('editor'), {
+    const fresh = connect(scope.srv.wsBase, 'wb', tokenFor('editor'))
+    const upToDate = connect(scope.srv.wsBase, 'wb', tokenFor('editor'), {
       doc: docFrom(Y.encodeStateAsUpdate(a.doc)),
     })
-    const viewer = connect(srv.wsBase, 'wb', tokenFor('viewer'), {
+    const viewer = connect(scope.srv.wsBase, 'wb', tokenFor('viewer'), {
       doc: docFrom(Y.encodeStateAsUpdate(a.doc)),
     })
     for (const c of [fresh, upToDate, viewer]) await synced(c)
     await waitFor(() => json(fresh.doc).t === 'world', 'fresh client has the state')
     expect(json(fresh.doc)).toEqual(json(a.doc))
     expect(json(upToDate.doc)).toEqual(json(a.doc))
-    expect(srv.server.metrics.rejected.get('viewer')).toBeUndefined()
+    expect(scope.srv.server.metrics.rejected.get('viewer')).toBeUndefined()
     expect(metrics.docRevivals).toBe(revivals)
     expect(metrics.docsLive()).toBe(0)
 
@@ -78,7 +63,7 @@ describe('doc-less rooms (merged bytes; a Y.Doc only to validate writes)', () =>
 
     // A device that was offline since `midway`, with an edit of its own: it receives what it
     // missed (a diff from the bytes) and its edit revives the doc, is stored and broadcast.
-    const behind = connect(srv.wsBase, 'wb', tokenFor('editor'), {
+    const behind = connect(scope.srv.wsBase, 'wb', tokenFor('editor'), {
       ack: true,
       doc: docFrom(midway),
     })
@@ -91,28 +76,28 @@ describe('doc-less rooms (merged bytes; a Y.Doc only to validate writes)', () =>
     expect(json(behind.doc)).toEqual(json(a.doc))
     expect(json(fresh.doc)).toEqual(json(a.doc))
     await waitFor(() => metrics.docsLive() === 0, 'room cold again')
-    const late = connect(srv.wsBase, 'wb', tokenFor('editor'))
+    const late = connect(scope.srv.wsBase, 'wb', tokenFor('editor'))
     await synced(late)
     await waitFor(() => late.doc.getMap('m').get('offline') === true, 'late client has it')
     expect(json(late.doc)).toEqual(json(a.doc))
   })
 
   it('keeps at most MAX_LIVE_DOCS docs live: the least recently written idle ones drop', async () => {
-    srv = await startTestServer({ limits: { MAX_LIVE_DOCS: 2, DOC_IDLE_MS: 60_000 } })
-    const { metrics } = srv.server
+    scope.srv = await startTestServer({ limits: { MAX_LIVE_DOCS: 2, DOC_IDLE_MS: 60_000 } })
+    const { metrics } = scope.srv.server
     const rooms = ['r1', 'r2', 'r3', 'r4']
     for (const r of rooms) {
-      const c = connect(srv.wsBase, r, tokenFor('editor'), { ack: true })
+      const c = connect(scope.srv.wsBase, r, tokenFor('editor'), { ack: true })
       await synced(c)
       c.doc.getMap('m').set('room', r)
       await waitFor(() => ownChangesDurable(c), `${r} durable`)
       expect(metrics.docsLive()).toBeLessThanOrEqual(2)
     }
     expect(metrics.docDrops).toBe(2)
-    expect(srv.server.rooms.peek('r1')!.isLive).toBe(false)
-    expect(srv.server.rooms.peek('r4')!.isLive).toBe(true)
+    expect(scope.srv.server.rooms.peek('r1')!.isLive).toBe(false)
+    expect(scope.srv.server.rooms.peek('r4')!.isLive).toBe(true)
     for (const r of rooms) {
-      const fresh = connect(srv.wsBase, r, tokenFor('viewer'))
+      const fresh = connect(scope.srv.wsBase, r, tokenFor('viewer'))
       await synced(fresh)
       await waitFor(() => fresh.doc.getMap('m').get('room') === r, `${r} served`)
     }
@@ -122,8 +107,8 @@ describe('doc-less rooms (merged bytes; a Y.Doc only to validate writes)', () =>
     const { dir, cleanup } = await tempDir()
     cleanups.push(cleanup)
     const limits = { COMPACT_AFTER_APPENDS: 1, DOC_IDLE_MS: 60_000 }
-    srv = await startTestServer({ store: await createLevelDocStore(dir), limits })
-    const a = connect(srv.wsBase, 'wb', tokenFor('editor'), { ack: true })
+    scope.srv = await startTestServer({ store: await createLevelDocStore(dir), limits })
+    const a = connect(scope.srv.wsBase, 'wb', tokenFor('editor'), { ack: true })
     await synced(a)
     a.doc.getText('t').insert(0, 'persisted text')
     a.doc.getText('t').delete(0, 10)
@@ -132,18 +117,18 @@ describe('doc-less rooms (merged bytes; a Y.Doc only to validate writes)', () =>
     const expected = json(a.doc)
     const sv = Y.encodeStateVector(a.doc)
     a.destroy()
-    await srv.server.close()
+    await scope.srv.server.close()
 
-    srv = await startTestServer({ store: await createLevelDocStore(dir), limits })
-    const b = connect(srv.wsBase, 'wb', tokenFor('editor'), { ack: true })
+    scope.srv = await startTestServer({ store: await createLevelDocStore(dir), limits })
+    const b = connect(scope.srv.wsBase, 'wb', tokenFor('editor'), { ack: true })
     await synced(b)
     await waitFor(() => b.durable !== null, 'durable state vector at join')
-    expect(srv.server.metrics.docsLive()).toBe(0)
+    expect(scope.srv.server.metrics.docsLive()).toBe(0)
     expect(json(b.doc)).toEqual(expected)
     expect(Y.encodeStateVector(b.doc)).toEqual(sv)
     expect(b.durable).toEqual(Y.decodeStateVector(sv))
     b.doc.getMap('m').set('y', 2)
     await waitFor(() => ownChangesDurable(b), 'b durable')
-    expect(srv.server.metrics.docsLive()).toBe(1)
+    expect(scope.srv.server.metrics.docsLive()).toBe(1)
   })
 })

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { ACK_PARAMS, installAckHandler } from '@taizhang/shared'
 import { pino } from 'pino'
+import { afterEach } from 'vitest'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { type Role, signToken } from '../auth/tokens.js'
@@ -255,4 +256,28 @@ export async function spawnServer(
     )
   })
   return { child, port, exited }
+}
+
+/**
+ * A test file's server, clients and cleanups, torn down after every test: set `scope.srv` to the
+ * server a test starts, open clients with `scope.connect`, push other teardown to `scope.cleanups`.
+ */
+export function useTestScope() {
+  const scope = {
+    srv: undefined as TestServer | undefined,
+    clients: [] as Client[],
+    cleanups: [] as Array<() => Promise<void>>,
+    connect(...a: Parameters<typeof connectClient>): Client {
+      const c = connectClient(...a)
+      scope.clients.push(c)
+      return c
+    },
+  }
+  afterEach(async () => {
+    for (const c of scope.clients.splice(0)) c.destroy()
+    await scope.srv?.server.close()
+    scope.srv = undefined
+    for (const f of scope.cleanups.splice(0)) await f()
+  })
+  return scope
 }

@@ -1,11 +1,9 @@
 import { CLOSE, MESSAGE_TYPE, seededRandom as prng } from '@taizhang/shared'
 import * as encoding from 'lib0/encoding'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { LIMITS } from '../limits.js'
 import {
-  type Client,
-  connectClient,
   opened,
   ownChangesDurable,
   rawSocket,
@@ -13,21 +11,12 @@ import {
   synced,
   type TestServer,
   tokenFor,
+  useTestScope,
   waitFor,
 } from './helpers.js'
 
-let srv: TestServer | undefined
-const clients: Client[] = []
-const connect = (...a: Parameters<typeof connectClient>) => {
-  const c = connectClient(...a)
-  clients.push(c)
-  return c
-}
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy()
-  await srv?.server.close()
-  srv = undefined
-})
+const scope = useTestScope()
+const { connect } = scope
 
 const url = (s: TestServer, room = 'wb1', role: 'editor' | 'viewer' = 'editor') =>
   `${s.wsBase}/${room}?token=${tokenFor(role)}`
@@ -61,12 +50,12 @@ function awarenessFrame(id: number, clock: number, state: unknown): Uint8Array {
 
 describe('bad input closes only the sender', () => {
   it('closes each malformed frame with its named code; honest clients and storage carry on', async () => {
-    srv = await startTestServer()
-    const honest = connect(srv.wsBase, 'wb1', tokenFor('editor'), { ack: true })
+    scope.srv = await startTestServer()
+    const honest = connect(scope.srv.wsBase, 'wb1', tokenFor('editor'), { ack: true })
     await synced(honest)
     honest.doc.getMap('m').set('k', 1)
     await waitFor(() => ownChangesDurable(honest), 'durable')
-    const stored = () => srv!.store.appendedBytes
+    const stored = () => scope.srv!.store.appendedBytes
     const before = stored()
     const real = realUpdateMessage()
     const cases: Array<[string, Uint8Array | string, number]> = [
@@ -108,7 +97,7 @@ describe('bad input closes only the sender', () => {
       ['text frame', 'hello', CLOSE.badFrame.code],
     ]
     for (const [what, frame, code] of cases) {
-      const s = rawSocket(url(srv))
+      const s = rawSocket(url(scope.srv))
       await opened(s.ws)
       s.ws.send(frame)
       const closed = await s.closed
@@ -120,19 +109,19 @@ describe('bad input closes only the sender', () => {
   })
 
   it('closes a frame over the frame limit with 1009', async () => {
-    srv = await startTestServer()
-    const s = rawSocket(url(srv))
+    scope.srv = await startTestServer()
+    const s = rawSocket(url(scope.srv))
     await opened(s.ws)
     s.ws.send(new Uint8Array(LIMITS.MAX_FRAME_BYTES + 1))
     expect((await s.closed).code).toBe(1009)
-    const r = await fetch(`${srv.http}/healthz`)
+    const r = await fetch(`${scope.srv.http}/healthz`)
     expect(r.status).toBe(200)
   })
 
   it('survives 10,000 malformed frames while honest clients edit; docs match a control run', async () => {
     const honestRun = async (fuzz: boolean) => {
       const s = await startTestServer()
-      srv = s
+      scope.srv = s
       // Fixed client ids make the two runs' documents comparable.
       const docA = new Y.Doc()
       docA.clientID = 1001
@@ -217,7 +206,7 @@ describe('bad input closes only the sender', () => {
       b.destroy()
       const rejected = Object.fromEntries(s.server.metrics.rejected)
       await s.server.close()
-      srv = undefined
+      scope.srv = undefined
       return { result, sent, statuses, rejected }
     }
     const control = await honestRun(false)
@@ -233,9 +222,9 @@ describe('bad input closes only the sender', () => {
 
 describe('awareness', () => {
   it('rejects spoofed client ids and states over 4 KB', async () => {
-    srv = await startTestServer()
-    const a = connect(srv.wsBase, 'wb1', tokenFor('editor'))
-    const b = connect(srv.wsBase, 'wb1', tokenFor('viewer'))
+    scope.srv = await startTestServer()
+    const a = connect(scope.srv.wsBase, 'wb1', tokenFor('editor'))
+    const b = connect(scope.srv.wsBase, 'wb1', tokenFor('viewer'))
     await synced(a)
     await synced(b)
     a.provider.awareness.setLocalState({ user: 'A' })
@@ -244,7 +233,7 @@ describe('awareness', () => {
         (b.provider.awareness.getStates().get(a.doc.clientID) as { user?: string })?.user === 'A',
       'b sees a',
     )
-    const attacker = rawSocket(url(srv, 'wb1', 'viewer'))
+    const attacker = rawSocket(url(scope.srv, 'wb1', 'viewer'))
     await opened(attacker.ws)
     attacker.ws.send(awarenessFrame(a.doc.clientID, 999, { user: 'evil' }))
     attacker.ws.send(awarenessFrame(a.doc.clientID, 1000, null))
@@ -255,8 +244,8 @@ describe('awareness', () => {
       'A',
     )
     expect(b.provider.awareness.getStates().has(4242)).toBe(false)
-    expect(srv.server.metrics.rejected.get('awareness-spoof')).toBe(2)
-    expect(srv.server.metrics.rejected.get('awareness-too-large')).toBe(1)
+    expect(scope.srv.server.metrics.rejected.get('awareness-spoof')).toBe(2)
+    expect(scope.srv.server.metrics.rejected.get('awareness-too-large')).toBe(1)
     // Leaving removes the attacker's own presence.
     attacker.ws.close()
     await waitFor(() => !b.provider.awareness.getStates().has(4343), 'presence removed on leave')
@@ -265,45 +254,50 @@ describe('awareness', () => {
 
 describe('connection limits', () => {
   it('closes a connection over its rate limit', async () => {
-    srv = await startTestServer({ limits: { RATE_MESSAGES_PER_S: 10, RATE_BURST_MESSAGES: 20 } })
-    const s = rawSocket(url(srv))
+    scope.srv = await startTestServer({
+      limits: { RATE_MESSAGES_PER_S: 10, RATE_BURST_MESSAGES: 20 },
+    })
+    const s = rawSocket(url(scope.srv))
     await opened(s.ws)
     for (let i = 0; i < 50; i++) s.ws.send(new Uint8Array([3]))
     expect((await s.closed).code).toBe(CLOSE.rateLimited.code)
   })
 
   it('caps what a connection may queue while its room loads', async () => {
-    srv = await startTestServer({ limits: { MAX_PRELOAD_QUEUE_MESSAGES: 5 } })
-    srv.store.loadDelayMs = 300
-    const s = rawSocket(url(srv))
+    scope.srv = await startTestServer({ limits: { MAX_PRELOAD_QUEUE_MESSAGES: 5 } })
+    scope.srv.store.loadDelayMs = 300
+    const s = rawSocket(url(scope.srv))
     await opened(s.ws)
     for (let i = 0; i < 10; i++) s.ws.send(new Uint8Array([3]))
     expect((await s.closed).code).toBe(CLOSE.queueOverflow.code)
   })
 
   it('reaps a connection that stops answering pings', async () => {
-    srv = await startTestServer({ limits: { PING_INTERVAL_MS: 30 } })
-    const s = rawSocket(url(srv), { autoPong: false })
+    scope.srv = await startTestServer({ limits: { PING_INTERVAL_MS: 30 } })
+    const s = rawSocket(url(scope.srv), { autoPong: false })
     await opened(s.ws)
     await s.closed
-    await waitFor(() => srv!.server.metrics.closes.get('dead') === 1, 'dead connection counted')
+    await waitFor(
+      () => scope.srv!.server.metrics.closes.get('dead') === 1,
+      'dead connection counted',
+    )
   })
 
   it('closes a slow consumer whose send buffer passes the bound', async () => {
-    srv = await startTestServer({ limits: { MAX_BUFFERED_BYTES: 256 * 1024 } })
-    const reader = rawSocket(url(srv, 'wb1', 'viewer'))
+    scope.srv = await startTestServer({ limits: { MAX_BUFFERED_BYTES: 256 * 1024 } })
+    const reader = rawSocket(url(scope.srv, 'wb1', 'viewer'))
     await opened(reader.ws)
     await waitFor(() => reader.messages.length > 0, 'reader joined')
     ;(reader.ws as unknown as { _socket: { pause(): void } })._socket.pause()
-    const writer = connect(srv.wsBase, 'wb1', tokenFor('editor'))
+    const writer = connect(scope.srv.wsBase, 'wb1', tokenFor('editor'))
     await synced(writer)
     const chunk = 'x'.repeat(100_000)
-    for (let i = 0; i < 300 && !srv.server.metrics.closes.get('slow-consumer'); i++) {
+    for (let i = 0; i < 300 && !scope.srv.server.metrics.closes.get('slow-consumer'); i++) {
       writer.doc.getArray('big').push([`${i}${chunk}`])
       await new Promise((r) => setTimeout(r, 2))
     }
     await waitFor(
-      () => srv!.server.metrics.closes.get('slow-consumer') === 1,
+      () => scope.srv!.server.metrics.closes.get('slow-consumer') === 1,
       'slow consumer closed',
     )
     reader.ws.terminate()
