@@ -108,7 +108,7 @@ export const serve: Command = {
     // Re-write the lock with the real port (matters for --port 0).
     release()
     const releaseLock = lockDataDir(dataDir, { host: net.host, port: running.port })
-    log.info({ url: running.url, port: running.port, dataDir, pid: process.pid }, 'listening')
+    log.info({ url: running.url, port: running.port, dataDir }, 'listening')
 
     const token = signToken(secret, {
       workbook: '*',
