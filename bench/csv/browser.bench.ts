@@ -9,6 +9,7 @@ import { loadavg, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
+import { CHROMIUM } from '../../web/e2e/harness.js'
 import { chromium } from '../../web/node_modules/playwright-core/index.mjs'
 import { csvSummary, medians } from './summary.js'
 
@@ -43,7 +44,7 @@ await build({
 const script = join(outDir, 'bench.js')
 
 const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  executablePath: CHROMIUM,
   headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--enable-precise-memory-info', '--js-flags=--expose-gc'],
 })

@@ -12,7 +12,8 @@ import { type BrowserContext, chromium, type Page } from 'playwright-core'
 
 export const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 export const ARTIFACTS = join(REPO, '.artifacts/e2e')
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+/** Debian's Chromium, or the binary named by TAIZHANG_CHROMIUM (as scripts/ensureChromium.mjs). */
+export const CHROMIUM = process.env.TAIZHANG_CHROMIUM ?? '/usr/bin/chromium'
 
 export interface Server {
   origin: string
