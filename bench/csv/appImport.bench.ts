@@ -14,15 +14,9 @@ import { join } from 'node:path'
 import { encodeGb18030 } from '../../shared/src/index.js'
 import { createWorkbook, openBrowser, REPO, startServer } from '../../web/e2e/harness.js'
 import { makeCsv } from './data.js'
-import { medians } from './summary.js'
+import { benchSize, medians } from './summary.js'
 
-const args = process.argv.slice(2)
-const arg = (name: string, dflt: number) => {
-  const i = args.indexOf(name)
-  return i >= 0 ? Number(args[i + 1]) || dflt : dflt
-}
-const rows = arg('--rows', 100_000)
-const runs = arg('--runs', 3)
+const { rows, runs } = benchSize()
 const file = Buffer.from(encodeGb18030(makeCsv(rows)))
 // Picked from disk: with a buffer, playwright-core injects the file into the page as base64 (seconds
 // of main-thread work that a user picking a file never pays).

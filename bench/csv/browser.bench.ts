@@ -11,17 +11,11 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
 import { CHROMIUM } from '../../web/e2e/harness.js'
 import { chromium } from '../../web/node_modules/playwright-core/index.mjs'
-import { csvSummary, medians } from './summary.js'
+import { benchSize, csvSummary, medians } from './summary.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = join(here, '../..')
-const args = process.argv.slice(2)
-const arg = (name: string, dflt: number) => {
-  const i = args.indexOf(name)
-  return i >= 0 ? Number(args[i + 1]) || dflt : dflt
-}
-const rows = arg('--rows', 100_000)
-const runs = arg('--runs', 3)
+const { rows, runs } = benchSize()
 
 const outDir = mkdtempSync(join(tmpdir(), 'tz-csv-browser-'))
 await build({

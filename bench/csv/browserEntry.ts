@@ -1,4 +1,3 @@
-/// <reference types="vite/client" />
 /**
  * Runs in Chromium (bundled by browser.bench.ts): the same import and export as the app, on the same
  * bytes as papaparse alone, in one page.
@@ -18,8 +17,6 @@ import {
   Workbook,
   writeCsvText,
 } from '../../shared/src/index.js'
-import CsvWorker from '../../web/src/csv/csvWorker.ts?worker&inline'
-import { makeCsvImporter } from '../../web/src/csv/importClient.js'
 import { makeCsv } from './data.js'
 
 type Mem = { usedJSHeapSize: number }
@@ -99,58 +96,4 @@ async function run(rows: number, encoding: 'utf-8' | 'gb18030') {
   return out
 }
 
-/**
- * The app's own path: the import dialog's worker (decode, parse, plan) and the apply on the main
- * thread, with an `update` listener as the app has (IndexedDB persistence and the provider encode
- * every transaction's update). Reports the main thread's long tasks (PerformanceObserver) while the
- * worker reads and plans, and the apply as the one task it is.
- */
-async function runAppPath(rows: number, encoding: 'utf-8' | 'gb18030') {
-  const text = makeCsv(rows)
-  const file = new Blob([
-    encoding === 'gb18030' ? encodeGb18030(text) : new TextEncoder().encode(text),
-  ])
-  const longTasks: number[] = []
-  const t0 = performance.now()
-  const observer = new PerformanceObserver((list) => {
-    // Only tasks that started after t0: the benchmark's own earlier tasks may still be reported.
-    for (const e of list.getEntries()) if (e.startTime >= t0) longTasks.push(e.duration)
-  })
-  observer.observe({ type: 'longtask' })
-  const importer = makeCsvImporter(() => new CsvWorker())
-  const settings = { encoding: 'auto', delimiter: 'auto', header: 'auto' } as const
-  const read = await importer.read(file, settings, [], () => {})
-  if (!read.ok) throw new Error(JSON.stringify(read.refusal))
-  const planned = await importer.plan(read.summary.mapping, [], null, {
-    mode: 'append',
-    onMisfit: 'text',
-  })
-  if (!planned.ok) throw new Error(JSON.stringify(planned.refusal))
-  const workerMs = ms(t0)
-  // Long tasks are reported after they end; give the observer a turn.
-  await new Promise((r) => setTimeout(r, 50))
-  const longestWhileWorkerRuns = Math.max(0, ...longTasks)
-  const doc = new Y.Doc()
-  let updateBytes = 0
-  doc.on('update', (u: Uint8Array) => {
-    updateBytes += u.length
-  })
-  const wb = Workbook.create(doc, { title: 'bench' })
-  const t1 = performance.now()
-  const applied = applyImportPlan(wb, { newSheetName: '导入' }, planned.plan)
-  const applyWithUpdateMs = ms(t1)
-  if (!applied.ok) throw new Error('apply')
-  observer.disconnect()
-  importer.dispose()
-  return {
-    appWorkerReadPlanMs: workerMs,
-    appLongestMainTaskWhileWorkerMs: Math.round(longestWhileWorkerRuns),
-    appApplyWithUpdateMs: applyWithUpdateMs,
-    appUpdateBytes: updateBytes,
-  }
-}
-
-;(globalThis as { runCsvBench?: typeof run }).runCsvBench = async (
-  rows: number,
-  encoding: 'utf-8' | 'gb18030',
-) => ({ ...(await run(rows, encoding)), ...(await runAppPath(rows, encoding)) })
+;(globalThis as { runCsvBench?: typeof run }).runCsvBench = run

@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as shared from '../../shared/src/index.js'
 import { makeCsv } from './data.js'
-import { csvSummary, medians } from './summary.js'
+import { benchSize, csvSummary, medians } from './summary.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const repo = join(here, '../..')
@@ -99,8 +99,7 @@ async function main() {
   const args = process.argv.slice(2)
   if (args[0] === '--child')
     return childRun(args[1]!, args[2] as 'utf-8' | 'gb18030', args[3] as 'baseline' | 'ours')
-  const rows = Number(args[args.indexOf('--rows') + 1] || 100_000) || 100_000
-  const runs = Number(args.includes('--runs') ? args[args.indexOf('--runs') + 1] : 3) || 3
+  const { rows, runs } = benchSize(args)
   const dir = mkdtempSync(join(tmpdir(), 'tz-csv-bench-'))
   const text = makeCsv(rows)
   const files = {

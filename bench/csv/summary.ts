@@ -1,4 +1,13 @@
-/** What the Node and Chromium CSV benchmarks report alike: medians per key and the summary table. */
+/** What the CSV benchmarks share: their size options, medians per key and the summary table. */
+
+/** `--rows N --runs N` from the command line (defaults: 100,000 rows, 3 runs). */
+export function benchSize(argv: readonly string[] = process.argv.slice(2)) {
+  const arg = (name: string, dflt: number) => {
+    const i = argv.indexOf(name)
+    return i >= 0 ? Number(argv[i + 1]) || dflt : dflt
+  }
+  return { rows: arg('--rows', 100_000), runs: arg('--runs', 3) }
+}
 
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b)
