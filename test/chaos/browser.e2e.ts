@@ -9,6 +9,7 @@
  */
 import { rmSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
+import { cellValue as cellText, typeInCell } from '../../web/e2e/harness.js'
 import {
   badgeState,
   cellSel,
@@ -47,30 +48,6 @@ async function launch(name: string, dir: string, offline = false): Promise<Profi
 }
 
 // ---- browser durability ------------------------------------------------------------------
-
-/** A cell's value text without collaborator labels or markers. */
-async function cellText(page: Page, rowIndex: number, colId: string): Promise<string | null> {
-  return page.evaluate(
-    (sel) => {
-      const el = document.querySelector(sel)
-      if (!el) return null
-      const copy = el.cloneNode(true) as HTMLElement
-      for (const x of copy.querySelectorAll('.tz-peer')) x.remove()
-      return copy.textContent?.trim() ?? ''
-    },
-    cellSel(rowIndex, colId),
-  )
-}
-
-async function typeInCell(page: Page, rowIndex: number, colId: string, text: string) {
-  await page.locator(cellSel(rowIndex, colId)).click()
-  await page.keyboard.press('Enter')
-  const editor = page.locator('.tz-editor')
-  await editor.waitFor({ timeout: 5000 })
-  await editor.fill(text)
-  await page.keyboard.press('Enter')
-  await editor.waitFor({ state: 'detached', timeout: 5000 })
-}
 
 /** The page's IndexedDB records of a workbook, read with the plain IndexedDB API in the page. */
 async function idbRecords(

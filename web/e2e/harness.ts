@@ -192,7 +192,12 @@ export async function cellText(page: Page, rowIndex: number, colId: string): Pro
   return (await cellValue(page, rowIndex, colId)) ?? ''
 }
 
-/** Double-clicks a cell, types, and presses Enter; waits for the value to land. */
+/**
+ * Clicks a text cell, opens its editor with Enter, types, and presses Enter; waits until the grid
+ * shows the text. AG Grid hands the committed value to onCellEditRequest in a later task (its
+ * events are async), so right after the editor closes the cell still shows the old value, and
+ * the local-save badge still shows the previous edit's 已保存在本设备.
+ */
 export async function typeInCell(
   page: Page,
   rowIndex: number,
@@ -203,10 +208,11 @@ export async function typeInCell(
   await cell.click()
   await page.keyboard.press('Enter')
   const editor = page.locator('.tz-editor')
-  await editor.waitFor()
+  await editor.waitFor({ timeout: 5000 })
   await editor.fill(text)
   await page.keyboard.press('Enter')
-  await editor.waitFor({ state: 'detached' })
+  await editor.waitFor({ state: 'detached', timeout: 5000 })
+  await waitForCell(page, rowIndex, colId, text)
 }
 
 /** A cell's value text, without collaborator labels. */
