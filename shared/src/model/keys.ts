@@ -19,6 +19,11 @@ export const SHEET_NAME = 'name'
 export const SHEET_ORDER = 'order'
 /** `{ by, at }` when the sheet is in the trash; absent when live. */
 export const SHEET_DELETED = 'deleted'
+/**
+ * Present (true) on a sheet a staged import is still filling: in neither the sheet list nor the
+ * trash. The import's publish removes it, in the import's one undoable transaction.
+ */
+export const SHEET_STAGED = 'staged'
 /** Y.Map<colId, Y.Map<field, value>>. */
 export const SHEET_COLUMNS = 'columns'
 /** Y.Array<RowBase>: append-only row records (bulk data, one Yjs item per insert batch). */

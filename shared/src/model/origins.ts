@@ -5,6 +5,11 @@
 export const LOCAL_EDIT = { kind: 'local-edit' } as const
 export const PASTE = { kind: 'paste' } as const
 export const CSV_IMPORT = { kind: 'csv-import' } as const
+/**
+ * The slices of a staged import (rows written invisibly before the CSV_IMPORT transaction that
+ * publishes them): outside the undo scope, so the import stays one undo step.
+ */
+export const CSV_STAGE = { kind: 'csv-stage' } as const
 export const MIGRATION = { kind: 'migration' } as const
 export const DEMO = { kind: 'demo' } as const
 
@@ -12,6 +17,7 @@ export type Origin =
   | typeof LOCAL_EDIT
   | typeof PASTE
   | typeof CSV_IMPORT
+  | typeof CSV_STAGE
   | typeof MIGRATION
   | typeof DEMO
 

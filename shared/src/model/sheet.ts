@@ -24,7 +24,7 @@ import {
   SHEET_NAME,
 } from './keys.js'
 import { compareKeyed, FALLBACK_KEY, keyBetween, keysBetween } from './order.js'
-import { LOCAL_EDIT } from './origins.js'
+import { CSV_STAGE, LOCAL_EDIT } from './origins.js'
 import { SheetIndex } from './sheetIndex.js'
 import type { LogRecord, Overlay, RowRecord, RowView, Tombstone, WorkbookContext } from './types.js'
 
@@ -72,6 +72,22 @@ export type Conflict =
       deletedBy: string
       deletedAt: number
     }
+
+/**
+ * A bulk insert written in slices before it is shown (`Sheet.beginStagedInsert`): its records carry
+ * a batch id that has no `batches` entry until `publishStaged`.
+ */
+export interface StagedInsert {
+  readonly batchId: string
+  readonly total: number
+  /** Rows written so far. */
+  written: number
+  /** Ids of the rows written so far, in order. */
+  readonly rowIds: string[]
+  /** @internal */ readonly keys: readonly string[]
+  /** @internal Target positions that carry a value in some row. */
+  readonly used: readonly number[]
+}
 
 type ColumnPatch = Partial<{
   name: string
@@ -394,6 +410,88 @@ export class Sheet {
       this.index.noteRecords(records)
       return ids
     })
+  }
+
+  // ---- rows: staged bulk inserts (big CSV imports) ------------------------------------------
+
+  /**
+   * Starts a staged insert of `rows` (value arrays aligned with target positions 0..width-1) at
+   * `at`: the order keys, the batch id and the columns that carry values are fixed now; nothing is
+   * written. `stageRows` then writes the records in slices under that batch id, which has no
+   * `batches` entry yet, so the sheet index (every view, export and replica) ignores them;
+   * `publishStaged` writes the entry, and every staged row appears at once.
+   */
+  beginStagedInsert(
+    rows: readonly (readonly (CellValue | undefined)[])[],
+    width: number,
+    at: RowPosition = {},
+  ): StagedInsert {
+    const used: number[] = []
+    for (let c = 0; c < width; c++) {
+      for (const r of rows) {
+        const v = r[c]
+        if (v !== null && v !== undefined) {
+          used.push(c)
+          break
+        }
+      }
+    }
+    const [prev, next] = this.neighbours(at)
+    return {
+      batchId: this.ctx.newId(BATCH_ID_LENGTH),
+      total: rows.length,
+      written: 0,
+      rowIds: [],
+      keys: keysBetween(prev, next, rows.length),
+      used,
+    }
+  }
+
+  /**
+   * Writes the next `count` rows of a staged insert as one transaction with origin `CSV_STAGE`
+   * (outside the undo scope), invisible until `publishStaged`. Returns how many it wrote.
+   */
+  stageRows(
+    staged: StagedInsert,
+    rows: readonly (readonly (CellValue | undefined)[])[],
+    count: number,
+  ): number {
+    assert(!this.ctx.readOnly, 'this workbook is read-only')
+    const from = staged.written
+    const to = Math.min(staged.total, from + Math.max(1, count))
+    if (to <= from) return 0
+    const records: RowRecord[] = new Array(to - from)
+    for (let i = from; i < to; i++) {
+      const r = rows[i]!
+      const id = this.ctx.newId(ROW_ID_LENGTH)
+      staged.rowIds.push(id)
+      const rec: RowRecord = [id, staged.keys[i]!, staged.batchId]
+      for (const c of staged.used) rec.push(r[c] ?? null)
+      records[i - from] = rec
+    }
+    // No write-through: the index learns of the records from the transaction's event and keeps
+    // them out of every view until the batch is published.
+    this.ctx.doc.transact(() => {
+      this.index.rowsArray.insert(this.index.rowsArray.length, records)
+    }, CSV_STAGE)
+    staged.written = to
+    return to - from
+  }
+
+  /**
+   * Publishes a fully staged insert: one `batches` entry (the column ids of `colIds` that carry
+   * values) makes every staged row visible. Joins the caller's transaction, which is then the
+   * insert's one undo step; undoing it hides the rows again (their records stay in the doc).
+   */
+  publishStaged(staged: StagedInsert, colIds: readonly string[]): string[] {
+    assert(staged.written === staged.total, 'a staged insert is published once fully written')
+    this.write(() => {
+      this.index.batchesMap.set(
+        staged.batchId,
+        staged.used.map((c) => colIds[c]!),
+      )
+    })
+    return staged.rowIds
   }
 
   /** Inserts `n` empty rows. */

@@ -25,6 +25,11 @@ export class SheetIndex {
   readonly orderOverride = new Map<string, string>()
   readonly deleted = new Map<string, number>()
   private batchCache = new Map<string, readonly string[]>()
+  /**
+   * Records whose batch has no `batches` entry: a staged import not yet published (or one whose
+   * publish was undone), by batch id. No view shows them; the entry appearing reveals them.
+   */
+  private readonly staged = new Map<string, Map<string, RowRecord>>()
   /** Visible row ids sorted by (order key, id); null when it must be rebuilt. */
   private ordered: string[] | null = null
 
@@ -51,7 +56,12 @@ export class SheetIndex {
   /** Re-reads everything from the Y types (a sheet created or replaced in this transaction). */
   rebuildAll(): void {
     this.records.clear()
-    for (const rec of this.rowsArray.toArray()) this.records.set(rec[0], rec)
+    this.staged.clear()
+    const published = this.publishedCheck()
+    for (const rec of this.rowsArray.toArray()) {
+      if (published(rec[2])) this.records.set(rec[0], rec)
+      else this.stage(rec)
+    }
     this.overlay.clear()
     for (const [key, ov] of this.cellsMap.entries()) this.setOverlay(key, ov)
     this.orderOverride.clear()
@@ -332,8 +342,13 @@ export class SheetIndex {
         return
       }
       case SHEET_BATCHES:
-        // Batches are written once, before the records that use them; nothing to re-read.
-        for (const key of (event as Y.YMapEvent<string[]>).keysChanged) this.batchCache.delete(key)
+        // Entries are written once, with or after the records that use them. One appearing
+        // publishes a staged batch; one removed (undo) hides its records again.
+        for (const key of (event as Y.YMapEvent<string[]>).keysChanged) {
+          this.batchCache.delete(key)
+          if (this.batchesMap.has(key)) this.revealBatch(key, change)
+          else this.hideBatch(key, change)
+        }
         return
       default:
         return
@@ -394,7 +409,10 @@ export class SheetIndex {
     const purged: string[] = []
     for (const item of deleted) {
       for (const rec of item.content.getContent() as RowRecord[]) {
-        if (this.records.get(rec[0]) !== rec) continue
+        if (this.records.get(rec[0]) !== rec) {
+          this.unstage(rec)
+          continue
+        }
         this.records.delete(rec[0])
         purged.push(rec[0])
         if (!this.deleted.has(rec[0])) change.removed.add(rec[0])
@@ -402,11 +420,80 @@ export class SheetIndex {
       }
     }
     if (purged.length > 0) this.updateOrdered(purged)
+    // Records of an unpublished batch wait, invisible, for their `batches` entry.
+    const published = this.publishedCheck()
+    const shown = inserted.filter((rec) => {
+      if (published(rec[2])) return true
+      this.stage(rec)
+      return false
+    })
     // Local inserts were written through already (the same record objects): skip them.
-    const fresh = inserted.filter((rec) => this.records.get(rec[0]) !== rec)
+    const fresh = shown.filter((rec) => this.records.get(rec[0]) !== rec)
     if (fresh.length > 0) this.noteRecords(fresh)
-    for (const rec of inserted) if (!this.deleted.has(rec[0])) change.added.add(rec[0])
-    if (inserted.length > 0 || purged.length > 0) change.order = true
+    for (const rec of shown) if (!this.deleted.has(rec[0])) change.added.add(rec[0])
+    if (shown.length > 0 || purged.length > 0) change.order = true
+  }
+
+  // ---- staged batches (a big import written in slices, then published at once) ---------------
+
+  /** Whether a batch's records are shown: no batch, or one with a `batches` entry (memoised per call site). */
+  private publishedCheck(): (batchId: string) => boolean {
+    let last: string | null = null
+    let lastOk = true
+    return (batchId) => {
+      if (batchId === '') return true
+      if (batchId !== last) {
+        last = batchId
+        lastOk = this.batchesMap.has(batchId)
+      }
+      return lastOk
+    }
+  }
+
+  private stage(rec: RowRecord): void {
+    let m = this.staged.get(rec[2])
+    if (!m) {
+      m = new Map()
+      this.staged.set(rec[2], m)
+    }
+    m.set(rec[0], rec)
+  }
+
+  private unstage(rec: RowRecord): void {
+    const m = this.staged.get(rec[2])
+    if (m?.get(rec[0]) !== rec) return
+    m.delete(rec[0])
+    if (m.size === 0) this.staged.delete(rec[2])
+  }
+
+  /** A batch's entry appeared (a publish, or the redo of one): its staged records become rows. */
+  private revealBatch(batchId: string, change: SheetChange): void {
+    const m = this.staged.get(batchId)
+    if (!m) return
+    this.staged.delete(batchId)
+    const recs = [...m.values()]
+    this.noteRecords(recs)
+    for (const rec of recs) {
+      if (this.deleted.has(rec[0])) continue
+      change.added.add(rec[0])
+      change.removed.delete(rec[0])
+    }
+    change.order = true
+  }
+
+  /** A batch's entry went away (the undo of a publish or of an insert): its rows are hidden again. */
+  private hideBatch(batchId: string, change: SheetChange): void {
+    const hidden: string[] = []
+    for (const rec of this.records.values()) if (rec[2] === batchId) hidden.push(rec[0])
+    if (hidden.length === 0) return
+    for (const id of hidden) {
+      this.stage(this.records.get(id)!)
+      this.records.delete(id)
+      if (!this.deleted.has(id)) change.removed.add(id)
+      change.added.delete(id)
+    }
+    this.updateOrdered(hidden)
+    change.order = true
   }
 }
 

@@ -18,9 +18,10 @@ import {
   SHEET_ORDER,
   SHEET_ROW_ORDER,
   SHEET_ROWS,
+  SHEET_STAGED,
 } from './keys.js'
 import { compareKeyed, FALLBACK_KEY, keyBetween } from './order.js'
-import { DEMO, LOCAL_EDIT, MIGRATION, type Origin, UNDOABLE_ORIGINS } from './origins.js'
+import { CSV_STAGE, DEMO, LOCAL_EDIT, MIGRATION, type Origin, UNDOABLE_ORIGINS } from './origins.js'
 import { Sheet } from './sheet.js'
 import { emptySheetChange } from './sheetIndex.js'
 import type {
@@ -194,6 +195,8 @@ export class Workbook {
     const out: SheetInfo[] = []
     this.sheetsMap.forEach((m, id) => {
       if ((m.get(SHEET_DELETED) !== undefined) !== deleted) return
+      // A staged import's new sheet is in no list until the import publishes it.
+      if (m.get(SHEET_STAGED) !== undefined) return
       out.push({
         id,
         name: String(m.get(SHEET_NAME) ?? ''),
@@ -206,24 +209,45 @@ export class Workbook {
 
   /** Adds a sheet with all its nested types (created here, once, so no client races on them). */
   addSheet(name: string, opts: { id?: string; index?: number } = {}): string {
-    return this.transact(() => {
-      const sheets = this.listSheets()
-      const at = Math.max(0, Math.min(opts.index ?? sheets.length, sheets.length))
-      const id = opts.id ?? this.newId(SHEET_ID_LENGTH)
-      assert(!this.sheetsMap.has(id), `sheet ${id} exists`)
-      const m = new Y.Map<unknown>()
-      m.set(SHEET_NAME, name)
-      m.set(SHEET_ORDER, keyBetween(sheets[at - 1]?.order ?? null, sheets[at]?.order ?? null))
-      m.set(SHEET_COLUMNS, new Y.Map())
-      m.set(SHEET_ROWS, new Y.Array())
-      m.set(SHEET_BATCHES, new Y.Map())
-      m.set(SHEET_CELLS, new Y.Map())
-      m.set(SHEET_ROW_ORDER, new Y.Map())
-      m.set(SHEET_DELETIONS, new Y.Array())
-      this.sheetsMap.set(id, m)
-      this.historyMap.set(id, new Y.Array<LogRecord>())
-      return id
-    })
+    return this.transact(() => this.createSheet(name, opts, false))
+  }
+
+  /**
+   * Adds a sheet for a staged import to fill (in a `CSV_STAGE` transaction, outside the undo
+   * scope): it is in neither `listSheets` nor `deletedSheets` until `publishSheet`, which the
+   * import's one undoable transaction calls.
+   */
+  addStagedSheet(name: string): string {
+    return this.transact(() => this.createSheet(name, {}, true), CSV_STAGE)
+  }
+
+  /** Makes a staged sheet appear (joins the caller's transaction; undo hides it again). */
+  publishSheet(id: string): void {
+    this.transact(() => this.requireSheetMap(id).delete(SHEET_STAGED))
+  }
+
+  private createSheet(
+    name: string,
+    opts: { id?: string; index?: number },
+    staged: boolean,
+  ): string {
+    const sheets = this.listSheets()
+    const at = Math.max(0, Math.min(opts.index ?? sheets.length, sheets.length))
+    const id = opts.id ?? this.newId(SHEET_ID_LENGTH)
+    assert(!this.sheetsMap.has(id), `sheet ${id} exists`)
+    const m = new Y.Map<unknown>()
+    m.set(SHEET_NAME, name)
+    m.set(SHEET_ORDER, keyBetween(sheets[at - 1]?.order ?? null, sheets[at]?.order ?? null))
+    m.set(SHEET_COLUMNS, new Y.Map())
+    m.set(SHEET_ROWS, new Y.Array())
+    m.set(SHEET_BATCHES, new Y.Map())
+    m.set(SHEET_CELLS, new Y.Map())
+    m.set(SHEET_ROW_ORDER, new Y.Map())
+    m.set(SHEET_DELETIONS, new Y.Array())
+    if (staged) m.set(SHEET_STAGED, true)
+    this.sheetsMap.set(id, m)
+    this.historyMap.set(id, new Y.Array<LogRecord>())
+    return id
   }
 
   renameSheet(id: string, name: string): void {

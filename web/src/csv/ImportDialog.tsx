@@ -1,5 +1,5 @@
 import {
-  applyImportPlan,
+  applyImportPlanStaged,
   type CellValue,
   COLUMN_TYPES,
   type Column,
@@ -32,6 +32,7 @@ type Step =
   | { kind: 'mapping' }
   | { kind: 'planning' }
   | { kind: 'review'; plan: ImportPlan }
+  | { kind: 'writing'; written: number; total: number }
   | { kind: 'done'; report: ImportReport | null; message?: string }
 
 const MB = 1024 * 1024
@@ -51,7 +52,11 @@ export function ImportDialog(props: {
   importer?: CsvImporter
 }) {
   const importer = props.importer ?? makeCsvImporter()
-  onCleanup(() => importer.dispose())
+  let disposed = false
+  onCleanup(() => {
+    disposed = true
+    importer.dispose()
+  })
   const wb = props.session.workbook
   const [step, setStep] = createSignal<Step>({ kind: 'reading', progress: null })
   /** The current step when it is of this kind (a `<Show when>` that narrows the type). */
@@ -145,12 +150,22 @@ export function ImportDialog(props: {
     setStep({ kind: 'review', plan: r.plan })
   }
 
-  const apply = (p: ImportPlan) => {
+  /**
+   * A big plan is written in slices the grid and other clients don't show yet, then published in
+   * one undoable transaction (`applyImportPlanStaged`): the page keeps painting and taking input.
+   * There is no cancel once writing started; closing the page meanwhile leaves only invisible rows.
+   */
+  const apply = async (p: ImportPlan) => {
     const sheet = targetSheet()
     const dest = sheet
       ? { sheetId: sheet.id }
       : { newSheetName: uniqueSheetName(newName().trim() || 'CSV') }
-    const r = applyImportPlan(wb, dest, p)
+    setStep({ kind: 'writing', written: 0, total: p.adds.length })
+    const r = await applyImportPlanStaged(wb, dest, p, {
+      onProgress: (written, total) => setStep({ kind: 'writing', written, total }),
+      aborted: () => disposed,
+    })
+    if (disposed) return
     if (!r.ok) {
       setStep({ kind: 'refused', refusal: r.refusal })
       return
@@ -655,7 +670,7 @@ export function ImportDialog(props: {
                     class="btn primary"
                     data-testid="csv-apply"
                     disabled={p().needsDecision || props.session.readOnly()}
-                    onClick={() => apply(p())}
+                    onClick={() => void apply(p()).catch(fail)}
                   >
                     {tx('doImport')}
                   </button>
@@ -663,6 +678,15 @@ export function ImportDialog(props: {
               </div>
             )
           }}
+        </Show>
+
+        <Show when={stepOf('writing')}>
+          {(s) => (
+            <div data-testid="csv-writing">
+              <p>{tx('writing', { written: s().written, total: s().total })}</p>
+              <progress max={s().total || 1} value={s().written} style={{ width: '100%' }} />
+            </div>
+          )}
         </Show>
 
         <Show when={stepOf('done')}>

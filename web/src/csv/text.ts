@@ -54,6 +54,7 @@ const zh = {
   updated: '更新',
   line: '第 {n} 行',
   doImport: '导入',
+  writing: '正在写入 {written} / {total} 行…写完后一起显示，可一步撤销。',
   done: '导入完成：新增 {added} 行，更新 {updated} 行，未变 {unchanged} 行，跳过 {skipped} 行。可以撤销。',
   exportTitle: '导出 CSV',
   rows: '范围',
@@ -124,6 +125,8 @@ const en: Record<Key, string> = {
   updated: 'update',
   line: 'line {n}',
   doImport: 'Import',
+  writing:
+    'Writing {written} / {total} rows… They appear together when done, and one undo takes them back.',
   done: 'Imported: added {added}, updated {updated}, unchanged {unchanged}, skipped {skipped}. You can undo it.',
   exportTitle: 'Export CSV',
   rows: 'Rows',
