@@ -7,7 +7,9 @@
  *   npx tsx bench/server/server.bench.ts [--quick]
  *
  * Env: BENCH_ONLY=taizhang|reference|relay (one server, JSON out), BENCH_PROF=1 (CPU profiles in
- * /tmp/tz-prof), BENCH_MEM=1 (memory breakdown at each RSS reading), BENCH_SKIP_LIVE=1.
+ * /tmp/tz-prof), BENCH_MEM=1 (memory breakdown at each RSS reading), BENCH_SKIP_LIVE=1 (same as
+ * BENCH_PARTS=sync,rooms), BENCH_PARTS=fanout,throughput,sync,rooms (the parts to run; default
+ * all; a skipped figure reads 0).
  *
  * Prints a markdown table and writes bench/results/server.json.
  */
@@ -27,6 +29,12 @@ const KINDS: Kind[] = ['taizhang', 'reference', 'relay']
 // BENCH_ONLY=taizhang runs one server (for profiling with BENCH_PROF=1); the table needs all three.
 const ONLY = process.env.BENCH_ONLY as Kind | undefined
 const QUICK = process.argv.includes('--quick')
+const PARTS = new Set(
+  (
+    process.env.BENCH_PARTS ??
+    (process.env.BENCH_SKIP_LIVE ? 'sync,rooms' : 'fanout,throughput,sync,rooms')
+  ).split(','),
+)
 const ROWS = QUICK ? 10_000 : 100_000
 const FANOUT_ROUNDS = QUICK ? 60 : 200
 const SECRET = 'bench-secret-0123456789'
@@ -393,7 +401,8 @@ const built = spawnSync(
 )
 if (built.status !== 0) throw new Error('building sync-server/dist failed')
 process.stderr.write(`building a ${ROWS}-row workbook with the shared model…\n`)
-const big = buildWorkbook(ROWS)
+// Built only for the parts that upload them (the 100,000-row one takes seconds).
+const big = PARTS.has('sync') ? buildWorkbook(ROWS) : buildWorkbook(10)
 const small = buildWorkbook(1000)
 process.stderr.write(
   `  ${(big.state.length / 1e6).toFixed(1)} MB encoded in ${big.chunks.length} updates; 1,000 rows: ${(small.state.length / 1e3).toFixed(0)} kB\n`,
@@ -401,33 +410,46 @@ process.stderr.write(
 
 const results = {} as Record<Kind, Result>
 for (const kind of ONLY ? [ONLY] : KINDS) {
-  process.stderr.write(`${kind}: fan-out…\n`)
-  // BENCH_SKIP_LIVE=1 skips fan-out and throughput (for memory work).
-  const live = !process.env.BENCH_SKIP_LIVE
-  let s = await startServer(kind)
-  const fanout10 = live ? await fanout(s, 10) : { p50: 0, p99: 0 }
-  const fanout50 = live ? await fanout(s, 50) : { p50: 0, p99: 0 }
-  process.stderr.write(`${kind}: throughput…\n`)
-  const throughput1 = live ? await throughput(s, 1, QUICK ? 500 : 3000) : 0
-  const throughput50 = live ? await throughput(s, 50, QUICK ? 40 : 200) : 0
-  await stopServer(s)
-  process.stderr.write(`${kind}: initial sync of ${ROWS} rows…\n`)
-  s = await startServer(kind)
-  const initialSyncMs = await initialSync(s, big)
-  const rssBigAfterWritesMiB = await rssMiB(s)
-  await sleep(RSS_SETTLE_MS)
-  const rssBigMiB = await rssMiB(s)
-  for (const h of holders.splice(0)) h()
-  await stopServer(s)
-  process.stderr.write(`${kind}: 100 rooms of 1,000 rows…\n`)
-  s = await startServer(kind)
-  const seeds: Raw[] = []
-  for (let i = 0; i < 100; i++) seeds.push(await seedRoom(s, `room${i}`, small.chunks))
-  const rss100RoomsAfterWritesMiB = await rssMiB(s)
-  await sleep(RSS_SETTLE_MS)
-  const rss100RoomsMiB = await rssMiB(s)
-  for (const c of seeds) c.ws.close()
-  await stopServer(s)
+  let s: Server
+  const none = { p50: 0, p99: 0 }
+  let [fanout10, fanout50, throughput1, throughput50] = [none, none, 0, 0]
+  if (PARTS.has('fanout') || PARTS.has('throughput')) {
+    s = await startServer(kind)
+    if (PARTS.has('fanout')) {
+      process.stderr.write(`${kind}: fan-out…\n`)
+      fanout10 = await fanout(s, 10)
+      fanout50 = await fanout(s, 50)
+    }
+    if (PARTS.has('throughput')) {
+      process.stderr.write(`${kind}: throughput…\n`)
+      throughput1 = await throughput(s, 1, QUICK ? 500 : 3000)
+      throughput50 = await throughput(s, 50, QUICK ? 40 : 200)
+    }
+    await stopServer(s)
+  }
+  let [initialSyncMs, rssBigAfterWritesMiB, rssBigMiB] = [0, 0, 0]
+  if (PARTS.has('sync')) {
+    process.stderr.write(`${kind}: initial sync of ${ROWS} rows…\n`)
+    s = await startServer(kind)
+    initialSyncMs = await initialSync(s, big)
+    rssBigAfterWritesMiB = await rssMiB(s)
+    await sleep(RSS_SETTLE_MS)
+    rssBigMiB = await rssMiB(s)
+    for (const h of holders.splice(0)) h()
+    await stopServer(s)
+  }
+  let [rss100RoomsAfterWritesMiB, rss100RoomsMiB] = [0, 0]
+  if (PARTS.has('rooms')) {
+    process.stderr.write(`${kind}: 100 rooms of 1,000 rows…\n`)
+    s = await startServer(kind)
+    const seeds: Raw[] = []
+    for (let i = 0; i < 100; i++) seeds.push(await seedRoom(s, `room${i}`, small.chunks))
+    rss100RoomsAfterWritesMiB = await rssMiB(s)
+    await sleep(RSS_SETTLE_MS)
+    rss100RoomsMiB = await rssMiB(s)
+    for (const c of seeds) c.ws.close()
+    await stopServer(s)
+  }
   results[kind] = {
     fanout10,
     fanout50,
@@ -482,7 +504,7 @@ const rows: Array<[string, (r: Result) => string, string]> = [
     '(information)',
   ],
 ]
-if (ONLY) {
+if (ONLY || PARTS.size < 4) {
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`)
   process.exit(0)
 }

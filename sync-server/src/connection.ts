@@ -4,7 +4,7 @@ import type { Role } from './auth/tokens.js'
 import type { Limits } from './limits.js'
 import { bump, type Metrics } from './metrics.js'
 import type { Peer } from './Peer.js'
-import { handleMessage, joinMessages } from './protocol/handleMessage.js'
+import { type HandleResult, handleMessage, joinMessages } from './protocol/handleMessage.js'
 import type { Room, Rooms } from './rooms.js'
 import type { WebSocket } from './wsNode.js'
 
@@ -101,9 +101,7 @@ export function acceptConnection(
   }
   metrics.connections++
 
-  const process = (data: Uint8Array) => {
-    if (closed || !room) return
-    const result = handleMessage(room, peer, data, limits)
+  const settle = (result: HandleResult) => {
     switch (result.kind) {
       case 'ok':
         return
@@ -119,6 +117,15 @@ export function acceptConnection(
         throw new Error(`unhandled result ${JSON.stringify(never)}`)
       }
     }
+  }
+
+  const process = (data: Uint8Array) => {
+    if (closed || !room) return
+    const result = handleMessage(room, peer, data, limits)
+    // A cold room answers some frames after a storage read; later frames go on meanwhile (the
+    // room keeps editors' updates in arrival order).
+    if (result instanceof Promise) void result.then(settle)
+    else settle(result)
   }
 
   ws.on('message', (raw, isBinary) => {

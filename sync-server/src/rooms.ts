@@ -47,6 +47,12 @@ export class LiveDocs {
   }
 }
 
+/** A durable batch's message, and the peers that do not need it. */
+interface Broadcast {
+  msg: Uint8Array
+  skip: (peer: Peer) => boolean
+}
+
 /** One accepted change waiting for its batch to become durable. */
 interface PendingEntry {
   /** Bytes to store (the doc's diff, plus the raw update when it only added pending structs). */
@@ -67,6 +73,26 @@ function syncUpdateMessage(update: Uint8Array): Uint8Array {
   encoding.writeVarUint(e, MESSAGE_TYPE.sync)
   syncProtocol.writeUpdate(e, update)
   return encoding.toUint8Array(e)
+}
+
+const MERGE_FANIN = 16
+
+/**
+ * `Y.mergeUpdates` of many updates, in groups: Yjs re-sorts all its inputs for every struct it
+ * writes, so one call on the thousands of one-struct edits of a burst costs O(n²); merging groups
+ * of MERGE_FANIN, then the results, gives the same update in O(n · MERGE_FANIN · log n).
+ */
+export function mergeMany(updates: Uint8Array[]): Uint8Array {
+  let level = updates
+  while (level.length > 1) {
+    const next: Uint8Array[] = []
+    for (let i = 0; i < level.length; i += MERGE_FANIN) {
+      const group = level.slice(i, i + MERGE_FANIN)
+      next.push(group.length === 1 ? group[0]! : Y.mergeUpdates(group))
+    }
+    level = next
+  }
+  return level[0] ?? EMPTY_UPDATE
 }
 
 export function awarenessMessage(update: Uint8Array): Uint8Array {
@@ -119,16 +145,28 @@ function covers(ranges: ReadonlyArray<{ clock: number; len: number }>, clock: nu
   return pos >= end
 }
 
+/** What became of an editor's update (`unavailable`: the room could not read its storage). */
+export type Accepted = 'ok' | 'invalid' | 'unavailable'
+
+/** An editor's update waiting for the doc (a cold room checking it or reviving), in arrival order. */
+interface Queued {
+  update: Uint8Array
+  origin: Peer | null
+  done: (result: Accepted) => void
+}
+
 /**
  * A loaded workbook: its state, presence, peers, and the write loop that makes every accepted
  * update durable (group commit) before it is broadcast and acknowledged.
  *
  * The state lives in one of two forms (docs/SYNC.md, "Doc-less rooms"):
- * - **cold**: the merged update bytes (what storage holds) and their state vector. Sync requests
- *   are answered from the bytes (a fresh client gets them as they are; others `Y.diffUpdate`).
- * - **live**: a `Y.Doc`, revived from the bytes when a write (or a viewer's delete set) needs
- *   validating against the doc, and dropped back to bytes `DOC_IDLE_MS` after the last write once
- *   everything is durable.
+ * - **cold**: nothing but the state vector of what storage holds (one record, compacted) and,
+ *   once needed, its delete set. Sync requests are answered by reading storage (a fresh client
+ *   gets the stored record as it is; others `Y.diffUpdate`), so a cold room's size does not stay
+ *   resident.
+ * - **live**: a `Y.Doc`, revived from storage when a write (or a viewer's delete set) needs
+ *   validating against the doc, and dropped `DOC_IDLE_MS` after the last write once everything is
+ *   durable and compacted into one record.
  */
 export class Room {
   readonly awareness: awarenessProtocol.Awareness
@@ -141,19 +179,24 @@ export class Room {
   unloadTimer: NodeJS.Timeout | null = null
   /** The live doc, or null while the room is cold. */
   private doc: Y.Doc | null = null
-  /** Cold: the whole state. Live: a cached full encoding of the doc at `bytesGen`, or null. */
+  /** Live only: a cached full encoding of the doc at `bytesGen`, or null. */
   private bytes: Uint8Array | null = null
   private bytesGen = -1
-  /** Cold only: the state vector of `bytes`, encoded and decoded. */
+  /** Cold only: the state vector of what storage holds, encoded and decoded. */
   private coldSv: Uint8Array = EMPTY_SV
   private coldSvMap: Map<number, number> = new Map()
   /**
-   * Cold only: the state's update against its own state vector (its delete set, plus structs
-   * still waiting for dependencies), for clients that already have every struct; and the
-   * decoded delete set, for viewer checks. Computed on first use.
+   * Cold only: the stored state's update against its own state vector (its delete set, plus
+   * structs still waiting for dependencies), for clients that already have every struct; and the
+   * decoded delete set, for viewer checks. Taken from the doc when it is dropped, else read once.
    */
   private dsOnly: Uint8Array | null = null
+  private dsRead: Promise<Uint8Array> | null = null
   private deleted: Map<number, Array<{ clock: number; len: number }>> | null = null
+  /** Cold only: storage holds nothing for the room (a new workbook): no read needed. */
+  private storedEmpty = false
+  /** One storage read of the whole state, shared by every caller arriving while it runs. */
+  private storedRead: Promise<Uint8Array> | null = null
   /** Bumped by every accepted change (invalidates the cached encoding). */
   private gen = 0
   private lastWriteAt = 0
@@ -166,6 +209,11 @@ export class Room {
   private batchTimer: NodeJS.Timeout | null = null
   private batchImmediate: NodeJS.Immediate | null = null
   private idleWaiters: Array<() => void> = []
+  /** Editors' updates waiting while the cold room checks them or revives its doc. */
+  private inbox: Queued[] = []
+  private draining = false
+  /** What the doc's current transaction changed (its `update` event), collected by applyLive. */
+  private diff: Uint8Array | null = null
   /** Set at shutdown: stop retrying failed writes after this time (Unix ms). */
   giveUpAt = Number.POSITIVE_INFINITY
 
@@ -175,14 +223,10 @@ export class Room {
     private readonly deps: RoomDeps,
   ) {
     if (stored.length <= 1) {
-      // One record (a compacted room): stay cold; reading the state vector streams the bytes.
-      this.setCold(stored[0] ?? EMPTY_UPDATE, null)
+      // One record (a compacted room): stay cold, keeping only its state vector.
+      this.setColdFromStored(stored[0] ?? EMPTY_UPDATE)
     } else {
-      const doc = new Y.Doc()
-      doc.transact(() => {
-        for (const u of stored) Y.applyUpdate(doc, u)
-      })
-      this.doc = doc
+      this.doc = this.makeDoc(stored)
       this.scheduleDocDrop()
       deps.liveDocs.touch(this)
     }
@@ -203,7 +247,19 @@ export class Room {
     )
   }
 
-  /** Whether the room holds a live Y.Doc (false: only the merged bytes). */
+  /** A doc holding `records`, whose changes applyLive collects through one `update` listener. */
+  private makeDoc(records: Uint8Array[]): Y.Doc {
+    const doc = new Y.Doc()
+    doc.transact(() => {
+      for (const u of records) Y.applyUpdate(doc, u)
+    })
+    doc.on('update', (u: Uint8Array) => {
+      this.diff = this.diff ? Y.mergeUpdates([this.diff, u]) : u
+    })
+    return doc
+  }
+
+  /** Whether the room holds a live Y.Doc (false: only the state vector of what storage holds). */
   get isLive(): boolean {
     return this.doc !== null
   }
@@ -213,9 +269,9 @@ export class Room {
     return this.doc ? Y.encodeStateVector(this.doc) : this.coldSv
   }
 
-  /** The whole state as one update (cold: the stored bytes as they are; live: cached per change). */
+  /** The live doc's whole state as one update, cached until the next change (live rooms only). */
   fullState(): Uint8Array {
-    if (!this.doc) return this.bytes!
+    if (!this.doc) throw new Error(`room ${this.name} is cold: its state is in storage`)
     if (this.bytesGen !== this.gen || !this.bytes) {
       this.bytes = Y.encodeStateAsUpdate(this.doc)
       this.bytesGen = this.gen
@@ -224,14 +280,16 @@ export class Room {
   }
 
   /**
-   * The sync step 2 payload for a client with state vector `sv` (encoded; throws if malformed).
-   * A fresh client gets the full state without any encoding when the room is cold (or when the
-   * doc did not change since the last full encoding).
+   * The sync step 2 payload for a client with state vector `sv` (encoded; throws at once if
+   * malformed). Live: from the doc (a fresh client gets the cached full encoding). Cold: read from
+   * storage (a fresh client gets the stored record as it is), or the cached delete-set update for
+   * a client that already has every struct.
    */
-  syncStep2(sv: Uint8Array): Uint8Array {
+  syncStep2(sv: Uint8Array): Uint8Array | Promise<Uint8Array> {
     const theirs = Y.decodeStateVector(sv)
-    if (theirs.size === 0) return this.fullState()
-    if (this.doc) return Y.encodeStateAsUpdate(this.doc, sv)
+    if (this.doc) return theirs.size === 0 ? this.fullState() : Y.encodeStateAsUpdate(this.doc, sv)
+    if (this.storedEmpty) return EMPTY_UPDATE
+    if (theirs.size === 0) return this.storedState()
     let hasAll = true
     for (const [client, clock] of this.coldSvMap) {
       if ((theirs.get(client) ?? 0) < clock) {
@@ -241,51 +299,75 @@ export class Room {
     }
     // A client holding every struct needs only the delete set: cached, instead of a full pass.
     if (hasAll) return this.deleteSetUpdate()
-    return Y.diffUpdate(this.bytes!, sv)
+    return this.storedState().then((bytes) => Y.diffUpdate(bytes, sv))
   }
 
-  private deleteSetUpdate(): Uint8Array {
-    this.dsOnly ??= Y.diffUpdate(this.bytes!, this.coldSv)
-    return this.dsOnly
+  /**
+   * What storage holds for the room, as one update (normally its one compacted record). Always a
+   * valid answer to a peer already in the room: whatever is written after the read reaches the peer
+   * as a broadcast.
+   */
+  private storedState(): Promise<Uint8Array> {
+    this.storedRead ??= this.deps.store
+      .load(this.name)
+      .then((records) => (records.length === 0 ? EMPTY_UPDATE : mergeMany(records)))
+      .finally(() => {
+        this.storedRead = null
+      })
+    return this.storedRead
   }
 
-  /** Makes the room cold: keeps `bytes` (its whole state) and drops the doc. */
-  private setCold(bytes: Uint8Array, doc: Y.Doc | null): void {
-    this.bytes = bytes
-    this.coldSv = doc ? Y.encodeStateVector(doc) : Y.encodeStateVectorFromUpdate(bytes)
+  /** Cold: the stored state against its own state vector (cached; read from storage once). */
+  private deleteSetUpdate(): Promise<Uint8Array> {
+    if (this.dsOnly) return Promise.resolve(this.dsOnly)
+    const sv = this.coldSv
+    this.dsRead ??= this.storedState()
+      .then((bytes) => {
+        const ds = Y.diffUpdate(bytes, sv)
+        // Cache it only if the room is still cold in the same state.
+        if (!this.doc && this.coldSv === sv) this.dsOnly = ds
+        return ds
+      })
+      .finally(() => {
+        this.dsRead = null
+      })
+    return this.dsRead
+  }
+
+  /** Makes the room cold from its one stored record (at load): keeps only the state vector. */
+  private setColdFromStored(bytes: Uint8Array): void {
+    this.storedEmpty = bytes === EMPTY_UPDATE
+    this.coldSv = Y.encodeStateVectorFromUpdate(bytes)
     this.coldSvMap = Y.decodeStateVector(this.coldSv)
-    this.dsOnly = doc ? Y.encodeStateAsUpdate(doc, this.coldSv) : null
+    this.dsOnly = null
     this.deleted = null
-    if (doc) {
-      doc.destroy()
-      this.doc = null
-    }
   }
 
-  /** The live doc, revived from the bytes if the room is cold (synchronous: keeps edit order). */
-  private live(): Y.Doc {
-    if (this.doc) return this.doc
+  /** Revives the doc from storage (the room is cold, so storage holds everything it has). */
+  private async revive(): Promise<void> {
     const t0 = performance.now()
-    const doc = new Y.Doc()
-    Y.applyUpdate(doc, this.bytes!)
-    this.doc = doc
-    // The bytes stay valid as the cached full encoding until the first change.
+    const records = await this.deps.store.load(this.name)
+    if (this.doc) return
+    this.doc = this.makeDoc(records)
+    // A single record stays valid as the cached full encoding until the first change.
+    this.bytes = records.length === 1 ? records[0]! : null
     this.bytesGen = this.gen
+    if (records.length > 1)
+      this.appendsSinceCompact = Math.max(this.appendsSinceCompact, records.length)
     this.dsOnly = null
     this.deleted = null
     this.deps.metrics.docRevivals++
     this.deps.liveDocs.touch(this)
     this.deps.log.debug(
       { room: this.name, ms: Math.round(performance.now() - t0) },
-      'doc revived from bytes',
+      'doc revived from storage',
     )
     this.scheduleDocDrop()
-    return doc
   }
 
   /**
-   * Drops the live doc back to bytes `DOC_IDLE_MS` after the last write, once nothing is pending
-   * or being written (so the doc equals what storage holds).
+   * Drops the live doc `DOC_IDLE_MS` after the last write, once nothing is pending or being
+   * written (so the doc equals what storage holds).
    */
   private scheduleDocDrop(): void {
     if (this.docTimer) return
@@ -310,69 +392,126 @@ export class Room {
   }
 
   /**
-   * Drops the live doc back to bytes if nothing is pending or being written (the doc then equals
-   * what storage holds). Returns whether the room is cold now.
+   * Drops the live doc if nothing is pending or being written (the doc then equals what storage
+   * holds). If storage holds several records, the doc's full encoding replaces them (compaction,
+   * in the background: until it is durable, cold reads find it queued before them, and a failed
+   * one leaves the records, which reads merge). Returns whether the room is cold now.
    */
   dropDoc(): boolean {
-    if (!this.doc) return true
+    const doc = this.doc
+    if (!doc) return true
     if (!this.idle) return false
     const t0 = performance.now()
     if (this.docTimer) clearTimeout(this.docTimer)
     this.docTimer = null
-    this.setCold(this.fullState(), this.doc)
+    if (this.appendsSinceCompact > 0) void this.compactWith(this.fullState())
+    this.coldSv = Y.encodeStateVector(doc)
+    this.coldSvMap = Y.decodeStateVector(this.coldSv)
+    this.dsOnly = Y.encodeStateAsUpdate(doc, this.coldSv)
+    this.storedEmpty = false
+    this.deleted = null
+    doc.destroy()
+    this.doc = null
+    this.bytes = null
     this.deps.liveDocs.forget(this)
     this.deps.metrics.docDrops++
     this.deps.log.debug(
       { room: this.name, ms: Math.round(performance.now() - t0) },
-      'doc dropped to bytes',
+      'doc dropped (state in storage)',
     )
     return true
   }
 
-  /** Whether nothing is waiting to be written. */
+  /** Whether nothing is waiting to be applied or written. */
   get idle(): boolean {
-    return !this.writing && this.pending.length === 0
+    return !this.writing && this.pending.length === 0 && this.inbox.length === 0 && !this.draining
   }
 
   /**
-   * Applies an editor's update to the doc and queues it for the durable write. Returns false if
-   * the update does not decode or apply (the caller closes the connection).
+   * Accepts an editor's update: parsed fully, applied to the doc and queued for the durable write.
+   * `invalid`: it does not decode or apply (the caller closes the connection). A live room answers
+   * at once; a cold room first checks whether the update brings anything new (a reconnecting
+   * client's handshake usually does not) and revives its doc from storage only if it does; updates
+   * arriving meanwhile wait in order.
    */
-  acceptUpdate(update: Uint8Array, origin: Peer | null): boolean {
+  acceptUpdate(update: Uint8Array, origin: Peer | null): Accepted | Promise<Accepted> {
     try {
       // Parse fully first (every struct, its content and the delete set): applyUpdate on garbage
       // could integrate the structs and then throw in the delete set. diffUpdate against an empty
       // state vector streams through the structs one at a time instead of materialising them all.
       Y.diffUpdate(update, EMPTY_SV)
     } catch {
-      return false
+      return 'invalid'
     }
-    // A cold room revives its doc only for an update that brings something new: a reconnecting
-    // client's handshake (everything it holds, usually all known here) is not a write.
-    if (!this.doc && !this.coldWouldChange(update)) return true
-    const doc = this.live()
+    if (this.doc && this.inbox.length === 0) return this.applyLive(update, origin)
+    return new Promise<Accepted>((done) => {
+      this.inbox.push({ update, origin, done })
+      void this.drainInbox()
+    })
+  }
+
+  /** Works through the inbox in order: cold checks, one revive, then applies. */
+  private async drainInbox(): Promise<void> {
+    if (this.draining) return
+    this.draining = true
+    try {
+      while (this.inbox.length > 0) {
+        if (!this.doc) {
+          const next = this.inbox[0]!
+          let changes = true
+          try {
+            changes = await this.coldWouldChange(next.update)
+          } catch {
+            // It parsed: let the apply decide.
+          }
+          if (!this.doc && !changes) {
+            this.inbox.shift()
+            next.done('ok')
+            continue
+          }
+          if (!this.doc) {
+            try {
+              await this.revive()
+            } catch (err) {
+              this.deps.log.error({ err, room: this.name }, 'reviving the doc from storage failed')
+              for (const q of this.inbox.splice(0)) q.done('unavailable')
+              break
+            }
+          }
+        }
+        while (this.doc && this.inbox.length > 0) {
+          const q = this.inbox.shift()!
+          q.done(this.applyLive(q.update, q.origin))
+        }
+      }
+    } finally {
+      this.draining = false
+      if (this.idle) this.notifyIdle()
+    }
+  }
+
+  /** Applies a parsed update to the live doc and queues what it changed for the durable write. */
+  private applyLive(update: Uint8Array, origin: Peer | null): Accepted {
+    const doc = this.doc!
     const store = doc.store
     const pendingStructsBefore = store.pendingStructs
     const pendingDsBefore = store.pendingDs
-    let diff: Uint8Array | null = null
-    const onUpdate = (u: Uint8Array) => {
-      diff = diff ? Y.mergeUpdates([diff, u]) : u
-    }
-    doc.on('update', onUpdate)
+    this.diff = null
     try {
       Y.applyUpdate(doc, update, origin)
     } catch {
-      return false
-    } finally {
-      doc.off('update', onUpdate)
+      this.diff = null
+      return 'invalid'
     }
+    const diff = this.diff as Uint8Array | null
+    this.diff = null
     const persist: Uint8Array[] = []
     if (diff) persist.push(diff)
     // Structs waiting for missing dependencies change no state vector yet; keep them durable too.
     if (store.pendingStructs !== pendingStructsBefore || store.pendingDs !== pendingDsBefore) {
       persist.push(update)
     }
-    if (persist.length === 0) return true
+    if (persist.length === 0) return 'ok'
     this.gen++
     this.bytes = null // the cached full encoding is stale now
     this.lastWriteAt = Date.now()
@@ -381,14 +520,18 @@ export class Room {
     this.pending.push({ persist, broadcast: diff, origin, bytes })
     this.pendingBytes += bytes
     this.scheduleFlush()
-    return true
+    return 'ok'
   }
 
   /** Whether `update` would change this room's state (tells a viewer's no-op sync step 2 apart). */
-  wouldChange(update: Uint8Array): boolean {
-    if (!this.doc) return this.coldWouldChange(update)
+  wouldChange(update: Uint8Array): boolean | Promise<boolean> {
+    if (this.doc) return this.docWouldChange(update)
+    return this.coldWouldChange(update).then((r) => (this.doc ? this.docWouldChange(update) : r))
+  }
+
+  private docWouldChange(update: Uint8Array): boolean {
     const { structs, ds } = Y.decodeUpdate(update)
-    return wouldChangeDoc(this.doc, structs, ds)
+    return wouldChangeDoc(this.doc!, structs, ds)
   }
 
   /**
@@ -396,17 +539,20 @@ export class Room {
    * its state vector (streamed out with `Y.diffUpdate`, so a client's whole-workbook handshake is
    * never materialised), and every deleted range must already be in its delete set.
    */
-  private coldWouldChange(update: Uint8Array): boolean {
+  private async coldWouldChange(update: Uint8Array): Promise<boolean> {
+    const svMap = this.coldSvMap
     const { structs, ds } = Y.decodeUpdate(Y.diffUpdate(update, this.coldSv))
     if (structs.some((s) => !(s instanceof Y.Skip))) return true
     if (ds.clients.size === 0) return false
-    this.deleted ??= Y.decodeUpdate(this.deleteSetUpdate()).ds.clients
+    // Deletions past the state vector are news; the rest must already be in the delete set.
     for (const [client, items] of ds.clients) {
-      const own = this.deleted.get(client) ?? []
-      for (const { clock, len } of items) {
-        if (clock + len > (this.coldSvMap.get(client) ?? 0)) return true
-        if (!covers(own, clock, clock + len)) return true
-      }
+      for (const { clock, len } of items) if (clock + len > (svMap.get(client) ?? 0)) return true
+    }
+    const deleted = this.deleted ?? Y.decodeUpdate(await this.deleteSetUpdate()).ds.clients
+    if (!this.doc && this.coldSvMap === svMap) this.deleted = deleted
+    for (const [client, items] of ds.clients) {
+      const own = deleted.get(client) ?? []
+      for (const { clock, len } of items) if (!covers(own, clock, clock + len)) return true
     }
     return false
   }
@@ -454,7 +600,9 @@ export class Room {
         // stored the doc's current state vector is durable.
         const sv = this.stateVector()
         const chunks = batch.flatMap((e) => e.persist)
-        const merged = chunks.length === 1 ? chunks[0]! : Y.mergeUpdates(chunks)
+        const merged = mergeMany(chunks)
+        // Encoded before the write, so nothing but the sends stands between durability and peers.
+        const broadcast = this.broadcastFor(batch, merged)
         const stored = await this.appendWithRetry(merged)
         if (!stored) {
           // Shutdown deadline passed: these were never acknowledged, so nothing acked is lost.
@@ -465,16 +613,20 @@ export class Room {
           return
         }
         this.durableSv = sv
-        this.publish(batch, merged)
+        this.publish(broadcast)
         this.appendsSinceCompact++
         if (this.appendsSinceCompact >= this.deps.limits.COMPACT_AFTER_APPENDS) await this.compact()
       }
     } finally {
       this.writing = false
-      const waiters = this.idleWaiters
-      this.idleWaiters = []
-      for (const w of waiters) w()
+      this.notifyIdle()
     }
+  }
+
+  private notifyIdle(): void {
+    const waiters = this.idleWaiters
+    this.idleWaiters = []
+    for (const w of waiters) w()
   }
 
   whenIdle(): Promise<void> {
@@ -502,22 +654,38 @@ export class Room {
     }
   }
 
-  /** Broadcasts a durable batch to the other peers, then tells ack peers what is durable. */
-  private publish(batch: PendingEntry[], merged: Uint8Array): void {
-    const withChanges = batch.filter((e) => e.broadcast)
-    if (withChanges.length === 1) {
-      // One edit (the interactive case): its own diff, to everyone but its author.
-      const { broadcast, origin } = withChanges[0]!
-      const msg = syncUpdateMessage(broadcast!)
-      for (const p of this.peers) if (p !== origin) p.send(msg)
-    } else if (withChanges.length > 1) {
-      // A burst: the batch as the one merged update just stored, one message per peer instead of
-      // one per edit. A peer gets its own edits back only when others are in the batch too
-      // (Yjs ignores what it has); a peer that wrote the whole batch gets nothing.
-      const origins = new Set(withChanges.map((e) => e.origin))
-      const msg = syncUpdateMessage(merged)
-      for (const p of this.peers) if (origins.size > 1 || !origins.has(p)) p.send(msg)
+  /**
+   * The message a batch is broadcast as, and who gets it. One edit (the interactive case): its own
+   * diff, to everyone but its author. A burst: the batch as the one merged update being stored, one
+   * message per peer instead of one per edit; a peer gets its own edits back only when others are
+   * in the batch too (Yjs ignores what it has); a peer that wrote the whole batch gets nothing.
+   */
+  private broadcastFor(batch: PendingEntry[], merged: Uint8Array): Broadcast | null {
+    let first: PendingEntry | null = null
+    let several = false
+    for (const e of batch) {
+      if (!e.broadcast) continue
+      if (first) {
+        several = true
+        break
+      }
+      first = e
     }
+    if (!first) return null
+    if (!several) {
+      const author = first.origin
+      return { msg: syncUpdateMessage(first.broadcast!), skip: (p) => p === author }
+    }
+    const origins = new Set(batch.filter((e) => e.broadcast).map((e) => e.origin))
+    return {
+      msg: syncUpdateMessage(merged),
+      skip: (p) => origins.size === 1 && origins.has(p),
+    }
+  }
+
+  /** Sends a durable batch to the peers, then tells ack peers what is durable. */
+  private publish(broadcast: Broadcast | null): void {
+    if (broadcast) for (const p of this.peers) if (!broadcast.skip(p)) p.send(broadcast.msg)
     let ack: Uint8Array | null = null
     for (const p of this.peers) {
       if (!p.wantsAck) continue
@@ -527,11 +695,15 @@ export class Room {
     }
   }
 
-  /** Replaces the stored records with one merged update; failures only delay compaction. */
+  /** Replaces the stored records with the doc's full state; failures only delay compaction. */
   async compact(): Promise<void> {
+    if (this.doc) await this.compactWith(this.fullState())
+  }
+
+  private async compactWith(full: Uint8Array): Promise<void> {
     const { store, metrics, log } = this.deps
     try {
-      await store.compact(this.name, this.fullState())
+      await store.compact(this.name, full)
       this.appendsSinceCompact = 0
       metrics.compactions++
     } catch (err) {
@@ -566,6 +738,7 @@ export class Room {
     this.doc = null
     this.deps.liveDocs.forget(this)
     this.bytes = null
+    for (const q of this.inbox.splice(0)) q.done('unavailable')
   }
 }
 

@@ -5,7 +5,7 @@ import * as authProtocol from 'y-protocols/auth'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import type { Limits } from '../limits.js'
 import type { Peer } from '../Peer.js'
-import type { Room } from '../rooms.js'
+import type { Accepted, Room } from '../rooms.js'
 
 type Close = (typeof CLOSE)[keyof typeof CLOSE]
 
@@ -65,14 +65,15 @@ export function joinMessages(room: Room): Uint8Array[] {
 
 /**
  * Handles one frame from `peer`: the handler table of the sync protocol. Never throws; a bad frame
- * comes back as `close` so only that connection ends.
+ * comes back as `close` so only that connection ends. The result is a promise when the answer
+ * needs storage (a cold room: docs/SYNC.md, "Doc-less rooms"); such a promise never rejects.
  */
 export function handleMessage(
   room: Room,
   peer: Peer,
   data: Uint8Array,
   limits: Limits,
-): HandleResult {
+): HandleResult | Promise<HandleResult> {
   let decoder: decoding.Decoder
   let type: number
   try {
@@ -119,7 +120,27 @@ function trailing(): HandleResult {
   return { kind: 'close', close: CLOSE.badFrame, rejected: 'bad-frame' }
 }
 
-function handleSync(room: Room, peer: Peer, decoder: decoding.Decoder): HandleResult {
+const INVALID: HandleResult = {
+  kind: 'close',
+  close: CLOSE.invalidUpdate,
+  rejected: 'invalid-update',
+}
+const UNAVAILABLE: HandleResult = {
+  kind: 'close',
+  close: CLOSE.unavailable,
+  rejected: 'storage-read',
+}
+const ACCEPTED: Record<Accepted, HandleResult> = {
+  ok: OK,
+  invalid: INVALID,
+  unavailable: UNAVAILABLE,
+}
+
+function handleSync(
+  room: Room,
+  peer: Peer,
+  decoder: decoding.Decoder,
+): HandleResult | Promise<HandleResult> {
   const step = decoding.readVarUint(decoder)
   switch (step) {
     case SYNC_STEP.step1: {
@@ -127,29 +148,36 @@ function handleSync(room: Room, peer: Peer, decoder: decoding.Decoder): HandleRe
       if (decoding.hasContent(decoder)) return trailing()
       // syncStep2 validates the state vector (throws on garbage → bad-frame).
       const payload = room.syncStep2(sv)
-      peer.sendParts([syncHead(SYNC_STEP.step2, payload.length), payload])
-      return OK
+      const send = (p: Uint8Array) => {
+        peer.sendParts([syncHead(SYNC_STEP.step2, p.length), p])
+        return OK
+      }
+      if (payload instanceof Uint8Array) return send(payload)
+      return payload.then(send, () => UNAVAILABLE)
     }
     case SYNC_STEP.step2:
     case SYNC_STEP.update: {
       const update = decoding.readVarUint8Array(decoder)
       if (decoding.hasContent(decoder)) return trailing()
       if (peer.role !== 'editor') {
-        let changes: boolean
+        // A viewer's sync step 2 that brings nothing new is the normal handshake, not an edit.
+        const verdict = (changes: boolean): HandleResult => {
+          if (!changes) return OK
+          peer.send(permissionDeniedMessage('read-only: this link lets you view, not edit'))
+          return { kind: 'dropped', rejected: 'viewer' }
+        }
+        let changes: boolean | Promise<boolean>
         try {
           changes = room.wouldChange(update)
         } catch {
-          return { kind: 'close', close: CLOSE.invalidUpdate, rejected: 'invalid-update' }
+          return INVALID
         }
-        // A viewer's sync step 2 that brings nothing new is the normal handshake, not an edit.
-        if (!changes) return OK
-        peer.send(permissionDeniedMessage('read-only: this link lets you view, not edit'))
-        return { kind: 'dropped', rejected: 'viewer' }
+        if (typeof changes === 'boolean') return verdict(changes)
+        return changes.then(verdict, () => INVALID)
       }
-      if (!room.acceptUpdate(update, peer)) {
-        return { kind: 'close', close: CLOSE.invalidUpdate, rejected: 'invalid-update' }
-      }
-      return OK
+      const accepted = room.acceptUpdate(update, peer)
+      if (typeof accepted === 'string') return ACCEPTED[accepted]
+      return accepted.then((a) => ACCEPTED[a])
     }
     default:
       return { kind: 'close', close: CLOSE.unknownMessageType, rejected: 'unknown-message-type' }

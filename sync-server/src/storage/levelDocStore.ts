@@ -13,6 +13,8 @@ const roomRange = (room: string) => ({
   lt: `u${SEP}${room}${SEP}\uffff`,
 })
 const EMPTY = new Uint8Array(0)
+/** LevelDB's memtable size (its default): a write buffer this large is flushed to a table file. */
+const WRITE_BUFFER_BYTES = 4 * 1024 * 1024
 
 /**
  * `DocStore` on LevelDB (classic-level) in `dir`. Every write is a `sync: true` batch, i.e. the
@@ -25,6 +27,7 @@ export async function createLevelDocStore(dir: string): Promise<DocStore> {
     valueEncoding: 'view',
     // Reads happen once per room load, so a big block cache buys nothing but resident memory.
     cacheSize: 2 * 1024 * 1024,
+    writeBufferSize: WRITE_BUFFER_BYTES,
   })
   await db.open()
   const queue = new KeyedQueue()
@@ -36,6 +39,15 @@ export async function createLevelDocStore(dir: string): Promise<DocStore> {
 
   const guard = () => {
     if (closed) throw new Error('DocStore is closed')
+  }
+  /**
+   * LevelDB moves a full memtable to a table file only when the NEXT write arrives, so after a
+   * large record (a compacted 100,000-row workbook is ~20 MB) with nothing after it the memtable
+   * would keep a copy resident for as long as the room stays quiet. A tiny unsynced write (the
+   * room's index entry again) after such a record makes LevelDB flush it now.
+   */
+  const rotateAfter = async (room: string, bytes: number) => {
+    if (bytes >= WRITE_BUFFER_BYTES) await db.put(`r${SEP}${room}`, EMPTY)
   }
   const seqOf = async (room: string): Promise<number> => {
     const known = nextSeq.get(room)
@@ -69,6 +81,7 @@ export async function createLevelDocStore(dir: string): Promise<DocStore> {
         )
         indexed.add(room)
         nextSeq.set(room, seq + 1)
+        await rotateAfter(room, update.length)
       }),
     compact: (room, merged) =>
       queue.run(room, async () => {
@@ -82,6 +95,7 @@ export async function createLevelDocStore(dir: string): Promise<DocStore> {
         ops.push({ type: 'put', key: `r${SEP}${room}`, value: EMPTY })
         await db.batch(ops, { sync: true })
         nextSeq.set(room, seq + 1)
+        await rotateAfter(room, merged.length)
       }),
     list: async () => {
       guard()

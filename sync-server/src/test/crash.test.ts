@@ -165,7 +165,8 @@ describe('graceful shutdown with dirty rooms', () => {
       () =>
         rooms.every((r) => {
           const room = srv.server.rooms.peek(r)
-          if (!room) return false
+          // Cold until the first edit revives its doc (then live for DOC_IDLE_MS).
+          if (!room?.isLive) return false
           const doc = new Y.Doc()
           Y.applyUpdate(doc, room.fullState())
           return doc.getMap('m').size === 50

@@ -23,7 +23,7 @@ function docFrom(update: Uint8Array): Y.Doc {
   return doc
 }
 
-describe('doc-less rooms (merged bytes; a Y.Doc only to validate writes)', () => {
+describe('doc-less rooms (state in storage; a Y.Doc only to validate writes)', () => {
   it('drops the doc when write-idle and serves fresh, up-to-date and behind clients from bytes', async () => {
     scope.srv = await startTestServer({ limits: { DOC_IDLE_MS: 50 } })
     const { metrics } = scope.srv.server
@@ -79,6 +79,55 @@ describe('doc-less rooms (merged bytes; a Y.Doc only to validate writes)', () =>
     const late = connect(scope.srv.wsBase, 'wb', tokenFor('editor'))
     await synced(late)
     await waitFor(() => late.doc.getMap('m').get('offline') === true, 'late client has it')
+    expect(json(late.doc)).toEqual(json(a.doc))
+  })
+
+  it('a cold room keeps no bytes: reads come from storage, one read for clients arriving together', async () => {
+    scope.srv = await startTestServer({ limits: { DOC_IDLE_MS: 50 } })
+    const { metrics } = scope.srv.server
+    const store = scope.srv.store
+    const a = connect(scope.srv.wsBase, 'wb', tokenFor('editor'), { ack: true })
+    await synced(a)
+    for (let i = 0; i < 30; i++) a.doc.getMap('m').set(`k${i}`, 'x'.repeat(100))
+    await waitFor(() => ownChangesDurable(a), 'a durable')
+    await waitFor(() => metrics.docsLive() === 0, 'room cold')
+    // The drop compacted the room's records into one.
+    await waitFor(() => store.compacts >= 1, 'compacted at the drop')
+    const loads = store.loads
+    store.loadDelayMs = 50
+    const fresh = [1, 2, 3].map(() => connect(scope.srv!.wsBase, 'wb', tokenFor('viewer')))
+    for (const c of fresh) await synced(c)
+    for (const c of fresh) expect(json(c.doc)).toEqual(json(a.doc))
+    // Three fresh clients within the same read share it (never more than one read each).
+    expect(store.loads - loads).toBeGreaterThanOrEqual(1)
+    expect(store.loads - loads).toBeLessThanOrEqual(3)
+    expect(metrics.docsLive()).toBe(0)
+  })
+
+  it('edits reaching a cold room while it revives are applied in arrival order, once', async () => {
+    scope.srv = await startTestServer({ limits: { DOC_IDLE_MS: 50 } })
+    const { metrics } = scope.srv.server
+    const a = connect(scope.srv.wsBase, 'wb', tokenFor('editor'), { ack: true })
+    const b = connect(scope.srv.wsBase, 'wb', tokenFor('editor'))
+    await synced(a)
+    await synced(b)
+    a.doc.getText('t').insert(0, 'start')
+    await waitFor(() => ownChangesDurable(a), 'a durable')
+    await waitFor(() => metrics.docsLive() === 0, 'room cold')
+    const revivals = metrics.docRevivals
+    // A slow storage read keeps the revive in flight while 200 edits arrive.
+    scope.srv.store.loadDelayMs = 100
+    for (let i = 0; i < 200; i++) {
+      a.doc.getText('t').insert(a.doc.getText('t').length, `${i % 10}`)
+      a.doc.getMap('m').set(`k${i}`, i)
+    }
+    await waitFor(() => ownChangesDurable(a), 'edits durable', 30_000)
+    expect(metrics.docRevivals).toBe(revivals + 1)
+    await waitFor(() => b.doc.getMap('m').size === 200, 'broadcast to b')
+    expect(json(b.doc)).toEqual(json(a.doc))
+    scope.srv.store.loadDelayMs = 0
+    const late = connect(scope.srv.wsBase, 'wb', tokenFor('viewer'))
+    await synced(late)
     expect(json(late.doc)).toEqual(json(a.doc))
   })
 
