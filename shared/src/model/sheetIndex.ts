@@ -13,6 +13,8 @@ import type { Overlay, RowRecord, SheetChange, Tombstone } from './types.js'
 
 /** Above this many order changes in one transaction, re-sort instead of splicing one by one. */
 const RESORT_THRESHOLD = 256
+/** From this many records on, a full rebuild indexes them by id lazily (`record`). */
+const LAZY_RECORDS_MIN = 2048
 
 /**
  * A plain-JS materialized view of one sheet's rows, kept in step with the Y types by
@@ -20,7 +22,15 @@ const RESORT_THRESHOLD = 256
  * so this is hand-written; it is the only place that composes them.
  */
 export class SheetIndex {
-  readonly records = new Map<string, RowRecord>()
+  /** Records by row id; `records` completes it first when a rebuild left it partial. */
+  private readonly byId = new Map<string, RowRecord>()
+  /**
+   * After a full rebuild of a big sheet (opening it), the shown records not yet in `byId`:
+   * `lazy.list[lazy.at..]`. Indexing 100,000 ids took ~100 ms of the open while the first
+   * screen needs ~100, so lookups index only as far as they must (`record`), any change to the
+   * index completes it first (`records`), and the rest is indexed as rows are read.
+   */
+  private lazy: { list: readonly RowRecord[]; at: number } | null = null
   readonly overlay = new Map<string, Map<string, CellValue>>()
   readonly orderOverride = new Map<string, string>()
   readonly deleted = new Map<string, number>()
@@ -53,15 +63,53 @@ export class SheetIndex {
     return this.sheet.get(SHEET_BATCHES) as Y.Map<string[]>
   }
 
+  /** Records by row id (complete: indexes any records a rebuild left for later). */
+  get records(): Map<string, RowRecord> {
+    const lazy = this.lazy
+    if (lazy) {
+      this.lazy = null
+      const { list } = lazy
+      for (let i = lazy.at; i < list.length; i++) this.byId.set(list[i]![0], list[i]!)
+    }
+    return this.byId
+  }
+
+  /** One row's record: indexes lazily kept records only up to it (see `lazy`). */
+  record(rowId: string): RowRecord | undefined {
+    const rec = this.byId.get(rowId)
+    const lazy = this.lazy
+    if (rec !== undefined || lazy === null) return rec
+    const { list } = lazy
+    for (let i = lazy.at; i < list.length; i++) {
+      const r = list[i]!
+      this.byId.set(r[0], r)
+      if (r[0] === rowId) {
+        lazy.at = i + 1
+        if (lazy.at === list.length) this.lazy = null
+        return r
+      }
+    }
+    this.lazy = null
+    return undefined
+  }
+
   /** Re-reads everything from the Y types (a sheet created or replaced in this transaction). */
   rebuildAll(): void {
-    this.records.clear()
+    this.lazy = null
+    this.byId.clear()
     this.staged.clear()
     const published = this.publishedCheck()
-    for (const rec of this.rowsArray.toArray()) {
-      if (published(rec[2])) this.records.set(rec[0], rec)
-      else this.stage(rec)
+    const all = this.rowsArray.toArray()
+    let shown = all
+    if (!all.every((rec) => published(rec[2]))) {
+      shown = []
+      for (const rec of all) {
+        if (published(rec[2])) shown.push(rec)
+        else this.stage(rec)
+      }
     }
+    if (shown.length >= LAZY_RECORDS_MIN) this.lazy = { list: shown, at: 0 }
+    else for (const rec of shown) this.byId.set(rec[0], rec)
     this.overlay.clear()
     for (const [key, ov] of this.cellsMap.entries()) this.setOverlay(key, ov)
     this.orderOverride.clear()
@@ -160,11 +208,11 @@ export class SheetIndex {
   }
 
   orderKey(rowId: string): string | undefined {
-    return this.orderOverride.get(rowId) ?? this.records.get(rowId)?.[1]
+    return this.orderOverride.get(rowId) ?? this.record(rowId)?.[1]
   }
 
   isVisible(rowId: string): boolean {
-    return this.records.has(rowId) && !this.deleted.has(rowId)
+    return this.record(rowId) !== undefined && !this.deleted.has(rowId)
   }
 
   /** Visible row ids in order. The returned array is live: copy before mutating the doc. */
@@ -176,12 +224,16 @@ export class SheetIndex {
       const keys: string[] = []
       const overrides = this.orderOverride.size > 0 ? this.orderOverride : null
       const deleted = this.deleted.size > 0 ? this.deleted : null
-      for (const rec of this.records.values()) {
+      const add = (rec: RowRecord) => {
         const id = rec[0]
-        if (deleted?.has(id)) continue
+        if (deleted?.has(id)) return
         ids.push(id)
         keys.push(overrides?.get(id) ?? rec[1])
       }
+      // Without indexing records kept lazily: those indexed so far, then the rest of the list.
+      for (const rec of this.byId.values()) add(rec)
+      const lazy = this.lazy
+      if (lazy) for (let i = lazy.at; i < lazy.list.length; i++) add(lazy.list[i]!)
       this.ordered = sortByKeys(ids, keys)
     }
     return this.ordered
@@ -260,7 +312,7 @@ export class SheetIndex {
   cell(rowId: string, colId: string): CellValue | undefined {
     const ov = this.overlay.get(rowId)
     if (ov?.has(colId)) return ov.get(colId)
-    const rec = this.records.get(rowId)
+    const rec = this.record(rowId)
     if (!rec) return undefined
     const cols = this.batchColumns(rec[2])
     const i = cols.indexOf(colId)
@@ -270,7 +322,7 @@ export class SheetIndex {
   /** All non-empty cells of a row, restricted to `liveColumns` when given. */
   rowCells(rowId: string, liveColumns?: ReadonlySet<string>): Record<string, CellValue> {
     const out: Record<string, CellValue> = {}
-    const rec = this.records.get(rowId)
+    const rec = this.record(rowId)
     if (!rec) return out
     const cols = this.batchColumns(rec[2])
     for (let i = 0; i < cols.length; i++) {
@@ -471,13 +523,20 @@ export class SheetIndex {
     const m = this.staged.get(batchId)
     if (!m) return
     this.staged.delete(batchId)
-    const recs = [...m.values()]
-    this.noteRecords(recs)
-    for (const rec of recs) {
-      if (this.deleted.has(rec[0])) continue
-      change.added.add(rec[0])
-      change.removed.delete(rec[0])
+    // One pass (100,000 rows on a big import's publish): no per-row lookups that can't hit.
+    const recs: RowRecord[] = new Array(m.size)
+    const deleted = this.deleted.size > 0 ? this.deleted : null
+    const removed = change.removed.size > 0 ? change.removed : null
+    const added = change.added
+    let i = 0
+    for (const rec of m.values()) {
+      recs[i++] = rec
+      const id = rec[0]
+      if (deleted?.has(id)) continue
+      added.add(id)
+      removed?.delete(id)
     }
+    this.noteRecords(recs)
     change.order = true
   }
 

@@ -324,6 +324,16 @@ export class Workbook {
     return () => this.listeners.delete(cb)
   }
 
+  /**
+   * Delivers a change to the listeners subscribed when it happened. One subscribed meanwhile (a
+   * grid mounted by an earlier listener, say) has read the state after the change already: given
+   * the change too, a grid opened for an imported sheet re-read all its rows a second time.
+   */
+  private emit(change: WorkbookChange): void {
+    // A listener removed meanwhile (a grid closed by an earlier one) is skipped.
+    for (const cb of [...this.listeners]) if (this.listeners.has(cb)) cb(change)
+  }
+
   private observe(): () => void {
     const onSheets = (events: Y.YEvent<Y.AbstractType<unknown>>[], txn: Y.Transaction) => {
       const change: WorkbookChange = {
@@ -380,7 +390,7 @@ export class Workbook {
           c.order = true
         }
       }
-      for (const cb of this.listeners) cb(change)
+      this.emit(change)
     }
     const onMeta = (_e: Y.YMapEvent<unknown>, txn: Y.Transaction) => {
       const change: WorkbookChange = {
@@ -390,7 +400,7 @@ export class Workbook {
         sheetsChanged: false,
         sheets: new Map(),
       }
-      for (const cb of this.listeners) cb(change)
+      this.emit(change)
     }
     this.sheetsMap.observeDeep(onSheets)
     this.metaMap.observe(onMeta)

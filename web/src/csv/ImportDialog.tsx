@@ -170,8 +170,10 @@ export function ImportDialog(props: {
       setStep({ kind: 'refused', refusal: r.refusal })
       return
     }
-    props.selectSheet(r.report.sheetId)
     setStep({ kind: 'done', report: r.report })
+    // Switching sheets builds a grid: a task of its own, not the publish's.
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    props.selectSheet(r.report.sheetId)
   }
 
   const uniqueSheetName = (base: string) => {

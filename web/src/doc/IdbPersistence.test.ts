@@ -1,7 +1,12 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { deleteLocalDoc, IdbPersistence, type LocalSaveStatus } from './IdbPersistence'
+import {
+  deleteLocalDoc,
+  IdbPersistence,
+  type LocalSaveStatus,
+  MERGE_MAX_BYTES,
+} from './IdbPersistence'
 import { openDocDatabase, requestToPromise, UPDATES_STORE } from './idb'
 
 let n = 0
@@ -101,5 +106,31 @@ describe('IdbPersistence', () => {
     expect(doc2.getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON())
     await p2.destroy()
     await deleteLocalDoc(id)
+  })
+})
+
+describe('IdbPersistence: big queued updates (a staged CSV import)', () => {
+  it('writes updates over MERGE_MAX_BYTES as they are, one IndexedDB transaction, and reloads them', async () => {
+    const id = freshId()
+    const doc = new Y.Doc()
+    const p = new IdbPersistence(id, doc, { makeWorker: () => null })
+    await p.whenLoaded
+    const arr = doc.getArray<string>('rows')
+    const big = 'x'.repeat(MERGE_MAX_BYTES / 2)
+    // Three ~128 KB updates queued before the first flush runs: too big to merge on the main thread.
+    for (let i = 0; i < 3; i++) arr.insert(arr.length, [big + i])
+    await p.flush()
+    expect(await countRecords(id)).toBe(3)
+    // Small edits still merge into one record.
+    for (let i = 0; i < 5; i++) doc.getMap('m').set(`k${i}`, i)
+    await p.flush()
+    expect(await countRecords(id)).toBe(4)
+    await p.destroy()
+    const doc2 = new Y.Doc()
+    const p2 = new IdbPersistence(id, doc2, { makeWorker: () => null })
+    await p2.whenLoaded
+    expect(doc2.getArray<string>('rows').toArray()).toEqual(arr.toArray())
+    expect(doc2.getMap('m').toJSON()).toEqual(doc.getMap('m').toJSON())
+    await p2.destroy()
   })
 })
