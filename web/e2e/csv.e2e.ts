@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { encodeGb18030 } from '@taizhang/shared'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ChaosClient } from '../../test/chaos/client'
 import {
   type Browser,
   cellSel,
@@ -120,5 +121,67 @@ describe('CSV in the browser (real Chromium, real taizhang serve)', () => {
     const bytes = new Uint8Array(readFileSync(path))
     expect(new TextDecoder('gb18030').decode(bytes)).toBe(EXPECTED)
     expect(Buffer.from(bytes).equals(Buffer.from(encodeGb18030(EXPECTED)))).toBe(true)
+  })
+
+  it('CSV6 a big import is staged: another client never sees part of it; one undo step takes it back', async () => {
+    const page = br.page
+    const workbookId = await createWorkbook(page, server.origin, server.token, 'empty')
+    const observer = new ChaosClient({
+      index: 9,
+      wsBase: `${server.origin.replace(/^http/, 'ws')}/sync`,
+      workbook: workbookId,
+      token: server.token,
+    })
+    try {
+      const deadline = Date.now() + 30_000
+      while (!observer.connected && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 50))
+      expect(observer.connected).toBe(true)
+      const wb = observer.openWorkbook()
+      // What the other client can see after every update it receives.
+      const viewOf = () =>
+        wb
+          .listSheets()
+          .map((s) => `${s.name}:${wb.sheet(s.id).rowCount()}`)
+          .join(',')
+      const seen: string[] = [viewOf()]
+      let updatesBeforeShown = 0
+      observer.doc.on('update', () => {
+        const view = viewOf()
+        if (view === '') updatesBeforeShown++
+        if (seen[seen.length - 1] !== view) seen.push(view)
+      })
+      const ROWS = 12_000
+      const lines = ['站点名称,服务人次,备注']
+      for (let i = 0; i < ROWS; i++) lines.push(`站点${i},${i},说明${i % 13}`)
+      await page.getByTestId('csv-file-input').setInputFiles({
+        name: '大表.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(`${lines.join('\r\n')}\r\n`),
+      })
+      await page.getByTestId('csv-check').click()
+      await page.getByTestId('csv-apply').click()
+      await page.getByTestId('csv-close').click()
+      const cols = await dataColumnIds(page)
+      await waitForCell(page, 0, cols[0]!, '站点0')
+      const until = async (view: string) => {
+        const end = Date.now() + 30_000
+        while (seen[seen.length - 1] !== view && Date.now() < end)
+          await new Promise((r) => setTimeout(r, 50))
+        expect(seen[seen.length - 1]).toBe(view)
+      }
+      await until(`大表:${ROWS}`)
+      // The rows arrived in several updates (the staged slices) while nothing was shown, then all at once.
+      expect(updatesBeforeShown).toBeGreaterThan(2)
+      expect(seen).toEqual(['', `大表:${ROWS}`])
+
+      await page.getByTestId('undo').click()
+      await until('')
+      await page.locator('button[title="Ctrl+Y"]').click()
+      await until(`大表:${ROWS}`)
+      expect(seen).toEqual(['', `大表:${ROWS}`, '', `大表:${ROWS}`])
+    } finally {
+      observer.destroy()
+    }
   })
 })
