@@ -1,4 +1,14 @@
-#!/usr/bin/env node
+#!/bin/sh
+':' //; [ -n "$MALLOC_MMAP_THRESHOLD_" ] || export MALLOC_MMAP_THRESHOLD_=131072; exec node "$0" "$@"
+// The line above is for sh, and a no-op string and a comment for JavaScript: run as a program
+// (`pnpm taizhang`, `./bin/taizhang.mjs`, the package bin) this file re-executes itself under Node
+// in the same process (exec: no parent stays resident) with glibc's mmap threshold pinned to its
+// default 128 KiB. Without that, glibc raises the threshold to the size of each large buffer it
+// frees (a 2–20 MB frame or workbook) and then keeps such buffers in its heaps after they are
+// freed: a 100,000-row upload leaves 100+ MiB resident. Pinned, large buffers go back to the
+// system when freed (docs/SYNC.md, "Memory"). `node bin/taizhang.mjs` skips the line and runs
+// the same server without the setting; MALLOC_MMAP_THRESHOLD_ already set is kept.
+//
 // Runs the CLI bundled to plain JavaScript (dist/cli.mjs) in this process, so signals and kill -9
 // reach the server itself. The bundle is (re)built first, in a child process, when it is missing
 // or older than a source file (scripts/build.mjs): a clean checkout and every edit just work, and

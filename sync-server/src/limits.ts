@@ -33,6 +33,11 @@ export const LIMITS = {
    * drop to bytes at once (a bound on memory however many workbooks are written together).
    */
   MAX_LIVE_DOCS: 16,
+  /**
+   * A doc written within this long is not dropped for MAX_LIVE_DOCS (rooms written at the same
+   * time would drop and revive each other's docs on every batch); the cap may be passed briefly.
+   */
+  LIVE_DOC_MIN_IDLE_MS: 1_000,
   /** Unload a room this long after its last connection left (and its writes are durable). */
   ROOM_IDLE_UNLOAD_MS: 30_000,
   /** Ping every interval; a connection that missed the previous pong is terminated. */

@@ -52,7 +52,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     log: opts.log,
     metrics,
     limits,
-    liveDocs: new LiveDocs(limits.MAX_LIVE_DOCS),
+    liveDocs: new LiveDocs(limits.MAX_LIVE_DOCS, limits.LIVE_DOC_MIN_IDLE_MS),
   })
   const base = {
     rooms,

@@ -20,12 +20,18 @@ export interface RoomDeps {
 
 /**
  * The rooms holding a live Y.Doc, least recently written first. When more than `max` are live, the
- * least recently written idle ones drop back to bytes at once instead of after DOC_IDLE_MS, so
- * memory stays bounded however many workbooks are written at the same time.
+ * least recently written idle ones drop their docs at once instead of after DOC_IDLE_MS, so memory
+ * stays bounded however many workbooks are written at the same time; a doc written in the last
+ * `minIdleMs` is kept (rooms written together would otherwise drop and revive each other's docs
+ * on every batch).
  */
 export class LiveDocs {
-  private readonly order = new Set<Room>()
-  constructor(private readonly max: number) {}
+  /** Room → when it was last written or revived (ms), oldest first. */
+  private readonly order = new Map<Room, number>()
+  constructor(
+    private readonly max: number,
+    private readonly minIdleMs = 0,
+  ) {}
 
   get size(): number {
     return this.order.size
@@ -33,11 +39,12 @@ export class LiveDocs {
 
   /** `room` holds a live doc and was just written (or revived). */
   touch(room: Room): void {
+    const now = Date.now()
     this.order.delete(room)
-    this.order.add(room)
+    this.order.set(room, now)
     if (this.order.size <= this.max) return
-    for (const other of [...this.order]) {
-      if (this.order.size <= this.max) break
+    for (const [other, at] of this.order) {
+      if (this.order.size <= this.max || now - at < this.minIdleMs) break
       if (other !== room) other.dropDoc() // no-op while its writes are pending
     }
   }
@@ -76,6 +83,8 @@ function syncUpdateMessage(update: Uint8Array): Uint8Array {
 }
 
 const MERGE_FANIN = 16
+/** Updates up to this size are validated with Y.decodeUpdate (objects), larger ones streamed. */
+const SMALL_UPDATE_BYTES = 4096
 
 /**
  * `Y.mergeUpdates` of many updates, in groups: Yjs re-sorts all its inputs for every struct it
@@ -347,7 +356,11 @@ export class Room {
   private async revive(): Promise<void> {
     const t0 = performance.now()
     const records = await this.deps.store.load(this.name)
-    if (this.doc) return
+    if (!this.doc) this.becomeLive(records, t0)
+  }
+
+  /** Makes the cold room live with a doc holding `records` (what storage holds). */
+  private becomeLive(records: Uint8Array[], t0: number): void {
     this.doc = this.makeDoc(records)
     // A single record stays valid as the cached full encoding until the first change.
     this.bytes = records.length === 1 ? records[0]! : null
@@ -356,6 +369,7 @@ export class Room {
       this.appendsSinceCompact = Math.max(this.appendsSinceCompact, records.length)
     this.dsOnly = null
     this.deleted = null
+    this.storedEmpty = false
     this.deps.metrics.docRevivals++
     this.deps.liveDocs.touch(this)
     this.deps.log.debug(
@@ -437,11 +451,19 @@ export class Room {
   acceptUpdate(update: Uint8Array, origin: Peer | null): Accepted | Promise<Accepted> {
     try {
       // Parse fully first (every struct, its content and the delete set): applyUpdate on garbage
-      // could integrate the structs and then throw in the delete set. diffUpdate against an empty
-      // state vector streams through the structs one at a time instead of materialising them all.
-      Y.diffUpdate(update, EMPTY_SV)
+      // could integrate the structs and then throw in the delete set. A small update is decoded
+      // (cheapest); a large one streamed through diffUpdate against an empty state vector, one
+      // struct at a time instead of materialising them all.
+      if (update.length <= SMALL_UPDATE_BYTES) Y.decodeUpdate(update)
+      else Y.diffUpdate(update, EMPTY_SV)
     } catch {
       return 'invalid'
+    }
+    if (!this.doc && this.storedEmpty && this.inbox.length === 0) {
+      // A new workbook: a fresh client's empty handshake changes nothing; anything else starts
+      // the doc here and now (there is nothing to read).
+      if (update.length === 2 && update[0] === 0 && update[1] === 0) return 'ok'
+      this.becomeLive([], performance.now())
     }
     if (this.doc && this.inbox.length === 0) return this.applyLive(update, origin)
     return new Promise<Accepted>((done) => {
@@ -479,9 +501,10 @@ export class Room {
             }
           }
         }
-        while (this.doc && this.inbox.length > 0) {
-          const q = this.inbox.shift()!
-          q.done(this.applyLive(q.update, q.origin))
+        if (this.doc) {
+          const queued = this.inbox
+          this.inbox = []
+          for (const q of queued) q.done(this.applyLive(q.update, q.origin))
         }
       }
     } finally {

@@ -132,7 +132,9 @@ describe('doc-less rooms (state in storage; a Y.Doc only to validate writes)', (
   })
 
   it('keeps at most MAX_LIVE_DOCS docs live: the least recently written idle ones drop', async () => {
-    scope.srv = await startTestServer({ limits: { MAX_LIVE_DOCS: 2, DOC_IDLE_MS: 60_000 } })
+    scope.srv = await startTestServer({
+      limits: { MAX_LIVE_DOCS: 2, LIVE_DOC_MIN_IDLE_MS: 0, DOC_IDLE_MS: 60_000 },
+    })
     const { metrics } = scope.srv.server
     const rooms = ['r1', 'r2', 'r3', 'r4']
     for (const r of rooms) {

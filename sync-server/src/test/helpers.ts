@@ -230,15 +230,13 @@ export async function spawnServer(
   extra: string[] = [],
 ): Promise<{ child: ChildProcess; port: number; exited: Promise<number | null> }> {
   const cli = await bundleCli()
-  const child = spawn(
-    process.execPath,
-    [cli, 'serve', '--port', '0', '--data', dataDir, ...extra],
-    {
-      cwd: SERVER_ROOT,
-      env: { ...process.env, TAIZHANG_SECRET: SECRET, TAIZHANG_LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
+  // Executed as a program, as deployed: its launcher line execs Node in the same process, so the
+  // child's pid is the server's (kill -9 reaches it).
+  const child = spawn(cli, ['serve', '--port', '0', '--data', dataDir, ...extra], {
+    cwd: SERVER_ROOT,
+    env: { ...process.env, TAIZHANG_SECRET: SECRET, TAIZHANG_LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
   let out = ''
   let err = ''
