@@ -205,6 +205,9 @@ export async function applyImportPlanStaged(
       await pause()
     }
     if (opts.aborted?.()) return { ok: false, refusal: { kind: 'cancelled' } }
+    // A new sheet's rows are indexed when it is first read, not revealed inside the publish (the
+    // handle `sheet` then only writes: columns and the batch entry; a new sheet has no updates).
+    if (newSheet) wb.detachStagedSheet(sheetId)
     const report = wb.transact(() => {
       if (newSheet) wb.publishSheet(sheetId)
       return writePlan(sheet, plan, (colIds) => sheet.publishStaged(staged, colIds))
