@@ -27,6 +27,10 @@ export function CsvMenu(props: Props) {
     const over = (e: DragEvent) => {
       if (!hasFiles(e) || readOnly()) return
       e.preventDefault()
+      if (importing()) {
+        if (e.dataTransfer) e.dataTransfer.dropEffect = 'none'
+        return
+      }
       if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy'
       setDragging(true)
     }
@@ -38,6 +42,9 @@ export function CsvMenu(props: Props) {
       const file = e.dataTransfer?.files?.[0]
       if (!file || readOnly()) return
       e.preventDefault()
+      // One import at a time: a file dropped while the dialog is open is ignored, so an import whose
+      // rows are being written is never torn down half-way.
+      if (importing()) return
       setImporting(file)
     }
     document.addEventListener('dragover', over)
