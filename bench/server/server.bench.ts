@@ -538,7 +538,8 @@ const verdicts = [
 let md =
   `Command: \`npx tsx bench/server/server.bench.ts${QUICK ? ' --quick' : ''}\`. Date: ${new Date().toISOString().slice(0, 10)}. ` +
   `Machine: ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}.\n\n` +
-  `All three run on bare Node (plain JavaScript, no TypeScript loader); ours is the production CLI with LevelDB. ` +
+  `All three run on bare Node (plain JavaScript, no TypeScript loader); ours is the production CLI with LevelDB, executed as deployed: ` +
+  `its launcher line execs Node with glibc's MALLOC_MMAP_THRESHOLD_ pinned to 128 KiB (docs/SYNC.md, "Memory"); the reference and the relay run without it. ` +
   `Ours confirms a write by its durable ack (after fsync); the reference and the relay by an observer receiving it (not durable). ` +
   `Ours holds a live Y.Doc only for ${LIMITS.DOC_IDLE_MS / 1000} s after a room's last write (doc-less rooms, docs/SYNC.md).\n\n` +
   '| Metric | taizhang | reference 0.1.1 | bare relay | Target | Result |\n| --- | ---: | ---: | ---: | --- | --- |\n'
