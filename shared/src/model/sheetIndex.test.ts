@@ -86,3 +86,79 @@ describe('sheet index on remote row-array changes', () => {
     check('a purge from the other side')
   })
 })
+
+describe('sheet index of a big sheet opened from a stored update (records indexed lazily)', () => {
+  function bigDoc() {
+    const a = new Y.Doc()
+    a.clientID = 1
+    const wa = Workbook.create(a, {
+      title: '大表',
+      random: prng(7),
+      author: { id: 'a', name: '甲' },
+    })
+    const sheetId = wa.addSheet('站点')
+    const sa = wa.sheet(sheetId)
+    const col = sa.addColumn({ name: '名称', type: 'text' })
+    const num = sa.addColumn({ name: '人数', type: 'integer' })
+    for (let b = 0; b < 3; b++) {
+      sa.insertRows(Array.from({ length: 1500 }, (_, i) => ({ [col]: `行${b}-${i}`, [num]: i })))
+    }
+    // Out of list order: rows inserted at the top, one moved, some deleted, cells edited.
+    sa.insertRows([{ [col]: '顶' }, { [col]: '顶二' }], { before: sa.index.orderedIds()[0]! })
+    const ids = sa.rowIds()
+    sa.moveRows([ids[4000]!], { before: ids[10]! })
+    sa.deleteRows([ids[5]!, ids[2500]!])
+    sa.setCell(ids[3000]!, col, '改过')
+    return { a, sheetId, col }
+  }
+
+  it('reads in any order equal a fully indexed open', () => {
+    const { a, sheetId } = bigDoc()
+    const update = Y.encodeStateAsUpdate(a)
+    const open = () => {
+      const d = new Y.Doc()
+      Y.applyUpdate(d, update)
+      return { d, wb: Workbook.open(d).workbook }
+    }
+    const full = open().wb.sheet(sheetId)
+    void full.index.records // indexes every record now
+    const expected = { order: [...full.index.orderedIds()], rows: full.readRows() }
+    expect(expected.order.length).toBe(4500)
+    // The first screen first (what the app reads at open), then everything.
+    const lazy = open().wb.sheet(sheetId)
+    const first = lazy.rowIds().slice(0, 100)
+    expect(first.map((id) => lazy.getRow(id))).toEqual(expected.rows.slice(0, 100))
+    expect(lazy.rowCount()).toBe(4500)
+    expect({ order: [...lazy.index.orderedIds()], rows: lazy.readRows() }).toEqual(expected)
+    // A lookup of the last row, an unknown id, then positions.
+    const lazy2 = open().wb.sheet(sheetId)
+    const last = expected.order.at(-1)!
+    expect(lazy2.getRow(last)).toEqual(expected.rows.at(-1))
+    expect(lazy2.hasRow('no-such-row')).toBe(false)
+    expect(lazy2.rowIndex(expected.order[1234]!)).toBe(1234)
+    expect({ order: [...lazy2.index.orderedIds()], rows: lazy2.readRows() }).toEqual(expected)
+  })
+
+  it('a remote change before every record is indexed keeps the index exact', () => {
+    const { a, sheetId, col } = bigDoc()
+    const b = new Y.Doc()
+    b.clientID = 2
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a))
+    const wb = Workbook.open(b).workbook
+    const sb = wb.sheet(sheetId)
+    // Only the first rows are looked up, as at first paint.
+    for (const id of sb.rowIds().slice(0, 50)) sb.getRow(id)
+    a.on('update', (u: Uint8Array) => Y.applyUpdate(b, u))
+    const wa = Workbook.open(a).workbook
+    const sa = wa.sheet(sheetId)
+    const ids = sa.rowIds()
+    sa.setCell(ids[4400]!, col, '远程')
+    sa.insertRows([{ [col]: '远程新行' }], { after: ids[3]! })
+    sa.deleteRows([ids[4100]!])
+    sa.moveRows([ids[4200]!], { before: ids[0]! })
+    const shown = { order: [...sb.index.orderedIds()], rows: sb.readRows() }
+    expect(shown).toEqual({ order: [...sa.index.orderedIds()], rows: sa.readRows() })
+    const r = reopened(b, sheetId)
+    expect(shown).toEqual({ order: r.order, rows: r.rows })
+  })
+})

@@ -88,12 +88,17 @@ export type StoredRecords =
  * Opens a workbook's database and reads every record. Never rejects: a failed open is
  * `{ ok: false }`, a failed read keeps the connection and reports `readError` with no records.
  */
-export async function readStoredRecords(workbookId: string): Promise<StoredRecords> {
+export async function readStoredRecords(
+  workbookId: string,
+  /** Called once the read is under way (its requests issued) or has failed to start. */
+  onIssued?: () => void,
+): Promise<StoredRecords> {
   let db: IDBDatabase
   try {
     db = await openDocDatabase(workbookId)
     performance.mark('tz:dbopen')
   } catch (error) {
+    onIssued?.()
     return { ok: false, error }
   }
   // Let go if someone (the home page) deletes the database before the persistence takes it.
@@ -101,13 +106,66 @@ export async function readStoredRecords(workbookId: string): Promise<StoredRecor
   try {
     const tx = db.transaction(UPDATES_STORE, 'readonly')
     const store = tx.objectStore(UPDATES_STORE)
-    const [values, keys] = await Promise.all([
+    const reads = Promise.all([
       requestToPromise(store.getAll()),
       requestToPromise(store.getAllKeys()),
     ])
+    onIssued?.()
+    const [values, keys] = await reads
     performance.mark('tz:read')
     return { ok: true, db, values, keys }
   } catch (readError) {
+    onIssued?.()
     return { ok: true, db, values: [], keys: [], readError }
   }
+}
+
+/** A read worker's name: this, then the workbook id; it starts reading as soon as it runs. */
+export const READ_WORKER_PREFIX = 'tz-read:'
+
+/**
+ * `readStoredRecords` with the reading itself in a Worker (`readWorker.ts`): the records' blob
+ * pieces and their deserialization cost the main thread nothing, and the bytes are transferred.
+ * The main thread opens its own connection alongside (the persistence writes through it). Falls
+ * back to reading here when the Worker cannot be made or fails. Never rejects.
+ */
+export async function readStoredRecordsOffThread(
+  workbookId: string,
+  /** Makes the reading worker for this workbook (it is named after it: `readWorker.ts`). */
+  makeWorker: (workbookId: string) => Worker,
+  onIssued?: () => void,
+): Promise<StoredRecords> {
+  let worker: Worker
+  try {
+    worker = makeWorker(workbookId)
+  } catch {
+    return readStoredRecords(workbookId, onIssued)
+  }
+  const opened = openDocDatabase(workbookId).then(
+    (db) => {
+      performance.mark('tz:dbopen')
+      return { ok: true as const, db }
+    },
+    (error: unknown) => ({ ok: false as const, error }),
+  )
+  const read = new Promise<import('./readWorker').ReadResponse | null>((resolve) => {
+    worker.onmessage = (e) => resolve(e.data)
+    worker.onerror = () => resolve(null)
+  })
+  onIssued?.()
+  const [conn, res] = await Promise.all([opened, read])
+  worker.terminate()
+  if (!conn.ok) return { ok: false, error: conn.error }
+  const db = conn.db
+  db.onversionchange = () => db.close()
+  if (res === null) {
+    // The worker failed to start or crashed: read here instead.
+    db.close()
+    return readStoredRecords(workbookId)
+  }
+  performance.mark('tz:read')
+  if (!res.ok) {
+    return { ok: true, db, values: [], keys: [], readError: new Error(res.error) }
+  }
+  return { ok: true, db, values: res.values, keys: res.keys }
 }

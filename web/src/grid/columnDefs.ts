@@ -12,7 +12,12 @@ export const ROW_NUMBER_COL = '__rownum'
 const cellClassRules = {
   'tz-invalid': (p: CellClassParams<RowData>) => {
     const ctx = p.context as GridContext
-    return !!p.data && ctx.problems.has(cellKeyOf(p.data.id, p.column.getColId()))
+    // Evaluated for every rendered cell on every refresh: no key built while there are no problems.
+    return (
+      ctx.problems.size > 0 &&
+      !!p.data &&
+      ctx.problems.has(cellKeyOf(p.data.id, p.column.getColId()))
+    )
   },
   'tz-in-range': (p: CellClassParams<RowData>) => {
     const sel = (p.context as GridContext).sel

@@ -75,6 +75,68 @@ export const gridTheme = themeQuartz.withParams({
   wrapperBorderRadius: 0,
 })
 
+/**
+ * The options every sheet's grid has, known before any sheet is: an early grid
+ * (`createEarlyGrid`) is created with them, and the initial-only ones (`getRowId`,
+ * `stopEditingWhenCellsLoseFocus`, `undoRedoCellEditing`) must be the same for every grid.
+ */
+function baseGridOptions(): GridOptions<RowData> {
+  return {
+    theme: gridTheme,
+    getRowId: (p) => p.data.id,
+    readOnlyEdit: true,
+    stopEditingWhenCellsLoseFocus: true,
+    enterNavigatesVerticallyAfterEdit: true,
+    singleClickEdit: false,
+    suppressCellFocus: false,
+    animateRows: false,
+    suppressColumnMoveAnimation: true,
+    rowBuffer: ROW_BUFFER,
+    defaultColDef: {
+      sortable: true,
+      resizable: true,
+      suppressKeyboardEvent: (p) => {
+        const e = p.event
+        if (p.editing) return false
+        const mod = e.ctrlKey || e.metaKey
+        if (e.key === 'Delete' || e.key === 'Backspace') return true
+        if (mod && ['z', 'y', 'c', 'v', 'x'].includes(e.key.toLowerCase())) return true
+        if (mod && (e.key === '-' || e.key === '+' || e.key === '=')) return true
+        if (e.key === 'ContextMenu' || (e.shiftKey && e.key === 'F10')) return true
+        return false
+      },
+    },
+    // AG Grid's own undo stack is cleared by every remote update; ours is Y.UndoManager.
+    undoRedoCellEditing: false,
+  }
+}
+
+/** A grid created before its sheet is known (`createEarlyGrid`); `makeSheetGrid` adopts it. */
+export interface EarlyGrid {
+  /** The element the grid lives in; `makeSheetGrid` moves it into its container. */
+  readonly el: HTMLDivElement
+  readonly api: GridApi<RowData>
+}
+
+/**
+ * Creates an empty grid (no columns, no rows) in a new element inside `parent`, hidden. Creating
+ * an AG Grid (its DOM, styles and first layout) is most of a grid's cost and needs no data, so
+ * the app does it while the workbook is still being read (`workbook/earlyGrid.ts`).
+ */
+export function createEarlyGrid(parent: HTMLElement): EarlyGrid {
+  registerGridModules()
+  const el = document.createElement('div')
+  el.style.cssText = 'width:100%;height:100%;visibility:hidden'
+  parent.appendChild(el)
+  const api = createGrid<RowData>(el, {
+    ...baseGridOptions(),
+    columnDefs: [],
+    rowData: [],
+    suppressNoRowsOverlay: true,
+  })
+  return { el, api }
+}
+
 export interface FocusedCell {
   rowId: string
   colId: string
@@ -107,6 +169,8 @@ export interface SheetGridOptions {
   /** After a paste: how many cells could not be parsed and were kept as typed text. */
   onPasted?: (report: { cells: number; unparsed: number; addedRows: number }) => void
   onKeyCommand?: (cmd: 'undo' | 'redo') => void
+  /** A grid created while the workbook was read, to adopt instead of creating one. */
+  early?: EarlyGrid | null
 }
 
 export interface SheetGridHandle {
@@ -136,6 +200,9 @@ interface LoadState {
   next: number
   timer: ReturnType<typeof setTimeout> | null
 }
+
+/** Rows AG Grid renders beyond the viewport (none for a big sheet's first frame). */
+const ROW_BUFFER = 10
 
 /** Sheets above this many rows paint a first slice, then load the rest in chunks. */
 const PROGRESSIVE_MIN_ROWS = 5000
@@ -257,36 +324,14 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
     api.setGridOption('rowData', sheet.readRows())
   }
 
-  const gridOptions: GridOptions<RowData> = {
-    theme: gridTheme,
+  // What this sheet adds to the options every grid has (`baseGridOptions`).
+  const firstRows = initialRows()
+  const sheetOptions: GridOptions<RowData> = {
     columnDefs: buildColumnDefs(columns, readOnly),
-    rowData: initialRows(),
+    rowData: firstRows,
+    // A big sheet's first frame renders only the rows in view; the buffer comes after it.
+    ...(loading ? { rowBuffer: 0 } : {}),
     context: ctx,
-    getRowId: (p) => p.data.id,
-    readOnlyEdit: true,
-    stopEditingWhenCellsLoseFocus: true,
-    enterNavigatesVerticallyAfterEdit: true,
-    singleClickEdit: false,
-    suppressCellFocus: false,
-    animateRows: false,
-    suppressColumnMoveAnimation: true,
-    rowBuffer: 10,
-    defaultColDef: {
-      sortable: true,
-      resizable: true,
-      suppressKeyboardEvent: (p) => {
-        const e = p.event
-        if (p.editing) return false
-        const mod = e.ctrlKey || e.metaKey
-        if (e.key === 'Delete' || e.key === 'Backspace') return true
-        if (mod && ['z', 'y', 'c', 'v', 'x'].includes(e.key.toLowerCase())) return true
-        if (mod && (e.key === '-' || e.key === '+' || e.key === '=')) return true
-        if (e.key === 'ContextMenu' || (e.shiftKey && e.key === 'F10')) return true
-        return false
-      },
-    },
-    // AG Grid's own undo stack is cleared by every remote update; ours is Y.UndoManager.
-    undoRedoCellEditing: false,
     onCellEditRequest: (e) => {
       if (readOnly || !e.data) return
       const colId = e.column.getColId()
@@ -336,13 +381,24 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
 
   const container = opts.container
   performance.mark('tz:grid1')
-  const api = createGrid<RowData>(container, gridOptions)
+  let api: GridApi<RowData>
+  const early = opts.early
+  if (early) {
+    // Created while the workbook was being read: give it this sheet's columns and rows.
+    container.appendChild(early.el)
+    early.el.style.visibility = ''
+    api = early.api
+    api.updateGridOptions({ ...sheetOptions, suppressNoRowsOverlay: false })
+  } else api = createGrid<RowData>(container, { ...baseGridOptions(), ...sheetOptions })
   performance.mark('tz:grid2')
   if (loading) {
     // After the first frame is painted.
     const l: LoadState = loading
     requestAnimationFrame(() => {
       if (loading === l) l.timer = setTimeout(loadStep, 0)
+      setTimeout(() => {
+        if (!api.isDestroyed()) api.setGridOption('rowBuffer', ROW_BUFFER)
+      }, 0)
     })
   }
 

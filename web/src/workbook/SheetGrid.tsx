@@ -9,6 +9,7 @@ import {
   type SheetGridHandle,
 } from '../grid/makeSheetGrid'
 import { locale, t } from '../i18n'
+import { takeEarlyGrid } from './earlyGrid'
 
 export interface SheetGridProps {
   session: WorkbookSession
@@ -50,6 +51,8 @@ export function SheetGrid(props: SheetGridProps) {
       onSelectionChange: props.onSelectionChange,
       onContextMenu: props.onContextMenu,
       onPasted: props.onPasted,
+      // The grid made while the workbook was read (the first sheet shown only).
+      early: takeEarlyGrid(session.id),
       onKeyCommand: (cmd) => {
         if (props.readOnly) return
         if (cmd === 'undo') session.undo.undo()

@@ -17,12 +17,14 @@ import { getWorkbookEntry, getWorkspaceToken, updateWorkbookEntry } from '../app
 import { absorbedToken, linksStored } from '../app/shareLinks'
 import { toolbarExtensions } from '../app/toolbarExtensions'
 import { openWorkbook, type WorkbookSession } from '../doc/openWorkbook'
+import { prefetchDoc } from '../doc/prefetch'
 import type { FocusedCell, SelectionInfo, SheetGridHandle } from '../grid/makeSheetGrid'
 import { takePendingCreate } from '../home/pendingCreate'
 import { formatNumber, locale, t } from '../i18n'
 import { ColumnPanel } from './ColumnPanel'
 import { ContextMenu, type MenuItem } from './ContextMenu'
 import { ColumnStats } from './columnStats'
+import { dropEarlyGrid, prepareEarlyGrid } from './earlyGrid'
 import { ShareDialog } from './ShareDialog'
 import { SheetGrid } from './SheetGrid'
 import { SheetTabs } from './SheetTabs'
@@ -53,6 +55,8 @@ export function WorkbookView(props: { id: string; identity: Identity }) {
         ? Promise.resolve(absorbed)
         : entryP.then((entry) => entry?.token ?? getWorkspaceToken())
       const create = takePendingCreate(id)
+      // Started at boot when the page opened on this workbook (main.tsx); else now.
+      prefetchDoc(id)
       const s = await openWorkbook({
         workbookId: id,
         token: tokenP,
@@ -73,10 +77,13 @@ export function WorkbookView(props: { id: string; identity: Identity }) {
           )
           .catch(() => {})
       })
+      // The first sheet's grid has taken the early grid by now, if it was made; else drop it.
+      setTimeout(() => dropEarlyGrid(id), 0)
       return { s, token }
     },
   )
   onCleanup(() => {
+    dropEarlyGrid(props.id)
     const s = session()?.s
     if (s) void s.destroy()
   })
@@ -84,10 +91,18 @@ export function WorkbookView(props: { id: string; identity: Identity }) {
     <Show
       when={session()}
       fallback={
-        <div class="loading" data-testid="loading">
-          <Show when={session.error} fallback={t('wb.loading')}>
-            {t('warn.loadFailed', { reason: String(session.error) })}
-          </Show>
+        <div class="workbook">
+          <div class="loading" data-testid="loading">
+            <Show when={session.error} fallback={t('wb.loading')}>
+              {t('warn.loadFailed', { reason: String(session.error) })}
+            </Show>
+          </div>
+          {/* The grid is created (empty, hidden) here while the workbook is read: earlyGrid.ts */}
+          <div class="wb-body">
+            <div class="grid-area">
+              <div class="grid-host" ref={(el) => prepareEarlyGrid(props.id, el)} />
+            </div>
+          </div>
         </div>
       }
     >
