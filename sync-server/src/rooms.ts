@@ -221,6 +221,8 @@ export class Room {
   /** Editors' updates waiting while the cold room checks them or revives its doc. */
   private inbox: Queued[] = []
   private draining = false
+  /** Unloaded: a storage read still in flight must not bring the doc back. */
+  private destroyed = false
   /** What the doc's current transaction changed (its `update` event), collected by applyLive. */
   private diff: Uint8Array | null = null
   /** Set at shutdown: stop retrying failed writes after this time (Unix ms). */
@@ -356,7 +358,7 @@ export class Room {
   private async revive(): Promise<void> {
     const t0 = performance.now()
     const records = await this.deps.store.load(this.name)
-    if (!this.doc) this.becomeLive(records, t0)
+    if (!this.doc && !this.destroyed) this.becomeLive(records, t0)
   }
 
   /** Makes the cold room live with a doc holding `records` (what storage holds). */
@@ -761,6 +763,7 @@ export class Room {
     this.doc = null
     this.deps.liveDocs.forget(this)
     this.bytes = null
+    this.destroyed = true
     for (const q of this.inbox.splice(0)) q.done('unavailable')
   }
 }
