@@ -129,10 +129,26 @@ function OpenWorkbook(props: {
     return wb.listSheets()
   })
   const [activeSheet, setActiveSheet] = createSignal<string | null>(null)
-  createEffect(() => {
+  const fallbackSheet = (): string | null | undefined => {
     const list = sheets()
     const cur = activeSheet()
-    if (!cur || !list.some((s) => s.id === cur)) setActiveSheet(list[0]?.id ?? null)
+    return cur && list.some((s) => s.id === cur) ? undefined : (list[0]?.id ?? null)
+  }
+  let opening = true
+  createEffect(() => {
+    const next = fallbackSheet()
+    const now = opening || next === null
+    opening = false
+    if (next === undefined) return
+    if (now) setActiveSheet(next)
+    // A sheet appeared in an empty workbook, or the active one went away, inside somebody's
+    // transaction (a big CSV import's publish creates the first sheet): mounting its grid there
+    // would add ~0.1 s to that task, so switch a task later.
+    else
+      setTimeout(() => {
+        const later = fallbackSheet()
+        if (later !== undefined) setActiveSheet(later)
+      }, 0)
   })
   const title = createMemo(() => {
     void session.metaVersion()
