@@ -55,6 +55,28 @@ describe('SheetProblems', () => {
     sheet.setCell(ids[3]!, n, 3)
     drain()
     expect(key(latest)).toEqual(key(expected()))
+    // A big append (an import) is validated in slices, one scheduled task each, and published
+    // once: no problem list reflects half of it.
+    const big = 2 * VALIDATE_SLICE_ROWS + 7
+    const added = sheet.insertRows(
+      Array.from({ length: big }, (_, i) => ({ [name]: `新站${i}`, [n]: i % 1013 === 0 ? -2 : i })),
+    )
+    let runs = 0
+    let updates = 0
+    const seen: Problem[][] = []
+    while (tasks.length) {
+      runs++
+      const before = latest
+      tasks.shift()!()
+      if (latest !== before) {
+        updates++
+        seen.push(latest)
+      }
+    }
+    expect(runs).toBeGreaterThanOrEqual(3)
+    expect(updates).toBe(1)
+    expect(key(seen[0]!)).toEqual(key(expected()))
+    expect(seen[0]!.some((p) => p.rowId === added[0] && p.colId === n)).toBe(true)
     off()
     sp.dispose()
   })

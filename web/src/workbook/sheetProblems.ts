@@ -22,8 +22,8 @@ type Schedule = (fn: () => void, ms: number) => ReturnType<typeof setTimeout>
  * - per-cell rules are checked for the rows an edit touched, not the whole sheet;
  * - unique columns (their messages name other rows by position) are rechecked as a whole, but
  *   only when an edit touches them or rows are added, removed or moved;
- * - a full pass (open, column changes) runs in slices of VALIDATE_SLICE_ROWS rows, never one
- *   long task.
+ * - a full pass (open, column changes) and a big batch of changed rows (an import, a paste) run
+ *   in slices of VALIDATE_SLICE_ROWS rows, never one long task.
  * `onUpdate` receives every problem in row order.
  */
 export class SheetProblems {
@@ -139,9 +139,22 @@ export class SheetProblems {
       return
     }
     if (this.dirtyRows.size) {
-      const ids = [...this.dirtyRows]
-      this.dirtyRows.clear()
+      // A big paste or import appends tens of thousands of rows: validate them in slices too,
+      // and publish the problems once all are done.
+      const ids: string[] = []
+      for (const id of this.dirtyRows) {
+        ids.push(id)
+        if (ids.length === VALIDATE_SLICE_ROWS) break
+      }
+      for (const id of ids) this.dirtyRows.delete(id)
       this.validateRows(ids)
+      if (this.dirtyRows.size) {
+        this.timer = this.schedule(() => {
+          this.timer = null
+          this.run()
+        }, 0)
+        return
+      }
     }
     if (this.uniqueDirty) {
       this.uniqueDirty = false
