@@ -172,8 +172,9 @@ describe('CSV in the browser (real Chromium, real taizhang serve)', () => {
       }
       await until(`大表:${ROWS}`)
       // Updates arrived while nothing was shown (the staged sheet, then slices; a one-transaction
-      // import would bring none), then every row at once.
-      expect(updatesBeforeShown).toBeGreaterThanOrEqual(2)
+      // import would bring none), then every row at once. The server broadcasts the updates of one
+      // durable batch as one merged update, so under load several slices can arrive as one.
+      expect(updatesBeforeShown).toBeGreaterThanOrEqual(1)
       expect(seen).toEqual(['', `大表:${ROWS}`])
 
       await page.getByTestId('undo').click()
