@@ -22,6 +22,11 @@ const OUT = join(REPO, 'BENCHMARKS.md')
 const args = process.argv.slice(2)
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : null
 const soakFull = args.includes('--soak-full')
+if (soakFull) {
+  const { ensureHeap } = await import('./chaos/heap.js')
+  const { SOAK_HEAP_MB } = await import('./chaos/soak.js')
+  ensureHeap(SOAK_HEAP_MB)
+}
 
 interface Section {
   id: string

@@ -12,6 +12,7 @@ import { writeFileSync } from 'node:fs'
 import { cpus, totalmem } from 'node:os'
 import { parseArgs } from 'node:util'
 import { type ChaosResults, runChaos } from '../../test/chaos/harness.js'
+import { ensureHeap } from './heap.js'
 
 export interface SoakOptions {
   clients?: number
@@ -23,6 +24,9 @@ export interface SoakOptions {
   seed?: number
   log?: (line: string) => void
 }
+
+/** Heap for a soak run (see heap.ts); V8 takes only what it needs. */
+export const SOAK_HEAP_MB = 12_288
 
 const fmt = (n: number) => n.toLocaleString('en-US')
 
@@ -96,6 +100,7 @@ export async function runSoak(
 
 const isMain = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href
 if (isMain) {
+  ensureHeap(SOAK_HEAP_MB)
   // Ctrl-C / SIGTERM: exit normally so the server child is reaped by its 'exit' hook.
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => process.exit(130))
   const { values } = parseArgs({
