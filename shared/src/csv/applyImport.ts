@@ -22,6 +22,14 @@ export interface ImportReport {
 
 export type ApplyResult = { ok: true; report: ImportReport } | { ok: false; refusal: CsvRefusal }
 
+/** A write that threw (a broken invariant: the checks before any write make it unreachable). */
+function failed(e: unknown): ApplyResult {
+  return {
+    ok: false,
+    refusal: { kind: 'failed', detail: e instanceof Error ? e.message : String(e) },
+  }
+}
+
 /**
  * Everything that could make an apply fail, checked before anything is written (a Yjs transaction
  * cannot be rolled back): a refusal leaves the doc's state vector unchanged.
@@ -92,10 +100,7 @@ export function applyImportPlan(
     return { ok: true, report }
   } catch (e) {
     // Only a broken invariant gets here; the checks above make it unreachable in practice.
-    return {
-      ok: false,
-      refusal: { kind: 'failed', detail: e instanceof Error ? e.message : String(e) },
-    }
+    return failed(e)
   }
 }
 
@@ -214,9 +219,6 @@ export async function applyImportPlanStaged(
     }, CSV_IMPORT)
     return { ok: true, report }
   } catch (e) {
-    return {
-      ok: false,
-      refusal: { kind: 'failed', detail: e instanceof Error ? e.message : String(e) },
-    }
+    return failed(e)
   }
 }
