@@ -24,17 +24,18 @@ function reopened(doc: Y.Doc, sheetId: string) {
   return view(workbook, sheetId)
 }
 
+/** A new workbook on its own doc (fixed client id and seed) with one sheet. */
+function newWorkbook(clientId: number, seed: number, title: string, sheetName: string) {
+  const doc = new Y.Doc()
+  doc.clientID = clientId
+  const wb = Workbook.create(doc, { title, random: prng(seed), author: { id: 'a', name: '甲' } })
+  const sheetId = wb.addSheet(sheetName)
+  return { doc, wb, sheetId, sheet: wb.sheet(sheetId) }
+}
+
 describe('sheet index on remote row-array changes', () => {
   it('purges (undone inserts), redos and their merge in one remote update keep the index exact', () => {
-    const a = new Y.Doc()
-    a.clientID = 1
-    const wa = Workbook.create(a, {
-      title: '测试',
-      random: prng(3),
-      author: { id: 'a', name: '甲' },
-    })
-    const sheetId = wa.addSheet('站点')
-    const sa = wa.sheet(sheetId)
+    const { doc: a, wb: wa, sheetId, sheet: sa } = newWorkbook(1, 3, '测试', '站点')
     const col = sa.addColumn({ name: '站点名称', type: 'text' })
     sa.insertRows([{ [col]: '一' }, { [col]: '二' }])
     const b = new Y.Doc()
@@ -89,15 +90,7 @@ describe('sheet index on remote row-array changes', () => {
 
 describe('sheet index of a big sheet opened from a stored update (records indexed lazily)', () => {
   function bigDoc() {
-    const a = new Y.Doc()
-    a.clientID = 1
-    const wa = Workbook.create(a, {
-      title: '大表',
-      random: prng(7),
-      author: { id: 'a', name: '甲' },
-    })
-    const sheetId = wa.addSheet('站点')
-    const sa = wa.sheet(sheetId)
+    const { doc: a, sheetId, sheet: sa } = newWorkbook(1, 7, '大表', '站点')
     const col = sa.addColumn({ name: '名称', type: 'text' })
     const num = sa.addColumn({ name: '人数', type: 'integer' })
     for (let b = 0; b < 3; b++) {
