@@ -10,6 +10,10 @@
  * /tmp/tz-prof), BENCH_MEM=1 (memory breakdown at each RSS reading), BENCH_SKIP_LIVE=1 (same as
  * BENCH_PARTS=sync,rooms), BENCH_PARTS=fanout,throughput,sync,rooms (the parts to run; default
  * all; `throughput1` or `throughput50` runs one of the two; a skipped figure reads 0).
+ * A/B of two versions of ours: BENCH_AB=<dir> (a second checkout with sync-server/ and shared/, e.g.
+ * `git archive <commit> sync-server shared | tar -x -C <dir>` plus its node_modules; its bin runs
+ * as kind `base`), BENCH_REPEAT=n: this tree and `base` alternate (A B B A A B …) n times in one
+ * run; prints every reading and the medians as JSON.
  *
  * Prints a markdown table and writes bench/results/server.json.
  */
@@ -24,8 +28,11 @@ import { LIMITS } from '../../sync-server/src/limits.js'
 import { COLUMNS, generateRows } from '../layout/data.js'
 import { type CellValue, Workbook, Y, type YDoc } from '../layout/deps.js'
 
-type Kind = 'taizhang' | 'reference' | 'relay'
+type Kind = 'taizhang' | 'reference' | 'relay' | 'base'
 const KINDS: Kind[] = ['taizhang', 'reference', 'relay']
+/** BENCH_AB: a second checkout of ours, run as kind `base` (A/B in one run). */
+const AB_DIR = process.env.BENCH_AB
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 1)
 // BENCH_ONLY=taizhang runs one server (for profiling with BENCH_PROF=1); the table needs all three.
 const ONLY = process.env.BENCH_ONLY as Kind | undefined
 const QUICK = process.argv.includes('--quick')
@@ -71,9 +78,11 @@ interface Server {
 }
 
 async function startServer(kind: Kind): Promise<Server> {
-  const node = ['--expose-gc', '--import', './bench/server/gcOnSignal.mjs']
+  const gcHook = fileURLToPath(new URL('bench/server/gcOnSignal.mjs', ROOT))
+  const node = ['--expose-gc', '--import', gcHook]
   const prof = process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/tz-prof'] : []
-  const dataDir = kind === 'taizhang' ? mkdtempSync(join(tmpdir(), 'tz-bench-')) : null
+  const ours = kind === 'taizhang' || kind === 'base'
+  const dataDir = ours ? mkdtempSync(join(tmpdir(), 'tz-bench-')) : null
   const args = dataDir
     ? [
         'serve',
@@ -95,20 +104,21 @@ async function startServer(kind: Kind): Promise<Server> {
   // the launcher's setting.
   const bin = 'sync-server/bin/taizhang.mjs'
   const env = { ...process.env, TAIZHANG_SECRET: SECRET }
+  const cwd = kind === 'base' ? AB_DIR! : fileURLToPath(ROOT)
   const child = !dataDir
     ? spawn(process.execPath, [...node, ...prof, ...args], {
-        cwd: ROOT,
+        cwd,
         env,
         stdio: ['ignore', 'pipe', 'pipe'],
       })
     : prof.length > 0
       ? spawn(process.execPath, [...node, ...prof, bin, ...args], {
-          cwd: ROOT,
+          cwd,
           env: { MALLOC_MMAP_THRESHOLD_: '131072', ...env },
           stdio: ['ignore', 'pipe', 'pipe'],
         })
-      : spawn(bin, args, {
-          cwd: ROOT,
+      : spawn(join(cwd, bin), args, {
+          cwd,
           env: { ...env, NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} ${node.join(' ')}`.trim() },
           stdio: ['ignore', 'pipe', 'pipe'],
         })
@@ -340,7 +350,8 @@ const holders: Array<() => void> = []
  */
 async function throughput(s: Server, rooms: number, perRoom: number): Promise<number> {
   const run = async (room: string) => {
-    const writer = await rawClient(s, room, s.kind === 'taizhang')
+    const acked = s.kind === 'taizhang' || s.kind === 'base'
+    const writer = await rawClient(s, room, acked)
     const observer = await rawClient(s, room)
     await sleep(50)
     const doc = new Y.Doc()
@@ -348,7 +359,7 @@ async function throughput(s: Server, rooms: number, perRoom: number): Promise<nu
     doc.on('update', (u: Uint8Array) => msgs.push(syncMessage(2, u)))
     for (let i = 0; i < perRoom; i++) doc.getMap('m').set(`k${i}`, i)
     let confirmed = 0
-    if (s.kind === 'taizhang') {
+    if (acked) {
       writer.onFrame = (d) => {
         if (d[0] !== 100) return
         // varUint(100)=[100] then varUint8Array(state vector): find our client's clock.
@@ -421,8 +432,7 @@ process.stderr.write(
   `  ${(big.state.length / 1e6).toFixed(1)} MB encoded in ${big.chunks.length} updates; 1,000 rows: ${(small.state.length / 1e3).toFixed(0)} kB\n`,
 )
 
-const results = {} as Record<Kind, Result>
-for (const kind of ONLY ? [ONLY] : KINDS) {
+async function runKind(kind: Kind): Promise<Result> {
   let s: Server
   const none = { p50: 0, p99: 0 }
   let [fanout10, fanout50, throughput1, throughput50] = [none, none, 0, 0]
@@ -463,7 +473,7 @@ for (const kind of ONLY ? [ONLY] : KINDS) {
     for (const c of seeds) c.ws.close()
     await stopServer(s)
   }
-  results[kind] = {
+  return {
     fanout10,
     fanout50,
     initialSyncMs,
@@ -475,6 +485,45 @@ for (const kind of ONLY ? [ONLY] : KINDS) {
     rss100RoomsAfterWritesMiB,
   }
 }
+
+const results = {} as Record<Kind, Result>
+if (AB_DIR) {
+  // A/B: this tree and `base` alternate (A B B A …) so drift in the machine's load hits both.
+  const runs: Record<string, Result[]> = { taizhang: [], base: [] }
+  for (let i = 0; i < REPEAT; i++) {
+    const order: Kind[] = i % 2 === 0 ? ['taizhang', 'base'] : ['base', 'taizhang']
+    for (const kind of order) {
+      const r = await runKind(kind)
+      runs[kind]!.push(r)
+      process.stderr.write(`${kind} #${i + 1}: ${JSON.stringify(r)}\n`)
+    }
+  }
+  const med = (rs: Result[]) => {
+    const out: Record<string, number> = {}
+    const flat = (r: Result): Record<string, number> => ({
+      fanout10p50: r.fanout10.p50,
+      fanout10p99: r.fanout10.p99,
+      fanout50p50: r.fanout50.p50,
+      fanout50p99: r.fanout50.p99,
+      initialSyncMs: r.initialSyncMs,
+      throughput1: r.throughput1,
+      throughput50: r.throughput50,
+      rssBigMiB: r.rssBigMiB,
+      rss100RoomsMiB: r.rss100RoomsMiB,
+      rssBigAfterWritesMiB: r.rssBigAfterWritesMiB,
+    })
+    for (const k of Object.keys(flat(rs[0]!))) {
+      const m = median(rs.map((r) => flat(r)[k]!))
+      if (m !== 0) out[k] = Math.round(m * 100) / 100
+    }
+    return out
+  }
+  process.stdout.write(
+    `${JSON.stringify({ median: { taizhang: med(runs.taizhang!), base: med(runs.base!) } }, null, 2)}\n`,
+  )
+  process.exit(0)
+}
+for (const kind of ONLY ? [ONLY] : KINDS) results[kind] = await runKind(kind)
 
 const f = (x: number, d = 1) =>
   x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d })

@@ -52,6 +52,25 @@ export function describeDocStore(name: string, make: () => Promise<DocStoreHarne
       expect(got.map((u) => u[0]! | (u[1]! << 8))).toEqual([...Array(300).keys()])
     })
 
+    it('keeps each room in order when many rooms append at once (group commit), durably', async () => {
+      const harness = await open()
+      const ops: Promise<void>[] = []
+      for (let i = 0; i < 20; i++)
+        for (let r = 0; r < 50; r++) ops.push(harness.store.append(`g${r}`, bytes(r, i)))
+      await Promise.all(ops)
+      let store = harness.store
+      if (harness.reopen) {
+        await store.close()
+        store = await harness.reopen()
+        harness.store = store
+      }
+      for (let r = 0; r < 50; r++) {
+        const got = await store.load(`g${r}`)
+        expect(got).toEqual([...Array(20).keys()].map((i) => bytes(r, i)))
+      }
+      expect(await store.list()).toHaveLength(50)
+    })
+
     it('keeps rooms apart, including rooms whose names are prefixes of others', async () => {
       const { store } = await open()
       await store.append('room', bytes(1))

@@ -1,5 +1,6 @@
 import { ClassicLevel } from 'classic-level'
 import { type DocStore, KeyedQueue } from './DocStore.js'
+import { GroupCommit } from './groupCommit.js'
 
 // Key layout (utf8 keys, binary values):
 //   u\0<room>\0<seq as 12 hex digits>  → one update (seq grows per room, so keys sort oldest first)
@@ -12,14 +13,20 @@ const roomRange = (room: string) => ({
   gt: `u${SEP}${room}${SEP}`,
   lt: `u${SEP}${room}${SEP}\uffff`,
 })
+const seqFromKey = (key: string) => Number.parseInt(key.slice(key.lastIndexOf(SEP) + 1), 16)
 const EMPTY = new Uint8Array(0)
 /** LevelDB's memtable size (its default): a write buffer this large is flushed to a table file. */
 const WRITE_BUFFER_BYTES = 4 * 1024 * 1024
+
+type Op = { type: 'del'; key: string } | { type: 'put'; key: string; value: Uint8Array }
 
 /**
  * `DocStore` on LevelDB (classic-level) in `dir`. Every write is a `sync: true` batch, i.e. the
  * LevelDB log is fsynced before the promise resolves; compaction is one atomic batch (delete all
  * records, put the merged one), so a crash at any point leaves the old or the new records.
+ * Appends from different rooms are group-committed: those waiting while a batch is being written
+ * go into the next batch together (one fsync for all; `GroupCommit`). One room has at most one
+ * append in a batch (its operations run one after another), so its order is kept.
  */
 export async function createLevelDocStore(dir: string): Promise<DocStore> {
   const db = new ClassicLevel<string, Uint8Array>(dir, {
@@ -31,6 +38,7 @@ export async function createLevelDocStore(dir: string): Promise<DocStore> {
   })
   await db.open()
   const queue = new KeyedQueue()
+  const appends = new GroupCommit<Op>((ops) => db.batch(ops, { sync: true }))
   // Next sequence number per room, read lazily from the last stored key.
   const nextSeq = new Map<string, number>()
   /** Rooms whose index entry this process has written. */
@@ -54,7 +62,7 @@ export async function createLevelDocStore(dir: string): Promise<DocStore> {
     if (known !== undefined) return known
     let seq = 0
     for await (const key of db.keys({ ...roomRange(room), reverse: true, limit: 1 })) {
-      seq = Number.parseInt(key.slice(key.lastIndexOf(SEP) + 1), 16) + 1
+      seq = seqFromKey(key) + 1
     }
     nextSeq.set(room, seq)
     return seq
@@ -65,19 +73,24 @@ export async function createLevelDocStore(dir: string): Promise<DocStore> {
       queue.run(room, async () => {
         guard()
         const out: Uint8Array[] = []
-        for await (const value of db.values(roomRange(room))) out.push(new Uint8Array(value))
+        let last: string | undefined
+        for await (const [key, value] of db.iterator(roomRange(room))) {
+          out.push(new Uint8Array(value))
+          last = key
+        }
+        // The next sequence number comes free with the load (rooms load before they append).
+        if (!nextSeq.has(room)) nextSeq.set(room, last === undefined ? 0 : seqFromKey(last) + 1)
         return out
       }),
     append: (room, update) =>
       queue.run(room, async () => {
         guard()
         const seq = await seqOf(room)
-        const put = { type: 'put' as const, key: updateKey(room, seq), value: update }
+        const put: Op = { type: 'put', key: updateKey(room, seq), value: update }
         // The room index entry goes with the first record this process writes for the room (in
         // the same atomic batch); later appends skip it, one put less on the fsync path.
-        await db.batch(
+        await appends.add(
           indexed.has(room) ? [put] : [put, { type: 'put', key: `r${SEP}${room}`, value: EMPTY }],
-          { sync: true },
         )
         indexed.add(room)
         nextSeq.set(room, seq + 1)
@@ -87,9 +100,7 @@ export async function createLevelDocStore(dir: string): Promise<DocStore> {
       queue.run(room, async () => {
         guard()
         const seq = await seqOf(room)
-        const ops: Array<
-          { type: 'del'; key: string } | { type: 'put'; key: string; value: Uint8Array }
-        > = []
+        const ops: Op[] = []
         for await (const key of db.keys(roomRange(room))) ops.push({ type: 'del', key })
         ops.push({ type: 'put', key: updateKey(room, seq), value: merged })
         ops.push({ type: 'put', key: `r${SEP}${room}`, value: EMPTY })
