@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import { compactUpdates } from './compactUpdates'
 import type { CompactRequest, CompactResponse } from './compactWorker'
+import { type FirstScreenBody, writeFirstScreen } from './firstScreen'
 import {
   describeError,
   docDbName,
@@ -17,6 +18,8 @@ import {
 export const COMPACT_THRESHOLD_RECORDS = 500
 /** Pause before retrying a failed write (quota, transient errors). */
 export const WRITE_RETRY_MS = 3000
+/** Quiet time after the last stored write before the first-screen cache is rewritten. */
+export const SCREEN_DEBOUNCE_MS = 1500
 
 export type LocalSaveState = 'loading' | 'saving' | 'saved' | 'error' | 'unavailable'
 
@@ -44,6 +47,8 @@ export interface IdbPersistenceOptions {
   /** Returns a compaction Worker, or null to compact inline (tests, very old browsers). */
   makeWorker?: () => Worker | null
   onStatus?: (s: LocalSaveStatus) => void
+  /** Debounce of the first-screen cache write (`SCREEN_DEBOUNCE_MS`). */
+  screenDebounceMs?: number
 }
 
 /**
@@ -66,6 +71,17 @@ export class IdbPersistence {
   private destroyed = false
   private status: LocalSaveStatus = { state: 'loading', corrupt: 0, quota: false }
   private readonly threshold: number
+  /**
+   * Keys of stored records whose content this doc holds: loaded at open or written here (a
+   * compaction of ours that merged a record not in here leaves its key out). The first-screen
+   * cache is written only while every stored key is in here (`firstScreen.ts`).
+   */
+  private readonly known = new Set<IDBValidKey>()
+  private screenSource: (() => FirstScreenBody | null) | null = null
+  private screenTimer: ReturnType<typeof setTimeout> | null = null
+  /** The store changed since the cache was last written (or it was never written this session). */
+  private screenDirty = true
+  private screenWriting: Promise<boolean> | null = null
 
   constructor(
     readonly workbookId: string,
@@ -117,6 +133,7 @@ export class IdbPersistence {
       return { records: 0, corrupt: 0, bytes: 0, available: false }
     }
     this.attach(db)
+    for (const k of keys) this.known.add(k)
     if (stored.readError !== undefined) {
       this.setStatus({ state: 'error', error: describeError(stored.readError) })
     }
@@ -191,8 +208,12 @@ export class IdbPersistence {
       const tx = db.transaction(UPDATES_STORE, 'readwrite', { durability: 'strict' })
       const store = tx.objectStore(UPDATES_STORE)
       const adds = records.map((r) => requestToPromise(store.add(r)))
-      const key = (await Promise.all(adds))[adds.length - 1]
+      const keys = await Promise.all(adds)
+      const key = keys[keys.length - 1]
       await transactionDone(tx)
+      for (const k of keys) this.known.add(k)
+      this.screenDirty = true
+      this.scheduleScreen()
       if (typeof key === 'number') this.lastKey = key
       this.recordsSinceCompact += records.length
       this.setStatus({
@@ -221,10 +242,17 @@ export class IdbPersistence {
     this.compacting = true
     const upTo = this.lastKey
     void this.runCompaction(upTo)
-      .then((merged) => {
+      .then(({ merged, keys }) => {
         // `merged` records became one; records appended meanwhile stay counted.
         if (merged > 1)
           this.recordsSinceCompact = Math.max(1, this.recordsSinceCompact - merged + 1)
+        // The merge is stored under upTo: its content is ours only if every merged record was.
+        if (!keys.every((k) => this.known.has(k))) this.known.delete(upTo)
+        for (const k of keys) if (k !== upTo) this.known.delete(k)
+        if (merged > 1) {
+          this.screenDirty = true
+          this.scheduleScreen()
+        }
       })
       .catch(() => {
         // A failed compaction leaves the records as they were; the next threshold retries it.
@@ -234,7 +262,7 @@ export class IdbPersistence {
       })
   }
 
-  private async runCompaction(upTo: number): Promise<number> {
+  private async runCompaction(upTo: number): Promise<{ merged: number; keys: IDBValidKey[] }> {
     if (this.worker === null && this.opts.makeWorker) {
       try {
         this.worker = this.opts.makeWorker()
@@ -250,8 +278,8 @@ export class IdbPersistence {
       }
     }
     if (!this.worker) {
-      if (!this.db) return 0
-      return (await compactUpdates(this.db, upTo)).merged
+      if (!this.db) return { merged: 0, keys: [] }
+      return compactUpdates(this.db, upTo)
     }
     const id = this.nextReq++
     const worker = this.worker
@@ -260,7 +288,62 @@ export class IdbPersistence {
       worker.postMessage({ id, workbookId: this.workbookId, upTo } satisfies CompactRequest)
     })
     if (!res.ok) throw new Error(res.error)
-    return res.merged
+    return res
+  }
+
+  // ---- the first-screen cache (firstScreen.ts) ----------------------------------------------
+
+  /**
+   * What the first screen shows, built from the open workbook; set once the workbook is open.
+   * The cache is (re)written a while after the stored doc settles, on pagehide and on destroy.
+   */
+  setFirstScreenSource(build: () => FirstScreenBody | null): void {
+    this.screenSource = build
+    this.scheduleScreen()
+  }
+
+  private scheduleScreen(): void {
+    if (!this.screenSource || this.destroyed) return
+    if (this.screenTimer !== null) clearTimeout(this.screenTimer)
+    this.screenTimer = setTimeout(() => {
+      this.screenTimer = null
+      void this.writeFirstScreenNow()
+    }, this.opts.screenDebounceMs ?? SCREEN_DEBOUNCE_MS)
+  }
+
+  /** Nothing queued, being written or compacted: the doc holds exactly the stored records. */
+  private settled(): boolean {
+    return !this.queue.length && this.flushing === null && !this.compacting
+  }
+
+  /**
+   * Writes the first-screen cache now if the store changed since the last one and the doc is
+   * settled (else a later settle does). Resolves whether a record was written.
+   */
+  writeFirstScreenNow(): Promise<boolean> {
+    if (this.screenWriting !== null) return this.screenWriting
+    const db = this.db
+    const source = this.screenSource
+    if (!db || !source || !this.screenDirty || !this.settled()) return Promise.resolve(false)
+    if (this.screenTimer !== null) clearTimeout(this.screenTimer)
+    this.screenTimer = null
+    this.screenDirty = false
+    const write = writeFirstScreen(
+      db,
+      (k) => this.known.has(k),
+      // Runs inside the transaction: re-checked there, since an edit may have been queued since.
+      () => (this.settled() ? source() : null),
+    )
+      .catch(() => false)
+      .then((wrote) => {
+        if (!wrote) this.screenDirty = true
+        return wrote
+      })
+      .finally(() => {
+        this.screenWriting = null
+      })
+    this.screenWriting = write
+    return write
   }
 
   /** Stops listening and closes the database after a final flush. */
@@ -268,8 +351,11 @@ export class IdbPersistence {
     this.doc.off('update', this.onUpdate)
     if (this.flushTimer !== null) clearTimeout(this.flushTimer)
     this.flushTimer = null
+    if (this.screenTimer !== null) clearTimeout(this.screenTimer)
+    this.screenTimer = null
     try {
       await this.flush()
+      await this.writeFirstScreenNow().catch(() => false)
     } finally {
       this.destroyed = true
       this.worker?.terminate()

@@ -34,6 +34,11 @@ export class UnackedCells {
     }
   }
 
+  /** Where a workbook's markers are kept in localStorage. */
+  static storageKey(workbookId: string): string {
+    return `taizhang.wb.${workbookId}.unacked`
+  }
+
   static key(sheetId: string, rowId: string, colId: string): string {
     return sheetId + '\u0000' + rowId + '\u0000' + colId
   }

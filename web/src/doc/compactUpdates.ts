@@ -6,6 +6,8 @@ export interface CompactResult {
   merged: number
   /** Records that failed to decode and were dropped from the merge (they stay skipped on load too). */
   corrupt: number
+  /** The keys of the records merged (all ≤ upTo; the merge is stored under upTo). */
+  keys: IDBValidKey[]
 }
 
 /**
@@ -17,9 +19,10 @@ export interface CompactResult {
 export async function compactUpdates(db: IDBDatabase, upTo: number): Promise<CompactResult> {
   const readTx = db.transaction(UPDATES_STORE, 'readonly')
   const range = IDBKeyRange.upperBound(upTo)
-  const values = (await requestToPromise(
-    readTx.objectStore(UPDATES_STORE).getAll(range),
-  )) as unknown[]
+  const [values, keys] = (await Promise.all([
+    requestToPromise(readTx.objectStore(UPDATES_STORE).getAll(range)),
+    requestToPromise(readTx.objectStore(UPDATES_STORE).getAllKeys(range)),
+  ])) as [unknown[], IDBValidKey[]]
   const good: Uint8Array[] = []
   let corrupt = 0
   for (const v of values) {
@@ -35,12 +38,12 @@ export async function compactUpdates(db: IDBDatabase, upTo: number): Promise<Com
       corrupt++
     }
   }
-  if (values.length <= 1 && corrupt === 0) return { merged: values.length, corrupt }
+  if (values.length <= 1 && corrupt === 0) return { merged: values.length, corrupt, keys }
   const merged = good.length === 1 ? good[0]! : Y.mergeUpdates(good)
   const writeTx = db.transaction(UPDATES_STORE, 'readwrite', { durability: 'strict' })
   const store = writeTx.objectStore(UPDATES_STORE)
   store.delete(range)
   store.put(merged, upTo)
   await transactionDone(writeTx)
-  return { merged: values.length, corrupt }
+  return { merged: values.length, corrupt, keys }
 }

@@ -10,7 +10,7 @@ export interface CompactRequest {
   upTo: number
 }
 export type CompactResponse =
-  | { id: number; ok: true; merged: number; corrupt: number }
+  | { id: number; ok: true; merged: number; corrupt: number; keys: IDBValidKey[] }
   | { id: number; ok: false; error: string }
 
 const scope = self as unknown as DedicatedWorkerGlobalScope
@@ -36,6 +36,7 @@ scope.onmessage = async (ev: MessageEvent<CompactRequest>) => {
       ok: true,
       merged: r.merged,
       corrupt: r.corrupt,
+      keys: r.keys,
     } satisfies CompactResponse)
   } catch (e) {
     scope.postMessage({ id, ok: false, error: describeError(e) } satisfies CompactResponse)

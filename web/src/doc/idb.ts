@@ -1,6 +1,8 @@
 /** Tiny promise helpers over IndexedDB, shared by the persistence, the registry and the worker. */
 
 export const UPDATES_STORE = 'updates'
+/** The first-screen cache (`firstScreen.ts`): one small record next to the updates. */
+export const SCREEN_STORE = 'screen'
 
 export function requestToPromise<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -59,11 +61,15 @@ export function docDbName(workbookId: string): string {
   return `taizhang-doc-${workbookId}`
 }
 
+/** Version 2 added SCREEN_STORE; the upgrade from 1 keeps every update as it is. */
+export const DOC_DB_VERSION = 2
+
 export function openDocDatabase(workbookId: string): Promise<IDBDatabase> {
-  return openDatabase(docDbName(workbookId), 1, (db) => {
+  return openDatabase(docDbName(workbookId), DOC_DB_VERSION, (db) => {
     if (!db.objectStoreNames.contains(UPDATES_STORE)) {
       db.createObjectStore(UPDATES_STORE, { autoIncrement: true })
     }
+    if (!db.objectStoreNames.contains(SCREEN_STORE)) db.createObjectStore(SCREEN_STORE)
   })
 }
 
@@ -134,6 +140,8 @@ export async function readStoredRecordsOffThread(
   /** Makes the reading worker for this workbook (it is named after it: `readWorker.ts`). */
   makeWorker: (workbookId: string) => Worker,
   onIssued?: () => void,
+  /** Called with the main thread's connection as soon as it is open (the first-screen read). */
+  onOpened?: (db: IDBDatabase) => void,
 ): Promise<StoredRecords> {
   let worker: Worker
   try {
@@ -144,6 +152,7 @@ export async function readStoredRecordsOffThread(
   const opened = openDocDatabase(workbookId).then(
     (db) => {
       performance.mark('tz:dbopen')
+      onOpened?.(db)
       return { ok: true as const, db }
     },
     (error: unknown) => ({ ok: false as const, error }),

@@ -19,6 +19,7 @@ import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { afterFirstPaint } from '../app/afterPaint'
 import type { Identity } from '../app/identity'
+import type { FirstScreenBody } from './firstScreen'
 import { IdbPersistence, type LoadResult, type LocalSaveStatus } from './IdbPersistence'
 import { takePrefetchedDoc } from './prefetch'
 import {
@@ -64,6 +65,11 @@ export interface OpenWorkbookOptions {
   makeWorker?: () => Worker | null
   /** localStorage namespace (tests pass null to keep nothing). */
   storage?: Storage | null
+  /**
+   * What the first screen shows, for the first-screen cache (`firstScreen.ts`); none is kept
+   * without it.
+   */
+  firstScreen?: (workbook: Workbook) => FirstScreenBody | null
 }
 
 export type SessionWarning =
@@ -200,7 +206,7 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
   const [roleReadOnly, setRoleReadOnly] = createSignal(claims.role === 'viewer')
   const readOnly = () => schemaReadOnly || roleReadOnly()
 
-  const unacked = new UnackedCells(storage ? nsKey('unacked') : null)
+  const unacked = new UnackedCells(storage ? UnackedCells.storageKey(opts.workbookId) : null)
   let durable = stateVectorFromJson(storageGet(storage, nsKey('durable')))
   // Each local transaction that changed the doc is one "change" for the user; it is durable once
   // the server's durable state vector covers its end clock. The clock arithmetic decides "synced".
@@ -258,6 +264,7 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
   const onPageHide = () => {
     unacked.save()
     savePendingNow()
+    void persistence.writeFirstScreenNow()
   }
   if (typeof window !== 'undefined') {
     window.addEventListener('pagehide', onPageHide)
@@ -379,6 +386,8 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
     if (res.migrated.length) remember()
   }
 
+  const firstScreen = opts.firstScreen
+  if (firstScreen) persistence.setFirstScreenSource(() => firstScreen(workbook))
   performance.mark('tz:wbopen')
   const offChange = workbook.onChange((c: WorkbookChange) => {
     if (c.metaChanged || c.sheetsChanged) setMetaVersion((v) => v + 1)

@@ -27,6 +27,7 @@ import {
   TextFilterModule,
   themeQuartz,
 } from 'ag-grid-community'
+import { type FirstScreen, refLabelKey } from '../doc/firstScreen'
 import type { UnackedCells } from '../doc/UnackedCells'
 import { buildColumnDefs, ROW_NUMBER_COL } from './columnDefs'
 import { type EditorResult, isEditorResult } from './editors'
@@ -116,6 +117,8 @@ export interface EarlyGrid {
   /** The element the grid lives in; `makeSheetGrid` moves it into its container. */
   readonly el: HTMLDivElement
   readonly api: GridApi<RowData>
+  /** The first-screen cache it shows, read-only, until the sheet's grid adopts it. */
+  readonly screen: FirstScreen | null
 }
 
 /**
@@ -123,18 +126,66 @@ export interface EarlyGrid {
  * an AG Grid (its DOM, styles and first layout) is most of a grid's cost and needs no data, so
  * the app does it while the workbook is still being read (`workbook/earlyGrid.ts`).
  */
-export function createEarlyGrid(parent: HTMLElement): EarlyGrid {
+export function createEarlyGrid(
+  parent: HTMLElement,
+  /** A first-screen cache to show at once, read-only: the grid is then visible. */
+  screen: FirstScreen | null = null,
+  unacked: Pick<UnackedCells, 'has'> | null = null,
+  locale: 'zh-CN' | 'en' = 'zh-CN',
+): EarlyGrid {
   registerGridModules()
   const el = document.createElement('div')
-  el.style.cssText = 'width:100%;height:100%;visibility:hidden'
+  el.style.cssText = screen ? 'width:100%;height:100%' : 'width:100%;height:100%;visibility:hidden'
   parent.appendChild(el)
   const api = createGrid<RowData>(el, {
     ...baseGridOptions(),
-    columnDefs: [],
-    rowData: [],
-    suppressNoRowsOverlay: true,
+    ...(screen
+      ? firstScreenOptions(screen, unacked, locale)
+      : { columnDefs: [], rowData: [], suppressNoRowsOverlay: true }),
   })
-  return { el, api }
+  return { el, api, screen }
+}
+
+/**
+ * A first-screen cache as grid options: the same column definitions, renderer and row ids as the
+ * sheet's live grid (so the live grid takes over the very rows), read-only, with no sorting,
+ * filtering, resizing or focus until then.
+ */
+function firstScreenOptions(
+  screen: FirstScreen,
+  unacked: Pick<UnackedCells, 'has'> | null,
+  locale: 'zh-CN' | 'en',
+): GridOptions<RowData> {
+  const columns = new Map(screen.columns.map((c) => [c.id, c]))
+  const ctx: GridContext = {
+    sheetId: screen.sheetId,
+    sheet: null as unknown as Sheet,
+    readOnly: true,
+    locale,
+    columns,
+    unacked: (unacked ?? { has: () => false }) as UnackedCells,
+    peers: new Map(),
+    problems: new Map(),
+    sel: null,
+    colIndex: new Map(screen.columns.map((c, i) => [c.id, i])),
+    unackedTitle: '',
+    referenceLabel: (col, rowId) => screen.refLabels[refLabelKey(col.id, rowId)],
+    referenceOptions: () => [],
+    writeCell: () => {},
+    t: () => '',
+  }
+  return {
+    columnDefs: buildColumnDefs(screen.columns, true).map((d) => ({
+      ...d,
+      sortable: false,
+      resizable: false,
+      filter: false,
+    })),
+    rowData: screen.rows,
+    context: ctx,
+    rowBuffer: 0,
+    suppressCellFocus: true,
+  }
 }
 
 export interface FocusedCell {
@@ -384,11 +435,19 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
   let api: GridApi<RowData>
   const early = opts.early
   if (early) {
-    // Created while the workbook was being read: give it this sheet's columns and rows.
+    // Created while the workbook was being read: give it this sheet's columns and rows. When it
+    // shows the first-screen cache, the rows keep their ids (and DOM) and scroll position.
+    const viewport = early.el.querySelector<HTMLElement>('.ag-body-viewport')
+    const scrollTop = viewport?.scrollTop ?? 0
     container.appendChild(early.el)
     early.el.style.visibility = ''
     api = early.api
-    api.updateGridOptions({ ...sheetOptions, suppressNoRowsOverlay: false })
+    api.updateGridOptions({
+      ...sheetOptions,
+      suppressNoRowsOverlay: false,
+      suppressCellFocus: false,
+    })
+    if (viewport && scrollTop && viewport.scrollTop !== scrollTop) viewport.scrollTop = scrollTop
   } else api = createGrid<RowData>(container, { ...baseGridOptions(), ...sheetOptions })
   performance.mark('tz:grid2')
   if (loading) {

@@ -16,8 +16,9 @@ import type { Identity } from '../app/identity'
 import { getWorkbookEntry, getWorkspaceToken, updateWorkbookEntry } from '../app/registry'
 import { absorbedToken, linksStored } from '../app/shareLinks'
 import { toolbarExtensions } from '../app/toolbarExtensions'
+import type { FirstScreen } from '../doc/firstScreen'
 import { openWorkbook, type WorkbookSession } from '../doc/openWorkbook'
-import { prefetchDoc } from '../doc/prefetch'
+import { firstScreenOf, firstScreenSettled, prefetchDoc } from '../doc/prefetch'
 import type { FocusedCell, SelectionInfo, SheetGridHandle } from '../grid/makeSheetGrid'
 import { takePendingCreate } from '../home/pendingCreate'
 import { formatNumber, locale, t } from '../i18n'
@@ -25,6 +26,8 @@ import { ColumnPanel } from './ColumnPanel'
 import { ContextMenu, type MenuItem } from './ContextMenu'
 import { ColumnStats } from './columnStats'
 import { dropEarlyGrid, prepareEarlyGrid } from './earlyGrid'
+import { FirstScreenView } from './FirstScreenView'
+import { buildFirstScreen } from './firstScreenBuild'
 import { ShareDialog } from './ShareDialog'
 import { SheetGrid } from './SheetGrid'
 import { SheetTabs } from './SheetTabs'
@@ -62,6 +65,7 @@ export function WorkbookView(props: { id: string; identity: Identity }) {
         token: tokenP,
         identity: props.identity,
         create,
+        firstScreen: (wb) => buildFirstScreen(wb),
       })
       // Settled already: openWorkbook awaited it.
       const token = await tokenP
@@ -87,23 +91,38 @@ export function WorkbookView(props: { id: string; identity: Identity }) {
     const s = session()?.s
     if (s) void s.destroy()
   })
+  // The first-screen cache read with the records (doc/firstScreen.ts): shown while they are
+  // applied if it is exact. Read by the resource's prefetchDoc call above.
+  const screenRead = firstScreenOf(props.id)
+  const [screen, setScreen] = createSignal<FirstScreen | null>(null)
+  void screenRead?.then((s) => {
+    if (s && !session() && !session.error) setScreen(s)
+    else firstScreenSettled(props.id)
+  })
   return (
     <Show
       when={session()}
       fallback={
-        <div class="workbook">
-          <div class="loading" data-testid="loading">
-            <Show when={session.error} fallback={t('wb.loading')}>
-              {t('warn.loadFailed', { reason: String(session.error) })}
-            </Show>
-          </div>
-          {/* The grid is created (empty, hidden) here while the workbook is read: earlyGrid.ts */}
-          <div class="wb-body">
-            <div class="grid-area">
-              <div class="grid-host" ref={(el) => prepareEarlyGrid(props.id, el)} />
+        <Show
+          when={screen()}
+          fallback={
+            <div class="workbook">
+              <div class="loading" data-testid="loading">
+                <Show when={session.error} fallback={t('wb.loading')}>
+                  {t('warn.loadFailed', { reason: String(session.error) })}
+                </Show>
+              </div>
+              {/* The grid is created (empty, hidden) here while the workbook is read: earlyGrid.ts */}
+              <div class="wb-body">
+                <div class="grid-area">
+                  <div class="grid-host" ref={(el) => prepareEarlyGrid(props.id, el, screenRead)} />
+                </div>
+              </div>
             </div>
-          </div>
-        </div>
+          }
+        >
+          {(s) => <FirstScreenView workbookId={props.id} screen={s()} />}
+        </Show>
       }
     >
       {(loaded) => (

@@ -3,25 +3,70 @@
  *
  * Creating an AG Grid (its DOM, theme styles, first layout: ~100 ms for our options) needs no
  * data, and while the read is in flight the main thread has nothing to do. So the loading view
- * creates an empty, hidden grid once the read's requests are issued (not before: the read's
- * callbacks must not queue behind it), and the first sheet's `SheetGrid` adopts it
- * (`makeSheetGrid({ early })`): it gets its columns and rows only once the doc is applied, like
- * any grid. One at a time; an untaken grid is destroyed.
+ * creates the grid early, and the first sheet's `SheetGrid` adopts it (`makeSheetGrid({ early })`).
+ * Two ways:
+ * - with an exact first-screen cache (`doc/firstScreen.ts`), at once, visible and read-only,
+ *   showing the cached rows (`showFirstScreen`); the doc is applied only after they are painted;
+ * - else empty and hidden, once the read's requests are issued (not before: the read's callbacks
+ *   must not queue behind it): `prepareEarlyGrid`. It gets its columns and rows once the doc is
+ *   applied, like any grid.
+ * One at a time; an untaken grid is destroyed.
  */
-import { whenReadIssued } from '../doc/prefetch'
+import type { FirstScreen } from '../doc/firstScreen'
+import { firstScreenSettled, whenReadIssued } from '../doc/prefetch'
+import { UnackedCells } from '../doc/UnackedCells'
 import { createEarlyGrid, type EarlyGrid } from '../grid/makeSheetGrid'
 
 let slot: { workbookId: string; grid: EarlyGrid } | null = null
 
-/** Creates the workbook's early grid in `parent` once its read (prefetchDoc) is issued. */
-export function prepareEarlyGrid(workbookId: string, parent: HTMLElement): void {
+/**
+ * Creates the workbook's early grid, empty and hidden, in `parent` once its read (prefetchDoc) is
+ * issued, unless `screen` resolves to a first screen (shown by `showFirstScreen` instead).
+ */
+export function prepareEarlyGrid(
+  workbookId: string,
+  parent: HTMLElement,
+  screen?: Promise<FirstScreen | null>,
+): void {
   const issued = whenReadIssued(workbookId)
   if (!issued) return
-  void issued.then(() => {
+  void Promise.all([issued, screen]).then(([, s]) => {
     // The read may have finished and the view moved on (or away) meanwhile.
-    if (slot || !parent.isConnected) return
+    if (s || slot || !parent.isConnected) return
     slot = { workbookId, grid: createEarlyGrid(parent) }
   })
+}
+
+/**
+ * Shows a first-screen cache in `parent` (connected by the time this runs), read-only, and lets
+ * the doc be applied once its rows are painted (`firstScreenSettled`).
+ */
+export function showFirstScreen(
+  workbookId: string,
+  parent: HTMLElement,
+  screen: FirstScreen,
+  locale: 'zh-CN' | 'en',
+): void {
+  if (slot || !parent.isConnected) {
+    firstScreenSettled(workbookId)
+    return
+  }
+  let grid: EarlyGrid
+  try {
+    grid = createEarlyGrid(
+      parent,
+      screen,
+      new UnackedCells(UnackedCells.storageKey(workbookId)),
+      locale,
+    )
+  } catch (e) {
+    firstScreenSettled(workbookId)
+    throw e
+  }
+  slot = { workbookId, grid }
+  performance.mark('tz:screen')
+  // After the frame with the cached rows: the doc's apply is one long task.
+  requestAnimationFrame(() => setTimeout(() => firstScreenSettled(workbookId), 0))
 }
 
 /** The workbook's early grid, if one was created and not yet taken. */
