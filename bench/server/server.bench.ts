@@ -157,6 +157,13 @@ async function rssMiB(s: Server): Promise<number> {
   return kb / 1024
 }
 
+/** CPU time (user + system, ms) the server process has used so far (10 ms resolution). */
+function cpuMs(s: Server): number {
+  const stat = readFileSync(`/proc/${s.child.pid}/stat`, 'utf8')
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(f[11]) + Number(f[12])) * 10 // utime, stime in clock ticks (100 Hz)
+}
+
 // ---------- helpers ----------
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -414,6 +421,8 @@ interface Result {
   /** Right after the upload, before RSS_SETTLE_MS without writes. */
   rssBigAfterWritesMiB: number
   rss100RoomsAfterWritesMiB: number
+  /** Server CPU ms used by each part (A/B: steadier than wall time on a loaded machine). */
+  cpu: { fanout: number; throughput1: number; throughput50: number }
 }
 
 const t0 = performance.now()
@@ -436,18 +445,23 @@ async function runKind(kind: Kind): Promise<Result> {
   let s: Server
   const none = { p50: 0, p99: 0 }
   let [fanout10, fanout50, throughput1, throughput50] = [none, none, 0, 0]
+  let cpu = { fanout: 0, throughput1: 0, throughput50: 0 }
   const tp1 = PARTS.has('throughput') || PARTS.has('throughput1')
   const tp50 = PARTS.has('throughput') || PARTS.has('throughput50')
   if (PARTS.has('fanout') || tp1 || tp50) {
     s = await startServer(kind)
+    const c0 = cpuMs(s)
     if (PARTS.has('fanout')) {
       process.stderr.write(`${kind}: fan-out…\n`)
       fanout10 = await fanout(s, 10)
       fanout50 = await fanout(s, 50)
     }
+    const c1 = cpuMs(s)
     if (tp1 || tp50) process.stderr.write(`${kind}: throughput…\n`)
     if (tp1) throughput1 = await throughput(s, 1, QUICK ? 500 : 3000)
+    const c2 = cpuMs(s)
     if (tp50) throughput50 = await throughput(s, 50, QUICK ? 40 : 200)
+    cpu = { fanout: c1 - c0, throughput1: c2 - c1, throughput50: cpuMs(s) - c2 }
     await stopServer(s)
   }
   let [initialSyncMs, rssBigAfterWritesMiB, rssBigMiB] = [0, 0, 0]
@@ -483,6 +497,7 @@ async function runKind(kind: Kind): Promise<Result> {
     rss100RoomsMiB,
     rssBigAfterWritesMiB,
     rss100RoomsAfterWritesMiB,
+    cpu,
   }
 }
 
@@ -511,6 +526,9 @@ if (AB_DIR) {
       rssBigMiB: r.rssBigMiB,
       rss100RoomsMiB: r.rss100RoomsMiB,
       rssBigAfterWritesMiB: r.rssBigAfterWritesMiB,
+      cpuFanoutMs: r.cpu.fanout,
+      cpuThroughput1Ms: r.cpu.throughput1,
+      cpuThroughput50Ms: r.cpu.throughput50,
     })
     for (const k of Object.keys(flat(rs[0]!))) {
       const m = median(rs.map((r) => flat(r)[k]!))

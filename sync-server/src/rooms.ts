@@ -62,12 +62,9 @@ interface Broadcast {
 
 /** One accepted change waiting for its batch to become durable. */
 interface PendingEntry {
-  /** Bytes to store (the doc's diff, plus the raw update when it only added pending structs). */
-  persist: Uint8Array[]
-  /** Bytes to broadcast to the other peers once durable, if any. */
-  broadcast: Uint8Array | null
+  /** The update as the client sent it: stored, then broadcast to the other peers once durable. */
+  update: Uint8Array
   origin: Peer | null
-  bytes: number
 }
 
 const EMPTY_SV = new Uint8Array([0])
@@ -109,6 +106,14 @@ export function awarenessMessage(update: Uint8Array): Uint8Array {
   encoding.writeVarUint(e, MESSAGE_TYPE.awareness)
   encoding.writeVarUint8Array(e, update)
   return encoding.toUint8Array(e)
+}
+
+/** Whether a transaction changed its doc: a struct added or something deleted (as Yjs decides
+ * whether to emit `update`). */
+function transactionChanged(tr: Y.Transaction): boolean {
+  if (tr.deleteSet.clients.size > 0) return true
+  for (const [client, clock] of tr.afterState) if (tr.beforeState.get(client) !== clock) return true
+  return false
 }
 
 /** Whether a decoded update would change `doc`: a struct it lacks or a deletion it lacks. */
@@ -223,8 +228,8 @@ export class Room {
   private draining = false
   /** Unloaded: a storage read still in flight must not bring the doc back. */
   private destroyed = false
-  /** What the doc's current transaction changed (its `update` event), collected by applyLive. */
-  private diff: Uint8Array | null = null
+  /** Whether the doc's last transaction changed it (set by its `afterTransaction` listener). */
+  private changed = false
   /** Set at shutdown: stop retrying failed writes after this time (Unix ms). */
   giveUpAt = Number.POSITIVE_INFINITY
 
@@ -258,14 +263,18 @@ export class Room {
     )
   }
 
-  /** A doc holding `records`, whose changes applyLive collects through one `update` listener. */
+  /**
+   * A doc holding `records`; one `afterTransaction` listener tells applyLive whether an update
+   * changed it. Deliberately no `update` listener: Yjs would then encode every transaction's diff
+   * (a third of the apply's cost), and the update as sent is what is stored and broadcast.
+   */
   private makeDoc(records: Uint8Array[]): Y.Doc {
     const doc = new Y.Doc()
     doc.transact(() => {
       for (const u of records) Y.applyUpdate(doc, u)
     })
-    doc.on('update', (u: Uint8Array) => {
-      this.diff = this.diff ? Y.mergeUpdates([this.diff, u]) : u
+    doc.on('afterTransaction', (tr: Y.Transaction) => {
+      this.changed = transactionChanged(tr)
     })
     return doc
   }
@@ -521,29 +530,29 @@ export class Room {
     const store = doc.store
     const pendingStructsBefore = store.pendingStructs
     const pendingDsBefore = store.pendingDs
-    this.diff = null
+    this.changed = false
     try {
       Y.applyUpdate(doc, update, origin)
     } catch {
-      this.diff = null
       return 'invalid'
     }
-    const diff = this.diff as Uint8Array | null
-    this.diff = null
-    const persist: Uint8Array[] = []
-    if (diff) persist.push(diff)
-    // Structs waiting for missing dependencies change no state vector yet; keep them durable too.
-    if (store.pendingStructs !== pendingStructsBefore || store.pendingDs !== pendingDsBefore) {
-      persist.push(update)
-    }
-    if (persist.length === 0) return 'ok'
+    // Stored and broadcast as sent when it changed the doc, or added structs or deletions still
+    // waiting for missing dependencies (they change no state vector yet, but must be durable, and
+    // peers need them to apply the dependency when it comes). Parts the doc already had are
+    // stored twice until the next compaction and ignored by peers; an update that brings nothing
+    // new (a reconnecting client's handshake) is neither stored nor sent.
+    const changed =
+      this.changed ||
+      store.pendingStructs !== pendingStructsBefore ||
+      store.pendingDs !== pendingDsBefore
+    this.changed = false
+    if (!changed) return 'ok'
     this.gen++
     this.bytes = null // the cached full encoding is stale now
     this.lastWriteAt = Date.now()
     this.deps.liveDocs.touch(this)
-    const bytes = persist.reduce((n, u) => n + u.length, 0)
-    this.pending.push({ persist, broadcast: diff, origin, bytes })
-    this.pendingBytes += bytes
+    this.pending.push({ update, origin })
+    this.pendingBytes += update.length
     this.scheduleFlush()
     return 'ok'
   }
@@ -624,8 +633,7 @@ export class Room {
         // Every update applied so far is in this batch or an earlier one, so once this batch is
         // stored the doc's current state vector is durable.
         const sv = this.stateVector()
-        const chunks = batch.flatMap((e) => e.persist)
-        const merged = mergeMany(chunks)
+        const merged = batch.length === 1 ? batch[0]!.update : mergeMany(batch.map((e) => e.update))
         // Encoded before the write, so nothing but the sends stands between durability and peers.
         const broadcast = this.broadcastFor(batch, merged)
         const stored = await this.appendWithRetry(merged)
@@ -680,32 +688,17 @@ export class Room {
   }
 
   /**
-   * The message a batch is broadcast as, and who gets it. One edit (the interactive case): its own
-   * diff, to everyone but its author. A burst: the batch as the one merged update being stored, one
-   * message per peer instead of one per edit; a peer gets its own edits back only when others are
-   * in the batch too (Yjs ignores what it has); a peer that wrote the whole batch gets nothing.
+   * The message a batch is broadcast as, and who gets it: the update being stored (one edit, the
+   * interactive case: that edit as its author sent it; a burst: the one merged update), one message
+   * per peer instead of one per edit. A peer gets its own edits back only when others are in the
+   * batch too (Yjs ignores what it has); a peer that wrote the whole batch gets nothing.
    */
   private broadcastFor(batch: PendingEntry[], merged: Uint8Array): Broadcast | null {
-    let first: PendingEntry | null = null
-    let several = false
-    for (const e of batch) {
-      if (!e.broadcast) continue
-      if (first) {
-        several = true
-        break
-      }
-      first = e
-    }
-    if (!first) return null
-    if (!several) {
-      const author = first.origin
-      return { msg: syncUpdateMessage(first.broadcast!), skip: (p) => p === author }
-    }
-    const origins = new Set(batch.filter((e) => e.broadcast).map((e) => e.origin))
-    return {
-      msg: syncUpdateMessage(merged),
-      skip: (p) => origins.size === 1 && origins.has(p),
-    }
+    if (batch.length === 0) return null
+    const msg = syncUpdateMessage(merged)
+    const author = batch[0]!.origin
+    for (const e of batch) if (e.origin !== author) return { msg, skip: () => false }
+    return { msg, skip: (p) => p === author }
   }
 
   /** Sends a durable batch to the peers, then tells ack peers what is durable. */

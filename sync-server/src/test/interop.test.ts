@@ -1,5 +1,7 @@
 import { MESSAGE_TYPE, pendingFromStateVectors } from '@taizhang/shared'
+import * as encoding from 'lib0/encoding'
 import { describe, expect, it } from 'vitest'
+import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import { createLevelDocStore } from '../storage/levelDocStore.js'
 import {
@@ -55,6 +57,38 @@ describe('official y-websocket client', () => {
     expect(plain.messages.filter(isAck)).toHaveLength(0)
     plain.ws.close()
     withAck.ws.close()
+  })
+
+  it('stores and relays an update that waits for a missing dependency; a resent one is not stored', async () => {
+    scope.srv = await startTestServer()
+    const b = connect(scope.srv.wsBase, 'wb1', tokenFor('editor'))
+    await synced(b)
+    const src = new Y.Doc()
+    const updates: Uint8Array[] = []
+    src.on('update', (u: Uint8Array) => updates.push(u))
+    src.getMap('m').set('a', 1)
+    src.getMap('m').set('b', 2)
+    const sync = (u: Uint8Array) => {
+      const e = encoding.createEncoder()
+      encoding.writeVarUint(e, MESSAGE_TYPE.sync)
+      syncProtocol.writeUpdate(e, u)
+      return encoding.toUint8Array(e)
+    }
+    const raw = rawSocket(`${scope.srv.wsBase}/wb1?token=${tokenFor('editor')}`)
+    await opened(raw.ws)
+    raw.ws.send(sync(updates[1]!)) // depends on updates[0]: waits in the server's doc
+    await waitFor(() => scope.srv!.store.appends === 1, 'the waiting update stored')
+    raw.ws.send(sync(updates[0]!))
+    await waitFor(() => b.doc.getMap('m').get('b') === 2, 'b got both, by broadcasts only')
+    expect(b.doc.getMap('m').toJSON()).toEqual({ a: 1, b: 2 })
+    raw.ws.send(sync(updates[0]!)) // nothing new
+    raw.ws.send(sync(Y.encodeStateAsUpdate(src))) // nothing new either
+    await new Promise((r) => setTimeout(r, 100))
+    expect(scope.srv.store.appends).toBe(2)
+    const stored = new Y.Doc()
+    for (const u of await scope.srv.store.load('wb1')) Y.applyUpdate(stored, u)
+    expect(stored.getMap('m').toJSON()).toEqual({ a: 1, b: 2 })
+    raw.ws.close()
   })
 
   it('restores from storage after a restart', async () => {
