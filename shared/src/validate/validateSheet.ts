@@ -189,7 +189,8 @@ export function validateCell(
   return [...createCellValidator(column, opts.referenceExists)(value)]
 }
 
-function uniqueKey(v: CellValue | undefined): string | undefined {
+/** What a unique column compares: undefined for an empty cell (never a duplicate). */
+export function uniqueKey(v: CellValue | undefined): string | undefined {
   if (isEmptyCell(v)) return undefined
   // Keys that differ only in width or surrounding space are the same key to a person.
   if (typeof v === 'string') return `s${normalizeText(v)}`
@@ -241,19 +242,36 @@ export function validateSheet(input: ValidateSheetInput): Problem[] {
       const key = byKey && uniqueKey(value)
       const same = key === undefined ? undefined : byKey?.get(key)
       if (!same || same.length < 2) continue
-      const others = same.filter((i) => i !== r)
-      const where = rowList(others.map((i) => i + 1))
-      problems.push({
-        rowId: row.id,
-        colId: col.id,
-        rule: 'unique',
-        message: {
-          zh: `“${col.name}”的值“${show(value)}”与${where.zh}重复`,
-          en: `"${col.name}" value "${show(value)}" duplicates ${where.en}`,
-        },
-        otherRowIds: others.map((i) => rows[i]?.id ?? ''),
-      })
+      problems.push(duplicateProblem(col, row.id, value, r, same, (i) => rows[i]?.id ?? ''))
     }
   }
   return problems
+}
+
+/**
+ * The `unique` problem of the row at position `r` (0-based) whose value `same` lists the positions
+ * of (itself included, at least one other), naming the others by 1-based position; `idAt` gives a
+ * position's row id. `validateSheet` uses it; the app's incremental validation builds the same
+ * problems a slice of rows at a time.
+ */
+export function duplicateProblem(
+  col: Column,
+  rowId: string,
+  value: CellValue | undefined,
+  r: number,
+  same: readonly number[],
+  idAt: (position: number) => string,
+): Problem {
+  const others = same.filter((i) => i !== r)
+  const where = rowList(others.map((i) => i + 1))
+  return {
+    rowId,
+    colId: col.id,
+    rule: 'unique',
+    message: {
+      zh: `“${col.name}”的值“${show(value)}”与${where.zh}重复`,
+      en: `"${col.name}" value "${show(value)}" duplicates ${where.en}`,
+    },
+    otherRowIds: others.map(idAt),
+  }
 }

@@ -1,7 +1,12 @@
 import { type Problem, validateSheet, Workbook } from '@taizhang/shared'
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
-import { SheetProblems, VALIDATE_SLICE_ROWS } from './sheetProblems'
+import {
+  SheetProblems,
+  VALIDATE_DEBOUNCE_MS,
+  VALIDATE_FIRST_PASS_DELAY_MS,
+  VALIDATE_SLICE_ROWS,
+} from './sheetProblems'
 
 describe('SheetProblems', () => {
   it('matches a full validateSheet after edits, inserts, deletes and unique clashes', () => {
@@ -79,5 +84,97 @@ describe('SheetProblems', () => {
     expect(seen[0]!.some((p) => p.rowId === added[0] && p.colId === n)).toBe(true)
     off()
     sp.dispose()
+  })
+
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  /** A sheet whose rows share names in groups of 3 (unique clashes) and miss a required cell. */
+  function clashing(rows: number) {
+    const wb = Workbook.create(new Y.Doc(), { title: 't' })
+    const sheet = wb.sheet(wb.addSheet('s'))
+    const name = sheet.addColumn({ name: '名称', type: 'text', constraints: { unique: true } })
+    const street = sheet.addColumn({ name: '街道', type: 'text', constraints: { required: true } })
+    const ids = sheet.insertRows(
+      Array.from({ length: rows }, (_, i) => ({
+        [name]: `站${Math.floor(i / 3)}`,
+        ...(i % 2 ? { [street]: '殷行' } : {}),
+      })),
+    )
+    vi.useFakeTimers()
+    let tasks = 0
+    const published: Problem[][] = []
+    const sp = new SheetProblems(
+      sheet,
+      () => true,
+      (p) => published.push(p),
+      (fn, ms) =>
+        setTimeout(() => {
+          tasks++
+          fn()
+        }, ms),
+    )
+    const off = wb.onChange((c) => {
+      const sc = c.sheets.get(sheet.id)
+      if (sc) sp.apply(sc)
+    })
+    const expected = () =>
+      validateSheet({
+        columns: sheet.columns(),
+        rows: sheet.readRows(),
+        referenceExists: () => true,
+      })
+    const show = (ps: Problem[]) => ps.map((p) => `${p.rowId}|${p.colId}|${p.rule}|${p.message.en}`)
+    return {
+      sheet,
+      name,
+      street,
+      ids,
+      published,
+      tasks: () => tasks,
+      expected,
+      show,
+      dispose: () => {
+        off()
+        sp.dispose()
+      },
+    }
+  }
+
+  it('checks unique columns in slices too and publishes exactly validateSheet, in its order', () => {
+    const t = clashing(3 * VALIDATE_SLICE_ROWS + 4)
+    vi.runAllTimers()
+    expect(t.published).toHaveLength(1)
+    // The full pass took a task per slice; the unique check's problems were built in their own.
+    expect(t.tasks()).toBeGreaterThanOrEqual(5)
+    expect(t.show(t.published[0]!)).toEqual(t.show(t.expected()))
+    expect(t.published[0]!.filter((p) => p.rule === 'unique')).toHaveLength(
+      3 * VALIDATE_SLICE_ROWS + 3,
+    )
+    t.dispose()
+  })
+
+  it('an edit during a pass does not cut the pass short; it is taken up after it', () => {
+    const t = clashing(3 * VALIDATE_SLICE_ROWS)
+    vi.advanceTimersByTime(VALIDATE_FIRST_PASS_DELAY_MS)
+    // The first slice of the full pass ran; edit a row it has not reached yet, then one it has.
+    t.sheet.setCell(t.ids[t.ids.length - 1]!, t.name, '站0')
+    t.sheet.setCell(t.ids[0]!, t.street, null)
+    vi.advanceTimersByTime(VALIDATE_DEBOUNCE_MS)
+    vi.runAllTimers()
+    expect(t.show(t.published.at(-1)!)).toEqual(t.show(t.expected()))
+    t.dispose()
+  })
+
+  it('a column change during a full pass starts it again', () => {
+    const t = clashing(2 * VALIDATE_SLICE_ROWS)
+    vi.advanceTimersByTime(VALIDATE_FIRST_PASS_DELAY_MS)
+    t.sheet.updateColumn(t.street, { constraints: {} })
+    vi.runAllTimers()
+    const last = t.published.at(-1)!
+    expect(last.some((p) => p.rule === 'required')).toBe(false)
+    expect(t.show(last)).toEqual(t.show(t.expected()))
+    t.dispose()
   })
 })
