@@ -20,6 +20,11 @@ export const COMPACT_THRESHOLD_RECORDS = 500
 export const WRITE_RETRY_MS = 3000
 /** Quiet time after the last stored write before the first-screen cache is rewritten. */
 export const SCREEN_DEBOUNCE_MS = 1500
+/**
+ * After an open, the cache is written this soon (after the first frame, before the user is
+ * likely to leave): the store did not change, but the record may be missing or stale.
+ */
+export const SCREEN_AFTER_OPEN_MS = 400
 
 export type LocalSaveState = 'loading' | 'saving' | 'saved' | 'error' | 'unavailable'
 
@@ -47,7 +52,7 @@ export interface IdbPersistenceOptions {
   /** Returns a compaction Worker, or null to compact inline (tests, very old browsers). */
   makeWorker?: () => Worker | null
   onStatus?: (s: LocalSaveStatus) => void
-  /** Debounce of the first-screen cache write (`SCREEN_DEBOUNCE_MS`). */
+  /** Delay of the first-screen cache write (`SCREEN_DEBOUNCE_MS`, `SCREEN_AFTER_OPEN_MS`). */
   screenDebounceMs?: number
 }
 
@@ -299,16 +304,16 @@ export class IdbPersistence {
    */
   setFirstScreenSource(build: () => FirstScreenBody | null): void {
     this.screenSource = build
-    this.scheduleScreen()
+    this.scheduleScreen(this.opts.screenDebounceMs ?? SCREEN_AFTER_OPEN_MS)
   }
 
-  private scheduleScreen(): void {
+  private scheduleScreen(delayMs = this.opts.screenDebounceMs ?? SCREEN_DEBOUNCE_MS): void {
     if (!this.screenSource || this.destroyed) return
     if (this.screenTimer !== null) clearTimeout(this.screenTimer)
     this.screenTimer = setTimeout(() => {
       this.screenTimer = null
       void this.writeFirstScreenNow()
-    }, this.opts.screenDebounceMs ?? SCREEN_DEBOUNCE_MS)
+    }, delayMs)
   }
 
   /** Nothing queued, being written or compacted: the doc holds exactly the stored records. */

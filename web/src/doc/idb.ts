@@ -98,11 +98,14 @@ export async function readStoredRecords(
   workbookId: string,
   /** Called once the read is under way (its requests issued) or has failed to start. */
   onIssued?: () => void,
+  /** Called with the connection as soon as it is open, before the read (the first screen). */
+  onOpened?: (db: IDBDatabase) => void,
 ): Promise<StoredRecords> {
   let db: IDBDatabase
   try {
     db = await openDocDatabase(workbookId)
     performance.mark('tz:dbopen')
+    onOpened?.(db)
   } catch (error) {
     onIssued?.()
     return { ok: false, error }

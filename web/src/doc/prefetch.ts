@@ -6,7 +6,12 @@
  * open. `openWorkbook` takes the records; a read nobody takes is closed after a while.
  */
 import { type FirstScreen, readFirstScreen } from './firstScreen'
-import { READ_WORKER_PREFIX, readStoredRecordsOffThread, type StoredRecords } from './idb'
+import {
+  READ_WORKER_PREFIX,
+  readStoredRecords,
+  readStoredRecordsOffThread,
+  type StoredRecords,
+} from './idb'
 import ReadWorker from './readWorker?worker&inline'
 
 /** A prefetched read nobody took by then (the user went elsewhere) lets its database go. */
@@ -44,12 +49,18 @@ export function prefetchDoc(workbookId: string): void {
   let gotScreen: (s: FirstScreen | null) => void = () => {}
   const screen = new Promise<FirstScreen | null>((r) => (gotScreen = r))
   screens.set(workbookId, screen)
-  const read = readStoredRecordsOffThread(
-    workbookId,
-    (id) => new ReadWorker({ name: READ_WORKER_PREFIX + id }),
-    () => markIssued(),
-    (db) => void readFirstScreen(db).then(gotScreen),
-  )
+  const onOpened = (db: IDBDatabase) => void readFirstScreen(db).then(gotScreen)
+  // Benchmark builds only: the A/B of reading on the main thread (bench/web/web.bench.ts).
+  const onMain =
+    import.meta.env.VITE_TZ_DEBUG === '1' && localStorage.getItem('tz.bench.read') === 'main'
+  const read = onMain
+    ? readStoredRecords(workbookId, () => markIssued(), onOpened)
+    : readStoredRecordsOffThread(
+        workbookId,
+        (id) => new ReadWorker({ name: READ_WORKER_PREFIX + id }),
+        () => markIssued(),
+        onOpened,
+      )
   // No main-thread connection (a failed open, the Worker fallback): no first screen.
   void read.then(() => gotScreen(null))
   prefetched.set(workbookId, read)
