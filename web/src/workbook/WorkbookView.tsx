@@ -104,7 +104,7 @@ export function WorkbookView(props: { id: string; identity: Identity }) {
       when={session()}
       fallback={
         <Show
-          when={screen()}
+          when={!session.error && screen()}
           fallback={
             <div class="workbook">
               <div class="loading" data-testid="loading">

@@ -65,8 +65,25 @@ export function showFirstScreen(
   }
   slot = { workbookId, grid }
   performance.mark('tz:screen')
-  // After the frame with the cached rows: the doc's apply is one long task.
-  requestAnimationFrame(() => setTimeout(() => firstScreenSettled(workbookId), 0))
+  // The doc's apply is one long task: it waits until a frame has painted the cached rows with
+  // their values. AG Grid renders cell renderers in its own animation frame after the rows, so
+  // look each frame (after its callbacks) until every rendered data cell has its renderer.
+  let frames = 0
+  const look = () => {
+    const empty = screen.rows.length === 0 || screen.columns.length === 0
+    if (empty || cellsRendered(grid.el) || ++frames > 10)
+      setTimeout(() => firstScreenSettled(workbookId), 0)
+    else requestAnimationFrame(look)
+  }
+  requestAnimationFrame(look)
+}
+
+/** Every rendered data cell of the grid has its renderer's content (`.tz-cell`). */
+function cellsRendered(el: HTMLElement): boolean {
+  const cells = el.querySelectorAll('.ag-row .ag-cell[col-id]:not([col-id="__rownum"])')
+  if (cells.length === 0) return false
+  for (const c of cells) if (!c.querySelector('.tz-cell')) return false
+  return true
 }
 
 /** The workbook's early grid, if one was created and not yet taken. */
