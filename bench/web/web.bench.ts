@@ -377,7 +377,8 @@ function openPhases(
 ): string {
   const phases: [string, string, string][] = [
     ['navigation → entry module', '', 'main'],
-    ['navigation → first-screen grid made', '', 'screen'],
+    ['navigation → first-screen record read', '', 'screenread'],
+    ['→ its grid made', 'screenread', 'screen'],
     ['read (from the entry)', 'main', 'read'],
     ['apply', 'apply0', 'apply1'],
     ['Workbook.open + session', 'apply1', 'session'],

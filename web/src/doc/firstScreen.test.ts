@@ -105,9 +105,13 @@ describe('first-screen record', () => {
 })
 
 describe('first-screen cache in IndexedDB', () => {
-  async function session(id: string) {
+  async function session(id: string, compactThreshold?: number) {
     const doc = new Y.Doc()
-    const p = new IdbPersistence(id, doc, { makeWorker: () => null, screenDebounceMs: 60_000 })
+    const p = new IdbPersistence(id, doc, {
+      makeWorker: () => null,
+      screenDebounceMs: 60_000,
+      compactThreshold,
+    })
     await p.whenLoaded
     const wb =
       doc.getMap('meta').size > 0
@@ -185,6 +189,37 @@ describe('first-screen cache in IndexedDB', () => {
     expect(await again.p.writeFirstScreenNow()).toBe(true)
     expect(await read(id)).not.toBeNull()
     await again.p.destroy()
+  })
+
+  it('is not written after a compaction of ours merged another tab’s record', async () => {
+    const id = freshId()
+    const { p, wb } = await session(id, 3)
+    const sheet = wb.sheet(wb.addSheet('s'))
+    const col = sheet.addColumn({ name: 'c', type: 'text' })
+    await p.flush()
+    const other = new Y.Doc()
+    other.getMap('x').set('k', 1)
+    const db = await openDocDatabase(id)
+    const tx = db.transaction(UPDATES_STORE, 'readwrite')
+    tx.objectStore(UPDATES_STORE).add(Y.encodeStateAsUpdate(other))
+    await new Promise((r) => (tx.oncomplete = r))
+    // Our next writes pass the threshold: the compaction merges every record, the other tab's
+    // too, under our last key.
+    for (let i = 0; i < 4; i++) {
+      sheet.insertRows([{ [col]: `r${i}` }])
+      await p.flush()
+    }
+    for (let i = 0; i < 50; i++) {
+      const n = await requestToPromise(
+        db.transaction(UPDATES_STORE).objectStore(UPDATES_STORE).count(),
+      )
+      if (n === 1) break
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    db.close()
+    expect(await p.writeFirstScreenNow()).toBe(false)
+    expect(await read(id)).toBeNull()
+    await p.destroy()
   })
 
   it('is not written while an update is queued or being written', async () => {
