@@ -94,6 +94,14 @@ async function once(): Promise<Record<string, number>> {
       tasks.filter((t) => t.start >= a && t.start < b).map((t) => t.duration)
     const readPlan = within(t0, t1)
     const apply = within(t1, t2)
+    if (cdp)
+      console.log(
+        'long tasks of the apply (ms after 导入, duration):',
+        tasks
+          .filter((t) => t.start >= t1 && t.start < t2)
+          .map((t) => `${Math.round(t.start - t1)}:${Math.round(t.duration)}`)
+          .join(' '),
+      )
     return {
       fileBytes: file.length,
       readPlanMs: t1 - t0,

@@ -37,9 +37,14 @@ const MAX_INDEXED_ADD_RUNS = 20
 
 /**
  * Rows handed to the grid per task when many arrive at once (an import publishing 100,000 rows, a
- * restored column re-reading every row): ~60 ms per chunk at 100,000 rows, as the first load's chunks.
+ * restored column re-reading every row), to start with: later chunks are sized to take about
+ * CHUNK_MS each (AG Grid re-runs its row model over every row per transaction, so a chunk costs
+ * more as the grid grows: ~60 ms for 10,000 rows at 100,000, more on a busy machine).
  */
-export const BINDING_CHUNK_ROWS = 10_000
+export const BINDING_CHUNK_ROWS = 5000
+const CHUNK_MS = 50
+const CHUNK_MIN_ROWS = 1000
+const CHUNK_MAX_ROWS = 20_000
 
 /** Pending adds above this many are placed by one scan of the sheet's order, not a search each. */
 const SCAN_MIN_ROWS = 1000
@@ -52,7 +57,7 @@ export interface BindingStats {
 }
 
 export interface BindingOptions {
-  /** Rows per chunk (default BINDING_CHUNK_ROWS). */
+  /** Rows per chunk (default: BINDING_CHUNK_ROWS at first, then sized to take about CHUNK_MS). */
   chunkRows?: number
   /** Runs the next chunk in a later task (default: a macrotask, so the page paints in between). */
   later?: (fn: () => void) => unknown
@@ -65,12 +70,12 @@ export interface BindingOptions {
  * burst of 1,000 remote edits costs one grid transaction, not 1,000.
  *
  * Many rows at once never make one long task: rows to add (an import's publish) and rows to
- * re-read (a column that came back) are queued and handed to the grid BINDING_CHUNK_ROWS at a
- * time, one chunk per task, lowest positions first; a queued row is read when its chunk runs, so
- * edits made meanwhile are included. A column change re-defines the columns and, only when a column
- * the rows were not read with became live (a new or restored column, whose cells the row objects
- * don't carry), re-reads the rows already in the grid, in chunks too. Only moves still hand the
- * grid the whole ordered sheet.
+ * re-read are queued and handed to the grid in chunks (BINDING_CHUNK_ROWS, then sized to take
+ * about CHUNK_MS), one chunk per task, lowest positions first; a queued row is read when its chunk
+ * runs, so edits made meanwhile are included. A column change re-defines the columns (in the next
+ * task when many rows come with it) and, when a column the rows were not read with became live (a
+ * new or restored column, whose cells the row objects don't carry), re-reads the rows already in
+ * the grid, in chunks too. Only moves still hand the grid the whole ordered sheet.
  * Returns the cleanup and `flush`, which brings the grid fully up to date at once (a caller about
  * to focus a row it just inserted).
  */
@@ -82,7 +87,10 @@ export function makeGridBinding(
   stats: BindingStats = { transactions: 0, fullResets: 0, chunks: 0 },
   opts: BindingOptions = {},
 ): { dispose: () => void; flush: () => void } {
-  const chunkRows = Math.max(1, opts.chunkRows ?? BINDING_CHUNK_ROWS)
+  const fixedChunk = opts.chunkRows !== undefined
+  let chunkRows = Math.max(1, opts.chunkRows ?? BINDING_CHUNK_ROWS)
+  /** Up to this many rows go to the grid in the change's own task. */
+  const nowRows = chunkRows
   const later = opts.later ?? ((fn: () => void) => setTimeout(fn, 0))
   let pending = emptyPending()
   let scheduled = false
@@ -92,6 +100,8 @@ export function makeGridBinding(
   /** Rows in the grid to read again (their objects lack a column that became live). */
   const toRefresh = new Set<string>()
   let chunkQueued = false
+  /** A column change waits for the next task (it came with many rows). */
+  let columnsQueued = false
   /** The live columns the grid's row objects were read with. */
   let live = new Set(sheet.columns().map((c) => c.id))
 
@@ -112,6 +122,7 @@ export function makeGridBinding(
 
   const fullReset = () => {
     stats.fullResets++
+    if (columnsQueued) applyColumns(new Set())
     toAdd.clear()
     toRefresh.clear()
     sink.setRowData(sheet.readRows())
@@ -191,16 +202,44 @@ export function makeGridBinding(
     // Positions are the sheet's: first give the grid the remote changes still waiting for their
     // frame (a row removed meanwhile would shift them).
     if (scheduled) applyPending()
-    if (toAdd.size === 0 && toRefresh.size === 0) return
-    stats.chunks++
-    drainSome(chunkRows)
+    if (columnsQueued) {
+      // Its own task: the column definitions, then the rows.
+      stats.chunks++
+      applyColumns(new Set())
+    } else {
+      if (toAdd.size === 0 && toRefresh.size === 0) return
+      stats.chunks++
+      const t0 = performance.now()
+      const n = chunkRows
+      drainSome(n)
+      if (!fixedChunk) {
+        const dt = Math.max(1, performance.now() - t0)
+        chunkRows = Math.round(
+          Math.max(CHUNK_MIN_ROWS, Math.min(CHUNK_MAX_ROWS, (n * CHUNK_MS) / dt)),
+        )
+      }
+    }
     queueChunks()
   }
 
   const queueChunks = () => {
-    if (chunkQueued || (toAdd.size === 0 && toRefresh.size === 0)) return
+    if (chunkQueued || (toAdd.size === 0 && toRefresh.size === 0 && !columnsQueued)) return
     chunkQueued = true
     later(chunkStep)
+  }
+
+  /** New column definitions; `coming` are rows about to be queued (read later anyway). */
+  const applyColumns = (coming: ReadonlySet<string>) => {
+    columnsQueued = false
+    sink.onColumnsChanged()
+    const cols = sheet.columns()
+    // Row objects carry only the cells of the columns live when they were read: a column that
+    // became live since (new, restored, or created by a remote update that arrived after cells
+    // written in it) needs the rows already in the grid read again.
+    const reread = cols.some((c) => !live.has(c.id))
+    live = new Set(cols.map((c) => c.id))
+    if (reread)
+      for (const id of sheet.rowIds()) if (!toAdd.has(id) && !coming.has(id)) toRefresh.add(id)
   }
 
   /** Gives the grid the merged changes; rows to add are queued. */
@@ -209,18 +248,11 @@ export function makeGridBinding(
     if (disposed) return
     const p = pending
     pending = emptyPending()
-    if (p.columns) {
-      sink.onColumnsChanged()
-      const cols = sheet.columns()
-      // Row objects carry only the cells of the columns live when they were read: a column that
-      // became live since (new, restored, or created by a remote update that arrived after cells
-      // written in it) needs the rows already in the grid read again.
-      const reread = cols.some((c) => !live.has(c.id))
-      live = new Set(cols.map((c) => c.id))
-      if (reread && !p.reorder) {
-        for (const id of sheet.rowIds()) if (!toAdd.has(id) && !p.added.has(id)) toRefresh.add(id)
-      }
-    }
+    // With many rows to come, the new column definitions wait for the next task too (rebuilding
+    // them costs AG Grid tens of ms); they still go in before any of the queued rows.
+    if (p.columns) columnsQueued = true
+    if (columnsQueued && (p.reorder || p.added.size + toAdd.size <= nowRows))
+      applyColumns(p.added)
     if (p.reorder) {
       // A move changes positions of rows we don't track individually: hand AG Grid the ordered
       // rows; with getRowId it diffs them and keeps every row node (no rebuild).
@@ -250,7 +282,7 @@ export function makeGridBinding(
   const flushChanges = () => {
     applyPending()
     // A few rows go in now (an edit shows in the frame it was made); many go in chunks, later.
-    if (!disposed && toAdd.size + toRefresh.size <= chunkRows) drainSome(chunkRows)
+    if (!disposed && toAdd.size + toRefresh.size <= nowRows) drainSome(nowRows)
     queueChunks()
   }
 
@@ -268,6 +300,7 @@ export function makeGridBinding(
   return {
     flush: () => {
       flushChanges()
+      if (!disposed && columnsQueued) applyColumns(new Set())
       while (!disposed && (toAdd.size || toRefresh.size)) drainSome(Number.POSITIVE_INFINITY)
     },
     dispose: () => {

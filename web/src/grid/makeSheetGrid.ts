@@ -264,6 +264,9 @@ const LOAD_CHUNK_ROWS = 10_000
 /** Cells a single paste may write; past it we refuse rather than freeze the tab. */
 const MAX_PASTE_CELLS = 200_000
 
+/** Problems turned into cell outlines per task (`setProblems`). */
+const PROBLEM_SLICE = 20_000
+
 /**
  * Mounts an AG Grid for one sheet and binds it to the model. Plain (no Solid owner): returns a
  * handle whose `dispose` destroys the grid and every subscription.
@@ -593,6 +596,8 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
   api.addEventListener('sortChanged', () => {
     sorted = api.getColumnState().some((c) => !!c.sort)
   })
+  let problemsGen = 0
+  let problemsTimer: ReturnType<typeof setTimeout> | null = null
   const binding = makeGridBinding(workbook, sheet, {
     applyTransaction: (tx) =>
       keepEditor(() => {
@@ -703,22 +708,43 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
       api.refreshCells({ force: true })
     },
     setProblems(problems, message) {
+      // An import can bring 100,000s of problems: the cell map is built PROBLEM_SLICE at a time,
+      // one task each, and swapped in whole; a newer list supersedes one still being built.
+      const gen = ++problemsGen
       const next = new Map<string, string>()
-      for (const p of problems) {
-        const k = cellKeyOf(p.rowId, p.colId)
-        const prev = next.get(k)
-        next.set(k, prev ? prev + '\n' + message(p) : message(p))
-      }
-      const changed: [string, string][] = []
-      for (const k of new Set([...ctx.problems.keys(), ...next.keys()])) {
-        if (ctx.problems.get(k) !== next.get(k)) {
-          const i = k.indexOf(':')
-          changed.push([k.slice(0, i), k.slice(i + 1)])
+      let at = 0
+      const step = () => {
+        problemsTimer = null
+        if (gen !== problemsGen) return
+        const end = Math.min(problems.length, at + PROBLEM_SLICE)
+        for (; at < end; at++) {
+          const p = problems[at]!
+          const k = cellKeyOf(p.rowId, p.colId)
+          const prev = next.get(k)
+          next.set(k, prev ? prev + '\n' + message(p) : message(p))
         }
+        if (at < problems.length) {
+          problemsTimer = setTimeout(step, 0)
+          return
+        }
+        const old = ctx.problems
+        ctx.problems = next
+        // Many problems: redraw what is shown rather than diff two big maps.
+        if (old.size + next.size > 1000) {
+          api.refreshCells({ force: true })
+          return
+        }
+        const changed: [string, string][] = []
+        for (const k of new Set([...old.keys(), ...next.keys()])) {
+          if (old.get(k) !== next.get(k)) {
+            const i = k.indexOf(':')
+            changed.push([k.slice(0, i), k.slice(i + 1)])
+          }
+        }
+        if (changed.length > 500) api.refreshCells({ force: true })
+        else refreshCellsByKey(changed)
       }
-      ctx.problems = next
-      if (changed.length > 500) api.refreshCells({ force: true })
-      else refreshCellsByKey(changed)
+      step()
     },
     setPeers(peers) {
       const next = new Map<string, PeerMark[]>()
@@ -851,6 +877,8 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
     },
     flushBinding: () => binding.flush(),
     dispose() {
+      problemsGen++
+      if (problemsTimer !== null) clearTimeout(problemsTimer)
       if (loading?.timer != null) clearTimeout(loading.timer)
       loading = null
       binding.dispose()
