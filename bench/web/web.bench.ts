@@ -304,11 +304,6 @@ async function traced<T>(page: Page, fn: () => Promise<T>): Promise<T> {
   return out
 }
 
-/**
- * `TZ_READ_AB=1`: odd-numbered opens read the records on the main thread instead of the app's
- * Worker (an A/B of the read path, interleaved in one run; reported as its own lines).
- */
-const READ_AB = process.env.TZ_READ_AB === '1'
 /** `TZ_PHASES=open,burst,latency,local` runs only those phases (while profiling). */
 const PHASES = (process.env.TZ_PHASES ?? 'open,burst,latency,local').split(',')
 async function profiled<T>(page: Page, phase: string, fn: () => Promise<T>): Promise<T> {
@@ -454,7 +449,6 @@ export async function runWebBench(
 
     // ---- open vs floor ----
     const opens: {
-      readPath: 'worker' | 'main'
       firstRowMs: number
       liveMs: number
       shellMs: number
@@ -489,17 +483,8 @@ export async function runWebBench(
           ).__tzBench.floor(id),
         WORKBOOK_ID,
       )
-      // A/B, interleaved: the records read in the app's Worker or on the main thread
-      // (`tz.bench.read`, honoured by benchmark builds only: web/src/doc/prefetch.ts).
-      const readPath = READ_AB && i % 2 === 1 ? 'main' : 'worker'
       // Back to the workbook's address without a route change, then a real reload.
-      await page.evaluate(
-        ([hash, path]) => {
-          localStorage.setItem('tz.bench.read', path!)
-          history.replaceState(null, '', hash)
-        },
-        [new URL(wbUrl).hash, readPath] as const,
-      )
+      await page.evaluate((hash) => history.replaceState(null, '', hash), new URL(wbUrl).hash)
       await sleep(300)
       await profiled(page, i === 0 ? 'open' : '-', async () => {
         await page.reload()
@@ -546,7 +531,6 @@ export async function runWebBench(
       )
       floorInfo = { bytes: f.bytes, records: f.records }
       opens.push({
-        readPath,
         firstRowMs,
         liveMs,
         shellMs,
@@ -556,7 +540,7 @@ export async function runWebBench(
         marks,
       })
       log(
-        `open ${i + 1} (read in the ${readPath === 'main' ? 'main thread' : 'Worker'}): app shell ${Math.round(shellMs)} ms, first painted rows ${Math.round(firstRowMs)} ms${marks.screen !== undefined ? ' (first-screen cache)' : ''}, grid live ${Math.round(liveMs)} ms, all rows in the grid ${Math.round(allRowsMs)} ms; floor ${Math.round(f.readMs)} + ${Math.round(f.applyMs)} ms (${f.records} records, ${(f.bytes / 2 ** 20).toFixed(1)} MB)`,
+        `open ${i + 1}: app shell ${Math.round(shellMs)} ms, first painted rows ${Math.round(firstRowMs)} ms${marks.screen !== undefined ? ' (first-screen cache)' : ''}, grid live ${Math.round(liveMs)} ms, all rows in the grid ${Math.round(allRowsMs)} ms; floor ${Math.round(f.readMs)} + ${Math.round(f.applyMs)} ms (${f.records} records, ${(f.bytes / 2 ** 20).toFixed(1)} MB)`,
       )
     }
 
@@ -714,19 +698,11 @@ export async function runWebBench(
       },
       targets: TARGETS,
     }
-    const ab = (['worker', 'main'] as const).map((path) => {
-      const os = opens.filter((o) => o.readPath === path)
-      const fl = (o: (typeof opens)[number]) => o.floorReadMs + o.floorApplyMs
-      return os.length === 0
-        ? ''
-        : `| A/B read path: records read in the ${path === 'main' ? 'main thread' : 'Worker'} (${os.length} of ${opens.length} interleaved opens) | first rows ${f0(median(os.map((o) => o.firstRowMs)))} ms, live ${f0(median(os.map((o) => o.liveMs)))} ms; read ${f0(median(os.map((o) => (o.marks.read ?? Number.NaN) - (o.marks.main ?? Number.NaN))))} ms from the entry, apply ${f0(median(os.map((o) => (o.marks.apply1 ?? Number.NaN) - (o.marks.apply0 ?? Number.NaN))))} ms | ${f0(median(os.map(fl)))} ms | live ${median(os.map((o) => o.liveMs / fl(o))).toFixed(2)}× |  |  |`
-    })
     const markdown = [
       `| Metric | Median (${runs} runs) | Floor | Ratio | Target | Result |`,
       '| --- | ---: | ---: | ---: | --- | --- |',
       `| Open: reload → first painted rows (first-screen cache; ${rows.toLocaleString('en')} × ${COLUMNS.length} from IndexedDB; ${fromCache} of ${opens.length} opens painted from the cache) | ${f0(open)} ms | ${f0(floor)} ms (read ${f0(median(opens.map((o) => o.floorReadMs)))} + apply ${f0(median(opens.map((o) => o.floorApplyMs)))}) | ${ratio.toFixed(2)}× | ≤ 2,500 ms and ≤ 1.3× floor (median of per-run ratios) | ${pass(open <= TARGETS.openMs && ratio <= TARGETS.openRatio)} |`,
       `| Open: reload → grid live (doc applied, editable; row 0 painted in the sheet's own grid) | ${f0(live)} ms | ${f0(floor)} ms | ${liveRatio.toFixed(2)}× | same targets, for information | ${pass(live <= TARGETS.openMs && liveRatio <= TARGETS.openRatio)} |`,
-      ...(READ_AB ? ab : []),
       `| Open, where the time goes (medians of the app's marks, ms from navigation; the floor's read + apply are ${f0(median(opens.map((o) => o.floorReadMs)))} + ${f0(median(opens.map((o) => o.floorApplyMs)))}) | ${openPhases(opens)} |  |  |  |  |`,
       `| Open: reload → app shell rendered (\`.app-header\`; boot cost included in the open, not in the floor) | ${f0(median(opens.map((o) => o.shellMs)))} ms |  |  |  |  |`,
       `| Open: reload → all ${rows.toLocaleString('en')} rows in the grid (rest loaded in chunks after the first paint) | ${f0(median(opens.map((o) => o.allRowsMs)))} ms |  |  |  |  |`,

@@ -150,7 +150,7 @@ export async function readStoredRecordsOffThread(
   try {
     worker = makeWorker(workbookId)
   } catch {
-    return readStoredRecords(workbookId, onIssued)
+    return readStoredRecords(workbookId, onIssued, onOpened)
   }
   const opened = openDocDatabase(workbookId).then(
     (db) => {

@@ -67,12 +67,13 @@ export function showFirstScreen(
   performance.mark('tz:screen')
   // The doc's apply is one long task: it waits until a frame has painted the cached rows with
   // their values. AG Grid renders cell renderers in its own animation frame after the rows, so
-  // look each frame (after its callbacks) until every rendered data cell has its renderer.
+  // look each frame (after its callbacks) until every rendered data cell has its renderer, and
+  // let one more frame through (anything sampling the page per frame sees them too).
   let frames = 0
   const look = () => {
     const empty = screen.rows.length === 0 || screen.columns.length === 0
     if (empty || cellsRendered(grid.el) || ++frames > 10)
-      setTimeout(() => firstScreenSettled(workbookId), 0)
+      requestAnimationFrame(() => setTimeout(() => firstScreenSettled(workbookId), 0))
     else requestAnimationFrame(look)
   }
   requestAnimationFrame(look)
