@@ -18,7 +18,7 @@ export function FirstScreenView(props: { workbookId: string; screen: FirstScreen
           ← {t('wb.home')}
         </a>
         <input class="title-input" aria-label={t('wb.renameTitle')} value={screen.title} readOnly />
-        <span class="first-screen-note" data-testid="first-screen-note">
+        <span class="muted first-screen-note" data-testid="first-screen-note">
           {t('wb.loading')}
         </span>
         <span class="spacer" />
