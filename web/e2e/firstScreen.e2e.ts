@@ -45,7 +45,7 @@ const FRAME_RECORDER = () => {
     // Rendered values (cell renderers may come a frame after the row numbers).
     const text = rows.map((r) => r.textContent ?? '').join('|')
     const values = rows.some((r) => r.querySelector('.tz-cell')?.textContent)
-    if (!first || !first.checkVisibility() || !values) return null
+    if (!first?.checkVisibility() || !values) return null
     return { frame: w.__fs.frame, text, top: Math.round(first.getBoundingClientRect().top) }
   }
   const tick = () => {
@@ -187,7 +187,13 @@ describe('first-screen cache (real Chromium, real taizhang serve)', () => {
       await cdp.detach()
     }
     const fs = await frames(page)
-    expect(fs.cached, 'cached rows painted').not.toBeNull()
+    const marks = await page.evaluate(() =>
+      performance
+        .getEntriesByType('mark')
+        .map((m) => `${m.name} ${Math.round(m.startTime)}`)
+        .join(', '),
+    )
+    expect(fs.cached, `cached rows painted (${JSON.stringify(fs)}; ${marks})`).not.toBeNull()
     expect(fs.live, 'live rows painted').not.toBeNull()
     expect(fs.cached!.frame).toBeLessThan(fs.live!.frame)
     expect(fs.cached!.text).toContain('第0号社工站')

@@ -44,11 +44,14 @@ export function prefetchDoc(workbookId: string): void {
   let gotScreen: (s: FirstScreen | null) => void = () => {}
   const screen = new Promise<FirstScreen | null>((r) => (gotScreen = r))
   screens.set(workbookId, screen)
-  const onOpened = (db: IDBDatabase) =>
+  let screenReading = false
+  const onOpened = (db: IDBDatabase) => {
+    screenReading = true
     void readFirstScreen(db).then((s) => {
       performance.mark('tz:screenread')
       gotScreen(s)
     })
+  }
   // In a Worker. Reading on the main thread instead was measured against it (web bench, 6
   // interleaved opens, loaded 2-core machine): grid live 659 vs 687 ms median, 2.04× vs 2.00×
   // the floor (median of paired ratios), read 233 vs 304 ms from the entry: no clear winner, so
@@ -59,8 +62,11 @@ export function prefetchDoc(workbookId: string): void {
     () => markIssued(),
     onOpened,
   )
-  // No main-thread connection (a failed open, the Worker fallback): no first screen.
-  void read.then(() => gotScreen(null))
+  // No main-thread connection (a failed open): no first screen. (The records may well arrive
+  // before the first-screen read does; that one still settles the screen.)
+  void read.then(() => {
+    if (!screenReading) gotScreen(null)
+  })
   prefetched.set(workbookId, read)
   setTimeout(() => {
     if (prefetched.get(workbookId) !== read) return
