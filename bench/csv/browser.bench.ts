@@ -72,6 +72,11 @@ try {
       papaparseHeapRatio: +(med.papaparseHeapBytes! / med.fileBytes!).toFixed(2),
       readHeapRatio: +(med.readHeapBytes! / med.fileBytes!).toFixed(2),
       importHeapRatio: +(med.importHeapBytes! / med.fileBytes!).toFixed(2),
+      docHeapRatio: +(med.docHeapBytes! / med.fileBytes!).toFixed(2),
+      importMinusDocHeapRatio: +(
+        (med.importHeapBytes! - med.docHeapBytes!) /
+        med.fileBytes!
+      ).toFixed(2),
     }
     report[enc] = { summary, median: med, runs: all }
     console.log('chromium', enc, JSON.stringify(summary, null, 1))

@@ -95,8 +95,12 @@ export interface ImportPlan {
 
 export type ImportPlanResult = { ok: true; plan: ImportPlan } | { ok: false; refusal: CsvRefusal }
 
-/** Distinct inputs remembered per column while planning. */
+/** Distinct inputs remembered per column while planning (a column without a dictionary). */
 const PARSE_CACHE_SIZE = 4096
+/** What converting a cell gave (see `planImport`). */
+const OK = 1
+const APPROX = 2
+const MISFIT = 3
 
 function keyPart(v: CellValue | undefined): string {
   if (v === null || v === undefined) return ''
@@ -251,49 +255,92 @@ export function planImport(
   const seenKeys = new Set<string>()
   const nT = targets.length
   const columns = targets.map((t) => t.column)
-  const sources = targets.map((t) => t.source)
   const textTarget = targets.map((t) => t.type === 'text')
-  // Parse every cell once, then place the row (a row's placement only depends on the rows before it).
-  for (let r = 0; r < table.rows.length; r++) {
-    const row = table.rows[r]!
+  // One cell's conversion, into `cv` (the value), `craw` (what the file said, restored) and
+  // `cmsg`; returns OK, APPROX or MISFIT.
+  let cv: CellValue = null
+  let craw = ''
+  let cmsg: LocalizedMessage | undefined
+  const convert = (i: number, cell: string): number => {
+    let raw = cell
+    let quick: CellValue | undefined
+    if (textTarget[i]) {
+      raw = restoreFormula(cell)
+      quick = parseValueQuick(raw, columns[i]!, parseOpts[i])
+    } else {
+      // The quick path of a non-text column accepts no `'`: what it takes needs no restoring.
+      quick = parseValueQuick(cell, columns[i]!, parseOpts[i])
+      if (quick === undefined) {
+        raw = restoreFormula(cell)
+        if (raw !== cell) quick = parseValueQuick(raw, columns[i]!, parseOpts[i])
+      }
+    }
+    if (quick !== undefined) {
+      cv = quick
+      return OK
+    }
+    craw = raw
+    const res = parse(i, raw)
+    if (res.ok) {
+      cv = res.value
+      return res.approximate ? APPROX : OK
+    }
+    cmsg = res.error.message
+    // "Import as text" keeps exactly what the file said (minus surrounding spaces).
+    cv = raw.trim()
+    return MISFIT
+  }
+  // A dictionary column is converted once per distinct value (memoised by its code).
+  const cols = targets.map((t) => table.data[t.source]!)
+  const dicts = cols.map((c) => c.dictionary())
+  const memo = dicts.map((d) =>
+    d
+      ? {
+          state: new Uint8Array(d.values.length),
+          value: new Array<CellValue>(d.values.length),
+          raw: new Array<string>(d.values.length),
+          msg: new Array<LocalizedMessage | undefined>(d.values.length),
+        }
+      : undefined,
+  )
+  // Convert every cell once, then place the row (a row's placement only depends on the rows before it).
+  for (let r = 0; r < table.rowCount; r++) {
     const line = table.lines[r] ?? r + 2
-    const values: CellValue[] = new Array(nT)
+    const values: CellValue[] = []
     let misfit = false
     for (let i = 0; i < nT; i++) {
-      const cell = row[sources[i]!] ?? ''
-      let raw = cell
-      let quick: CellValue | undefined
-      if (textTarget[i]) {
-        raw = restoreFormula(cell)
-        quick = parseValueQuick(raw, columns[i]!, parseOpts[i])
+      let state: number
+      const m = memo[i]
+      if (m) {
+        const code = dicts[i]!.codes[r]!
+        state = m.state[code]!
+        if (state === 0) {
+          state = convert(i, dicts[i]!.values[code]!)
+          m.state[code] = state
+          m.value[code] = cv
+          if (state !== OK) {
+            m.raw[code] = craw
+            m.msg[code] = cmsg
+          }
+        }
+        values.push(m.value[code]!)
+        if (state === OK) continue
+        craw = m.raw[code]!
+        cmsg = m.msg[code]
       } else {
-        // The quick path of a non-text column accepts no `'`: what it takes needs no restoring.
-        quick = parseValueQuick(cell, columns[i]!, parseOpts[i])
-        if (quick === undefined) {
-          raw = restoreFormula(cell)
-          if (raw !== cell) quick = parseValueQuick(raw, columns[i]!, parseOpts[i])
-        }
+        state = convert(i, cols[i]!.get(r))
+        values.push(cv)
+        if (state === OK) continue
       }
-      if (quick !== undefined) {
-        values[i] = quick
-        continue
-      }
-      const res = parse(i, raw)
-      if (res.ok) {
-        values[i] = res.value
-        if (res.approximate) {
-          approximate.count++
-          if (approximate.examples.length < CSV_ISSUE_EXAMPLES)
-            approximate.examples.push({ line, input: raw })
-        }
+      if (state === APPROX) {
+        approximate.count++
+        if (approximate.examples.length < CSV_ISSUE_EXAMPLES)
+          approximate.examples.push({ line, input: craw })
       } else {
         misfit = true
         misfitCount[i]!++
         const ex = misfitExamples[i]!
-        if (ex.length < CSV_ISSUE_EXAMPLES)
-          ex.push({ line, input: raw, message: res.error.message })
-        // "Import as text" keeps exactly what the file said (minus surrounding spaces).
-        values[i] = raw.trim()
+        if (ex.length < CSV_ISSUE_EXAMPLES) ex.push({ line, input: craw, message: cmsg! })
       }
     }
 

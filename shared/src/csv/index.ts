@@ -1,4 +1,5 @@
 export * from './applyImport.js'
+export * from './csvColumn.js'
 export * from './dialect.js'
 export * from './encodings.js'
 export * from './exportSheet.js'

@@ -93,10 +93,12 @@ const INFER_SAMPLE_ROWS = 2000
 
 /** Cells of one CSV column, sampled evenly over the whole file. */
 export function sampleColumn(table: CsvTable, source: number, max = INFER_SAMPLE_ROWS): string[] {
-  const n = table.rows.length
-  if (n <= max) return table.rows.map((r) => r[source] ?? '')
+  const n = table.rowCount
+  const col = table.data[source]
   const out: string[] = []
-  for (let k = 0; k < max; k++) out.push(table.rows[Math.floor((k * n) / max)]?.[source] ?? '')
+  if (!col) return n <= max ? new Array<string>(n).fill('') : new Array<string>(max).fill('')
+  if (n <= max) for (let r = 0; r < n; r++) out.push(col.get(r))
+  else for (let k = 0; k < max; k++) out.push(col.get(Math.floor((k * n) / max)))
   return out
 }
 

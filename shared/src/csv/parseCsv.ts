@@ -1,4 +1,5 @@
 import Papa from 'papaparse'
+import { CsvColumnData } from './csvColumn.js'
 import {
   type CsvDelimiter,
   type CsvNewline,
@@ -35,8 +36,12 @@ export interface CsvTable {
   header: string[]
   rawHeader: string[]
   renamedHeaders: RenamedHeader[]
-  /** Data rows, each exactly `header.length` long. */
-  rows: string[][]
+  /** Data rows, each exactly `header.length` long, built from `data` on first use (tests, small
+   * files): an import reads `data`, which holds each column's distinct strings once. */
+  readonly rows: string[][]
+  /** The cells, one `CsvColumnData` per header column. */
+  data: CsvColumnData[]
+  rowCount: number
   /** The physical line (1-based) each row starts on, for messages. */
   lines: number[]
   warnings: CsvWarning[]
@@ -89,7 +94,8 @@ export function createCsvTextReader(options: CsvTextOptions = {}): CsvTextReader
   let headerSource: CsvTable['headerSource'] = 'detected'
   let rawHeader: string[] | undefined
   let width = 0
-  const rows: string[][] = []
+  const data: CsvColumnData[] = []
+  let rowCount = 0
   const lines: number[] = []
   let nextLine = 1
   let blank = 0
@@ -133,13 +139,14 @@ export function createCsvTextReader(options: CsvTextOptions = {}): CsvTextReader
     parser = new Papa.Parser({ delimiter, newline })
   }
 
-  function acceptRow(row: string[]): void {
+  /** `oneLine`: the row is known to hold no line break (no need to look in its fields). */
+  function acceptRow(row: string[], oneLine: boolean): void {
     const line = nextLine
     let breaks = 0
     for (const f of row) {
       if (f.length > MAX_CSV_CELL_CHARS && !refusal)
         refusal = { kind: 'cell-too-long', line, chars: f.length, limit: MAX_CSV_CELL_CHARS }
-      if (f.length > 0 && (f.indexOf('\n') !== -1 || f.indexOf('\r') !== -1))
+      if (!oneLine && f.length > 0 && (f.indexOf('\n') !== -1 || f.indexOf('\r') !== -1))
         breaks += countBreaks(f)
     }
     nextLine += 1 + breaks
@@ -156,12 +163,14 @@ export function createCsvTextReader(options: CsvTextOptions = {}): CsvTextReader
       if (hasHeader) {
         rawHeader = row
         width = row.length
+        for (let c = 0; c < width; c++) data.push(new CsvColumnData())
         return
       }
       rawHeader = row.map(() => '')
       width = row.length
+      for (let c = 0; c < width; c++) data.push(new CsvColumnData())
     }
-    if (rows.length >= maxRows) {
+    if (rowCount >= maxRows) {
       truncated = true
       return
     }
@@ -175,14 +184,15 @@ export function createCsvTextReader(options: CsvTextOptions = {}): CsvTextReader
           raggedExamples.push({ line, fields: len, expected: width })
       }
       if (len > width) {
-        for (let c = width; c < len; c++) extraNames.push(`列${c + 1}`)
-        for (const r of rows) for (let c = width; c < len; c++) r.push('')
+        for (let c = width; c < len; c++) {
+          extraNames.push(`列${c + 1}`)
+          data.push(new CsvColumnData(rowCount))
+        }
         width = len
       }
-      row.length = len
-      for (let c = len; c < width; c++) row.push('')
-    }
-    rows.push(row)
+      for (let c = 0; c < width; c++) data[c]!.push(c < len ? row[c]! : '')
+    } else for (let c = 0; c < width; c++) data[c]!.push(row[c]!)
+    rowCount++
     lines.push(line)
   }
 
@@ -190,14 +200,25 @@ export function createCsvTextReader(options: CsvTextOptions = {}): CsvTextReader
     if (!parser || refusal) return
     const input = pending
     const res = parser.parse(input, 0, !final)
-    const data = res.data as string[][]
+    const records = res.data as string[][]
     // papaparse reports an empty record after a final line break; it is not a line of the file.
-    if (final && data.length > 0 && input.endsWith(newline)) {
-      const last = data[data.length - 1]!
-      if (last.length === 1 && last[0] === '') data.pop()
+    const endsWithNewline = input.endsWith(newline)
+    if (final && records.length > 0 && endsWithNewline) {
+      const last = records[records.length - 1]!
+      if (last.length === 1 && last[0] === '') records.pop()
     }
-    for (const r of data) {
-      acceptRow(r)
+    // When the text read holds exactly one line break per record, no field holds one: each record
+    // is one line, and its fields need no search for breaks (most files, and a cost per field).
+    const consumed = final ? input.length : res.meta.cursor
+    const separators = final && !endsWithNewline ? records.length - 1 : records.length
+    const oneLine =
+      newline === '\r\n'
+        ? countUpTo(input, '\n', consumed) === separators &&
+          countUpTo(input, '\r', consumed) === separators
+        : countUpTo(input, newline, consumed) === separators &&
+          countUpTo(input, newline === '\n' ? '\r' : '\n', consumed) === 0
+    for (const r of records) {
+      acceptRow(r, oneLine)
       if (refusal || truncated) break
     }
     if (final) {
@@ -230,7 +251,7 @@ export function createCsvTextReader(options: CsvTextOptions = {}): CsvTextReader
       if (refusal) return { ok: false, refusal }
       if (rawHeader === undefined) return { ok: false, refusal: { kind: 'empty' } }
       const unique = makeUniqueHeaders([...rawHeader, ...extraNames.map(() => '')])
-      if (rows.length === 0 && hasHeader)
+      if (rowCount === 0 && hasHeader)
         return { ok: false, refusal: { kind: 'header-only', header: unique.names } }
       const warnings: CsvWarning[] = []
       for (const r of unique.renamed)
@@ -242,27 +263,47 @@ export function createCsvTextReader(options: CsvTextOptions = {}): CsvTextReader
       if (blank > 0) warnings.push({ kind: 'blank-lines', count: blank })
       if (unclosedQuote !== undefined)
         warnings.push({ kind: 'unclosed-quote', line: unclosedQuote })
-      return {
-        ok: true,
-        table: {
-          delimiter,
-          delimiterSource,
-          newline,
-          hasHeader,
-          headerSource,
-          header: unique.names,
-          rawHeader: [...rawHeader, ...extraNames.map(() => '')],
-          renamedHeaders: unique.renamed,
-          rows,
-          lines,
-          warnings,
-          truncated,
-        },
-      }
+      for (const d of data) d.seal()
+      const table = {
+        delimiter,
+        delimiterSource,
+        newline,
+        hasHeader,
+        headerSource,
+        header: unique.names,
+        rawHeader: [...rawHeader, ...extraNames.map(() => '')],
+        renamedHeaders: unique.renamed,
+        data,
+        rowCount,
+        lines,
+        warnings,
+        truncated,
+      } as Omit<CsvTable, 'rows'> as CsvTable
+      let rows: string[][] | undefined
+      // Not enumerable: spreading or posting a table never builds them.
+      Object.defineProperty(table, 'rows', {
+        get: () => (rows ??= tableRows(table, 0, rowCount)),
+        enumerable: false,
+      })
+      return { ok: true, table }
     },
-    rowCount: () => rows.length,
+    rowCount: () => rowCount,
     full: () => truncated,
   }
+}
+
+/** How many times `ch` occurs in `s` before `end`. */
+function countUpTo(s: string, ch: string, end: number): number {
+  let n = 0
+  for (let i = s.indexOf(ch); i !== -1 && i < end; i = s.indexOf(ch, i + 1)) n++
+  return n
+}
+
+/** Rows `from` to `to` (exclusive) of a table as arrays of strings (a preview, tests). */
+export function tableRows(table: Pick<CsvTable, 'data'>, from: number, to: number): string[][] {
+  const out: string[][] = []
+  for (let r = from; r < to; r++) out.push(table.data.map((d) => d.get(r)))
+  return out
 }
 
 /** Parses a whole CSV text at once (tests, small pastes). */

@@ -24,7 +24,7 @@ export interface ReadSummary {
   encoding: CsvEncoding
   encodingSource: EncodingSource
   bytes: number
-  table: Omit<CsvTable, 'rows' | 'lines'> & { rowCount: number }
+  table: Omit<CsvTable, 'rows' | 'lines' | 'data'>
   /** First rows (raw strings) for the preview before a plan exists. */
   preview: string[][]
   mapping: ColumnMapping[]

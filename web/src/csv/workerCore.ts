@@ -10,6 +10,7 @@ import {
   planImport,
   readCsvSource,
   suggestMapping,
+  tableRows,
 } from '@taizhang/shared'
 import { type FromWorker, PLAN_CHUNK_ROWS, type ToWorker } from './protocol'
 
@@ -50,7 +51,8 @@ export function createCsvWorkerCore(
         return
       }
       table = r.table
-      const { rows, lines: _lines, ...meta } = r.table
+      // The cells stay here (`data`, `lines`); the dialog gets the rest and the first rows.
+      const { data: _data, lines: _lines, ...meta } = r.table
       post({
         type: 'read',
         ok: true,
@@ -58,8 +60,8 @@ export function createCsvWorkerCore(
           encoding: r.encoding,
           encodingSource: r.encodingSource,
           bytes: r.bytes,
-          table: { ...meta, rowCount: rows.length },
-          preview: rows.slice(0, CSV_PREVIEW_ROWS),
+          table: meta,
+          preview: tableRows(r.table, 0, Math.min(r.table.rowCount, CSV_PREVIEW_ROWS)),
           mapping: suggestMapping(r.table, msg.columns),
         },
       })

@@ -251,8 +251,7 @@ export function makeGridBinding(
     // With many rows to come, the new column definitions wait for the next task too (rebuilding
     // them costs AG Grid tens of ms); they still go in before any of the queued rows.
     if (p.columns) columnsQueued = true
-    if (columnsQueued && (p.reorder || p.added.size + toAdd.size <= nowRows))
-      applyColumns(p.added)
+    if (columnsQueued && (p.reorder || p.added.size + toAdd.size <= nowRows)) applyColumns(p.added)
     if (p.reorder) {
       // A move changes positions of rows we don't track individually: hand AG Grid the ordered
       // rows; with getRowId it diffs them and keeps every row node (no rebuild).
