@@ -87,6 +87,8 @@ export class IdbPersistence {
   /** The store changed since the cache was last written (or it was never written this session). */
   private screenDirty = true
   private screenWriting: Promise<boolean> | null = null
+  /** A record was written by this session (until then a settle writes it soon, not debounced). */
+  private screenWritten = false
 
   constructor(
     readonly workbookId: string,
@@ -218,7 +220,11 @@ export class IdbPersistence {
       await transactionDone(tx)
       for (const k of keys) this.known.add(k)
       this.screenDirty = true
-      this.scheduleScreen()
+      // The first record of a session (a doc that just arrived from the server, say) is written
+      // as soon as the store settles; later ones after a quiet while.
+      this.scheduleScreen(
+        this.screenWritten ? undefined : (this.opts.screenDebounceMs ?? SCREEN_AFTER_OPEN_MS),
+      )
       if (typeof key === 'number') this.lastKey = key
       this.recordsSinceCompact += records.length
       this.setStatus({
@@ -341,7 +347,8 @@ export class IdbPersistence {
     )
       .catch(() => false)
       .then((wrote) => {
-        if (!wrote) this.screenDirty = true
+        if (wrote) this.screenWritten = true
+        else this.screenDirty = true
         return wrote
       })
       .finally(() => {
