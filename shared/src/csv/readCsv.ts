@@ -53,6 +53,9 @@ function countReplacements(text: string): number {
   return n
 }
 
+/** Bytes decoded and parsed at a time within a read chunk. */
+const PARSE_PIECE_BYTES = 48 * 1024
+
 type Plan = { encoding: CsvEncoding; bomLength: number; fatal: boolean; source: EncodingSource }
 
 /** One decoding pass; `mismatch` means strict UTF-8 failed and the caller should retry as GB18030. */
@@ -136,7 +139,10 @@ export async function readCsvSource(
       const bytes =
         pos === 0 && end <= head.length ? head.subarray(0, end) : await source.read(pos, end)
       pos = end
-      outcome = pass.push(bytes)
+      // Decoded and parsed a piece at a time: each piece's text (under V8's large-object size)
+      // dies young, instead of ~2 MB strings that wait for a full collection.
+      for (let at = 0; at < bytes.length && !outcome; at += PARSE_PIECE_BYTES)
+        outcome = pass.push(bytes.subarray(at, Math.min(bytes.length, at + PARSE_PIECE_BYTES)))
       if (outcome) break
       control.onProgress?.({ bytesRead: pos, totalBytes: size, rows: pass.reader.rowCount() })
     }
