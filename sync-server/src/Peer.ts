@@ -1,4 +1,5 @@
 import type { Role } from './auth/tokens.js'
+import type { WireMessage } from './wsFrame.js'
 
 /** A connection as a room sees it: no socket, just what the room may do with it. */
 export interface Peer {
@@ -15,4 +16,9 @@ export interface Peer {
    * e.g. a 20 MB workbook, without concatenating them first.
    */
   sendParts(parts: Uint8Array[]): void
+  /**
+   * Sends a message framed once for many peers (a broadcast, an ack): the same bytes are written
+   * to every socket.
+   */
+  sendWire(message: WireMessage): void
 }

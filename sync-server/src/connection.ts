@@ -23,6 +23,8 @@ export interface Identity {
 }
 
 let nextPeerId = 1
+const BINARY = { binary: true, fin: true } as const
+const BINARY_MORE = { binary: true, fin: false } as const
 
 /** A token bucket; `take` answers whether `cost` fits now. */
 class Bucket {
@@ -75,6 +77,24 @@ export function acceptConnection(
     setTimeout(() => ws.terminate(), 2_000).unref()
   }
 
+  // The socket under ws, for messages framed once for many peers (`sendWire`): ws frames each
+  // `send` itself (an options object, a header Buffer, a corked two-part write per peer). Writing
+  // our own complete frames between ws's is safe because ours never leaves a message half sent
+  // (sendParts writes all fragments in one call) and ws queues nothing here (no compression, no
+  // Blobs); `bufferedAmount` counts these bytes too (it reads the socket's write buffer).
+  const socket = (ws as unknown as { _socket?: { write(b: Buffer): boolean } })._socket
+  /** Whether a message of `length` bytes may be sent now (else the slow consumer is closed). */
+  const admit = (length: number): boolean => {
+    if (closed || ws.readyState !== ws.OPEN) return false
+    if (ws.bufferedAmount + length > limits.MAX_BUFFERED_BYTES) {
+      close(CLOSE.slowConsumer, 'send buffer over limit')
+      return false
+    }
+    metrics.messagesOut++
+    metrics.bytesOut += length
+    return true
+  }
+
   const peer: Peer = {
     id: nextPeerId++,
     role: who.role,
@@ -82,21 +102,19 @@ export function acceptConnection(
     wantsAck,
     clientIds: new Set(),
     send(message) {
-      peer.sendParts([message])
+      if (admit(message.length)) ws.send(message, BINARY)
     },
     sendParts(parts) {
-      if (closed || ws.readyState !== ws.OPEN) return
-      const length = parts.reduce((n, p) => n + p.length, 0)
-      if (ws.bufferedAmount + length > limits.MAX_BUFFERED_BYTES) {
-        close(CLOSE.slowConsumer, 'send buffer over limit')
-        return
-      }
-      metrics.messagesOut++
-      metrics.bytesOut += length
+      let length = 0
+      for (const p of parts) length += p.length
+      if (!admit(length)) return
       const last = parts.length - 1
-      parts.forEach((part, i) => {
-        ws.send(part, { binary: true, fin: i === last })
-      })
+      for (let i = 0; i <= last; i++) ws.send(parts[i]!, i === last ? BINARY : BINARY_MORE)
+    },
+    sendWire(message) {
+      if (!admit(message.payload.length)) return
+      if (socket) socket.write(message.frame)
+      else ws.send(message.payload, BINARY)
     },
   }
   metrics.connections++

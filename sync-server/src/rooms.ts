@@ -8,6 +8,7 @@ import type { Limits } from './limits.js'
 import type { Metrics } from './metrics.js'
 import type { Peer } from './Peer.js'
 import type { DocStore } from './storage/DocStore.js'
+import { frameBinary, type WireMessage } from './wsFrame.js'
 
 export interface RoomDeps {
   store: DocStore
@@ -56,8 +57,10 @@ export class LiveDocs {
 
 /** A durable batch's message, and the peers that do not need it. */
 interface Broadcast {
-  msg: Uint8Array
-  skip: (peer: Peer) => boolean
+  /** Framed once, written as is to every receiving socket. */
+  msg: WireMessage
+  /** The one peer that wrote the whole batch (it gets nothing), or null. */
+  skip: Peer | null
 }
 
 /** One accepted change waiting for its batch to become durable. */
@@ -255,10 +258,10 @@ export class Room {
       ({ added, updated, removed }: Record<'added' | 'updated' | 'removed', number[]>) => {
         const changed = added.concat(updated, removed)
         if (changed.length === 0) return
-        const msg = awarenessMessage(
-          awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed),
+        const msg = frameBinary(
+          awarenessMessage(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed)),
         )
-        for (const p of this.peers) p.send(msg)
+        for (const p of this.peers) p.sendWire(msg)
       },
     )
   }
@@ -634,8 +637,10 @@ export class Room {
         // stored the doc's current state vector is durable.
         const sv = this.stateVector()
         const merged = batch.length === 1 ? batch[0]!.update : mergeMany(batch.map((e) => e.update))
-        // Encoded before the write, so nothing but the sends stands between durability and peers.
+        // Framed before the write (the broadcast and the ack), so nothing but the sends stands
+        // between durability and peers.
         const broadcast = this.broadcastFor(batch, merged)
+        const ack = this.hasAckPeer() ? frameBinary(writeDurableMessage(sv)) : null
         const stored = await this.appendWithRetry(merged)
         if (!stored) {
           // Shutdown deadline passed: these were never acknowledged, so nothing acked is lost.
@@ -646,7 +651,7 @@ export class Room {
           return
         }
         this.durableSv = sv
-        this.publish(broadcast)
+        this.publish(broadcast, ack)
         this.appendsSinceCompact++
         if (this.appendsSinceCompact >= this.deps.limits.COMPACT_AFTER_APPENDS) await this.compact()
       }
@@ -695,20 +700,31 @@ export class Room {
    */
   private broadcastFor(batch: PendingEntry[], merged: Uint8Array): Broadcast | null {
     if (batch.length === 0) return null
-    const msg = syncUpdateMessage(merged)
+    const msg = frameBinary(syncUpdateMessage(merged))
     const author = batch[0]!.origin
-    for (const e of batch) if (e.origin !== author) return { msg, skip: () => false }
-    return { msg, skip: (p) => p === author }
+    for (const e of batch) if (e.origin !== author) return { msg, skip: null }
+    return { msg, skip: author }
   }
 
-  /** Sends a durable batch to the peers, then tells ack peers what is durable. */
-  private publish(broadcast: Broadcast | null): void {
-    if (broadcast) for (const p of this.peers) if (!broadcast.skip(p)) p.send(broadcast.msg)
-    let ack: Uint8Array | null = null
+  private hasAckPeer(): boolean {
+    for (const p of this.peers) if (p.wantsAck) return true
+    return false
+  }
+
+  /**
+   * Sends a durable batch to the peers (first: it is what their latency is measured by), then
+   * tells ack peers what is durable (`ack`: framed before the write; built here only when an ack
+   * peer joined during it).
+   */
+  private publish(broadcast: Broadcast | null, ack: WireMessage | null): void {
+    if (broadcast) {
+      const { msg, skip } = broadcast
+      for (const p of this.peers) if (p !== skip) p.sendWire(msg)
+    }
     for (const p of this.peers) {
       if (!p.wantsAck) continue
-      ack ??= writeDurableMessage(this.durableSv)
-      p.send(ack)
+      ack ??= frameBinary(writeDurableMessage(this.durableSv))
+      p.sendWire(ack)
       this.deps.metrics.acksSent++
     }
   }
