@@ -9,6 +9,18 @@
 /** From this many distinct values on, a column more than half distinct stops using a dictionary. */
 const PLAIN_MIN_DISTINCT = 4096
 
+/** An empty lookup table of `size` (a power of two) slots. */
+function newTable(size: number): Int32Array {
+  return new Int32Array(size)
+}
+
+/** The first table: `''` is code 0. */
+function firstTable(): Int32Array {
+  const t = newTable(64)
+  t[hashString('') & 63] = 1
+  return t
+}
+
 /**
  * A string that holds only its own characters. V8 makes substrings of 13 characters or more
  * "sliced" strings that keep their whole parent alive — here a decoded chunk of about a million
@@ -18,11 +30,22 @@ export function ownString(s: string): string {
   return s.length < 13 ? s : (' ' + s).slice(1)
 }
 
+/** The hash of a whole string (FNV-1a over its UTF-16 units), for the dictionary's own table. */
+function hashString(s: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193)
+  return h
+}
+
 export class CsvColumnData {
   /** Dictionary mode: the distinct values (`''` is code 0). Plain mode: the value of each row. */
   private values: string[] = ['']
   private codes: Uint32Array | null = new Uint32Array(1024)
-  private index: Map<string, number> | null = new Map([['', 0]])
+  /**
+   * Dictionary mode: an open-addressing table of code + 1 by hash (0: empty). Cheaper than a
+   * `Map` here: V8 hashes and probes a fresh substring key in ~150 ns, this in a third of that.
+   */
+  private index: Int32Array | null = firstTable()
   private n = 0
 
   /** A column that starts after `rows` rows (a ragged row widened the table): they are empty. */
@@ -41,18 +64,40 @@ export class CsvColumnData {
       this.n++
       return
     }
-    const index = this.index!
-    let code = index.get(s)
-    if (code === undefined) {
-      code = this.values.length
+    let index = this.index!
+    const values = this.values
+    let mask = index.length - 1
+    let at = hashString(s) & mask
+    let code = -1
+    for (;;) {
+      const e = index[at]!
+      if (e === 0) break
+      if (values[e - 1] === s) {
+        code = e - 1
+        break
+      }
+      at = (at + 1) & mask
+    }
+    if (code < 0) {
+      code = values.length
       if (code >= PLAIN_MIN_DISTINCT && code * 2 > this.n) {
         this.toPlain()
         this.push(s)
         return
       }
-      const own = ownString(s)
-      this.values.push(own)
-      index.set(own, code)
+      values.push(ownString(s))
+      index[at] = code + 1
+      if (values.length * 2 > index.length) {
+        // Grow and re-place every value.
+        index = newTable(index.length * 2)
+        mask = index.length - 1
+        for (let c = 0; c < values.length; c++) {
+          let k = hashString(values[c]!) & mask
+          while (index[k] !== 0) k = (k + 1) & mask
+          index[k] = c + 1
+        }
+        this.index = index
+      }
     }
     if (this.n === codes.length) {
       const grown = new Uint32Array(codes.length * 2)
