@@ -42,6 +42,28 @@ describe('official y-websocket client', () => {
     expect(stored.getArray('rows').toArray()).toEqual(['r1', 'r2'])
   })
 
+  it('tells an ack client joining later what was stored while no peer wanted acks', async () => {
+    // A later ack client is told on join that everything stored while no peer wanted acks is
+    // durable, and then acks as usual.
+    scope.srv = await startTestServer()
+    const writer = connect(scope.srv.wsBase, 'wb1', tokenFor('editor'))
+    const watcher = connect(scope.srv.wsBase, 'wb1', tokenFor('editor'))
+    await synced(writer)
+    await synced(watcher)
+    for (let i = 0; i < 20; i++) writer.doc.getMap('m').set(`k${i}`, i)
+    await waitFor(() => watcher.doc.getMap('m').size === 20, 'edits broadcast (so durable)')
+    const late = connect(scope.srv.wsBase, 'wb1', tokenFor('editor'), { ack: true })
+    await waitFor(() => late.acks >= 1, 'durable message on join')
+    const clock = Y.getState(writer.doc.store, writer.doc.clientID)
+    expect(late.durable!.get(writer.doc.clientID)).toBe(clock)
+    // Another edit while the ack client is there: acked as soon as it is stored.
+    writer.doc.getMap('m').set('after', true)
+    await waitFor(
+      () => late.durable?.get(writer.doc.clientID) === clock + 1,
+      'ack of the next edit',
+    )
+  })
+
   it('sends acknowledgements only to clients that opt in', async () => {
     scope.srv = await startTestServer()
     const plain = rawSocket(`${scope.srv.wsBase}/wb1?token=${tokenFor('editor')}`)
