@@ -7,8 +7,8 @@ export const LIMITS = {
    */
   MAX_FRAME_BYTES: 64 * 1024 * 1024,
   /**
-   * Bounded extra wait before a batch of updates is cut and written (group commit). 0 means "at
-   * the end of the current I/O turn" (setImmediate): every frame already read joins the batch.
+   * Bounded extra wait before a batch of updates is cut and written (group commit). 0 means no
+   * wait: an update reaching an idle room starts its write at once, while its frame is handled.
    * Updates arriving while a write is in flight join the next batch, cut as soon as that write
    * finishes. So an update waits at most BATCH_WINDOW_MS plus one in-flight write before its own
    * fsync starts. Must stay ≤ 50.

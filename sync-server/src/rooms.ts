@@ -224,7 +224,6 @@ export class Room {
   private pendingBytes = 0
   private writing = false
   private batchTimer: NodeJS.Timeout | null = null
-  private batchImmediate: NodeJS.Immediate | null = null
   private idleWaiters: Array<() => void> = []
   /** Editors' updates waiting while the cold room checks them or revives its doc. */
   private inbox: Queued[] = []
@@ -596,20 +595,19 @@ export class Room {
 
   private scheduleFlush(): void {
     if (this.writing) return // the loop picks the batch up when the write in flight finishes
-    if (this.pendingBytes >= this.deps.limits.BATCH_MAX_BYTES) {
+    if (
+      this.pendingBytes >= this.deps.limits.BATCH_MAX_BYTES ||
+      this.deps.limits.BATCH_WINDOW_MS <= 0
+    ) {
+      // No window: the write starts now, inside this frame's handling (down to LevelDB's native
+      // call), not after the rest of the socket's read and a turn of the event loop (~0.1 ms).
+      // Frames arriving while it is in flight form the next batch.
       if (this.batchTimer) clearTimeout(this.batchTimer)
       this.batchTimer = null
       void this.flush()
       return
     }
-    if (this.batchTimer || this.batchImmediate) return
-    if (this.deps.limits.BATCH_WINDOW_MS <= 0) {
-      this.batchImmediate = setImmediate(() => {
-        this.batchImmediate = null
-        void this.flush()
-      })
-      return
-    }
+    if (this.batchTimer) return
     this.batchTimer = setTimeout(() => {
       this.batchTimer = null
       void this.flush()
@@ -621,10 +619,6 @@ export class Room {
     if (this.batchTimer) {
       clearTimeout(this.batchTimer)
       this.batchTimer = null
-    }
-    if (this.batchImmediate) {
-      clearImmediate(this.batchImmediate)
-      this.batchImmediate = null
     }
     if (this.writing) return this.whenIdle()
     this.writing = true
@@ -763,7 +757,6 @@ export class Room {
 
   destroy(): void {
     if (this.batchTimer) clearTimeout(this.batchTimer)
-    if (this.batchImmediate) clearImmediate(this.batchImmediate)
     if (this.unloadTimer) clearTimeout(this.unloadTimer)
     if (this.docTimer) clearTimeout(this.docTimer)
     this.awareness.destroy()

@@ -19,13 +19,23 @@ export interface DocStore {
   close(): Promise<void>
 }
 
+function startNow<T>(task: () => Promise<T>): Promise<T> {
+  try {
+    return task()
+  } catch (err) {
+    return Promise.reject(err)
+  }
+}
+
 /** Runs tasks one after another per key; one key's failure does not block the next task. */
 export class KeyedQueue {
   private readonly tails = new Map<string, Promise<unknown>>()
 
   run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const prev = this.tails.get(key) ?? Promise.resolve()
-    const next = prev.then(task, task)
+    const prev = this.tails.get(key)
+    // An idle key starts its task now (an append reaches LevelDB in the caller's turn), else after
+    // the tasks before it.
+    const next = prev ? prev.then(task, task) : startNow(task)
     // The tail swallows the error: the caller still gets it through `next`.
     const tail = next.catch(() => undefined)
     this.tails.set(key, tail)

@@ -85,7 +85,8 @@ export async function createLevelDocStore(dir: string): Promise<DocStore> {
     append: (room, update) =>
       queue.run(room, async () => {
         guard()
-        const seq = await seqOf(room)
+        // Known after the room's load: no await, so the write starts in the caller's turn.
+        const seq = nextSeq.get(room) ?? (await seqOf(room))
         const put: Op = { type: 'put', key: updateKey(room, seq), value: update }
         // The room index entry goes with the first record this process writes for the room (in
         // the same atomic batch); later appends skip it, one put less on the fsync path.

@@ -113,6 +113,33 @@ describe('official y-websocket client', () => {
     raw.ws.close()
   })
 
+  it('starts a lone edit’s write at once and batches the edits arriving while it is in flight', async () => {
+    scope.srv = await startTestServer()
+    scope.srv.store.appendDelayMs = 30
+    const b = connect(scope.srv.wsBase, 'wb1', tokenFor('editor'))
+    await synced(b)
+    const src = new Y.Doc()
+    const frames: Uint8Array[] = []
+    src.on('update', (u: Uint8Array) => {
+      const e = encoding.createEncoder()
+      encoding.writeVarUint(e, MESSAGE_TYPE.sync)
+      syncProtocol.writeUpdate(e, u)
+      frames.push(encoding.toUint8Array(e))
+    })
+    for (let i = 0; i < 200; i++) src.getMap('m').set(`k${i}`, i)
+    const raw = rawSocket(`${scope.srv.wsBase}/wb1?token=${tokenFor('editor')}`)
+    await opened(raw.ws)
+    for (const f of frames) raw.ws.send(f)
+    await waitFor(() => b.doc.getMap('m').size === 200, 'all 200 broadcast')
+    // The first edit is written alone; the rest arrive during its write and go in a few batches.
+    expect(scope.srv.store.appends).toBeGreaterThanOrEqual(2)
+    expect(scope.srv.store.appends).toBeLessThan(20)
+    const stored = new Y.Doc()
+    for (const u of await scope.srv.store.load('wb1')) Y.applyUpdate(stored, u)
+    expect(stored.getMap('m').size).toBe(200)
+    raw.ws.close()
+  })
+
   it('restores from storage after a restart', async () => {
     const { dir, cleanup } = await tempDir()
     cleanups.push(cleanup)
