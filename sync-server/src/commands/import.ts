@@ -129,7 +129,7 @@ export async function runImport(argv: string[], store?: DocStore): Promise<numbe
       `File: ${file} (${read.bytes} bytes, ${encodingLabel(read.encoding)}, delimiter ${delimiterLabel(String(table.delimiter), 'en')}, ${table.hasHeader ? 'with' : 'no'} header)`,
     ),
   )
-  out.info(out.say(`读取 ${table.rows.length} 行数据。`, `Read ${table.rows.length} data rows.`))
+  out.info(out.say(`读取 ${table.rowCount} 行数据。`, `Read ${table.rowCount} data rows.`))
 
   const stored = await openStoredWorkbook(dataDir, v.workbook!, { create: true }, store)
   if (!stored) return 1
