@@ -35,7 +35,7 @@ export class KeyedQueue {
     const prev = this.tails.get(key)
     // An idle key starts its task now (an append reaches LevelDB in the caller's turn), else after
     // the tasks before it.
-    const next = prev ? prev.then(task, task) : startNow(task)
+    const next = prev !== undefined ? prev.then(task, task) : startNow(task)
     // The tail swallows the error: the caller still gets it through `next`.
     const tail = next.catch(() => undefined)
     this.tails.set(key, tail)
