@@ -1,8 +1,8 @@
 import { CSV_IMPORT } from '../model/origins.js'
-import type { CellEdit, Sheet, StagedInsert } from '../model/sheet.js'
+import type { CellEdit, RowSource, Sheet, StagedInsert } from '../model/sheet.js'
 import type { Workbook } from '../model/workbook.js'
-import type { ColumnType } from '../schema/columnTypes.js'
-import type { ImportPlan } from './importPlan.js'
+import type { CellValue, ColumnType } from '../schema/columnTypes.js'
+import type { AddedRows, ImportPlan } from './importPlan.js'
 import { planCounts } from './importPlan.js'
 import type { CsvRefusal } from './issues.js'
 
@@ -21,6 +21,29 @@ export interface ImportReport {
 }
 
 export type ApplyResult = { ok: true; report: ImportReport } | { ok: false; refusal: CsvRefusal }
+
+/**
+ * The added rows as the sheet reads them when it writes their records: straight from the plan's
+ * columns, with no value array per row.
+ */
+export function addedRowSource(adds: AddedRows): RowSource {
+  const cols = adds.columns
+  const kinds = cols.map((c) => (c.kind === 'dict' ? 0 : c.kind === 'numbers' ? 1 : 2))
+  const values = cols.map((c) => c.values) as (CellValue[] | Float64Array)[]
+  const codes = cols.map((c) => (c.kind === 'dict' ? c.codes : null))
+  return {
+    length: adds.count,
+    value(row: number, col: number): CellValue {
+      const k = kinds[col]
+      if (k === 0) return (values[col] as CellValue[])[codes[col]![row]!] ?? null
+      if (k === 1) {
+        const x = (values[col] as Float64Array)[row]!
+        return Number.isNaN(x) ? null : x
+      }
+      return (values[col] as CellValue[])[row] ?? null
+    },
+  }
+}
 
 /** A write that threw (a broken invariant: the checks before any write make it unreachable). */
 function failed(e: unknown): ApplyResult {
@@ -91,10 +114,7 @@ export function applyImportPlan(
       const sheetId = 'sheetId' in dest ? dest.sheetId : wb.addSheet(dest.newSheetName)
       const sheet = wb.sheet(sheetId)
       return writePlan(sheet, plan, (colIds) =>
-        sheet.insertRowValues(
-          colIds,
-          plan.adds.map((a) => a.values),
-        ),
+        sheet.insertRowValues(colIds, addedRowSource(plan.adds)),
       )
     }, CSV_IMPORT)
     return { ok: true, report }
@@ -183,7 +203,7 @@ export async function applyImportPlanStaged(
   plan: ImportPlan,
   opts: StagedApplyOptions = {},
 ): Promise<ApplyResult> {
-  if (plan.adds.length < (opts.minRows ?? STAGE_MIN_ROWS)) return applyImportPlan(wb, dest, plan)
+  if (plan.adds.count < (opts.minRows ?? STAGE_MIN_ROWS)) return applyImportPlan(wb, dest, plan)
   const refusal = checkImportPlan(wb, dest, plan)
   if (refusal) return { ok: false, refusal }
   const now = opts.now ?? (() => performance.now())
@@ -193,7 +213,7 @@ export async function applyImportPlanStaged(
     const newSheet = !('sheetId' in dest)
     const sheetId = 'sheetId' in dest ? dest.sheetId : wb.addStagedSheet(dest.newSheetName)
     const sheet = wb.sheet(sheetId)
-    const values = plan.adds.map((a) => a.values)
+    const values = addedRowSource(plan.adds)
     const staged: StagedInsert = sheet.beginStagedInsert(values, plan.targets.length)
     const maxRows = opts.maxSliceRows ?? SLICE_MAX_ROWS
     const minRows = Math.min(SLICE_MIN_ROWS, maxRows)

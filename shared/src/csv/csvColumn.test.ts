@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { CsvColumnData, ownString } from './csvColumn.js'
-import { planImport } from './importPlan.js'
+import { addedRow, addedValue, planImport } from './importPlan.js'
 import { suggestMapping } from './mapping.js'
 import { parseCsvText } from './parseCsv.js'
 
@@ -53,9 +53,10 @@ describe('CsvColumnData (how a parsed CSV holds its cells)', () => {
     const mapping = suggestMapping(t, [])
     const p = planImport(t, mapping, undefined, { mode: 'append', onMisfit: 'text' })
     if (!p.ok) throw new Error('plan')
-    expect(p.plan.adds).toHaveLength(9000)
-    expect(p.plan.adds[8999]!.values).toEqual(['站4', 8999, '说明 8999, 第8999行'])
-    expect(p.plan.adds[50]!.values[1]).toBe('x')
+    expect(p.plan.adds.count).toBe(9000)
+    expect(p.plan.adds.columns.map((c) => c.kind)).toEqual(['dict', 'values', 'values'])
+    expect(addedRow(p.plan.adds, 8999)).toEqual(['站4', 8999, '说明 8999, 第8999行'])
+    expect(addedValue(p.plan.adds, 50, 1)).toBe('x')
     expect(p.plan.misfits[0]!.count).toBe(180)
     expect(p.plan.misfits[0]!.examples.map((e) => e.line)).toEqual([2, 52, 102, 152, 202])
   })

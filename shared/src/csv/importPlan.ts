@@ -76,12 +76,47 @@ export interface RowUpdate {
 
 export type SkipReason = 'misfit' | 'empty-key' | 'duplicate-key'
 
+/**
+ * One target column's values for the added rows, kept column by column (no array per row): a
+ * dictionary of converted values and a code per row, numbers in a `Float64Array` (NaN: empty), or
+ * one value per row. The typed arrays cross to the main thread as transferables.
+ */
+export type AddedColumn =
+  | { kind: 'dict'; values: CellValue[]; codes: Uint8Array | Uint16Array | Uint32Array }
+  | { kind: 'numbers'; values: Float64Array }
+  | { kind: 'values'; values: CellValue[] }
+
+/** The rows an import adds: `count` rows, each row's file line, and one column per target. */
+export interface AddedRows {
+  count: number
+  lines: Uint32Array
+  columns: AddedColumn[]
+}
+
+/** The value of added row `row` in target `col`. */
+export function addedValue(adds: AddedRows, row: number, col: number): CellValue {
+  const c = adds.columns[col]!
+  if (c.kind === 'dict') return c.values[c.codes[row]!] ?? null
+  if (c.kind === 'numbers') {
+    const x = c.values[row]!
+    return Number.isNaN(x) ? null : x
+  }
+  return c.values[row] ?? null
+}
+
+/** Added row `row` as a value array aligned with the targets (previews, tests). */
+export function addedRow(adds: AddedRows, row: number): CellValue[] {
+  const out: CellValue[] = []
+  for (let c = 0; c < adds.columns.length; c++) out.push(addedValue(adds, row, c))
+  return out
+}
+
 /** A checked, fully computed import: applying it cannot fail half-way (rule CSV6). */
 export interface ImportPlan {
   mode: ImportMode
   targets: ImportTarget[]
-  /** Rows to add, values aligned with `targets`. */
-  adds: { line: number; values: CellValue[] }[]
+  /** Rows to add, column by column (aligned with `targets`). */
+  adds: AddedRows
   updates: RowUpdate[]
   unchanged: number
   skipped: { reason: SkipReason; count: number; lines: number[] }[]
@@ -227,7 +262,6 @@ export function planImport(
     if (s.lines.length < CSV_ISSUE_EXAMPLES) s.lines.push(line)
   }
 
-  const adds: ImportPlan['adds'] = []
   const updates: RowUpdate[] = []
   let unchanged = 0
   const rowKey = (get: (ti: number) => CellValue | undefined): string | undefined => {
@@ -303,16 +337,69 @@ export function planImport(
         }
       : undefined,
   )
+  // The added rows, column by column: a dictionary column's codes (the table's own codes, in the
+  // narrowest array that holds them), numbers in a Float64Array until a column meets a non-number,
+  // else one value per row.
+  const cap = table.rowCount
+  let count = 0
+  const lines = new Uint32Array(cap)
+  const addCodes = dicts.map((d) =>
+    d
+      ? d.values.length <= 0x100
+        ? new Uint8Array(cap)
+        : d.values.length <= 0x10000
+          ? new Uint16Array(cap)
+          : new Uint32Array(cap)
+      : undefined,
+  )
+  const addNums = dicts.map((d, i) => (d || textTarget[i] ? undefined : new Float64Array(cap))) as (
+    | Float64Array
+    | undefined
+  )[]
+  const addVals = dicts.map((d, i) => (d || !textTarget[i] ? undefined : new Array<CellValue>(cap)))
+  const rowCodes = new Uint32Array(nT)
+  const values: CellValue[] = new Array(nT)
+  const addRow = (line: number) => {
+    for (let i = 0; i < nT; i++) {
+      const codes = addCodes[i]
+      if (codes) {
+        codes[count] = rowCodes[i]!
+        continue
+      }
+      const v = values[i]!
+      const nums = addNums[i]
+      if (nums) {
+        if (v === null) {
+          nums[count] = Number.NaN
+          continue
+        }
+        if (typeof v === 'number') {
+          nums[count] = v
+          continue
+        }
+        // A non-number (a misfit kept as text): one value per row from here on.
+        const vals = new Array<CellValue>(cap)
+        for (let k = 0; k < count; k++) {
+          const x = nums[k]!
+          vals[k] = Number.isNaN(x) ? null : x
+        }
+        addNums[i] = undefined
+        addVals[i] = vals
+      }
+      addVals[i]![count] = v
+    }
+    lines[count++] = line
+  }
   // Convert every cell once, then place the row (a row's placement only depends on the rows before it).
   for (let r = 0; r < table.rowCount; r++) {
     const line = table.lines[r] ?? r + 2
-    const values: CellValue[] = []
     let misfit = false
     for (let i = 0; i < nT; i++) {
       let state: number
       const m = memo[i]
       if (m) {
         const code = dicts[i]!.codes[r]!
+        rowCodes[i] = code
         state = m.state[code]!
         if (state === 0) {
           state = convert(i, dicts[i]!.values[code]!)
@@ -323,13 +410,13 @@ export function planImport(
             m.msg[code] = cmsg
           }
         }
-        values.push(m.value[code]!)
+        values[i] = m.value[code]!
         if (state === OK) continue
         craw = m.raw[code]!
         cmsg = m.msg[code]
       } else {
         state = convert(i, cols[i]!.get(r))
-        values.push(cv)
+        values[i] = cv
         if (state === OK) continue
       }
       if (state === APPROX) {
@@ -349,7 +436,7 @@ export function planImport(
       continue
     }
     if (options.mode === 'append') {
-      adds.push({ line, values })
+      addRow(line)
       continue
     }
     const k = rowKey((ti) => values[ti])
@@ -364,7 +451,7 @@ export function planImport(
     seenKeys.add(k)
     const match = index?.get(k)
     if (!match) {
-      adds.push({ line, values })
+      addRow(line)
       continue
     }
     const changes: CellChange[] = []
@@ -377,8 +464,19 @@ export function planImport(
       changes.push({ target: i, old, new: next })
     }
     if (changes.length === 0) unchanged++
-    else updates.push({ rowId: match.id, line, changes, values })
+    else updates.push({ rowId: match.id, line, changes, values: values.slice() })
   }
+
+  const addColumns: AddedColumn[] = targets.map((_, i) => {
+    const codes = addCodes[i]
+    if (codes) return { kind: 'dict', values: memo[i]!.value, codes: codes.subarray(0, count) }
+    const nums = addNums[i]
+    if (nums) return { kind: 'numbers', values: nums.subarray(0, count) }
+    const vals = addVals[i]!
+    vals.length = count
+    return { kind: 'values', values: vals }
+  })
+  const adds: AddedRows = { count, lines: lines.subarray(0, count), columns: addColumns }
 
   const misfits: Misfit[] = []
   targets.forEach((t, i) => {
@@ -418,7 +516,7 @@ export function planCounts(plan: ImportPlan): {
   skipped: number
 } {
   return {
-    added: plan.adds.length,
+    added: plan.adds.count,
     updated: plan.updates.length,
     unchanged: plan.unchanged,
     skipped: plan.skipped.reduce((n, s) => n + s.count, 0),
@@ -436,11 +534,11 @@ export function previewPlan(
   const out: ReturnType<typeof previewPlan> = []
   let a = 0
   let u = 0
-  while (out.length < limit && (a < plan.adds.length || u < plan.updates.length)) {
-    const add = plan.adds[a]
+  const adds = plan.adds
+  while (out.length < limit && (a < adds.count || u < plan.updates.length)) {
     const upd = plan.updates[u]
-    if (add && (!upd || add.line <= upd.line)) {
-      out.push({ kind: 'add', line: add.line, values: add.values })
+    if (a < adds.count && (!upd || adds.lines[a]! <= upd.line)) {
+      out.push({ kind: 'add', line: adds.lines[a]!, values: addedRow(adds, a) })
       a++
     } else if (upd) {
       out.push({

@@ -89,6 +89,39 @@ export interface StagedInsert {
   readonly used: readonly number[]
 }
 
+/**
+ * Rows to insert read cell by cell: a bulk import keeps its values column by column and writes
+ * each row record straight from them, with no value array per row.
+ */
+export interface RowSource {
+  readonly length: number
+  /** The value of row `row` at target position `col` (undefined or null: empty). */
+  value(row: number, col: number): CellValue | undefined
+}
+
+type RowArrays = readonly (readonly (CellValue | undefined)[])[]
+
+function rowSource(rows: RowArrays | RowSource): RowSource {
+  if (!Array.isArray(rows)) return rows as RowSource
+  const a = rows as RowArrays
+  return { length: a.length, value: (r, c) => a[r]![c] }
+}
+
+/** The target positions (0..width-1) that carry a value in some row. */
+function usedColumns(src: RowSource, width: number): number[] {
+  const used: number[] = []
+  for (let c = 0; c < width; c++) {
+    for (let r = 0; r < src.length; r++) {
+      const v = src.value(r, c)
+      if (v !== null && v !== undefined) {
+        used.push(c)
+        break
+      }
+    }
+  }
+  return used
+}
+
 type ColumnPatch = Partial<{
   name: string
   type: ColumnType
@@ -371,23 +404,16 @@ export class Sheet {
    */
   insertRowValues(
     colIds: readonly string[],
-    rows: readonly (readonly (CellValue | undefined)[])[],
+    rows: RowArrays | RowSource,
     at: RowPosition = {},
   ): string[] {
-    if (rows.length === 0) return []
-    const used: number[] = []
-    for (let c = 0; c < colIds.length; c++) {
-      for (const r of rows) {
-        const v = r[c]
-        if (v !== null && v !== undefined) {
-          used.push(c)
-          break
-        }
-      }
-    }
+    const src = rowSource(rows)
+    const n = src.length
+    if (n === 0) return []
+    const used = usedColumns(src, colIds.length)
     return this.write(() => {
       const [prev, next] = this.neighbours(at)
-      const keys = keysBetween(prev, next, rows.length)
+      const keys = keysBetween(prev, next, n)
       let batchId = ''
       if (used.length > 0) {
         batchId = this.ctx.newId(BATCH_ID_LENGTH)
@@ -396,14 +422,13 @@ export class Sheet {
           used.map((c) => colIds[c]!),
         )
       }
-      const ids: string[] = new Array(rows.length)
-      const records: RowRecord[] = new Array(rows.length)
-      for (let i = 0; i < rows.length; i++) {
-        const r = rows[i]!
+      const ids: string[] = new Array(n)
+      const records: RowRecord[] = new Array(n)
+      for (let i = 0; i < n; i++) {
         const id = this.ctx.newId(ROW_ID_LENGTH)
         ids[i] = id
         const rec: RowRecord = [id, keys[i]!, batchId]
-        for (const c of used) rec.push(r[c] ?? null)
+        for (const c of used) rec.push(src.value(i, c) ?? null)
         records[i] = rec
       }
       this.index.rowsArray.insert(this.index.rowsArray.length, records)
@@ -422,27 +447,19 @@ export class Sheet {
    * `publishStaged` writes the entry, and every staged row appears at once.
    */
   beginStagedInsert(
-    rows: readonly (readonly (CellValue | undefined)[])[],
+    rows: RowArrays | RowSource,
     width: number,
     at: RowPosition = {},
   ): StagedInsert {
-    const used: number[] = []
-    for (let c = 0; c < width; c++) {
-      for (const r of rows) {
-        const v = r[c]
-        if (v !== null && v !== undefined) {
-          used.push(c)
-          break
-        }
-      }
-    }
+    const src = rowSource(rows)
+    const used = usedColumns(src, width)
     const [prev, next] = this.neighbours(at)
     return {
       batchId: this.ctx.newId(BATCH_ID_LENGTH),
-      total: rows.length,
+      total: src.length,
       written: 0,
       rowIds: [],
-      keys: keysBetween(prev, next, rows.length),
+      keys: keysBetween(prev, next, src.length),
       used,
     }
   }
@@ -451,22 +468,18 @@ export class Sheet {
    * Writes the next `count` rows of a staged insert as one transaction with origin `CSV_STAGE`
    * (outside the undo scope), invisible until `publishStaged`. Returns how many it wrote.
    */
-  stageRows(
-    staged: StagedInsert,
-    rows: readonly (readonly (CellValue | undefined)[])[],
-    count: number,
-  ): number {
+  stageRows(staged: StagedInsert, rows: RowArrays | RowSource, count: number): number {
     assert(!this.ctx.readOnly, 'this workbook is read-only')
+    const src = rowSource(rows)
     const from = staged.written
     const to = Math.min(staged.total, from + Math.max(1, count))
     if (to <= from) return 0
     const records: RowRecord[] = new Array(to - from)
     for (let i = from; i < to; i++) {
-      const r = rows[i]!
       const id = this.ctx.newId(ROW_ID_LENGTH)
       staged.rowIds.push(id)
       const rec: RowRecord = [id, staged.keys[i]!, staged.batchId]
-      for (const c of staged.used) rec.push(r[c] ?? null)
+      for (const c of staged.used) rec.push(src.value(i, c) ?? null)
       records[i - from] = rec
     }
     // No write-through: the index learns of the records from the transaction's event and keeps

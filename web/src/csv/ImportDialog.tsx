@@ -160,7 +160,7 @@ export function ImportDialog(props: {
     const dest = sheet
       ? { sheetId: sheet.id }
       : { newSheetName: uniqueSheetName(newName().trim() || 'CSV') }
-    setStep({ kind: 'writing', written: 0, total: p.adds.length })
+    setStep({ kind: 'writing', written: 0, total: p.adds.count })
     const r = await applyImportPlanStaged(wb, dest, p, {
       onProgress: (written, total) => setStep({ kind: 'writing', written, total }),
       aborted: () => disposed,

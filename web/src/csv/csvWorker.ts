@@ -5,7 +5,9 @@ import { createCsvWorkerCore } from './workerCore'
 
 declare const self: DedicatedWorkerGlobalScope
 
-const handle = createCsvWorkerCore((msg: FromWorker) => self.postMessage(msg))
+const handle = createCsvWorkerCore((msg: FromWorker, transfer?: Transferable[]) =>
+  self.postMessage(msg, transfer ?? []),
+)
 
 self.onmessage = (e: MessageEvent<ToWorker>) => {
   handle(e.data).catch((err: unknown) => self.postMessage({ type: 'error', message: String(err) }))

@@ -1,6 +1,7 @@
+import { addedRow } from '@taizhang/shared'
 import { describe, expect, it } from 'vitest'
 import { makeCsvImporter } from './importClient'
-import { type FromWorker, PLAN_CHUNK_ROWS, type ToWorker } from './protocol'
+import { type FromWorker, PLAN_CHUNK_VALUES, type ToWorker } from './protocol'
 import { createCsvWorkerCore } from './workerCore'
 
 /** A Worker stand-in that runs the real worker core in-process, asynchronously like a worker. */
@@ -62,7 +63,8 @@ describe('web CSV importer (worker protocol)', () => {
       { kind: 'new', name: '人次', type: 'integer' },
     ])
     const p = await imp.plan(r.summary.mapping, [], null, { mode: 'append' })
-    expect(p.ok && p.plan.adds.map((a) => a.values)).toEqual([['殷行', 1197]])
+    expect(p.ok && addedRow(p.plan.adds, 0)).toEqual(['殷行', 1197])
+    expect(p.ok && p.plan.adds.count).toBe(1)
     imp.dispose()
     expect(log.terminated).toBe(1)
   })
@@ -102,20 +104,26 @@ describe('web CSV importer (worker protocol)', () => {
     const sizes: number[] = []
     const imp = makeCsvImporter(() =>
       fakeWorker(log, (m) => {
-        // Each message's row count, as the worker posts them.
-        if (m.type === 'plan-adds') sizes.push(m.adds.length)
-        if (m.type === 'plan' && m.ok) sizes.push(m.plan.adds.length)
+        // What each message carries, as the worker posts them.
+        if (m.type === 'plan-column') sizes.push(m.column.values.length)
+        if (m.type === 'plan-values') sizes.push(m.values.length)
+        if (m.type === 'plan' && m.ok) sizes.push(m.plan.adds.count, m.plan.adds.columns.length)
       }),
     )
-    const n = 2 * PLAN_CHUNK_ROWS + 7
+    const n = 2 * PLAN_CHUNK_VALUES + 7
     const csv = 'id,name\r\n' + Array.from({ length: n }, (_, i) => `${i},站${i}`).join('\r\n')
     const settings = { encoding: 'auto', delimiter: 'auto', header: 'auto' } as const
     const r = await imp.read(new Blob([csv]), settings, [], () => {})
     if (!r.ok) throw new Error('read')
     const p = await imp.plan(r.summary.mapping, [], null, { mode: 'append' })
     if (!p.ok) throw new Error('plan')
-    expect(sizes).toEqual([PLAN_CHUNK_ROWS, PLAN_CHUNK_ROWS, 7, 0])
-    expect(p.plan.adds.map((a) => a.values[0])).toEqual(Array.from({ length: n }, (_, i) => i))
-    expect(p.plan.adds[n - 1]).toEqual({ line: n + 1, values: [n - 1, `站${n - 1}`] })
+    // id: numbers (one message, transferred); name: one text per row, in pieces.
+    expect(p.plan.adds.columns.map((c) => c.kind)).toEqual(['numbers', 'values'])
+    expect(sizes).toEqual([n, 0, PLAN_CHUNK_VALUES, PLAN_CHUNK_VALUES, 7, n, 0])
+    expect(Array.from({ length: n }, (_, i) => addedRow(p.plan.adds, i)[0])).toEqual(
+      Array.from({ length: n }, (_, i) => i),
+    )
+    expect(p.plan.adds.lines[n - 1]).toBe(n + 1)
+    expect(addedRow(p.plan.adds, n - 1)).toEqual([n - 1, `站${n - 1}`])
   })
 })

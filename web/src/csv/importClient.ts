@@ -1,4 +1,6 @@
 import type {
+  AddedColumn,
+  CellValue,
   Column,
   ColumnMapping,
   CsvReadProgress,
@@ -47,8 +49,8 @@ export function makeCsvImporter(makeWorker: WorkerFactory = defaultWorker): CsvI
     resolve: (m: FromWorker) => void
     reject: (e: Error) => void
     onProgress?: (p: CsvReadProgress) => void
-    /** A plan's rows received so far. */
-    adds: ImportPlan['adds']
+    /** A plan's added columns received so far. */
+    columns: AddedColumn[]
   } | null = null
 
   const ensure = (): Worker => {
@@ -57,16 +59,22 @@ export function makeCsvImporter(makeWorker: WorkerFactory = defaultWorker): CsvI
     w.onmessage = (e: MessageEvent<FromWorker>) => {
       const m = e.data
       if (m.type === 'progress') pending?.onProgress?.(m.progress)
-      else if (m.type === 'plan-adds') {
-        if (pending) for (const a of m.adds) pending.adds.push(a)
+      else if (m.type === 'plan-column') {
+        if (pending) pending.columns[m.index] = m.column
+      } else if (m.type === 'plan-values') {
+        const c = pending?.columns[m.index]
+        if (c?.kind === 'values') {
+          const v = c.values
+          const part = m.values as CellValue[]
+          for (let i = 0; i < part.length; i++) v[m.from + i] = part[i]!
+        }
       } else {
         const p = pending
         pending = null
         if (m.type === 'error') p?.reject(new Error(m.message))
         else if (m.type === 'plan' && m.ok && p) {
-          // The rows arrived in pieces before the plan (see PLAN_CHUNK_ROWS).
-          for (const a of m.plan.adds) p.adds.push(a)
-          p.resolve({ ...m, plan: { ...m.plan, adds: p.adds } })
+          // The added columns arrived before the plan (see `plan-column`).
+          p.resolve({ ...m, plan: { ...m.plan, adds: { ...m.plan.adds, columns: p.columns } } })
         } else p?.resolve(m)
       }
     }
@@ -83,8 +91,8 @@ export function makeCsvImporter(makeWorker: WorkerFactory = defaultWorker): CsvI
     new Promise((resolve, reject) => {
       if (pending) pending.reject(new Error('superseded'))
       pending = onProgress
-        ? { resolve, reject, onProgress, adds: [] }
-        : { resolve, reject, adds: [] }
+        ? { resolve, reject, onProgress, columns: [] }
+        : { resolve, reject, columns: [] }
       ensure().postMessage(msg)
     })
 

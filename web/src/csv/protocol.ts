@@ -1,4 +1,5 @@
 import type {
+  AddedColumn,
   Column,
   ColumnMapping,
   CsvDelimiter,
@@ -50,13 +51,17 @@ export type FromWorker =
   | { type: 'read'; ok: true; summary: ReadSummary }
   | { type: 'read'; ok: false; refusal: CsvRefusal }
   /**
-   * A plan's rows to add arrive first in pieces of PLAN_CHUNK_ROWS, so the main thread never
-   * deserialises 100,000 rows in one task; the closing `plan` message carries the rest of the plan.
+   * A plan's rows to add arrive first, column by column: a dictionary column (its distinct values
+   * and a typed array of codes) or a numbers column in one message, its typed arrays transferred;
+   * a column of one value per row in pieces of PLAN_CHUNK_VALUES (`from`: the first row), so the
+   * main thread never deserialises a long run of strings in one task. The closing `plan` message
+   * carries the rest of the plan (`adds.columns` empty there; `adds.lines` transferred).
    */
-  | { type: 'plan-adds'; adds: ImportPlan['adds'] }
+  | { type: 'plan-column'; index: number; column: AddedColumn }
+  | { type: 'plan-values'; index: number; from: number; values: AddedColumn['values'] }
   | { type: 'plan'; ok: true; plan: ImportPlan }
   | { type: 'plan'; ok: false; refusal: CsvRefusal }
   | { type: 'error'; message: string }
 
-/** Rows per `plan-adds` message (about 10 ms to deserialise on the main thread). */
-export const PLAN_CHUNK_ROWS = 5000
+/** Values per `plan-values` message (a few ms to deserialise on the main thread). */
+export const PLAN_CHUNK_VALUES = 20_000

@@ -12,7 +12,7 @@ import {
   suggestMapping,
   tableRows,
 } from '@taizhang/shared'
-import { type FromWorker, PLAN_CHUNK_ROWS, type ToWorker } from './protocol'
+import { type FromWorker, PLAN_CHUNK_VALUES, type ToWorker } from './protocol'
 
 /** Progress messages at most this often. */
 const PROGRESS_EVERY_MS = 50
@@ -26,7 +26,7 @@ function blobSource(file: Blob): CsvByteSource {
 }
 
 export function createCsvWorkerCore(
-  post: (msg: FromWorker) => void,
+  post: (msg: FromWorker, transfer?: Transferable[]) => void,
 ): (msg: ToWorker) => Promise<void> {
   let table: CsvTable | undefined
   return async (msg) => {
@@ -84,9 +84,26 @@ export function createCsvWorkerCore(
       post({ type: 'plan', ok: false, refusal: result.refusal })
       return
     }
+    // The plan is not kept here: its typed arrays move to the main thread (no copy).
     const { adds, ...rest } = result.plan
-    for (let i = 0; i < adds.length; i += PLAN_CHUNK_ROWS)
-      post({ type: 'plan-adds', adds: adds.slice(i, i + PLAN_CHUNK_ROWS) })
-    post({ type: 'plan', ok: true, plan: { ...rest, adds: [] } })
+    adds.columns.forEach((column, index) => {
+      if (column.kind === 'values') {
+        const v = column.values
+        post({ type: 'plan-column', index, column: { kind: 'values', values: [] } })
+        for (let from = 0; from < v.length; from += PLAN_CHUNK_VALUES)
+          post({
+            type: 'plan-values',
+            index,
+            from,
+            values: v.slice(from, from + PLAN_CHUNK_VALUES),
+          })
+      } else
+        post({ type: 'plan-column', index, column }, [
+          column.kind === 'dict' ? column.codes.buffer : column.values.buffer,
+        ] as Transferable[])
+    })
+    post({ type: 'plan', ok: true, plan: { ...rest, adds: { ...adds, columns: [] } } }, [
+      adds.lines.buffer,
+    ] as Transferable[])
   }
 }
