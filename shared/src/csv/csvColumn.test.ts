@@ -25,6 +25,22 @@ describe('CsvColumnData (how a parsed CSV holds its cells)', () => {
       expect(col.get(r)).toBe(r % 10 === 0 ? '同' : `备注${r}：${'长'.repeat(r % 20)}`)
   })
 
+  it('codes widen from one byte to two and four as the dictionary grows, every row staying exact', () => {
+    const col = new CsvColumnData()
+    const value = (r: number) => `值${Math.floor(r / 3)}` // each value three times: a dictionary
+    const n = 3 * 70_000
+    const widths: number[] = []
+    for (let r = 0; r < n; r++) {
+      col.push(value(r))
+      const w = col.dictionary()!.codes.BYTES_PER_ELEMENT
+      if (widths.at(-1) !== w) widths.push(w)
+    }
+    expect(widths).toEqual([1, 2, 4])
+    expect(col.distinctCount()).toBe(70_001)
+    for (let r = 0; r < n; r += 997) expect(col.get(r)).toBe(value(r))
+    expect(col.get(n - 1)).toBe(value(n - 1))
+  })
+
   it('a column added by a ragged row starts with empty cells', () => {
     const col = new CsvColumnData(3)
     col.push('x')

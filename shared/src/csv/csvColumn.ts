@@ -37,10 +37,16 @@ function hashString(s: string): number {
   return h
 }
 
+/** A code per row, in the narrowest array that holds the codes so far. */
+export type CsvCodes = Uint8Array | Uint16Array | Uint32Array
+
 export class CsvColumnData {
   /** Dictionary mode: the distinct values (`''` is code 0). Plain mode: the value of each row. */
   private values: string[] = ['']
-  private codes: Uint32Array | null = new Uint32Array(1024)
+  /** One byte per row until code 256, two until code 65,536 (most ledger columns stay narrow). */
+  private codes: CsvCodes | null = new Uint8Array(1024)
+  /** The largest code `codes` can hold. */
+  private codeMax = 0xff
   /**
    * Dictionary mode: an open-addressing table of code + 1 by hash (0: empty). Cheaper than a
    * `Map` here: V8 hashes and probes a fresh substring key in ~150 ns, this in a third of that.
@@ -99,11 +105,19 @@ export class CsvColumnData {
         this.index = index
       }
     }
-    if (this.n === codes.length) {
-      const grown = new Uint32Array(codes.length * 2)
-      grown.set(codes)
-      this.codes = grown
-      grown[this.n++] = code
+    if (this.n === codes.length || code > this.codeMax) {
+      // Grow, or widen for a code the array can't hold.
+      const len = this.n === codes.length ? codes.length * 2 : codes.length
+      if (code > this.codeMax) this.codeMax = code > 0xffff ? 0xffffffff : 0xffff
+      const wide =
+        this.codeMax === 0xff
+          ? new Uint8Array(len)
+          : this.codeMax === 0xffff
+            ? new Uint16Array(len)
+            : new Uint32Array(len)
+      wide.set(codes)
+      this.codes = wide
+      wide[this.n++] = code
     } else codes[this.n++] = code
   }
 
@@ -127,7 +141,7 @@ export class CsvColumnData {
    * Dictionary mode: the distinct values and each row's index into them, for work done once per
    * distinct value. Undefined for a plain column.
    */
-  dictionary(): { values: readonly string[]; codes: Uint32Array } | undefined {
+  dictionary(): { values: readonly string[]; codes: CsvCodes } | undefined {
     return this.codes === null ? undefined : { values: this.values, codes: this.codes }
   }
 

@@ -8,6 +8,7 @@ import {
   parseValueQuick,
   type ValueColumn,
 } from '../schema/values.js'
+import type { CsvCodes } from './csvColumn.js'
 import { restoreFormula } from './formula.js'
 import type { CsvRefusal, CsvWarning } from './issues.js'
 import { CSV_ISSUE_EXAMPLES, CSV_PREVIEW_ROWS } from './limits.js'
@@ -82,7 +83,7 @@ export type SkipReason = 'misfit' | 'empty-key' | 'duplicate-key'
  * one value per row. The typed arrays cross to the main thread as transferables.
  */
 export type AddedColumn =
-  | { kind: 'dict'; values: CellValue[]; codes: Uint8Array | Uint16Array | Uint32Array }
+  | { kind: 'dict'; values: CellValue[]; codes: CsvCodes }
   | { kind: 'numbers'; values: Float64Array }
   | { kind: 'values'; values: CellValue[] }
 
@@ -337,21 +338,15 @@ export function planImport(
         }
       : undefined,
   )
-  // The added rows, column by column: a dictionary column's codes (the table's own codes, in the
-  // narrowest array that holds them), numbers in a Float64Array until a column meets a non-number,
-  // else one value per row.
+  // The added rows, column by column: a dictionary column's codes are the table's own while every
+  // row so far was added (append, nothing skipped: no copy at all), else copied into the narrowest
+  // array that holds them; numbers go in a Float64Array until a column meets a non-number, else
+  // one value per row.
   const cap = table.rowCount
   let count = 0
+  let sameRows = true
   const lines = new Uint32Array(cap)
-  const addCodes = dicts.map((d) =>
-    d
-      ? d.values.length <= 0x100
-        ? new Uint8Array(cap)
-        : d.values.length <= 0x10000
-          ? new Uint16Array(cap)
-          : new Uint32Array(cap)
-      : undefined,
-  )
+  const addCodes: (CsvCodes | undefined)[] = dicts.map(() => undefined)
   const addNums = dicts.map((d, i) => (d || textTarget[i] ? undefined : new Float64Array(cap))) as (
     | Float64Array
     | undefined
@@ -359,11 +354,26 @@ export function planImport(
   const addVals = dicts.map((d, i) => (d || !textTarget[i] ? undefined : new Array<CellValue>(cap)))
   const rowCodes = new Uint32Array(nT)
   const values: CellValue[] = new Array(nT)
-  const addRow = (line: number) => {
+  const addRow = (line: number, r: number) => {
+    if (sameRows && count !== r) {
+      // A row was left out: from here on the dictionary columns keep codes of their own.
+      sameRows = false
+      dicts.forEach((d, i) => {
+        if (!d) return
+        const n = d.values.length
+        const own =
+          n <= 0x100
+            ? new Uint8Array(cap)
+            : n <= 0x10000
+              ? new Uint16Array(cap)
+              : new Uint32Array(cap)
+        own.set(d.codes.subarray(0, count))
+        addCodes[i] = own
+      })
+    }
     for (let i = 0; i < nT; i++) {
-      const codes = addCodes[i]
-      if (codes) {
-        codes[count] = rowCodes[i]!
+      if (dicts[i]) {
+        if (!sameRows) addCodes[i]![count] = rowCodes[i]!
         continue
       }
       const v = values[i]!
@@ -436,7 +446,7 @@ export function planImport(
       continue
     }
     if (options.mode === 'append') {
-      addRow(line)
+      addRow(line, r)
       continue
     }
     const k = rowKey((ti) => values[ti])
@@ -451,7 +461,7 @@ export function planImport(
     seenKeys.add(k)
     const match = index?.get(k)
     if (!match) {
-      addRow(line)
+      addRow(line, r)
       continue
     }
     const changes: CellChange[] = []
@@ -468,8 +478,11 @@ export function planImport(
   }
 
   const addColumns: AddedColumn[] = targets.map((_, i) => {
-    const codes = addCodes[i]
-    if (codes) return { kind: 'dict', values: memo[i]!.value, codes: codes.subarray(0, count) }
+    const d = dicts[i]
+    if (d) {
+      const codes = sameRows ? d.codes : addCodes[i]!
+      return { kind: 'dict', values: memo[i]!.value, codes: codes.subarray(0, count) }
+    }
     const nums = addNums[i]
     if (nums) return { kind: 'numbers', values: nums.subarray(0, count) }
     const vals = addVals[i]!

@@ -97,10 +97,13 @@ export function createCsvWorkerCore(
             from,
             values: v.slice(from, from + PLAN_CHUNK_VALUES),
           })
-      } else
-        post({ type: 'plan-column', index, column }, [
-          column.kind === 'dict' ? column.codes.buffer : column.values.buffer,
+      } else if (column.kind === 'dict') {
+        // The codes may be the table's own (kept here for another plan): move a copy.
+        const codes = column.codes.slice()
+        post({ type: 'plan-column', index, column: { ...column, codes } }, [
+          codes.buffer,
         ] as Transferable[])
+      } else post({ type: 'plan-column', index, column }, [column.values.buffer] as Transferable[])
     })
     post({ type: 'plan', ok: true, plan: { ...rest, adds: { ...adds, columns: [] } } }, [
       adds.lines.buffer,
