@@ -49,6 +49,37 @@ export function checkWorkbookId(id: string | undefined, out: Out): id is string 
   return false
 }
 
+/** The options both CSV commands take, besides their own (`--file`/`--out` and the rest). */
+export const SHEET_OPTIONS = {
+  data: { type: 'string' },
+  workbook: { type: 'string' },
+  sheet: { type: 'string' },
+  percent: { type: 'string' },
+  lang: { type: 'string' },
+} as const
+
+/** A usage error: printed in the chosen language; the command exits with status 2. */
+export type Usage = (zh: string, en: string) => 2
+
+/**
+ * The start both CSV commands share: output in the `--lang` chosen, and the `--workbook` and
+ * `--sheet` checks. Returns 2 (bad usage, already printed) or what the command goes on with.
+ */
+export function startSheetCommand(v: {
+  lang?: string
+  workbook?: string
+  sheet?: string
+}): 2 | { out: Out; usage: Usage; workbook: string; sheet: string } {
+  const out = makeOut(v.lang)
+  const usage: Usage = (zh, en) => {
+    out.error(out.say(zh, en))
+    return 2
+  }
+  if (!checkWorkbookId(v.workbook, out)) return 2
+  if (!v.sheet?.trim()) return usage('需要 --sheet <工作表名称>', '--sheet <name> is required')
+  return { out, usage, workbook: v.workbook, sheet: v.sheet }
+}
+
 /** A workbook loaded from the server's embedded storage, with a way to store what changed. */
 export interface StoredWorkbook {
   wb: Workbook

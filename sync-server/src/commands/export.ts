@@ -3,10 +3,10 @@ import { resolveDataDir, resolveUserPath } from '../dataDir.js'
 import type { DocStore } from '../storage/DocStore.js'
 import { type Command, parseCommandArgs } from './args.js'
 import {
-  checkWorkbookId,
-  makeOut,
   openStoredWorkbook,
   refuseIfServerRunning,
+  SHEET_OPTIONS,
+  startSheetCommand,
   writeFileAtomic,
 } from './csvStore.js'
 
@@ -31,44 +31,37 @@ export async function runExport(argv: string[], store?: DocStore): Promise<numbe
   const v = parseCommandArgs(
     argv,
     {
-      data: { type: 'string' },
-      workbook: { type: 'string' },
-      sheet: { type: 'string' },
+      ...SHEET_OPTIONS,
       out: { type: 'string' },
       encoding: { type: 'string' },
       'no-bom': { type: 'boolean' },
-      percent: { type: 'string' },
-      lang: { type: 'string' },
     },
     HELP,
   )
   if (!v) return 0
-  const out = makeOut(v.lang)
-  const usage = (zh: string, en: string) => {
-    out.error(out.say(zh, en))
-    return 2
-  }
-  if (!checkWorkbookId(v.workbook, out)) return 2
-  if (!v.sheet?.trim()) return usage('需要 --sheet <工作表名称>', '--sheet <name> is required')
+  const start = startSheetCommand(v)
+  if (start === 2) return 2
+  const { out, usage, workbook } = start
+  const sheetName = start.sheet.trim()
   if (!v.out) return usage('需要 --out <CSV 文件>', '--out <csv> is required')
   const encoding = (v.encoding ?? 'utf-8').toLowerCase()
   if (encoding !== 'utf-8' && encoding !== 'gb18030')
     return usage('--encoding 只能是 utf-8 或 gb18030', '--encoding must be utf-8 or gb18030')
   const dataDir = resolveDataDir(v.data)
   if (!store && refuseIfServerRunning(dataDir, out)) return 1
-  const stored = await openStoredWorkbook(dataDir, v.workbook!, { create: false }, store)
+  const stored = await openStoredWorkbook(dataDir, workbook, { create: false }, store)
   if (!stored) {
-    out.error(out.say(`台账 ${v.workbook} 不存在。`, `Workbook ${v.workbook} does not exist.`))
+    out.error(out.say(`台账 ${workbook} 不存在。`, `Workbook ${workbook} does not exist.`))
     return 1
   }
   try {
-    const sheet = stored.wb.sheetByName(v.sheet.trim())
+    const sheet = stored.wb.sheetByName(sheetName)
     if (!sheet) {
       const names = stored.wb.listSheets().map((s) => s.name)
       out.error(
         out.say(
-          `工作表“${v.sheet}”不存在。现有：${names.join('、')}`,
-          `Sheet "${v.sheet}" does not exist. Sheets: ${names.join(', ')}`,
+          `工作表“${sheetName}”不存在。现有：${names.join('、')}`,
+          `Sheet "${sheetName}" does not exist. Sheets: ${names.join(', ')}`,
         ),
       )
       return 1

@@ -20,11 +20,11 @@ import { resolveDataDir, resolveUserPath } from '../dataDir.js'
 import type { DocStore } from '../storage/DocStore.js'
 import { type Command, parseCommandArgs } from './args.js'
 import {
-  checkWorkbookId,
   fileSource,
-  makeOut,
   openStoredWorkbook,
   refuseIfServerRunning,
+  SHEET_OPTIONS,
+  startSheetCommand,
 } from './csvStore.js'
 
 const HELP = `
@@ -52,9 +52,7 @@ export async function runImport(argv: string[], store?: DocStore): Promise<numbe
   const v = parseCommandArgs(
     argv,
     {
-      data: { type: 'string' },
-      workbook: { type: 'string' },
-      sheet: { type: 'string' },
+      ...SHEET_OPTIONS,
       file: { type: 'string' },
       mode: { type: 'string' },
       key: { type: 'string' },
@@ -62,20 +60,15 @@ export async function runImport(argv: string[], store?: DocStore): Promise<numbe
       delimiter: { type: 'string' },
       header: { type: 'string' },
       'on-misfit': { type: 'string' },
-      percent: { type: 'string' },
       'dry-run': { type: 'boolean' },
-      lang: { type: 'string' },
     },
     HELP,
   )
   if (!v) return 0
-  const out = makeOut(v.lang)
-  const usage = (zh: string, en: string) => {
-    out.error(out.say(zh, en))
-    return 2
-  }
-  if (!checkWorkbookId(v.workbook, out)) return 2
-  if (!v.sheet?.trim()) return usage('需要 --sheet <工作表名称>', '--sheet <name> is required')
+  const start = startSheetCommand(v)
+  if (start === 2) return 2
+  const { out, usage, workbook } = start
+  const sheetName = start.sheet.trim()
   if (!v.file) return usage('需要 --file <CSV 文件>', '--file <csv> is required')
   const mode = v.mode ?? 'append'
   if (mode !== 'append' && mode !== 'upsert')
@@ -131,11 +124,11 @@ export async function runImport(argv: string[], store?: DocStore): Promise<numbe
   )
   out.info(out.say(`读取 ${table.rowCount} 行数据。`, `Read ${table.rowCount} data rows.`))
 
-  const stored = await openStoredWorkbook(dataDir, v.workbook!, { create: true }, store)
+  const stored = await openStoredWorkbook(dataDir, workbook, { create: true }, store)
   if (!stored) return 1
   try {
     const { wb } = stored
-    const sheet = wb.sheetByName(v.sheet.trim())
+    const sheet = wb.sheetByName(sheetName)
     const mapping: ColumnMapping[] = suggestMapping(table, sheet?.columns() ?? [])
     const colName = (m: ColumnMapping) =>
       m.target.kind === 'existing' ? (sheet?.column(m.target.colId)?.name ?? '?') : ''
@@ -239,7 +232,7 @@ export async function runImport(argv: string[], store?: DocStore): Promise<numbe
     }
     const applied = applyImportPlan(
       wb,
-      sheet ? { sheetId: sheet.id } : { newSheetName: v.sheet.trim() },
+      sheet ? { sheetId: sheet.id } : { newSheetName: sheetName },
       plan,
     )
     if (!applied.ok) {
@@ -249,9 +242,8 @@ export async function runImport(argv: string[], store?: DocStore): Promise<numbe
     await stored.save()
     const r = applied.report
     if (stored.created)
-      out.info(out.say(`已新建台账 ${v.workbook}。`, `Created workbook ${v.workbook}.`))
-    if (!sheet)
-      out.info(out.say(`已新建工作表“${v.sheet.trim()}”。`, `Created sheet "${v.sheet.trim()}".`))
+      out.info(out.say(`已新建台账 ${workbook}。`, `Created workbook ${workbook}.`))
+    if (!sheet) out.info(out.say(`已新建工作表“${sheetName}”。`, `Created sheet "${sheetName}".`))
     out.info(
       out.say(
         `完成：新增 ${r.added} 行，更新 ${r.updated} 行，未变 ${r.unchanged} 行，跳过 ${r.skipped} 行。`,
