@@ -25,7 +25,7 @@ import { formatNumber, locale, t } from '../i18n'
 import { ColumnPanel } from './ColumnPanel'
 import { ContextMenu, type MenuItem } from './ContextMenu'
 import { ColumnStats } from './columnStats'
-import { dropEarlyGrid, prepareEarlyGrid } from './earlyGrid'
+import { dropEarlyGrid, prepareEarlyGrid, prepareIdleGrid } from './earlyGrid'
 import { FirstScreenView } from './FirstScreenView'
 import { buildFirstScreen } from './firstScreenBuild'
 import { ShareDialog } from './ShareDialog'
@@ -523,7 +523,17 @@ function OpenWorkbook(props: {
       </Show>
       <div class="wb-body">
         <div class="grid-area">
-          <Show when={activeSheet()} keyed fallback={<p class="muted pad">{t('sheet.empty')}</p>}>
+          <Show
+            when={activeSheet()}
+            keyed
+            fallback={
+              <>
+                <p class="muted pad">{t('sheet.empty')}</p>
+                {/* A grid made ahead for the first sheet to appear (earlyGrid.ts) */}
+                <div class="grid-host" ref={(el) => prepareIdleGrid(session.id, el)} />
+              </>
+            }
+          >
             {(sheetId) => (
               <SheetGrid
                 session={session}

@@ -10,8 +10,12 @@
  * - else empty and hidden, once the read's requests are issued (not before: the read's callbacks
  *   must not queue behind it): `prepareEarlyGrid`. It gets its columns and rows once the doc is
  *   applied, like any grid.
+ * And a third: an open workbook with no sheet yet gets one made ahead, empty and hidden, after its
+ * first paint (`prepareIdleGrid`), so the sheet that appears later (typically a big CSV import's
+ * publish) is shown without creating a grid in that task.
  * One at a time; an untaken grid is destroyed.
  */
+import { afterFirstPaint } from '../app/afterPaint'
 import type { FirstScreen } from '../doc/firstScreen'
 import { firstScreenSettled, whenReadIssued } from '../doc/prefetch'
 import { UnackedCells } from '../doc/UnackedCells'
@@ -33,6 +37,19 @@ export function prepareEarlyGrid(
   void Promise.all([issued, screen]).then(([, s]) => {
     // The read may have finished and the view moved on (or away) meanwhile.
     if (s || slot || !parent.isConnected) return
+    slot = { workbookId, grid: createEarlyGrid(parent) }
+  })
+}
+
+/**
+ * Makes an empty, hidden grid in `parent` after the next paint, for the first sheet to appear in
+ * this open workbook that has none yet (`takeEarlyGrid` in SheetGrid adopts it). AG Grid's
+ * creation (~100 ms) is then not part of the task that shows the sheet: after a big import into a
+ * new workbook that task also holds the import's publish.
+ */
+export function prepareIdleGrid(workbookId: string, parent: HTMLElement): void {
+  afterFirstPaint(() => {
+    if (slot || !parent.isConnected) return
     slot = { workbookId, grid: createEarlyGrid(parent) }
   })
 }
