@@ -24,7 +24,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { launchChromium, type Server, startServer } from '../../web/e2e/harness.js'
+import { launchChromium, type Server, startServer, waitSaved } from '../../web/e2e/harness.js'
 import type { BrowserContext, Page } from '../../web/node_modules/playwright-core/index.js'
 import { COLUMNS, generateRows } from '../layout/data.js'
 import { type CellValue, Workbook, Y } from '../layout/deps.js'
@@ -441,15 +441,7 @@ export async function runWebBench(
     t = now()
     await page.goto(wbUrl)
     await page.locator('.ag-row[row-index="0"]').waitFor({ timeout: 120_000 })
-    await page.waitForFunction(
-      () =>
-        document.querySelector('[data-testid="local-save"]')?.getAttribute('data-state') ===
-          'saved' &&
-        document.querySelector('[data-testid="status-badge"]')?.getAttribute('data-state') ===
-          'synced',
-      undefined,
-      { timeout: 120_000 },
-    )
+    await waitSaved(page, { synced: true, timeout: 120_000 })
     log(`first open from the server, stored in IndexedDB: ${Math.round(now() - t)} ms`)
     await sleep(1000)
 

@@ -9,7 +9,7 @@
  */
 import { rmSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
-import { cellValue as cellText, typeInCell } from '../../web/e2e/harness.js'
+import { cellValue as cellText, typeInCell, waitSaved } from '../../web/e2e/harness.js'
 import {
   badgeState,
   cellSel,
@@ -135,13 +135,7 @@ describe('browser durability (web/dist, real taizhang serve)', () => {
           round.edits.push([i, col, `耐久${k}·${i}·${col.slice(-3)}`])
       for (const [row, col, text] of round.edits) await typeInCell(p.page, row, col, text)
       // The moment the UI says "saved on this device", the browser goes away without warning.
-      await p.page.waitForFunction(
-        () =>
-          document.querySelector('[data-testid="local-save"]')?.getAttribute('data-state') ===
-          'saved',
-        undefined,
-        { timeout: 10_000, polling: 'raf' },
-      )
+      await waitSaved(p.page, { timeout: 10_000 })
       if (k === 0) await p.context.close()
       else expect(killChromium(dir)).not.toBeNull()
       await closeProfile(p, false)

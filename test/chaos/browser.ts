@@ -24,7 +24,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { CELL_KEY_SEPARATOR, ROOT_HISTORY } from '../../shared/src/index.js'
-import { launchChromium } from '../../web/e2e/harness.js'
+import { launchChromium, waitSaved } from '../../web/e2e/harness.js'
 import type { BrowserContext, Page } from '../../web/node_modules/playwright-core/index.js'
 import type { CellWrite, OpRecord } from './client.js'
 import { SHEET_ID } from './ops.js'
@@ -195,13 +195,7 @@ export async function waitBadge(page: Page, states: string[], timeout: number): 
 
 export async function waitLocalSaved(page: Page, timeout = 10_000): Promise<boolean> {
   try {
-    await page.waitForFunction(
-      () =>
-        document.querySelector('[data-testid="local-save"]')?.getAttribute('data-state') ===
-        'saved',
-      undefined,
-      { timeout, polling: 20 },
-    )
+    await waitSaved(page, { timeout, polling: 20 })
     return true
   } catch {
     return false

@@ -21,6 +21,7 @@ import {
   startServer,
   typeInCell,
   waitForCell,
+  waitSaved,
 } from './harness'
 
 const WORKBOOK = 'first-screen-e2e'
@@ -104,17 +105,7 @@ async function cacheIsCurrent(page: Page): Promise<boolean> {
   }, `taizhang-doc-${WORKBOOK}`)
 }
 
-async function waitSettled(page: Page): Promise<void> {
-  await page.waitForFunction(
-    () =>
-      document.querySelector('[data-testid="local-save"]')?.getAttribute('data-state') ===
-        'saved' &&
-      document.querySelector('[data-testid="status-badge"]')?.getAttribute('data-state') ===
-        'synced',
-    undefined,
-    { timeout: 60_000 },
-  )
-}
+const waitSettled = (page: Page) => waitSaved(page, { synced: true, timeout: 60_000 })
 
 async function waitCacheCurrent(page: Page): Promise<void> {
   for (let i = 0; i < 100; i++) {

@@ -260,6 +260,26 @@ export async function waitForCell(
   }
 }
 
+/**
+ * Waits until the page's badges say its edits are saved on this device (已保存在本设备) and, with
+ * `synced`, also on the server (已同步).
+ */
+export async function waitSaved(
+  page: Page,
+  opts: { synced?: boolean; timeout?: number; polling?: number | 'raf' } = {},
+): Promise<void> {
+  await page.waitForFunction(
+    (synced) =>
+      document.querySelector('[data-testid="local-save"]')?.getAttribute('data-state') ===
+        'saved' &&
+      (!synced ||
+        document.querySelector('[data-testid="status-badge"]')?.getAttribute('data-state') ===
+          'synced'),
+    opts.synced ?? false,
+    { timeout: opts.timeout ?? 30_000, polling: opts.polling ?? 'raf' },
+  )
+}
+
 /** The whole grid's values as text, row by row, without collaborator labels. */
 export async function gridSnapshot(page: Page): Promise<string> {
   return page.evaluate(() => {

@@ -12,6 +12,7 @@ import {
   startServer,
   typeInCell,
   waitForCell,
+  waitSaved,
 } from './harness'
 
 const A_COLOR = '#2563eb'
@@ -112,11 +113,7 @@ describe('the workbook in two browsers (real Chromium, real taizhang serve)', ()
       edits.push([3 + i, cols[2]!, `离线区${i}`])
     }
     for (const [row, col, text] of edits) await typeInCell(b.page, row, col, text)
-    await b.page.waitForFunction(
-      () =>
-        document.querySelector('[data-testid="local-save"]')?.getAttribute('data-state') ===
-        'saved',
-    )
+    await waitSaved(b.page)
     await waitForUnacked(b, edits)
     await b.page.reload()
     await b.page.getByTestId('workbook').waitFor({ timeout: 15_000 })
