@@ -1,9 +1,9 @@
 import { CSV_IMPORT } from '../model/origins.js'
 import type { CellEdit, RowSource, Sheet, StagedInsert } from '../model/sheet.js'
 import type { Workbook } from '../model/workbook.js'
-import type { CellValue, ColumnType } from '../schema/columnTypes.js'
+import type { ColumnType } from '../schema/columnTypes.js'
 import type { AddedRows, ImportPlan } from './importPlan.js'
-import { planCounts } from './importPlan.js'
+import { addedValue, planCounts } from './importPlan.js'
 import type { CsvRefusal } from './issues.js'
 
 /** Where an import lands: an existing sheet, or a new sheet created in the same transaction. */
@@ -27,22 +27,7 @@ export type ApplyResult = { ok: true; report: ImportReport } | { ok: false; refu
  * columns, with no value array per row.
  */
 export function addedRowSource(adds: AddedRows): RowSource {
-  const cols = adds.columns
-  const kinds = cols.map((c) => (c.kind === 'dict' ? 0 : c.kind === 'numbers' ? 1 : 2))
-  const values = cols.map((c) => c.values) as (CellValue[] | Float64Array)[]
-  const codes = cols.map((c) => (c.kind === 'dict' ? c.codes : null))
-  return {
-    length: adds.count,
-    value(row: number, col: number): CellValue {
-      const k = kinds[col]
-      if (k === 0) return (values[col] as CellValue[])[codes[col]![row]!] ?? null
-      if (k === 1) {
-        const x = (values[col] as Float64Array)[row]!
-        return Number.isNaN(x) ? null : x
-      }
-      return (values[col] as CellValue[])[row] ?? null
-    },
-  }
+  return { length: adds.count, value: (row, col) => addedValue(adds, row, col) }
 }
 
 /** A write that threw (a broken invariant: the checks before any write make it unreachable). */

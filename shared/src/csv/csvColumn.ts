@@ -9,14 +9,9 @@
 /** From this many distinct values on, a column more than half distinct stops using a dictionary. */
 const PLAIN_MIN_DISTINCT = 4096
 
-/** An empty lookup table of `size` (a power of two) slots. */
-function newTable(size: number): Int32Array {
-  return new Int32Array(size)
-}
-
 /** The first table: `''` is code 0. */
 function firstTable(): Int32Array {
-  const t = newTable(64)
+  const t = new Int32Array(64)
   t[hashString('') & 63] = 1
   return t
 }
@@ -39,6 +34,15 @@ function hashString(s: string): number {
 
 /** A code per row, in the narrowest array that holds the codes so far. */
 export type CsvCodes = Uint8Array | Uint16Array | Uint32Array
+
+/** A code array of `length` rows, the narrowest that holds codes below `distinct`. */
+export function newCodes(distinct: number, length: number): CsvCodes {
+  return distinct <= 0x100
+    ? new Uint8Array(length)
+    : distinct <= 0x10000
+      ? new Uint16Array(length)
+      : new Uint32Array(length)
+}
 
 export class CsvColumnData {
   /** Dictionary mode: the distinct values (`''` is code 0). Plain mode: the value of each row. */
@@ -95,7 +99,7 @@ export class CsvColumnData {
       index[at] = code + 1
       if (values.length * 2 > index.length) {
         // Grow and re-place every value.
-        index = newTable(index.length * 2)
+        index = new Int32Array(index.length * 2)
         mask = index.length - 1
         for (let c = 0; c < values.length; c++) {
           let k = hashString(values[c]!) & mask
@@ -109,12 +113,7 @@ export class CsvColumnData {
       // Grow, or widen for a code the array can't hold.
       const len = this.n === codes.length ? codes.length * 2 : codes.length
       if (code > this.codeMax) this.codeMax = code > 0xffff ? 0xffffffff : 0xffff
-      const wide =
-        this.codeMax === 0xff
-          ? new Uint8Array(len)
-          : this.codeMax === 0xffff
-            ? new Uint16Array(len)
-            : new Uint32Array(len)
+      const wide = newCodes(this.codeMax + 1, len)
       wide.set(codes)
       this.codes = wide
       wide[this.n++] = code

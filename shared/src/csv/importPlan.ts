@@ -8,7 +8,7 @@ import {
   parseValueQuick,
   type ValueColumn,
 } from '../schema/values.js'
-import type { CsvCodes } from './csvColumn.js'
+import { type CsvCodes, newCodes } from './csvColumn.js'
 import { restoreFormula } from './formula.js'
 import type { CsvRefusal, CsvWarning } from './issues.js'
 import { CSV_ISSUE_EXAMPLES, CSV_PREVIEW_ROWS } from './limits.js'
@@ -360,13 +360,7 @@ export function planImport(
       sameRows = false
       dicts.forEach((d, i) => {
         if (!d) return
-        const n = d.values.length
-        const own =
-          n <= 0x100
-            ? new Uint8Array(cap)
-            : n <= 0x10000
-              ? new Uint16Array(cap)
-              : new Uint32Array(cap)
+        const own = newCodes(d.values.length, cap)
         own.set(d.codes.subarray(0, count))
         addCodes[i] = own
       })

@@ -96,7 +96,7 @@ export function sampleColumn(table: CsvTable, source: number, max = INFER_SAMPLE
   const n = table.rowCount
   const col = table.data[source]
   const out: string[] = []
-  if (!col) return n <= max ? new Array<string>(n).fill('') : new Array<string>(max).fill('')
+  if (!col) return new Array<string>(Math.min(n, max)).fill('')
   if (n <= max) for (let r = 0; r < n; r++) out.push(col.get(r))
   else for (let k = 0; k < max; k++) out.push(col.get(Math.floor((k * n) / max)))
   return out
