@@ -1,3 +1,5 @@
+import { workbookStorageKey } from './idb'
+
 /**
  * Which cells this device edited that the server has not yet acknowledged as durable. Each entry
  * remembers the Yjs (client, clock) its edit needs covered; an ack with durable[client] ≥ clock
@@ -36,7 +38,7 @@ export class UnackedCells {
 
   /** Where a workbook's markers are kept in localStorage. */
   static storageKey(workbookId: string): string {
-    return `taizhang.wb.${workbookId}.unacked`
+    return workbookStorageKey(workbookId, 'unacked')
   }
 
   static key(sheetId: string, rowId: string, colId: string): string {

@@ -43,6 +43,15 @@ function body(): FirstScreenBody {
   }
 }
 
+/** Stores, as another tab would, an update this session never saw. */
+async function storeForeignUpdate(db: IDBDatabase): Promise<void> {
+  const other = new Y.Doc()
+  other.getMap('x').set('k', 1)
+  const tx = db.transaction(UPDATES_STORE, 'readwrite')
+  tx.objectStore(UPDATES_STORE).add(Y.encodeStateAsUpdate(other))
+  await new Promise((r) => (tx.oncomplete = r))
+}
+
 describe('first-screen record', () => {
   it('parses what makeFirstScreen makes, through a structured clone', () => {
     const rec = structuredClone(makeFirstScreen(body(), { lastKey: 7, count: 3 }, 1))
@@ -169,12 +178,8 @@ describe('first-screen cache in IndexedDB', () => {
 
     // Another tab stores an update this session never saw: the record goes stale, and this
     // session may not refresh it (its doc lacks that update).
-    const other = new Y.Doc()
-    other.getMap('x').set('k', 1)
     const db = await openDocDatabase(id)
-    const tx = db.transaction(UPDATES_STORE, 'readwrite')
-    tx.objectStore(UPDATES_STORE).add(Y.encodeStateAsUpdate(other))
-    await new Promise((r) => (tx.oncomplete = r))
+    await storeForeignUpdate(db)
     db.close()
     expect(await read(id)).toBeNull()
     sheet.insertRows([{}])
@@ -197,12 +202,8 @@ describe('first-screen cache in IndexedDB', () => {
     const sheet = wb.sheet(wb.addSheet('s'))
     const col = sheet.addColumn({ name: 'c', type: 'text' })
     await p.flush()
-    const other = new Y.Doc()
-    other.getMap('x').set('k', 1)
     const db = await openDocDatabase(id)
-    const tx = db.transaction(UPDATES_STORE, 'readwrite')
-    tx.objectStore(UPDATES_STORE).add(Y.encodeStateAsUpdate(other))
-    await new Promise((r) => (tx.oncomplete = r))
+    await storeForeignUpdate(db)
     // Our next writes pass the threshold: the compaction merges every record, the other tab's
     // too, under our last key.
     for (let i = 0; i < 4; i++) {

@@ -61,6 +61,11 @@ export function docDbName(workbookId: string): string {
   return `taizhang-doc-${workbookId}`
 }
 
+/** The localStorage key of one of a workbook's small advisory values (`unacked`, `durable`, …). */
+export function workbookStorageKey(workbookId: string, name: string): string {
+  return `taizhang.wb.${workbookId}.${name}`
+}
+
 /** Version 2 added SCREEN_STORE; the upgrade from 1 keeps every update as it is. */
 export const DOC_DB_VERSION = 2
 

@@ -21,6 +21,7 @@ import { afterFirstPaint } from '../app/afterPaint'
 import type { Identity } from '../app/identity'
 import type { FirstScreenBody } from './firstScreen'
 import { IdbPersistence, type LoadResult, type LocalSaveStatus } from './IdbPersistence'
+import { workbookStorageKey } from './idb'
 import { takePrefetchedDoc } from './prefetch'
 import {
   type ConnectionState,
@@ -164,7 +165,7 @@ function firstSync(provider: WebsocketProvider): Promise<void> {
 
 export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookSession> {
   const storage = opts.storage === undefined ? (globalThis.localStorage ?? null) : opts.storage
-  const nsKey = (k: string) => `taizhang.wb.${opts.workbookId}.${k}`
+  const nsKey = (k: string) => workbookStorageKey(opts.workbookId, k)
   const doc = new Y.Doc()
 
   const [localSave, setLocalSave] = createSignal<LocalSaveStatus>({
