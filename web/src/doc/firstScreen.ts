@@ -16,7 +16,7 @@
  * This module is imported by the entry chunk (the read starts at navigation): no yjs, no shared/.
  */
 import type { Column, RowView } from '@taizhang/shared'
-import { requestToPromise, SCREEN_STORE, UPDATES_STORE } from './idb'
+import { requestToPromise, SCREEN_STORE, transactionDone, UPDATES_STORE } from './idb'
 
 /** Rows kept: more than any screen shows at the first frame (rowBuffer is 0 then). */
 export const FIRST_SCREEN_ROWS = 60
@@ -164,11 +164,10 @@ export async function writeFirstScreen(
 ): Promise<boolean> {
   if (!db.objectStoreNames.contains(SCREEN_STORE)) return false
   const tx = db.transaction([UPDATES_STORE, SCREEN_STORE], 'readwrite', { durability: 'relaxed' })
-  const done = new Promise<boolean>((resolve) => {
-    tx.oncomplete = () => resolve(true)
-    tx.onerror = () => resolve(false)
-    tx.onabort = () => resolve(false)
-  })
+  const done = transactionDone(tx).then(
+    () => true,
+    () => false,
+  )
   let wrote = false
   const keys = await requestToPromise(tx.objectStore(UPDATES_STORE).getAllKeys()).catch(() => null)
   if (keys?.every(known)) {
