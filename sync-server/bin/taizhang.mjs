@@ -1,5 +1,5 @@
 #!/bin/sh
-':' //; [ -n "$MALLOC_MMAP_THRESHOLD_" ] || export MALLOC_MMAP_THRESHOLD_=131072; exec node "$0" "$@"
+':' //; [ -n "$MALLOC_MMAP_THRESHOLD_" ] || export MALLOC_MMAP_THRESHOLD_=65536; exec node --expose-gc --max-semi-space-size=1 "$0" "$@"
 // The line above is for sh, and a no-op string and a comment for JavaScript: run as a program
 // (`pnpm taizhang`, `./bin/taizhang.mjs`, the package bin) this file re-executes itself under Node
 // in the same process (exec: no parent stays resident) with glibc's mmap threshold pinned to its

@@ -38,6 +38,13 @@ export const LIMITS = {
    * time would drop and revive each other's docs on every batch); the cap may be passed briefly.
    */
   LIVE_DOC_MIN_IDLE_MS: 1_000,
+  /**
+   * Once this many bytes of large allocations (dropped docs, cold reads) were let go, one full GC
+   * runs RECLAIM_QUIET_MS after the last of them (reclaim.ts), so a quiet server gives the memory
+   * back instead of keeping it until V8's next collection.
+   */
+  RECLAIM_MIN_BYTES: 1024 * 1024,
+  RECLAIM_QUIET_MS: 1_000,
   /** Unload a room this long after its last connection left (and its writes are durable). */
   ROOM_IDLE_UNLOAD_MS: 30_000,
   /** Ping every interval; a connection that missed the previous pong is terminated. */

@@ -3,6 +3,7 @@ import { CLOSE } from '@taizhang/shared'
 import type { Logger } from 'pino'
 import { LIMITS, type Limits } from './limits.js'
 import { createMetrics, type Metrics } from './metrics.js'
+import { Reclaimer } from './reclaim.js'
 import { LiveDocs, Rooms } from './rooms.js'
 import { createHttpServer } from './server.js'
 import type { DocStore } from './storage/DocStore.js'
@@ -22,6 +23,11 @@ export interface ServerOptions {
   devAnonymous?: boolean
   limits?: Partial<Limits>
   now?: () => number
+  /**
+   * A full GC (Node's `globalThis.gc` under `--expose-gc`), run once the server is quiet after
+   * large allocations were let go (reclaim.ts). Absent: V8's own heuristics decide.
+   */
+  gc?: () => void
 }
 
 export interface RunningServer {
@@ -43,6 +49,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const limits: Limits = { ...LIMITS, ...opts.limits }
   if (limits.BATCH_WINDOW_MS > 50) throw new Error('BATCH_WINDOW_MS must be ≤ 50')
   let rooms: Rooms | null = null
+  const reclaimer = new Reclaimer(opts.gc, limits.RECLAIM_MIN_BYTES, limits.RECLAIM_QUIET_MS)
   const metrics = createMetrics(
     () => rooms?.size ?? 0,
     () => rooms?.liveDocs ?? 0,
@@ -53,6 +60,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     metrics,
     limits,
     liveDocs: new LiveDocs(limits.MAX_LIVE_DOCS, limits.LIVE_DOC_MIN_IDLE_MS),
+    released: (bytes) => reclaimer.note(bytes),
   })
   const base = {
     rooms,
@@ -102,6 +110,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       } catch (err) {
         opts.log.error({ err }, 'store close failed')
       }
+      reclaimer.stop()
       for (const ws of wss.clients) ws.terminate()
       server.closeAllConnections()
       await serverClosed

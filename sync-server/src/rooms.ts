@@ -17,6 +17,8 @@ export interface RoomDeps {
   limits: Limits
   /** Caps the live docs of the process (rooms share one). */
   liveDocs: LiveDocs
+  /** Told how many bytes of large allocations were just let go (`Reclaimer.note`). */
+  released?: (bytes: number) => void
 }
 
 /**
@@ -217,6 +219,8 @@ export class Room {
   /** Bumped by every accepted change (invalidates the cached encoding). */
   private gen = 0
   private lastWriteAt = 0
+  /** Live only: the bytes the doc was built from plus those appended since (its rough size). */
+  private docBytes = 0
   private docTimer: NodeJS.Timeout | null = null
   /** Holds the awareness' client id; the server has no presence of its own. */
   private readonly presenceDoc = new Y.Doc()
@@ -272,8 +276,12 @@ export class Room {
    */
   private makeDoc(records: Uint8Array[]): Y.Doc {
     const doc = new Y.Doc()
+    this.docBytes = 0
     doc.transact(() => {
-      for (const u of records) Y.applyUpdate(doc, u)
+      for (const u of records) {
+        Y.applyUpdate(doc, u)
+        this.docBytes += u.length
+      }
     })
     doc.on('afterTransaction', (tr: Y.Transaction) => {
       this.changed = transactionChanged(tr)
@@ -336,6 +344,11 @@ export class Room {
       .finally(() => {
         this.storedRead = null
       })
+    // Garbage once the answers are sent (the reclaimer waits for a quiet spell).
+    void this.storedRead.then(
+      (bytes) => this.deps.released?.(bytes.length),
+      () => undefined,
+    )
     return this.storedRead
   }
 
@@ -431,7 +444,10 @@ export class Room {
     const t0 = performance.now()
     if (this.docTimer) clearTimeout(this.docTimer)
     this.docTimer = null
-    if (this.appendsSinceCompact > 0) void this.compactWith(this.fullState())
+    const bytes = this.docBytes + (this.bytes?.length ?? 0)
+    const compacted = this.appendsSinceCompact > 0 ? this.compactWith(this.fullState()) : null
+    // The doc's memory (and the compaction's full encoding, once written) can go back.
+    void (compacted ?? Promise.resolve()).then(() => this.deps.released?.(bytes))
     this.coldSv = Y.encodeStateVector(doc)
     this.coldSvMap = Y.decodeStateVector(this.coldSv)
     this.dsOnly = Y.encodeStateAsUpdate(doc, this.coldSv)
@@ -646,6 +662,7 @@ export class Room {
         }
         this.durableSv = sv
         this.publish(broadcast, ack)
+        this.docBytes += merged.length
         this.appendsSinceCompact++
         if (this.appendsSinceCompact >= this.deps.limits.COMPACT_AFTER_APPENDS) await this.compact()
       }
@@ -761,6 +778,7 @@ export class Room {
     if (this.docTimer) clearTimeout(this.docTimer)
     this.awareness.destroy()
     this.presenceDoc.destroy()
+    if (this.doc) this.deps.released?.(this.docBytes)
     this.doc?.destroy()
     this.doc = null
     this.deps.liveDocs.forget(this)

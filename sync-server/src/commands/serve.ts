@@ -26,9 +26,9 @@ Options:
   --storage <kind>       level (default) or memory (tests only: nothing survives)
   --compact-after <n>    compact a room after n appended batches (default 500)
   --idle-unload-ms <n>   unload a room n ms after its last client left (default 30000)
-  --max-frame-mib <n>    largest accepted WebSocket frame in MiB (default 8; larger closes 1009).
+  --max-frame-mib <n>    largest accepted WebSocket frame in MiB (default 64; larger closes 1009).
                          A client's first sync sends its whole workbook in one frame (~20 MB for
-                         100,000 rows), so raise this for very large workbooks
+                         100,000 rows), so keep it above the largest workbook
   --log-level <level>    pino level (env TAIZHANG_LOG_LEVEL, default info)
   --dev-anonymous        anyone may edit without a token (development only; logged loudly)
   -h, --help             show this help
@@ -99,6 +99,8 @@ export const serve: Command = {
         allowOrigins,
         devAnonymous: v['dev-anonymous'] ?? false,
         limits,
+        // Exposed by the launcher (bin/taizhang.mjs runs Node with --expose-gc).
+        gc: (globalThis as { gc?: () => void }).gc,
       })
     } catch (err) {
       await store.close()

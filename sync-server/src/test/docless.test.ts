@@ -182,4 +182,27 @@ describe('doc-less rooms (state in storage; a Y.Doc only to validate writes)', (
     await waitFor(() => ownChangesDurable(b), 'b durable')
     expect(scope.srv.server.metrics.docsLive()).toBe(1)
   })
+
+  it('gives a dropped doc’s memory back: one full GC once the room is quiet', async () => {
+    let gcs = 0
+    const limits = { DOC_IDLE_MS: 50, RECLAIM_MIN_BYTES: 4_000, RECLAIM_QUIET_MS: 20 }
+    scope.srv = await startTestServer({ limits, gc: () => gcs++ })
+    const { metrics } = scope.srv.server
+    const a = connect(scope.srv.wsBase, 'wb', tokenFor('editor'), { ack: true })
+    await synced(a)
+    // A small doc dropped: under RECLAIM_MIN_BYTES, no GC.
+    a.doc.getMap('m').set('k', 1)
+    await waitFor(() => ownChangesDurable(a), 'a durable')
+    await waitFor(() => metrics.docDrops === 1, 'first drop')
+    await new Promise((r) => setTimeout(r, 100))
+    expect(gcs).toBe(0)
+    // A big one: one GC, after the drop (nothing is let go while the doc is live).
+    a.doc.getText('t').insert(0, 'x'.repeat(5_000))
+    await waitFor(() => ownChangesDurable(a), 'a durable again')
+    expect(gcs).toBe(0)
+    await waitFor(() => metrics.docDrops === 2, 'second drop')
+    await waitFor(() => gcs === 1, 'one GC after the drop')
+    await new Promise((r) => setTimeout(r, 100))
+    expect(gcs).toBe(1)
+  })
 })

@@ -98,6 +98,7 @@ export async function startTestServer(
     limits?: Partial<Limits>
     webDir?: string
     allowOrigins?: string[]
+    gc?: () => void
   } = {},
 ): Promise<TestServer> {
   const store = new InstrumentedStore(opts.store ?? createMemoryDocStore())
@@ -110,6 +111,7 @@ export async function startTestServer(
     webDir: opts.webDir ?? '/nonexistent-web-dist',
     allowOrigins: opts.allowOrigins,
     limits: opts.limits,
+    gc: opts.gc,
   })
   return { server, store, wsBase: `ws://127.0.0.1:${server.port}/sync`, http: server.url }
 }

@@ -1,0 +1,49 @@
+/**
+ * Gives memory back once large transient allocations are released: a dropped 100,000-row doc
+ * (tens of MB of heap), the merged bytes of a cold room's read, an uploaded workbook's frames.
+ *
+ * Why: V8 returns such memory only on a later full GC, whose timing is its own (the memory
+ * reducer waits for a quiet allocation rate, and on an idle server no allocation triggers one),
+ * and the backing stores of freed ArrayBuffers are released after the GC that finds them dead. A
+ * server that just served one big workbook and then went quiet would keep tens of MiB resident
+ * for minutes. So when at least `minBytes` were released, one full GC runs `quietMs` after the
+ * last release (each release pushes it back: no collection in the middle of a burst of work).
+ * Written by hand: a debounced call, no library does this for `gc`.
+ *
+ * `gc` is Node's `globalThis.gc`, present when Node runs with `--expose-gc` (the `taizhang`
+ * launcher passes it); without it nothing happens and V8's own heuristics decide.
+ */
+export class Reclaimer {
+  private released = 0
+  private timer: NodeJS.Timeout | null = null
+  /** Full GCs run so far (for metrics and tests). */
+  runs = 0
+
+  constructor(
+    private readonly gc: (() => void) | undefined,
+    private readonly minBytes: number,
+    private readonly quietMs: number,
+  ) {}
+
+  /** Reports `bytes` of large allocations made unreachable just now. */
+  note(bytes: number): void {
+    if (!this.gc || bytes <= 0) return
+    this.released += bytes
+    if (this.released < this.minBytes) return
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = setTimeout(() => this.run(), this.quietMs)
+    this.timer.unref()
+  }
+
+  private run(): void {
+    this.timer = null
+    this.released = 0
+    this.runs++
+    this.gc?.()
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
+  }
+}
