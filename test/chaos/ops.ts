@@ -2,8 +2,8 @@
  * Random operations from the real vocabulary (the same API the web app calls): set and clear
  * cells, insert / delete / move / restore rows, add / rename / delete / restore columns, pasted
  * blocks (PASTE origin: new rows and cells in one transaction), small imports (rows in one
- * CSV_IMPORT transaction), undo and redo. Shares the value generator's spirit with
- * shared/src/test/randomOps.ts, but runs on live networked clients and logs every cell write.
+ * CSV_IMPORT transaction), undo and redo. Values come from shared/src/test/randomOps.ts's
+ * generator, but the ops run on live networked clients and log every cell write.
  */
 import {
   type CellValue,
@@ -15,39 +15,28 @@ import {
   type Sheet,
   seededRandom,
 } from '../../shared/src/index.js'
+import { OP_TYPES, pick, type Rand, randomTypedValue } from '../../shared/src/test/randomOps.js'
 import type { ChaosClient } from './client.js'
 
-export type Rand = () => number
+export type { Rand }
+export { pick }
 
 /** The shared seeded PRNG (mulberry32), so a failing seed replays. */
 export const prng: (seed: number) => Rand = seededRandom
 
-export function pick<T>(rand: Rand, xs: readonly T[]): T | undefined {
-  return xs.length === 0 ? undefined : xs[Math.floor(rand() * xs.length)]
-}
-
 export const SHEET_ID = 'chaos0'
-const TYPES: ColumnType[] = ['text', 'number', 'integer', 'percent', 'money', 'date', 'boolean']
 const MAX_COLUMNS = 12
 
 let valueCounter = 0
 /** A value of the column's type; text values are unique so a write can be told from another. */
 export function randomValue(rand: Rand, type: ColumnType, tag: string): CellValue {
-  switch (type) {
-    case 'number':
-    case 'money':
-      return Math.round((rand() - 0.3) * 1e6) / 100
-    case 'integer':
-      return Math.floor(rand() * 100_000)
-    case 'percent':
-      return Math.round(rand() * 1000) / 1000
-    case 'date':
-      return `2024-0${1 + Math.floor(rand() * 9)}-1${Math.floor(rand() * 9)}`
-    case 'boolean':
-      return rand() < 0.5
-    default:
-      return `${pick(rand, ['朝歌街道社工站', '殷行街道', '新光源', '服务人次', '63.7%'])}·${tag}·${valueCounter++}`
-  }
+  return randomTypedValue(
+    rand,
+    type,
+    100_000,
+    () =>
+      `${pick(rand, ['朝歌街道社工站', '殷行街道', '新光源', '服务人次', '63.7%'])}·${tag}·${valueCounter++}`,
+  )
 }
 
 /** Writes cells and logs each write that took (its edit id is the overlay's after the write). */
@@ -164,7 +153,7 @@ export function randomOp(c: ChaosClient, rand: Rand, mix: OpMix = { importRows: 
     if (cols.length < MAX_COLUMNS) {
       kind = 'addColumn'
       s.addColumn(
-        { name: `列${Math.floor(rand() * 50)}`, type: pick(rand, TYPES)! },
+        { name: `列${Math.floor(rand() * 50)}`, type: pick(rand, OP_TYPES)! },
         { index: Math.floor(rand() * (cols.length + 1)) },
       )
     }

@@ -3,7 +3,7 @@ import { assert } from '../model/assert.js'
 import { seededRandom as prng } from '../model/ids.js'
 import { CSV_IMPORT, PASTE } from '../model/origins.js'
 import { Workbook } from '../model/workbook.js'
-import type { CellValue, ColumnType } from '../schema/columnTypes.js'
+import { type CellValue, COLUMN_TYPES, type ColumnType } from '../schema/columnTypes.js'
 
 /**
  * A seeded random-operation convergence harness in the spirit of Yjs's `applyRandomTests`:
@@ -25,10 +25,11 @@ export interface ConvergenceReport {
   updates: number
 }
 
-type Rand = () => number
+export type Rand = () => number
 
 const RELAY = { kind: 'relay' } as const
-const TYPES: ColumnType[] = ['text', 'number', 'integer', 'percent', 'money', 'date', 'boolean']
+/** The column types random operations add, in COLUMN_TYPES order: all but enum and reference. */
+export const OP_TYPES = COLUMN_TYPES.filter((t) => t !== 'enum' && t !== 'reference')
 
 interface Replica {
   doc: Y.Doc
@@ -39,18 +40,26 @@ interface Replica {
   outbox: Uint8Array[]
 }
 
-function pick<T>(rand: Rand, xs: readonly T[]): T | undefined {
+export function pick<T>(rand: Rand, xs: readonly T[]): T | undefined {
   return xs.length === 0 ? undefined : xs[Math.floor(rand() * xs.length)]
 }
 
-function randomValue(rand: Rand, type: ColumnType): CellValue {
-  if (rand() < 0.08) return null
+/**
+ * A random value of the column's type (never null): integers below `integerMax`, text from
+ * `text()` (called last, so the draws before it are the same for every caller).
+ */
+export function randomTypedValue(
+  rand: Rand,
+  type: ColumnType,
+  integerMax: number,
+  text: () => string,
+): CellValue {
   switch (type) {
     case 'number':
     case 'money':
       return Math.round((rand() - 0.3) * 1e6) / 100
     case 'integer':
-      return Math.floor(rand() * 5000)
+      return Math.floor(rand() * integerMax)
     case 'percent':
       return Math.round(rand() * 1000) / 1000
     case 'date':
@@ -58,11 +67,20 @@ function randomValue(rand: Rand, type: ColumnType): CellValue {
     case 'boolean':
       return rand() < 0.5
     default:
-      return (
-        pick(rand, ['朝歌街道社工站', '殷行街道', '新光源', 'x', '服务人次', '63.7%']) +
-        String(Math.floor(rand() * 100))
-      )
+      return text()
   }
+}
+
+function randomValue(rand: Rand, type: ColumnType): CellValue {
+  if (rand() < 0.08) return null
+  return randomTypedValue(
+    rand,
+    type,
+    5000,
+    () =>
+      pick(rand, ['朝歌街道社工站', '殷行街道', '新光源', 'x', '服务人次', '63.7%']) +
+      String(Math.floor(rand() * 100)),
+  )
 }
 
 /** A snapshot of everything a user can see, independent of internal ids' iteration order. */
@@ -237,7 +255,7 @@ export function runConvergence(opts: ConvergenceOptions): ConvergenceReport {
     } else if (x < 0.73) {
       count('addColumn')
       s.addColumn(
-        { name: `列${Math.floor(rand() * 50)}`, type: pick(rand, TYPES)! },
+        { name: `列${Math.floor(rand() * 50)}`, type: pick(rand, OP_TYPES)! },
         { index: Math.floor(rand() * (cols.length + 1)) },
       )
     } else if (x < 0.75) {
