@@ -3,9 +3,10 @@ import { join } from 'node:path'
 import { type CsvByteSource, type CsvLang, Workbook } from '@taizhang/shared'
 import * as Y from 'yjs'
 import { WORKBOOK_ID } from '../auth/tokens.js'
-import { DB_DIR, runningServer } from '../dataDir.js'
+import { DB_DIR, resolveDataDir, runningServer } from '../dataDir.js'
 import type { DocStore } from '../storage/DocStore.js'
 import { createLevelDocStore } from '../storage/levelDocStore.js'
+import { type Options, parseCommandArgs } from './args.js'
 
 /** What the CSV commands print; `say(zh, en)` picks the language chosen with `--lang`. */
 export interface Out {
@@ -50,7 +51,7 @@ export function checkWorkbookId(id: string | undefined, out: Out): id is string 
 }
 
 /** The options both CSV commands take, besides their own (`--file`/`--out` and the rest). */
-export const SHEET_OPTIONS = {
+const SHEET_OPTIONS = {
   data: { type: 'string' },
   workbook: { type: 'string' },
   sheet: { type: 'string' },
@@ -62,22 +63,51 @@ export const SHEET_OPTIONS = {
 export type Usage = (zh: string, en: string) => 2
 
 /**
- * The start both CSV commands share: output in the `--lang` chosen, and the `--workbook` and
- * `--sheet` checks. Returns 2 (bad usage, already printed) or what the command goes on with.
+ * The start both CSV commands share: their options parsed with SHEET_OPTIONS, output in the
+ * `--lang` chosen, and the `--workbook` and `--sheet` checks. Returns 0 (help printed), 2 (bad
+ * usage, already printed) or what the command goes on with (`sheet` trimmed).
  */
-export function startSheetCommand(v: {
-  lang?: string
-  workbook?: string
-  sheet?: string
-}): 2 | { out: Out; usage: Usage; workbook: string; sheet: string } {
-  const out = makeOut(v.lang)
+export function startSheetCommand<O extends Options>(
+  argv: string[],
+  options: O,
+  help: string,
+):
+  | 0
+  | 2
+  | {
+      v: NonNullable<ReturnType<typeof parseCommandArgs<typeof SHEET_OPTIONS & O>>>
+      out: Out
+      usage: Usage
+      workbook: string
+      sheet: string
+    } {
+  const v = parseCommandArgs(argv, { ...SHEET_OPTIONS, ...options }, help)
+  if (!v) return 0
+  // SHEET_OPTIONS's values, which TypeScript cannot see through the generic O.
+  const given = v as { lang?: string; workbook?: string; sheet?: string }
+  const out = makeOut(given.lang)
   const usage: Usage = (zh, en) => {
     out.error(out.say(zh, en))
     return 2
   }
-  if (!checkWorkbookId(v.workbook, out)) return 2
-  if (!v.sheet?.trim()) return usage('需要 --sheet <工作表名称>', '--sheet <name> is required')
-  return { out, usage, workbook: v.workbook, sheet: v.sheet }
+  if (!checkWorkbookId(given.workbook, out)) return 2
+  const sheet = given.sheet?.trim()
+  if (!sheet) return usage('需要 --sheet <工作表名称>', '--sheet <name> is required')
+  return { v, out, usage, workbook: given.workbook, sheet }
+}
+
+/**
+ * The data dir a CSV command works on (`--data`, else the default), or undefined with the refusal
+ * printed while a server holds it. A test's own `store` skips the check.
+ */
+export function freeDataDir(
+  data: string | undefined,
+  out: Out,
+  store?: DocStore,
+): string | undefined {
+  const dataDir = resolveDataDir(data)
+  if (!store && refuseIfServerRunning(dataDir, out)) return undefined
+  return dataDir
 }
 
 /** A workbook loaded from the server's embedded storage, with a way to store what changed. */

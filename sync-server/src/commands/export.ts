@@ -1,14 +1,8 @@
 import { exportSheetCsv } from '@taizhang/shared'
-import { resolveDataDir, resolveUserPath } from '../dataDir.js'
+import { resolveUserPath } from '../dataDir.js'
 import type { DocStore } from '../storage/DocStore.js'
-import { type Command, parseCommandArgs } from './args.js'
-import {
-  openStoredWorkbook,
-  refuseIfServerRunning,
-  SHEET_OPTIONS,
-  startSheetCommand,
-  writeFileAtomic,
-} from './csvStore.js'
+import type { Command } from './args.js'
+import { freeDataDir, openStoredWorkbook, startSheetCommand, writeFileAtomic } from './csvStore.js'
 
 const HELP = `
 taizhang export — 把工作表导出为 CSV / export a sheet as CSV
@@ -28,27 +22,19 @@ export const exportCommand: Command = {
 }
 
 export async function runExport(argv: string[], store?: DocStore): Promise<number> {
-  const v = parseCommandArgs(
+  const start = startSheetCommand(
     argv,
-    {
-      ...SHEET_OPTIONS,
-      out: { type: 'string' },
-      encoding: { type: 'string' },
-      'no-bom': { type: 'boolean' },
-    },
+    { out: { type: 'string' }, encoding: { type: 'string' }, 'no-bom': { type: 'boolean' } },
     HELP,
   )
-  if (!v) return 0
-  const start = startSheetCommand(v)
-  if (start === 2) return 2
-  const { out, usage, workbook } = start
-  const sheetName = start.sheet.trim()
+  if (start === 0 || start === 2) return start
+  const { v, out, usage, workbook, sheet: sheetName } = start
   if (!v.out) return usage('需要 --out <CSV 文件>', '--out <csv> is required')
   const encoding = (v.encoding ?? 'utf-8').toLowerCase()
   if (encoding !== 'utf-8' && encoding !== 'gb18030')
     return usage('--encoding 只能是 utf-8 或 gb18030', '--encoding must be utf-8 or gb18030')
-  const dataDir = resolveDataDir(v.data)
-  if (!store && refuseIfServerRunning(dataDir, out)) return 1
+  const dataDir = freeDataDir(v.data, out, store)
+  if (dataDir === undefined) return 1
   const stored = await openStoredWorkbook(dataDir, workbook, { create: false }, store)
   if (!stored) {
     out.error(out.say(`台账 ${workbook} 不存在。`, `Workbook ${workbook} does not exist.`))

@@ -16,16 +16,10 @@ import {
   readCsvSource,
   suggestMapping,
 } from '@taizhang/shared'
-import { resolveDataDir, resolveUserPath } from '../dataDir.js'
+import { resolveUserPath } from '../dataDir.js'
 import type { DocStore } from '../storage/DocStore.js'
-import { type Command, parseCommandArgs } from './args.js'
-import {
-  fileSource,
-  openStoredWorkbook,
-  refuseIfServerRunning,
-  SHEET_OPTIONS,
-  startSheetCommand,
-} from './csvStore.js'
+import type { Command } from './args.js'
+import { fileSource, freeDataDir, openStoredWorkbook, startSheetCommand } from './csvStore.js'
 
 const HELP = `
 taizhang import — 把 CSV 文件导入台账的工作表 / import a CSV file into a workbook sheet
@@ -49,10 +43,9 @@ export const importCommand: Command = {
 
 /** The command body; `store` lets tests pass a DocStore instead of opening the data dir. */
 export async function runImport(argv: string[], store?: DocStore): Promise<number> {
-  const v = parseCommandArgs(
+  const start = startSheetCommand(
     argv,
     {
-      ...SHEET_OPTIONS,
       file: { type: 'string' },
       mode: { type: 'string' },
       key: { type: 'string' },
@@ -64,11 +57,8 @@ export async function runImport(argv: string[], store?: DocStore): Promise<numbe
     },
     HELP,
   )
-  if (!v) return 0
-  const start = startSheetCommand(v)
-  if (start === 2) return 2
-  const { out, usage, workbook } = start
-  const sheetName = start.sheet.trim()
+  if (start === 0 || start === 2) return start
+  const { v, out, usage, workbook, sheet: sheetName } = start
   if (!v.file) return usage('需要 --file <CSV 文件>', '--file <csv> is required')
   const mode = v.mode ?? 'append'
   if (mode !== 'append' && mode !== 'upsert')
@@ -94,8 +84,8 @@ export async function runImport(argv: string[], store?: DocStore): Promise<numbe
   else if (v['on-misfit'] !== undefined)
     return usage('--on-misfit 只能是 text 或 skip', '--on-misfit must be text or skip')
 
-  const dataDir = resolveDataDir(v.data)
-  if (!store && refuseIfServerRunning(dataDir, out)) return 1
+  const dataDir = freeDataDir(v.data, out, store)
+  if (dataDir === undefined) return 1
 
   const file = resolveUserPath(v.file)
   let src: Awaited<ReturnType<typeof fileSource>>
