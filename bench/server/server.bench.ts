@@ -13,7 +13,8 @@
  * A/B of two versions of ours: BENCH_AB=<dir> (a second checkout with sync-server/ and shared/, e.g.
  * `git archive <commit> sync-server shared | tar -x -C <dir>` plus its node_modules; its bin runs
  * as kind `base`), BENCH_REPEAT=n: this tree and `base` alternate (A B B A A B …) n times in one
- * run; prints every reading and the medians as JSON. BENCH_FANOUT_REPEAT=n (default 3): in a run of
+ * run; prints every reading and the medians as JSON. BENCH_FANOUT_ROUNDS=n (default 1,000) rounds per
+ * fan-out. BENCH_FANOUT_REPEAT=n (default 3): in a run of
  * the three servers, fan-out is measured n times per server, the servers taking turns in rotating
  * order, and the medians are reported (1: once, with the server's other parts, as before).
  *
@@ -47,7 +48,11 @@ const PARTS = new Set(
   ).split(','),
 )
 const ROWS = QUICK ? 10_000 : 100_000
-const FANOUT_ROUNDS = QUICK ? 60 : 200
+/**
+ * Rounds per fan-out measurement (BENCH_FANOUT_ROUNDS). 1,000: the p99 is the tenth worst round.
+ * With 200 (until the fourth session) it was the third worst, and a few slow fsyncs decided it.
+ */
+const FANOUT_ROUNDS = Number(process.env.BENCH_FANOUT_ROUNDS ?? (QUICK ? 60 : 1000))
 /**
  * Fan-out runs per server in a full run (BENCH_FANOUT_REPEAT, default 3): the three servers take
  * turns in rotating order (T R L, R L T, L T R) and the medians are reported. A p99 of 200 rounds
