@@ -2,6 +2,7 @@ import { exportSheetCsv } from '@taizhang/shared'
 import { createSignal, Show } from 'solid-js'
 import type { WorkbookSession } from '../doc/openWorkbook'
 import { downloadBytes, safeFileName } from './download'
+import { LabeledSelect } from './LabeledSelect'
 import { tx } from './text'
 
 type EncodingChoice = 'utf-8-bom' | 'utf-8' | 'gb18030'
@@ -43,41 +44,31 @@ export function ExportDialog(props: {
         <h3>
           {tx('exportTitle')} · {sheet().name}
         </h3>
-        <label>
-          {tx('encoding')}{' '}
-          <select
-            data-testid="csv-export-encoding"
-            value={encoding()}
-            onChange={(e) => setEncoding(e.currentTarget.value as EncodingChoice)}
-          >
-            <option value="utf-8-bom">{tx('utf8bom')}</option>
-            <option value="utf-8">{tx('utf8')}</option>
-            <option value="gb18030">{tx('gb18030')}</option>
-          </select>
-        </label>
-        <label>
-          {tx('percentAs')}{' '}
-          <select
-            value={percent()}
-            onChange={(e) => setPercent(e.currentTarget.value as 'percent' | 'number')}
-          >
-            <option value="percent">{tx('percentText')}</option>
-            <option value="number">{tx('percentNumber')}</option>
-          </select>
-        </label>
-        <label>
-          {tx('rows')}{' '}
-          <select
-            data-testid="csv-export-scope"
-            value={scope()}
-            onChange={(e) => setScope(e.currentTarget.value as 'all' | 'view')}
-          >
-            <option value="all">{tx('allRows', { n: sheet().rowCount() })}</option>
-            <Show when={view()}>
-              {(v) => <option value="view">{tx('viewRows', { n: v().length })}</option>}
-            </Show>
-          </select>
-        </label>
+        <LabeledSelect
+          label={tx('encoding')}
+          testId="csv-export-encoding"
+          value={encoding()}
+          onChange={setEncoding}
+        >
+          <option value="utf-8-bom">{tx('utf8bom')}</option>
+          <option value="utf-8">{tx('utf8')}</option>
+          <option value="gb18030">{tx('gb18030')}</option>
+        </LabeledSelect>
+        <LabeledSelect label={tx('percentAs')} value={percent()} onChange={setPercent}>
+          <option value="percent">{tx('percentText')}</option>
+          <option value="number">{tx('percentNumber')}</option>
+        </LabeledSelect>
+        <LabeledSelect
+          label={tx('rows')}
+          testId="csv-export-scope"
+          value={scope()}
+          onChange={setScope}
+        >
+          <option value="all">{tx('allRows', { n: sheet().rowCount() })}</option>
+          <Show when={view()}>
+            {(v) => <option value="view">{tx('viewRows', { n: v().length })}</option>}
+          </Show>
+        </LabeledSelect>
         <Show when={warning()}>{(w) => <p class="banner warn">{w()}</p>}</Show>
         <div class="modal-actions">
           <button type="button" class="btn" onClick={props.onClose}>

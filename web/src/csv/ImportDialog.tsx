@@ -23,6 +23,7 @@ import {
 import { createSignal, For, onCleanup, onMount, Show } from 'solid-js'
 import type { WorkbookSession } from '../doc/openWorkbook'
 import { type CsvImporter, makeCsvImporter } from './importClient'
+import { LabeledSelect } from './LabeledSelect'
 import type { ReadSettings, ReadSummary, WorkerImportOptions } from './protocol'
 import { csvLang, tx, typeLabel } from './text'
 
@@ -332,43 +333,35 @@ export function ImportDialog(props: {
                 class="csv-settings"
                 style={{ display: 'flex', gap: '12px', 'flex-wrap': 'wrap' }}
               >
-                <label>
-                  {tx('encoding')}{' '}
-                  <select
-                    data-testid="csv-encoding"
-                    value={settings().encoding}
-                    onChange={(e) =>
-                      reread({ encoding: e.currentTarget.value as ReadSettings['encoding'] })
-                    }
-                  >
-                    <option value="auto">
-                      {tx('auto', { value: encodingLabel(sum().encoding) })}
-                    </option>
-                    <option value="utf-8">UTF-8</option>
-                    <option value="gb18030">GB18030 (GBK)</option>
-                    <option value="utf-16le">UTF-16 LE</option>
-                    <option value="utf-16be">UTF-16 BE</option>
-                  </select>
-                </label>
-                <label>
-                  {tx('delimiter')}{' '}
-                  <select
-                    data-testid="csv-delimiter"
-                    value={settings().delimiter}
-                    onChange={(e) =>
-                      reread({ delimiter: e.currentTarget.value as ReadSettings['delimiter'] })
-                    }
-                  >
-                    <option value="auto">
-                      {tx('auto', {
-                        value: delimiterLabel(String(sum().table.delimiter), csvLang()),
-                      })}
-                    </option>
-                    <For each={[',', ';', '\t', '|']}>
-                      {(d) => <option value={d}>{delimiterLabel(d, csvLang())}</option>}
-                    </For>
-                  </select>
-                </label>
+                <LabeledSelect
+                  label={tx('encoding')}
+                  testId="csv-encoding"
+                  value={settings().encoding}
+                  onChange={(encoding) => reread({ encoding })}
+                >
+                  <option value="auto">
+                    {tx('auto', { value: encodingLabel(sum().encoding) })}
+                  </option>
+                  <option value="utf-8">UTF-8</option>
+                  <option value="gb18030">GB18030 (GBK)</option>
+                  <option value="utf-16le">UTF-16 LE</option>
+                  <option value="utf-16be">UTF-16 BE</option>
+                </LabeledSelect>
+                <LabeledSelect
+                  label={tx('delimiter')}
+                  testId="csv-delimiter"
+                  value={settings().delimiter}
+                  onChange={(delimiter) => reread({ delimiter })}
+                >
+                  <option value="auto">
+                    {tx('auto', {
+                      value: delimiterLabel(String(sum().table.delimiter), csvLang()),
+                    })}
+                  </option>
+                  <For each={[',', ';', '\t', '|']}>
+                    {(d) => <option value={d}>{delimiterLabel(d, csvLang())}</option>}
+                  </For>
+                </LabeledSelect>
                 <label>
                   <input
                     type="checkbox"
@@ -384,55 +377,49 @@ export function ImportDialog(props: {
               </For>
 
               <div style={{ display: 'flex', gap: '12px', 'flex-wrap': 'wrap', margin: '8px 0' }}>
-                <label>
-                  {tx('destination')}{' '}
-                  <select
-                    data-testid="csv-destination"
-                    value={toNew() ? 'new' : 'current'}
-                    onChange={(e) => {
-                      setToNew(e.currentTarget.value === 'new')
-                      read().catch(fail)
-                    }}
-                  >
-                    <Show when={props.sheetId && wb.hasSheet(props.sheetId)}>
-                      <option value="current">
-                        {tx('currentSheet', {
-                          name: props.sheetId ? wb.sheet(props.sheetId).name : '',
-                        })}
-                      </option>
-                    </Show>
-                    <option value="new">{tx('newSheet')}</option>
-                  </select>
-                </label>
+                <LabeledSelect
+                  label={tx('destination')}
+                  testId="csv-destination"
+                  value={toNew() ? 'new' : 'current'}
+                  onChange={(to) => {
+                    setToNew(to === 'new')
+                    read().catch(fail)
+                  }}
+                >
+                  <Show when={props.sheetId && wb.hasSheet(props.sheetId)}>
+                    <option value="current">
+                      {tx('currentSheet', {
+                        name: props.sheetId ? wb.sheet(props.sheetId).name : '',
+                      })}
+                    </option>
+                  </Show>
+                  <option value="new">{tx('newSheet')}</option>
+                </LabeledSelect>
                 <Show when={toNew()}>
                   <label>
                     {tx('newSheetName')}{' '}
                     <input value={newName()} onInput={(e) => setNewName(e.currentTarget.value)} />
                   </label>
                 </Show>
-                <label>
-                  {tx('mode')}{' '}
-                  <select
-                    data-testid="csv-mode"
-                    value={mode()}
-                    onChange={(e) => setMode(e.currentTarget.value as 'append' | 'upsert')}
-                  >
-                    <option value="append">{tx('append')}</option>
-                    <option value="upsert" disabled={toNew()}>
-                      {tx('upsert')}
-                    </option>
-                  </select>
-                </label>
-                <label>
-                  {tx('percentStyle')}{' '}
-                  <select
-                    value={percentStyle()}
-                    onChange={(e) => setPercentStyle(e.currentTarget.value as 'percent' | 'number')}
-                  >
-                    <option value="percent">{tx('percentPoints')}</option>
-                    <option value="number">{tx('percentFraction')}</option>
-                  </select>
-                </label>
+                <LabeledSelect
+                  label={tx('mode')}
+                  testId="csv-mode"
+                  value={mode()}
+                  onChange={setMode}
+                >
+                  <option value="append">{tx('append')}</option>
+                  <option value="upsert" disabled={toNew()}>
+                    {tx('upsert')}
+                  </option>
+                </LabeledSelect>
+                <LabeledSelect
+                  label={tx('percentStyle')}
+                  value={percentStyle()}
+                  onChange={setPercentStyle}
+                >
+                  <option value="percent">{tx('percentPoints')}</option>
+                  <option value="number">{tx('percentFraction')}</option>
+                </LabeledSelect>
               </div>
 
               <h4>{tx('mapping')}</h4>
