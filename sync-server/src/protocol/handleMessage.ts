@@ -47,19 +47,24 @@ export function syncHead(step: number, payloadLength: number): Uint8Array {
   return encoding.toUint8Array(e)
 }
 
+/** Everyone's presence in one awareness message, or undefined while there is none. */
+function presenceMessage(room: Room): Uint8Array | undefined {
+  const states = room.awareness.getStates()
+  if (states.size === 0) return undefined
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MESSAGE_TYPE.awareness)
+  encoding.writeVarUint8Array(
+    e,
+    awarenessProtocol.encodeAwarenessUpdate(room.awareness, [...states.keys()]),
+  )
+  return encoding.toUint8Array(e)
+}
+
 /** What a peer receives when it joins: our sync step 1 and everyone's presence. */
 export function joinMessages(room: Room): Uint8Array[] {
   const out = [syncStep1Message(room)]
-  const states = room.awareness.getStates()
-  if (states.size > 0) {
-    const e = encoding.createEncoder()
-    encoding.writeVarUint(e, MESSAGE_TYPE.awareness)
-    encoding.writeVarUint8Array(
-      e,
-      awarenessProtocol.encodeAwarenessUpdate(room.awareness, [...states.keys()]),
-    )
-    out.push(encoding.toUint8Array(e))
-  }
+  const presence = presenceMessage(room)
+  if (presence) out.push(presence)
   return out
 }
 
@@ -93,16 +98,8 @@ export function handleMessage(
       }
       case MESSAGE_TYPE.queryAwareness: {
         if (decoding.hasContent(decoder)) return trailing()
-        const states = room.awareness.getStates()
-        if (states.size > 0) {
-          const e = encoding.createEncoder()
-          encoding.writeVarUint(e, MESSAGE_TYPE.awareness)
-          encoding.writeVarUint8Array(
-            e,
-            awarenessProtocol.encodeAwarenessUpdate(room.awareness, [...states.keys()]),
-          )
-          peer.send(encoding.toUint8Array(e))
-        }
+        const presence = presenceMessage(room)
+        if (presence) peer.send(presence)
         return OK
       }
       case MESSAGE_TYPE.auth:
