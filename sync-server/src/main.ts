@@ -49,7 +49,13 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const limits: Limits = { ...LIMITS, ...opts.limits }
   if (limits.BATCH_WINDOW_MS > 50) throw new Error('BATCH_WINDOW_MS must be ≤ 50')
   let rooms: Rooms | null = null
-  const reclaimer = new Reclaimer(opts.gc, limits.RECLAIM_MIN_BYTES, limits.RECLAIM_QUIET_MS)
+  const liveDocs = new LiveDocs(limits.MAX_LIVE_DOCS, limits.LIVE_DOC_MIN_IDLE_MS)
+  const reclaimer = new Reclaimer(opts.gc, {
+    minBytes: limits.RECLAIM_MIN_BYTES,
+    quietMs: limits.RECLAIM_QUIET_MS,
+    liveBytes: () => liveDocs.bytes(),
+    maxLiveBytes: limits.RECLAIM_MAX_LIVE_BYTES,
+  })
   const metrics = createMetrics(
     () => rooms?.size ?? 0,
     () => rooms?.liveDocs ?? 0,
@@ -59,7 +65,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     log: opts.log,
     metrics,
     limits,
-    liveDocs: new LiveDocs(limits.MAX_LIVE_DOCS, limits.LIVE_DOC_MIN_IDLE_MS),
+    liveDocs,
     released: (bytes) => reclaimer.note(bytes),
   })
   const base = {

@@ -8,6 +8,10 @@
  * server that just served one big workbook and then went quiet would keep tens of MiB resident
  * for minutes. So when at least `minBytes` were released, one full GC runs `quietMs` after the
  * last release (each release pushes it back: no collection in the middle of a burst of work).
+ * `gc()` is one atomic full collection, whose pause grows with what is live: ~110 ms with one live
+ * 100,000-row doc here, a few ms for an idle server. So it is skipped while the live docs are
+ * larger than `maxLiveBytes` (V8's own incremental collections serve a busy server); the drop of
+ * those docs later is a release of its own, and brings the next attempt.
  * Written by hand: a debounced call, no library does this for `gc`.
  *
  * `gc` is Node's `globalThis.gc`, present when Node runs with `--expose-gc` (the `taizhang`
@@ -19,24 +23,36 @@ export class Reclaimer {
   /** Full GCs run so far (for metrics and tests). */
   runs = 0
 
+  /** Full GCs skipped because too much was live. */
+  skipped = 0
+
   constructor(
     private readonly gc: (() => void) | undefined,
-    private readonly minBytes: number,
-    private readonly quietMs: number,
+    private readonly opts: {
+      minBytes: number
+      quietMs: number
+      /** Encoded size of what is live now (the live docs). */
+      liveBytes: () => number
+      maxLiveBytes: number
+    },
   ) {}
 
   /** Reports `bytes` of large allocations made unreachable just now. */
   note(bytes: number): void {
     if (!this.gc || bytes <= 0) return
     this.released += bytes
-    if (this.released < this.minBytes) return
+    if (this.released < this.opts.minBytes) return
     if (this.timer) clearTimeout(this.timer)
-    this.timer = setTimeout(() => this.run(), this.quietMs)
+    this.timer = setTimeout(() => this.run(), this.opts.quietMs)
     this.timer.unref()
   }
 
   private run(): void {
     this.timer = null
+    if (this.opts.liveBytes() > this.opts.maxLiveBytes) {
+      this.skipped++
+      return
+    }
     this.released = 0
     this.runs++
     this.gc?.()

@@ -55,6 +55,13 @@ export class LiveDocs {
   forget(room: Room): void {
     this.order.delete(room)
   }
+
+  /** The live docs' rough size in all (bytes they were built from and appended since). */
+  bytes(): number {
+    let sum = 0
+    for (const room of this.order.keys()) sum += room.liveBytes
+    return sum
+  }
 }
 
 /** A durable batch's message, and the peers that do not need it. */
@@ -287,6 +294,11 @@ export class Room {
       this.changed = transactionChanged(tr)
     })
     return doc
+  }
+
+  /** Live: the doc's rough size (bytes it was built from and appended since); cold: 0. */
+  get liveBytes(): number {
+    return this.doc ? this.docBytes : 0
   }
 
   /** Whether the room holds a live Y.Doc (false: only the state vector of what storage holds). */
