@@ -24,7 +24,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { launchChromium, type Server, startServer, waitSaved } from '../../web/e2e/harness.js'
+import {
+  cellSel,
+  launchChromium,
+  type Server,
+  startServer,
+  waitSaved,
+} from '../../web/e2e/harness.js'
 import type { BrowserContext, Page } from '../../web/node_modules/playwright-core/index.js'
 import { COLUMNS, generateRows } from '../layout/data.js'
 import { type CellValue, Workbook, Y } from '../layout/deps.js'
@@ -196,8 +202,6 @@ async function launch(profile: string): Promise<{ context: BrowserContext; page:
   page.on('pageerror', (e) => console.error('pageerror:', e.message))
   return { context, page }
 }
-
-const cellSel = (r: number, colId: string) => `.ag-row[row-index="${r}"] [col-id="${colId}"]`
 
 /** Waits in the page until every (selector, text) has been painted; returns epoch ms per item. */
 async function watchCells(page: Page, items: [string, string][]): Promise<void> {

@@ -24,13 +24,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { CELL_KEY_SEPARATOR, ROOT_HISTORY } from '../../shared/src/index.js'
-import { launchChromium, waitSaved } from '../../web/e2e/harness.js'
+import { cellSel, firstPage, launchChromium, waitSaved } from '../../web/e2e/harness.js'
 import type { BrowserContext, Page } from '../../web/node_modules/playwright-core/index.js'
 import type { CellWrite, OpRecord } from './client.js'
 import { SHEET_ID } from './ops.js'
 import { REPO } from './server.js'
 
 export type { BrowserContext, Page }
+export { cellSel }
 
 export const ARTIFACTS = join(REPO, '.artifacts/chaos')
 const run = promisify(execFile)
@@ -109,14 +110,7 @@ export async function launchProfile(
     // Background pages must keep their timers: both pages edit at once.
     extraArgs: ['--disable-renderer-backgrounding', '--disable-background-timer-throttling'],
   })
-  const identity = opts.identity ?? { name, color: '#2563eb' }
-  await context.addInitScript((id) => {
-    if (!localStorage.getItem('taizhang.identity')) {
-      localStorage.setItem('taizhang.identity', JSON.stringify({ id: `chaos-${id.name}`, ...id }))
-    }
-  }, identity)
-  const page = context.pages()[0] ?? (await context.newPage())
-  page.on('pageerror', (e) => console.error(`[${name}] pageerror:`, e.message))
+  const page = await firstPage(context, name, opts.identity ?? { name, color: '#2563eb' }, 'chaos')
   return { name, dir, context, page }
 }
 
@@ -158,10 +152,6 @@ export async function shot(page: Page, file: string): Promise<void> {
 
 export function workbookUrl(origin: string, workbook: string, token: string): string {
   return `${origin}/#/w/${encodeURIComponent(workbook)}?token=${encodeURIComponent(token)}`
-}
-
-export function cellSel(rowIndex: number, colId: string): string {
-  return `.ag-row[row-index="${rowIndex}"] [col-id="${colId}"]`
 }
 
 export async function localSaveState(page: Page): Promise<string | null> {

@@ -128,6 +128,35 @@ export interface Browser {
   close(): Promise<void>
 }
 
+/**
+ * A profile's first page, with the app's identity preset to `identity` (id `<idPrefix>-<name>`)
+ * unless the profile already has one, and its page errors logged under `name`. Shared with the
+ * chaos harness's pages.
+ */
+export async function firstPage(
+  context: BrowserContext,
+  name: string,
+  identity: { name: string; color: string } | undefined,
+  idPrefix: string,
+): Promise<Page> {
+  if (identity) {
+    await context.addInitScript(
+      ({ id, prefix }) => {
+        if (!localStorage.getItem('taizhang.identity')) {
+          localStorage.setItem(
+            'taizhang.identity',
+            JSON.stringify({ id: `${prefix}-${id.name}`, ...id }),
+          )
+        }
+      },
+      { id: identity, prefix: idPrefix },
+    )
+  }
+  const page = context.pages()[0] ?? (await context.newPage())
+  page.on('pageerror', (e) => console.error(`[${name}] pageerror:`, e.message))
+  return page
+}
+
 /** A fresh Chromium profile (persistent, so IndexedDB and the service worker behave as for users). */
 export async function openBrowser(
   name: string,
@@ -135,15 +164,7 @@ export async function openBrowser(
 ): Promise<Browser> {
   const dir = mkdtempSync(join(tmpdir(), `tz-e2e-${name}-`))
   const context = await launchChromium(dir)
-  if (identity) {
-    await context.addInitScript((id) => {
-      if (!localStorage.getItem('taizhang.identity')) {
-        localStorage.setItem('taizhang.identity', JSON.stringify({ id: `e2e-${id.name}`, ...id }))
-      }
-    }, identity)
-  }
-  const page = context.pages()[0] ?? (await context.newPage())
-  page.on('pageerror', (e) => console.error(`[${name}] pageerror:`, e.message))
+  const page = await firstPage(context, name, identity, 'e2e')
   return {
     context,
     page,
