@@ -27,6 +27,17 @@ beforeEach(() => {
 })
 afterEach(() => vi.restoreAllMocks())
 
+/** `taizhang import --workbook <workbook> --sheet <sheet> --file <file> ...extra` on `store`. */
+function importFile(
+  store: ReturnType<typeof createMemoryDocStore> | undefined,
+  workbook: string,
+  sheet: string,
+  file: string,
+  ...extra: string[]
+): Promise<number> {
+  return runImport(['--workbook', workbook, '--sheet', sheet, '--file', file, ...extra], store)
+}
+
 async function loadWorkbook(store: ReturnType<typeof createMemoryDocStore>, id: string) {
   const doc = new Y.Doc()
   for (const u of await store.load(id)) Y.applyUpdate(doc, u)
@@ -36,10 +47,7 @@ async function loadWorkbook(store: ReturnType<typeof createMemoryDocStore>, id: 
 describe('CLI taizhang import/export (CSV7, CSV8)', () => {
   it('CSV7 imports a GBK file into a new workbook and sheet, with types inferred as the UI does', async () => {
     const store = createMemoryDocStore()
-    const code = await runImport(
-      ['--workbook', 'wb1', '--sheet', '站点', '--file', join(fixtures, 'gbk-excel.csv')],
-      store,
-    )
+    const code = await importFile(store, 'wb1', '站点', join(fixtures, 'gbk-excel.csv'))
     expect(stderr.join('')).toBe('')
     expect(code).toBe(0)
     const text = stdout.join('')
@@ -57,32 +65,24 @@ describe('CLI taizhang import/export (CSV7, CSV8)', () => {
   it('CSV5 upsert on a composite key through the CLI, then export GB18030 and re-read it', async () => {
     const store = createMemoryDocStore()
     const dir = mkdtempSync(join(tmpdir(), 'tz-cli-'))
-    await runImport(
-      ['--workbook', 'wb2', '--sheet', '站点', '--file', join(fixtures, 'utf8-bom.csv')],
-      store,
-    )
+    await importFile(store, 'wb2', '站点', join(fixtures, 'utf8-bom.csv'))
     const update = join(dir, 'update.csv')
     writeFileSync(
       update,
       '站点名称,期间,服务人次\r\n殷行街道社工站,2024-06,1200\r\n新站,2024-06,5\r\n',
     )
     stdout = []
-    const code = await runImport(
-      [
-        '--workbook',
-        'wb2',
-        '--sheet',
-        '站点',
-        '--file',
-        update,
-        '--mode',
-        'upsert',
-        '--key',
-        '站点名称,期间',
-        '--lang',
-        'en',
-      ],
+    const code = await importFile(
       store,
+      'wb2',
+      '站点',
+      update,
+      '--mode',
+      'upsert',
+      '--key',
+      '站点名称,期间',
+      '--lang',
+      'en',
     )
     expect(code).toBe(0)
     expect(stdout.join('')).toContain('Done: added 1, updated 1, unchanged 0, skipped 0.')
@@ -100,37 +100,15 @@ describe('CLI taizhang import/export (CSV7, CSV8)', () => {
 
   it('CSV7 refusals exit 1 with the reason in zh-CN (English with --lang en) and write nothing', async () => {
     const store = createMemoryDocStore()
-    expect(
-      await runImport(
-        ['--workbook', 'w', '--sheet', 's', '--file', join(fixtures, 'png-renamed.csv')],
-        store,
-      ),
-    ).toBe(1)
+    expect(await importFile(store, 'w', 's', join(fixtures, 'png-renamed.csv'))).toBe(1)
     expect(stderr.join('')).toContain('这不是 CSV 文件，而是PNG 图片')
     stderr = []
     expect(
-      await runImport(
-        [
-          '--workbook',
-          'w',
-          '--sheet',
-          's',
-          '--file',
-          join(fixtures, 'header-only.csv'),
-          '--lang',
-          'en',
-        ],
-        store,
-      ),
+      await importFile(store, 'w', 's', join(fixtures, 'header-only.csv'), '--lang', 'en'),
     ).toBe(1)
     expect(stderr.join('')).toContain('has a header')
     stderr = []
-    expect(
-      await runImport(
-        ['--workbook', 'w', '--sheet', 's', '--file', join(fixtures, 'empty.csv')],
-        store,
-      ),
-    ).toBe(1)
+    expect(await importFile(store, 'w', 's', join(fixtures, 'empty.csv'))).toBe(1)
     expect(stderr.join('')).toContain('文件是空的')
     expect(await store.load('w')).toEqual([])
   })
@@ -145,19 +123,12 @@ describe('CLI taizhang import/export (CSV7, CSV8)', () => {
     )
     // Create the sheet with an integer column first.
     writeFileSync(join(dir, 'b.csv'), '名称,人次\r\n甲,1\r\n')
-    expect(
-      await runImport(['--workbook', 'w', '--sheet', 's', '--file', join(dir, 'b.csv')], store),
-    ).toBe(0)
+    expect(await importFile(store, 'w', 's', join(dir, 'b.csv'))).toBe(0)
     const before = (await store.load('w')).length
-    expect(await runImport(['--workbook', 'w', '--sheet', 's', '--file', f], store)).toBe(1)
+    expect(await importFile(store, 'w', 's', f)).toBe(1)
     expect(stdout.join('')).toContain('第 22 行“很多”')
     expect((await store.load('w')).length).toBe(before)
-    expect(
-      await runImport(
-        ['--workbook', 'w', '--sheet', 's', '--file', f, '--on-misfit', 'skip'],
-        store,
-      ),
-    ).toBe(0)
+    expect(await importFile(store, 'w', 's', f, '--on-misfit', 'skip')).toBe(0)
     expect(stdout.join('')).toContain('新增 20 行')
   })
 
@@ -169,16 +140,7 @@ describe('CLI taizhang import/export (CSV7, CSV8)', () => {
       JSON.stringify({ pid: process.ppid, host: '127.0.0.1', port: 8787, startedAt: '' }),
     )
     expect(
-      await runImport([
-        '--data',
-        dir,
-        '--workbook',
-        'w',
-        '--sheet',
-        's',
-        '--file',
-        join(fixtures, 'utf8-bom.csv'),
-      ]),
+      await importFile(undefined, 'w', 's', join(fixtures, 'utf8-bom.csv'), '--data', dir),
     ).toBe(1)
     expect(stderr.join('')).toContain('正被运行中的服务器使用')
     expect(
