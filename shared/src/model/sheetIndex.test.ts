@@ -155,3 +155,44 @@ describe('sheet index of a big sheet opened from a stored update (records indexe
     expect(shown).toEqual({ order: r.order, rows: r.rows })
   })
 })
+
+describe('sheet index on concurrent deletes of one row', () => {
+  it('reports the row removed once, and restored once, however many replicas deleted it', () => {
+    const { doc: a, sheetId, sheet: sa } = newWorkbook(1, 5, '测试', '站点')
+    const col = sa.addColumn({ name: '站点名称', type: 'text' })
+    const [keep, gone] = sa.insertRows([{ [col]: '一' }, { [col]: '二' }])
+    const b = new Y.Doc()
+    b.clientID = 2
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a))
+    const wb = Workbook.open(b, { random: prng(6), author: { id: 'b', name: '乙' } }).workbook
+    const c = new Y.Doc()
+    c.clientID = 3
+    Y.applyUpdate(c, Y.encodeStateAsUpdate(a))
+    const wc = Workbook.open(c, { random: prng(7), author: { id: 'c', name: '丙' } }).workbook
+    expect(wc.sheet(sheetId).index.orderedIds()).toEqual([keep, gone]) // indexed, as a grid reads it
+    const removed: string[][] = []
+    const added: string[][] = []
+    wc.onChange((ch) => {
+      const s = ch.sheets.get(sheetId)
+      if (s && s.removed.size > 0) removed.push([...s.removed])
+      if (s && s.added.size > 0) added.push([...s.added])
+    })
+    // A and B delete the same row while apart; C receives both deletions, one after the other.
+    const fromA = Y.encodeStateAsUpdate(a)
+    sa.deleteRows([gone!])
+    const delA = Y.encodeStateAsUpdate(a, Y.encodeStateVectorFromUpdate(fromA))
+    wb.sheet(sheetId).deleteRows([gone!])
+    const delB = Y.encodeStateAsUpdate(b, Y.encodeStateVectorFromUpdate(fromA))
+    Y.applyUpdate(c, delA)
+    Y.applyUpdate(c, delB)
+    expect(removed).toEqual([[gone]])
+    expect(wc.sheet(sheetId).index.orderedIds()).toEqual([keep])
+    // The second deletion reaching B (which already deleted it) reports nothing either.
+    Y.applyUpdate(b, delA)
+    expect(wb.sheet(sheetId).index.orderedIds()).toEqual([keep])
+    // A restore removes every tombstone of the row: it becomes visible once.
+    wc.sheet(sheetId).restoreRows([gone!])
+    expect(added).toEqual([[gone]])
+    expect(wc.sheet(sheetId).index.orderedIds()).toEqual([keep, gone])
+  })
+})

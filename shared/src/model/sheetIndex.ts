@@ -372,17 +372,26 @@ export class SheetIndex {
       }
       case SHEET_DELETIONS: {
         const { added, deleted } = arrayChanges(event.target, event.transaction)
-        const touched = new Set<string>()
+        // Per row: tombstones this transaction added minus those it removed. A row deleted on two
+        // replicas at once gets two tombstones; the second changes nothing anyone sees, so it
+        // must not be reported removed again (a grid would be told to remove a row it no longer
+        // has). Counted from the transaction, not from `deleted` before this handler: a local
+        // delete has already written through.
+        const delta = new Map<string, number>()
         for (const item of added) {
-          for (const t of item.content.getContent() as Tombstone[]) touched.add(t[0])
+          for (const t of item.content.getContent() as Tombstone[])
+            delta.set(t[0], (delta.get(t[0]) ?? 0) + 1)
         }
         for (const item of deleted) {
-          for (const t of item.content.getContent() as Tombstone[]) touched.add(t[0])
+          for (const t of item.content.getContent() as Tombstone[])
+            delta.set(t[0], (delta.get(t[0]) ?? 0) - 1)
         }
-        this.noteDeletions(touched)
-        for (const id of touched) {
+        this.noteDeletions(delta.keys())
+        for (const [id, d] of delta) {
           if (!this.records.has(id)) continue
-          if (this.deleted.has(id)) {
+          const now = this.deleted.get(id) ?? 0
+          if (now > 0 === now - d > 0) continue // no visibility flip
+          if (now > 0) {
             change.removed.add(id)
             change.added.delete(id)
           } else {
@@ -390,7 +399,7 @@ export class SheetIndex {
             change.removed.delete(id)
           }
         }
-        if (touched.size > 0) change.order = true
+        if (delta.size > 0) change.order = true
         return
       }
       case SHEET_BATCHES:

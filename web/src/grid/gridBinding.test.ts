@@ -52,9 +52,12 @@ function model(opts: { chunkRows: number }) {
   const sink: RowSink = {
     applyTransaction: (tx) => {
       base.calls.push({ kind: 'tx', tx })
-      // A row deleted on two replicas is reported removed twice; AG Grid ignores (and warns
-      // about) removing a row it doesn't have, as does this fake.
-      for (const r of tx.remove ?? []) if (byId.delete(r.id)) ids.splice(ids.indexOf(r.id), 1)
+      // Strict, as AG Grid warns about removing a row it doesn't have (a row deleted on two
+      // replicas at once used to be reported removed twice).
+      for (const r of tx.remove ?? []) {
+        expect(byId.delete(r.id)).toBe(true)
+        ids.splice(ids.indexOf(r.id), 1)
+      }
       for (const r of tx.update ?? []) {
         expect(byId.has(r.id)).toBe(true)
         byId.set(r.id, r)
