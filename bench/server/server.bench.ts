@@ -132,9 +132,10 @@ async function startServer(kind: Kind): Promise<Server> {
         stdio: ['ignore', 'pipe', 'pipe'],
       })
     : prof.length > 0
-      ? spawn(process.execPath, [...node, ...prof, bin, ...args], {
+      ? spawn(process.execPath, [...node, '--max-semi-space-size=1', ...prof, bin, ...args], {
           cwd,
-          env: { MALLOC_MMAP_THRESHOLD_: '131072', ...env },
+          // The launcher's settings (sync-server/bin/taizhang.mjs), which this run bypasses.
+          env: { MALLOC_MMAP_THRESHOLD_: '65536', ...env },
           stdio: ['ignore', 'pipe', 'pipe'],
         })
       : spawn(join(cwd, bin), args, {
