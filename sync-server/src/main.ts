@@ -59,6 +59,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   const metrics = createMetrics(
     () => rooms?.size ?? 0,
     () => rooms?.liveDocs ?? 0,
+    reclaimer,
   )
   rooms = new Rooms({
     store: opts.store,

@@ -20,6 +20,9 @@ export interface Metrics {
   docDrops: number
   /** Rooms holding a live Y.Doc now (the rest hold only their merged bytes). */
   docsLive: () => number
+  /** Full GCs the reclaimer ran, and those it skipped because large docs were live (reclaim.ts). */
+  reclaimGcs: () => number
+  reclaimSkipped: () => number
 }
 
 /** Bucket upper bounds (seconds) for storage append latency. */
@@ -41,6 +44,7 @@ export class Histogram {
 export function createMetrics(
   roomsLoaded: () => number = () => 0,
   docsLive: () => number = () => 0,
+  reclaim: { runs: number; skipped: number } = { runs: 0, skipped: 0 },
 ): Metrics {
   return {
     connections: 0,
@@ -59,6 +63,8 @@ export function createMetrics(
     docRevivals: 0,
     docDrops: 0,
     docsLive,
+    reclaimGcs: () => reclaim.runs,
+    reclaimSkipped: () => reclaim.skipped,
   }
 }
 
@@ -106,5 +112,20 @@ export function renderMetrics(m: Metrics): string {
   one('taizhang_docs_live', 'gauge', 'Loaded rooms holding a live Y.Doc.', m.docsLive())
   one('taizhang_doc_revivals_total', 'counter', 'Y.Docs revived from bytes.', m.docRevivals)
   one('taizhang_doc_drops_total', 'counter', 'Y.Docs dropped back to bytes.', m.docDrops)
+  one(
+    'taizhang_reclaim_gcs_total',
+    'counter',
+    'Full GCs run once quiet after large releases.',
+    m.reclaimGcs(),
+  )
+  one(
+    'taizhang_reclaim_skipped_total',
+    'counter',
+    'Reclaim GCs skipped while large docs were live.',
+    m.reclaimSkipped(),
+  )
+  const mem = process.memoryUsage()
+  one('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.', mem.rss)
+  one('nodejs_heap_size_used_bytes', 'gauge', 'V8 heap in use, in bytes.', mem.heapUsed)
   return `${lines.join('\n')}\n`
 }

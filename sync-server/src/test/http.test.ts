@@ -52,6 +52,8 @@ describe('HTTP', () => {
       'taizhang_updates_rejected_total',
       'taizhang_storage_append_seconds_bucket{le="+Inf"}',
       'taizhang_compactions_total',
+      'taizhang_reclaim_gcs_total 0',
+      'process_resident_memory_bytes',
     ]) {
       expect(text).toContain(name)
     }
