@@ -35,16 +35,26 @@ const BLOB_DIR = 'blobs'
 
 type Op = { type: 'del'; key: string } | { type: 'put'; key: string; value: Uint8Array }
 
-/** Writes `bytes` to a new file and makes it and its directory entry durable. */
+/**
+ * Writes `bytes` to a new file and makes it and its directory entry durable. On failure the file
+ * is removed: a storage error (a full disk) retried every few seconds must not pile up partial
+ * 20 MB files.
+ */
 async function writeDurably(dir: string, name: string, bytes: Uint8Array): Promise<void> {
-  const file = await open(join(dir, name), 'wx')
+  const path = join(dir, name)
+  const file = await open(path, 'wx')
   try {
-    await file.writeFile(bytes)
-    await file.datasync()
-  } finally {
-    await file.close()
+    try {
+      await file.writeFile(bytes)
+      await file.datasync()
+    } finally {
+      await file.close()
+    }
+    await syncDir(dir)
+  } catch (err) {
+    await unlink(path).catch(() => undefined)
+    throw err
   }
-  await syncDir(dir)
 }
 
 async function syncDir(dir: string): Promise<void> {
@@ -153,6 +163,8 @@ export async function createLevelDocStore(
         // The room index entry goes with the first record this process writes for the room (in
         // the same atomic batch); later appends skip it, one put less on the fsync path.
         if (!indexed.has(room)) ops.push({ type: 'put', key: `r${SEP}${room}`, value: EMPTY })
+        // A failed batch leaves its blob to the next open's cleanup, never unlinked here: LevelDB
+        // may report a failed fsync for a record it replays at the next open.
         await appends.add(ops)
         indexed.add(room)
         nextSeq.set(room, seq + 1)
