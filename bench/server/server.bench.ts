@@ -7,7 +7,8 @@
  *   npx tsx bench/server/server.bench.ts [--quick]
  *
  * Env: BENCH_ONLY=taizhang|reference|relay (one server, JSON out), BENCH_PROF=1 (CPU profiles in
- * /tmp/tz-prof), BENCH_MEM=1 (memory breakdown at each RSS reading), BENCH_SKIP_LIVE=1 (same as
+ * /tmp/tz-prof), BENCH_MEM=1 (memory breakdown at each RSS reading), BENCH_NO_GC=1 (no full GC
+ * before the RSS readings: each server as it settles by itself), BENCH_SKIP_LIVE=1 (same as
  * BENCH_PARTS=sync,rooms), BENCH_PARTS=fanout,throughput,sync,rooms (the parts to run; default
  * all; `throughput1` or `throughput50` runs one of the two; a skipped figure reads 0).
  * A/B of two versions of ours: BENCH_AB=<dir> (a second checkout with sync-server/ and shared/, e.g.
@@ -171,7 +172,7 @@ async function stopServer(s: Server): Promise<void> {
 }
 
 async function rssMiB(s: Server): Promise<number> {
-  s.child.kill('SIGUSR2')
+  if (!process.env.BENCH_NO_GC) s.child.kill('SIGUSR2')
   await sleep(1500)
   const status = readFileSync(`/proc/${s.child.pid}/status`, 'utf8')
   const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
