@@ -352,15 +352,16 @@ export class Room {
   private storedState(): Promise<Uint8Array> {
     this.storedRead ??= this.deps.store
       .load(this.name)
-      .then((records) => (records.length === 0 ? EMPTY_UPDATE : mergeMany(records)))
+      .then((records) => {
+        const bytes = records.length === 0 ? EMPTY_UPDATE : mergeMany(records)
+        // Reported once per read, however many callers share it: garbage once the answers are
+        // sent (the reclaimer waits for a quiet spell).
+        this.deps.released?.(bytes.length)
+        return bytes
+      })
       .finally(() => {
         this.storedRead = null
       })
-    // Garbage once the answers are sent (the reclaimer waits for a quiet spell).
-    void this.storedRead.then(
-      (bytes) => this.deps.released?.(bytes.length),
-      () => undefined,
-    )
     return this.storedRead
   }
 

@@ -13,18 +13,14 @@ import { GroupCommit } from './groupCommit.js'
 //   r\0<room>                         → empty; the room index for list()
 const SEP = '\u0000'
 const SEQ_DIGITS = 12
-const updateKey = (room: string, seq: number) =>
-  `u${SEP}${room}${SEP}${seq.toString(16).padStart(SEQ_DIGITS, '0')}`
-const blobKey = (room: string, seq: number) =>
-  `b${SEP}${room}${SEP}${seq.toString(16).padStart(SEQ_DIGITS, '0')}`
-const roomRange = (room: string) => ({
-  gt: `u${SEP}${room}${SEP}`,
-  lt: `u${SEP}${room}${SEP}\uffff`,
-})
-const blobRange = (room: string) => ({
-  gt: `b${SEP}${room}${SEP}`,
-  lt: `b${SEP}${room}${SEP}\uffff`,
-})
+/** Every key that starts with `prefix`. */
+const prefixRange = (prefix: string) => ({ gt: prefix, lt: `${prefix}\uffff` })
+const seqKey = (space: 'u' | 'b', room: string, seq: number) =>
+  `${space}${SEP}${room}${SEP}${seq.toString(16).padStart(SEQ_DIGITS, '0')}`
+const updateKey = (room: string, seq: number) => seqKey('u', room, seq)
+const blobKey = (room: string, seq: number) => seqKey('b', room, seq)
+const roomRange = (room: string) => prefixRange(`u${SEP}${room}${SEP}`)
+const blobRange = (room: string) => prefixRange(`b${SEP}${room}${SEP}`)
 const seqFromKey = (key: string) => Number.parseInt(key.slice(key.lastIndexOf(SEP) + 1), 16)
 const EMPTY = new Uint8Array(0)
 /** LevelDB's memtable size (its default): a write buffer this large is flushed to a table file. */
@@ -190,8 +186,7 @@ export async function createLevelDocStore(
     list: async () => {
       guard()
       const rooms: string[] = []
-      for await (const key of db.keys({ gt: `r${SEP}`, lt: `r${SEP}\uffff` }))
-        rooms.push(key.slice(2))
+      for await (const key of db.keys(prefixRange(`r${SEP}`))) rooms.push(key.slice(2))
       return rooms.sort()
     },
     close: async () => {
@@ -211,7 +206,7 @@ async function removeOrphanBlobs(
   const files = await readdir(blobDir)
   if (files.length === 0) return
   const referenced = new Set<string>()
-  for await (const name of db.values({ gt: `b${SEP}`, lt: `b${SEP}\uffff` }))
+  for await (const name of db.values(prefixRange(`b${SEP}`)))
     referenced.add(Buffer.from(name).toString())
   for (const f of files) if (!referenced.has(f)) await unlink(join(blobDir, f))
 }
