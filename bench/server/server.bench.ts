@@ -56,9 +56,9 @@ const ROWS = QUICK ? 10_000 : 100_000
 const FANOUT_ROUNDS = Number(process.env.BENCH_FANOUT_ROUNDS ?? (QUICK ? 60 : 1000))
 /**
  * Fan-out runs per server in a full run (BENCH_FANOUT_REPEAT, default 3): the three servers take
- * turns in rotating order (T R L, R L T, L T R) and the medians are reported. A p99 of 200 rounds
- * is their third worst: one run's reading moves 2× with the machine's load, and whichever server
- * ran first used to meet the bench process still collecting the workbooks it had just built.
+ * turns in rotating order (T R L, R L T, L T R) and the medians are reported. One run's p99 moves
+ * with the machine's load, and whichever server ran first used to meet the bench process still
+ * collecting the workbooks it had just built.
  */
 const FANOUT_REPEAT = Number(process.env.BENCH_FANOUT_REPEAT ?? 3)
 // A full GC of the bench process (its clients) before each fan-out, so no server's rounds meet

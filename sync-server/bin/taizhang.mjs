@@ -8,8 +8,8 @@
 //   of each large buffer it frees (a 2–20 MB frame or workbook) and then keeps such buffers in its
 //   heaps after they are freed: a 100,000-row upload leaves 100+ MiB resident. Pinned, buffers of
 //   64 KiB or more (socket reads among them) go back to the system when freed.
-// - --expose-gc: the server runs one full GC once it is quiet after letting go of a big doc or
-//   read (src/reclaim.ts), instead of keeping that memory until V8's next collection.
+// - --expose-gc: the server runs a full GC (and a follow-up) once it is quiet after letting go of
+//   a big doc or read (src/reclaim.ts), instead of keeping that memory until V8's next collection.
 // - --max-semi-space-size=1: a young generation of 1 MiB semi-spaces (default up to 16): less
 //   committed memory and less premature promotion; no throughput change measured.
 // `node bin/taizhang.mjs` skips the line and runs the same server without the settings;

@@ -39,8 +39,8 @@ export const LIMITS = {
    */
   LIVE_DOC_MIN_IDLE_MS: 1_000,
   /**
-   * Once this many bytes of large allocations (dropped docs, cold reads) were let go, one full GC
-   * runs RECLAIM_QUIET_MS after the last of them (reclaim.ts), so a quiet server gives the memory
+   * Once this many bytes of large allocations (dropped docs, cold reads) were let go, a full GC
+   * (and a follow-up) runs RECLAIM_QUIET_MS after the last of them (reclaim.ts), so a quiet server gives the memory
    * back instead of keeping it until V8's next collection.
    */
   RECLAIM_MIN_BYTES: 1024 * 1024,
