@@ -3,6 +3,7 @@ import type { CellValue, Column } from '../schema/columnTypes.js'
 import { formatValue } from '../schema/values.js'
 import type { CsvExportEncoding } from './encodings.js'
 import { neutraliseFormula } from './formula.js'
+import { isNoDataMarker, keepsNoDataMarkers } from './noData.js'
 import { CsvByteWriter, CsvTextBuilder, csvField, writeCsvText } from './writeCsv.js'
 
 export interface ExportOptions {
@@ -35,6 +36,9 @@ function cellText(
   label: ((rowId: string) => string | undefined) | undefined,
 ): string {
   if (value === null || value === undefined) return ''
+  // A no-data marker kept in a figure column goes back as it came (rule CSV12; a lone `-` is no
+  // formula to Excel, WPS or Calc). In a text column it is text like any other.
+  if (keepsNoDataMarkers(col.type) && isNoDataMarker(value)) return value
   switch (col.type) {
     case 'number':
     case 'integer':

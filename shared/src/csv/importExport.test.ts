@@ -123,7 +123,7 @@ describe('CSV5 mapping', () => {
         .readRows()
         .slice(2)
         .map((row) => row.cells[served] ?? null),
-    ).toEqual([12, '很多', null, '约三百'])
+    ).toEqual([12, '很多', '—', '约三百'])
   })
 })
 

@@ -13,6 +13,7 @@ import { restoreFormula } from './formula.js'
 import type { CsvRefusal, CsvWarning } from './issues.js'
 import { CSV_ISSUE_EXAMPLES, CSV_PREVIEW_ROWS } from './limits.js'
 import type { ColumnMapping } from './mapping.js'
+import { isNoDataMarker, keepsNoDataMarkers } from './noData.js'
 import type { CsvTable } from './parseCsv.js'
 
 export type ImportMode = 'append' | 'upsert'
@@ -124,6 +125,8 @@ export interface ImportPlan {
   misfits: Misfit[]
   /** Figures like `1.2万余` imported as their stated value. */
   approximate: { count: number; examples: { line: number; input: string }[] }
+  /** No-data markers (`—`, `/`, `-`, `－`) in numeric columns, kept as they were (issue #15 §4). */
+  noData: { count: number; examples: { line: number; column: string; input: string }[] }
   /** Values don't fit and the caller must choose `text`, `skip-rows` or cancel. */
   needsDecision: boolean
   warnings: CsvWarning[]
@@ -137,6 +140,7 @@ const PARSE_CACHE_SIZE = 4096
 const OK = 1
 const APPROX = 2
 const MISFIT = 3
+const NO_DATA = 4
 
 function keyPart(v: CellValue | undefined): string {
   if (v === null || v === undefined) return ''
@@ -228,6 +232,7 @@ export function planImport(
   const misfitCount = targets.map(() => 0)
   const misfitExamples: Misfit['examples'][] = targets.map(() => [])
   const approximate: ImportPlan['approximate'] = { count: 0, examples: [] }
+  const noData: ImportPlan['noData'] = { count: 0, examples: [] }
   const parseOpts: ParseOptions[] = targets.map((t) => {
     const o: ParseOptions = {}
     if (options.percentStyle) o.percentStyle = options.percentStyle
@@ -291,6 +296,7 @@ export function planImport(
   const nT = targets.length
   const columns = targets.map((t) => t.column)
   const textTarget = targets.map((t) => t.type === 'text')
+  const markerTarget = targets.map((t) => keepsNoDataMarkers(t.type))
   // One cell's conversion, into `cv` (the value), `craw` (what the file said, restored) and
   // `cmsg`; returns OK, APPROX or MISFIT.
   let cv: CellValue = null
@@ -299,6 +305,15 @@ export function planImport(
   const convert = (i: number, cell: string): number => {
     let raw = cell
     let quick: CellValue | undefined
+    if (markerTarget[i]) {
+      // Checked before parsing, which reads these markers as empty: kept as the file wrote them.
+      const marker = isNoDataMarker(cell) ? cell : restoreFormula(cell)
+      if (isNoDataMarker(marker)) {
+        cv = marker.trim()
+        craw = cv
+        return NO_DATA
+      }
+    }
     if (textTarget[i]) {
       raw = restoreFormula(cell)
       quick = parseValueQuick(raw, columns[i]!, parseOpts[i])
@@ -423,7 +438,11 @@ export function planImport(
         values[i] = cv
         if (state === OK) continue
       }
-      if (state === APPROX) {
+      if (state === NO_DATA) {
+        noData.count++
+        if (noData.examples.length < CSV_ISSUE_EXAMPLES)
+          noData.examples.push({ line, column: targets[i]!.name, input: craw })
+      } else if (state === APPROX) {
         approximate.count++
         if (approximate.examples.length < CSV_ISSUE_EXAMPLES)
           approximate.examples.push({ line, input: craw })
@@ -509,6 +528,7 @@ export function planImport(
       skipped: [...skipped.values()],
       misfits,
       approximate,
+      noData,
       needsDecision: misfits.length > 0 && onMisfit === 'ask',
       warnings: table.warnings,
     },

@@ -59,7 +59,7 @@ describe('CLI taizhang import/export (CSV7, CSV8)', () => {
     const s = wb.sheetByName('站点')!
     expect(s.rowCount()).toBe(3)
     const served = s.columns().find((c) => c.name === '服务人次')!.id
-    expect(s.readRows().map((r) => r.cells[served] ?? null)).toEqual([1197, 583, null])
+    expect(s.readRows().map((r) => r.cells[served] ?? null)).toEqual([1197, 583, '—']) // CSV12: the no-data marker is kept
   })
 
   it('CSV5 upsert on a composite key through the CLI, then export GB18030 and re-read it', async () => {

@@ -176,6 +176,13 @@ export async function runImport(argv: string[], store?: DocStore): Promise<numbe
         ),
       )
     }
+    if (plan.noData.count > 0)
+      out.info(
+        out.say(
+          `${plan.noData.count} 个“无数据”标记（—、/、-、－）按原样保留，不当作空白或 0。`,
+          `${plan.noData.count} "no data" markers (—, /, -, －) kept as written, not blank or 0.`,
+        ),
+      )
     if (plan.approximate.count > 0)
       out.info(
         out.say(

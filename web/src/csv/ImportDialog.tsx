@@ -584,6 +584,9 @@ export function ImportDialog(props: {
                   </div>
                 </Show>
                 <p data-testid="csv-summary">{tx('summary', counts())}</p>
+                <Show when={p().noData.count > 0}>
+                  <p data-testid="import-no-data">{tx('noData', { n: p().noData.count })}</p>
+                </Show>
                 <Show when={p().approximate.count > 0}>
                   <p>{tx('approximate', { n: p().approximate.count })}</p>
                 </Show>

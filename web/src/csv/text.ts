@@ -45,6 +45,8 @@ const zh = {
   skipRows: '跳过这些行',
   summary: '将新增 {added} 行，更新 {updated} 行，未变 {unchanged} 行，跳过 {skipped} 行。',
   approximate: '{n} 个约数（如“1.2万余”）按所写数值导入。',
+  noData:
+    '{n} 个数字单元格写的是“无数据”标记（—、/、-、－），按原样保留（不当作空白或 0），会在问题列表中标出。',
   skippedWhy: '跳过 {n} 行（{why}），如第 {lines} 行',
   'empty-key': '主键为空',
   'duplicate-key': '主键重复',
@@ -116,6 +118,8 @@ const en: Record<Key, string> = {
   skipRows: 'Skip those rows',
   summary: 'Will add {added}, update {updated}, leave {unchanged} unchanged, skip {skipped}.',
   approximate: '{n} approximate figures (like 1.2万余) are imported as stated.',
+  noData:
+    '{n} figure cells hold a "no data" marker (—, /, -, －): kept as written (not blank, not 0) and flagged in the problems list.',
   skippedWhy: 'Skipping {n} rows ({why}), e.g. lines {lines}',
   'empty-key': 'empty key',
   'duplicate-key': 'duplicate key',
