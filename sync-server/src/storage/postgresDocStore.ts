@@ -1,0 +1,203 @@
+import pg from 'pg'
+import { type DocStore, KeyedQueue } from './DocStore.js'
+
+/**
+ * Schema (created if missing; one table, so a `pg_dump` of it is the whole backup):
+ *   taizhang_updates(room text, seq bigserial, data bytea, primary key (room, seq))
+ * `seq` comes from one sequence, so a room's rows sort oldest first whichever server wrote them.
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS taizhang_updates (
+  room text NOT NULL,
+  seq bigserial NOT NULL,
+  data bytea NOT NULL,
+  PRIMARY KEY (room, seq)
+)`
+
+/** First key of the two-int advisory locks taken by compaction ('tz' in ASCII); the second is the room's hash. */
+const LOCK_SPACE = 0x747a
+
+export interface PostgresDocStoreOptions {
+  /** Pool size: rooms append in parallel, one room in call order (default 10). */
+  maxConnections?: number
+  /** Called after each storage operation with its duration (the store latency metric). */
+  observe?: (op: 'load' | 'append' | 'compact', seconds: number, ok: boolean) => void
+  /** Called when the database becomes unreachable (false) or answers again (true). */
+  onHealth?: (healthy: boolean) => void
+}
+
+export interface PostgresDocStore extends DocStore {
+  /** False from a connection error until the next successful query. */
+  healthy(): boolean
+}
+
+/**
+ * `DocStore` on PostgreSQL (node-postgres), for several servers sharing one database.
+ *
+ * Durability: an `append` resolves after its INSERT's COMMIT returned, and every session runs
+ * with `synchronous_commit = on`; at open the store refuses a server with `fsync = off`. With both,
+ * PostgreSQL returns COMMIT only after the WAL record is flushed to disk, so an acknowledged edit
+ * survives a crash of the database machine. (With a synchronous standby configured,
+ * `synchronous_commit = on` also waits for the standby's flush.) Concurrent commits share WAL
+ * flushes: PostgreSQL's own group commit.
+ *
+ * Compaction in a cluster: other servers append to the same room concurrently, and a server's doc
+ * may not hold their newest rows yet. So `compact(room, merged)` deletes only the rows this store
+ * has handed to its caller (read by `load`, or written by `append`/`compact`): those are in the
+ * caller's doc, hence in `merged`. It runs in one transaction under a per-room advisory lock, so
+ * one server compacts a room at a time; a crash rolls the transaction back and the next
+ * compaction simply repeats it. Rows of other servers stay until their writer (or a server that
+ * loads them) compacts: a room holds at most about one merged row per server plus recent appends.
+ * With one store (the contract suite) every row is known, so `compact` replaces everything.
+ */
+export async function createPostgresDocStore(
+  connectionString: string,
+  opts: PostgresDocStoreOptions = {},
+): Promise<PostgresDocStore> {
+  const pool = new pg.Pool({
+    connectionString,
+    max: opts.maxConnections ?? 10,
+    // Acknowledgements depend on it: set per session, whatever the server's default.
+    options: '-c synchronous_commit=on',
+    connectionTimeoutMillis: 5000,
+  })
+  let healthy = true
+  const setHealth = (ok: boolean) => {
+    if (ok === healthy) return
+    healthy = ok
+    opts.onHealth?.(ok)
+  }
+  // An idle client losing its connection (a database restart) must not crash the process.
+  pool.on('error', () => setHealth(false))
+  const fsync = await pool.query<{ fsync: string }>('SHOW fsync')
+  if (fsync.rows[0]?.fsync !== 'on') {
+    await pool.end()
+    throw new Error('PostgreSQL runs with fsync = off: acknowledged edits would not be durable')
+  }
+  // Servers starting together would race on CREATE TABLE IF NOT EXISTS: one at a time.
+  const setup = await pool.connect()
+  try {
+    await setup.query('BEGIN')
+    await setup.query('SELECT pg_advisory_xact_lock($1, 0)', [LOCK_SPACE])
+    await setup.query(SCHEMA)
+    await setup.query('COMMIT')
+  } catch (err) {
+    await setup.query('ROLLBACK').catch(() => undefined)
+    setup.release()
+    await pool.end()
+    throw err
+  }
+  setup.release()
+
+  const queue = new KeyedQueue()
+  /** Per room, the seqs this store handed to its caller (see compaction above). */
+  const known = new Map<string, Set<string>>()
+  const know = (room: string, seq: string) => {
+    const set = known.get(room)
+    if (set) set.add(seq)
+    else known.set(room, new Set([seq]))
+  }
+  let closed = false
+  const guard = () => {
+    if (closed) throw new Error('DocStore is closed')
+  }
+  const timed = async <T>(op: 'load' | 'append' | 'compact', run: () => Promise<T>): Promise<T> => {
+    const start = performance.now()
+    try {
+      const out = await run()
+      setHealth(true)
+      opts.observe?.(op, (performance.now() - start) / 1000, true)
+      return out
+    } catch (err) {
+      if (isConnectionError(err)) setHealth(false)
+      opts.observe?.(op, (performance.now() - start) / 1000, false)
+      throw err
+    }
+  }
+  const bytesOf = (b: Buffer) => new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
+
+  return {
+    healthy: () => healthy,
+    load: (room) =>
+      queue.run(room, async () => {
+        guard()
+        return timed('load', async () => {
+          const res = await pool.query<{ seq: string; data: Buffer }>(
+            'SELECT seq, data FROM taizhang_updates WHERE room = $1 ORDER BY seq',
+            [room],
+          )
+          for (const r of res.rows) know(room, r.seq)
+          return res.rows.map((r) => bytesOf(r.data))
+        })
+      }),
+    append: (room, update) =>
+      queue.run(room, async () => {
+        guard()
+        await timed('append', async () => {
+          const res = await pool.query<{ seq: string }>(
+            'INSERT INTO taizhang_updates (room, data) VALUES ($1, $2) RETURNING seq',
+            [room, Buffer.from(update.buffer, update.byteOffset, update.byteLength)],
+          )
+          know(room, res.rows[0]!.seq)
+        })
+      }),
+    compact: (room, merged) =>
+      queue.run(room, async () => {
+        guard()
+        await timed('compact', async () => {
+          const client = await pool.connect()
+          let failed: unknown
+          try {
+            await client.query('BEGIN')
+            // One server compacts a room at a time; the lock goes with the transaction (also on a crash).
+            await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_SPACE, room])
+            const mine = [...(known.get(room) ?? [])]
+            await client.query(
+              'DELETE FROM taizhang_updates WHERE room = $1 AND seq = ANY($2::bigint[])',
+              [room, mine],
+            )
+            const res = await client.query<{ seq: string }>(
+              'INSERT INTO taizhang_updates (room, data) VALUES ($1, $2) RETURNING seq',
+              [room, Buffer.from(merged.buffer, merged.byteOffset, merged.byteLength)],
+            )
+            await client.query('COMMIT')
+            known.set(room, new Set([res.rows[0]!.seq]))
+          } catch (err) {
+            failed = err
+            await client.query('ROLLBACK').catch(() => undefined)
+            throw err
+          } finally {
+            // A client whose connection broke mid-transaction is discarded, not reused.
+            client.release(
+              failed instanceof Error && isConnectionError(failed) ? failed : undefined,
+            )
+          }
+        })
+      }),
+    list: async () => {
+      guard()
+      const res = await pool.query<{ room: string }>(
+        'SELECT DISTINCT room COLLATE "C" AS room FROM taizhang_updates ORDER BY 1',
+      )
+      return res.rows.map((r) => r.room)
+    },
+    close: async () => {
+      if (closed) return
+      await queue.drain()
+      closed = true
+      await pool.end()
+    },
+  }
+}
+
+/** Errors that mean "the database is not reachable" (as opposed to a bad query). */
+function isConnectionError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false
+  const code = (err as { code?: string }).code ?? ''
+  // 57P01..03: admin shutdown, crash shutdown, cannot connect now; 08xxx: connection exceptions.
+  if (code.startsWith('08') || code.startsWith('57P')) return true
+  if (['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'].includes(code)) return true
+  return /Connection terminated|connection timeout|not queryable|Client has encountered a connection error/i.test(
+    err.message,
+  )
+}
