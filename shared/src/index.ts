@@ -3,6 +3,8 @@
 export * from './csv/index.js'
 export * from './demo/demoWorkbook.js'
 export * from './model/index.js'
+// issue 14 (ledger): periods
+export * from './periods/index.js'
 export * from './protocol/index.js'
 export * from './schema/columnTypes.js'
 export * from './schema/inferColumnType.js'

@@ -59,6 +59,12 @@ const arbitraryFor: Record<ColumnType, fc.Arbitrary<CellValue>> = {
   enum: fc.constantFrom(...OPTIONS),
   boolean: fc.boolean(),
   reference: fc.constantFrom(0, 1, 2, 3).map(String), // index into the reference sheet's rows
+  // periods (issue 14): any stored form, month, quarter or year.
+  period: fc
+    .tuple(fc.integer({ min: 1900, max: 2999 }), fc.integer({ min: 0, max: 16 }))
+    .map(([y, k]) =>
+      k === 0 ? String(y) : k <= 12 ? `${y}-${String(k).padStart(2, '0')}` : `${y}-Q${k - 12}`,
+    ),
 }
 
 const TYPES: ColumnType[] = [
@@ -71,6 +77,7 @@ const TYPES: ColumnType[] = [
   'enum',
   'boolean',
   'reference',
+  'period',
 ]
 
 function columnInit(type: ColumnType, i: number, refSheet: string, refColumn: string): ColumnInit {

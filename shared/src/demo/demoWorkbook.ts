@@ -178,9 +178,10 @@ export function createDemoWorkbook(wb: Workbook): {
       }),
       period: metrics.addColumn({
         name: '期间',
-        type: 'text',
+        type: 'period',
+        format: { granularity: 'month' },
         constraints: { required: true },
-        width: 90,
+        width: 100,
       }),
       activities: metrics.addColumn({
         name: '服务活动（次）',
@@ -239,7 +240,7 @@ export function createDemoWorkbook(wb: Workbook): {
         },
         width: 80,
       }),
-      period: regions.addColumn({ name: '期间', type: 'text', width: 90 }),
+      period: regions.addColumn({ name: '期间', type: 'period', width: 110 }),
       stations: regions.addColumn({
         name: '乡镇（街道）社工站',
         type: 'integer',

@@ -5,6 +5,7 @@
  * - text, enum (the option's value), reference (the referenced row id): string
  * - number, integer, money (in the column's unit), percent (as a fraction, 63.7% → 0.637): number
  * - date: an ISO calendar date string `YYYY-MM-DD`
+ * - period: `2024-07` (month), `2024-Q3` (quarter) or `2024` (year)
  * - boolean: boolean
  * - an empty cell: null (or simply absent)
  */
@@ -20,6 +21,8 @@ export const ColumnTypes = {
   enum: 'enum',
   boolean: 'boolean',
   reference: 'reference',
+  /** A reporting period (期间): month `2024-07`, quarter `2024-Q3` or year `2024` (shared/src/periods). */
+  period: 'period',
 } as const
 export type ColumnType = (typeof ColumnTypes)[keyof typeof ColumnTypes]
 export const COLUMN_TYPES: readonly ColumnType[] = Object.values(ColumnTypes)
@@ -60,6 +63,10 @@ export interface ColumnFormat {
   refColumn?: string
   /** number-like: digits after the decimal point when formatting (undefined = as needed). */
   decimals?: number
+  /** period only: month, quarter or year (undefined accepts any). */
+  granularity?: 'month' | 'quarter' | 'year'
+  /** period only: shown the Chinese way (2024年7月, default) or as stored (2024-07). */
+  periodStyle?: 'zh' | 'iso'
 }
 
 /** A column as the API reads it. */

@@ -42,8 +42,8 @@ describe('inferColumnType', () => {
     expect(inferColumnType(['是', '否', '是', ''])).toEqual({ type: 'boolean', confidence: 1 })
     expect(inferColumnType(['✓', '×', '√']).type).toBe('boolean')
   })
-  it('periods and names are text', () => {
-    expect(inferColumnType(['2024-06', '2024-07']).type).toBe('text')
+  it('periods are periods (issue 14), names are text', () => {
+    expect(inferColumnType(['2024-06', '2024-07']).type).toBe('period')
     expect(inferColumnType(['朝歌街道', '桥盟街道', '灵山街道']).type).toBe('text')
   })
   it('needs 95% of non-empty samples to agree', () => {

@@ -1,3 +1,4 @@
+import { parsePeriod, readPeriod } from '../periods/period.js'
 import type { ColumnFormat, ColumnType, MoneyUnit } from './columnTypes.js'
 import { isBlankInput, normalizeText, parseValue, type ValueColumn } from './values.js'
 
@@ -34,10 +35,22 @@ function column(type: ColumnType, format: ColumnFormat = {}): ValueColumn {
   return { type, format, constraints: {} }
 }
 
+/** The most common granularity among period samples (ties: month, then quarter, then year). */
+function periodFormat(values: readonly Sample[]): ColumnFormat {
+  const n = { month: 0, quarter: 0, year: 0 }
+  for (const s of values) {
+    const r = parsePeriod(s.raw)
+    if (r.ok) n[readPeriod(r.value)?.granularity ?? 'month'] += s.weight
+  }
+  const granularity =
+    n.month >= n.quarter && n.month >= n.year ? 'month' : n.quarter >= n.year ? 'quarter' : 'year'
+  return { granularity }
+}
+
 /**
  * Suggest a type for a column from its CSV cells, narrowest first: boolean (words and marks like 是/否 or
  * ✓, not 1/0, which stay integers), integer, number, percent (a `%` sign), money (a `元` or `万元` suffix,
- * unit from the most common), date; otherwise text. Empty cells and markers like `—` are ignored.
+ * unit from the most common), date, period (期间: 2024-07, 2024年第三季度…); otherwise text. Empty cells and markers like `—` are ignored.
  * Numbers win over dates, so a column of `20240524`-style codes stays an integer.
  * @example inferColumnType(['63.7%', '100%', '']) // { type: 'percent', confidence: 1 }
  */
@@ -109,6 +122,9 @@ export function inferColumnType(samples: readonly string[]): InferredColumnType 
       },
     ],
     ['date', () => share(parses(column('date'))), () => undefined],
+    // Periods after dates (a column of full dates stays a date column); the granularity is the
+    // most common one, so a column mixing 2024-07 and 2024年7月 becomes a month column.
+    ['period', () => share(parses(column('period'))), () => periodFormat(values)],
   ]
   for (const [type, measure, format] of candidates) {
     const confidence = measure()

@@ -37,6 +37,7 @@
  *   validation.
  * - Text: kept as typed, except that CRLF and CR become LF.
  */
+import { formatPeriod, parsePeriod } from '../periods/period.js'
 import type { CellValue, Column, ColumnType, MoneyUnit } from './columnTypes.js'
 
 /** The column fields that parsing and formatting look at. */
@@ -76,6 +77,7 @@ export const ParseErrorKinds = {
   badBoolean: 'bad-boolean',
   notAnOption: 'not-an-option',
   unknownReference: 'unknown-reference',
+  badPeriod: 'bad-period',
 } as const
 export type ParseErrorKind = (typeof ParseErrorKinds)[keyof typeof ParseErrorKinds]
 
@@ -724,6 +726,13 @@ export function parseValue(
       return parseEnum(text, column)
     case 'reference':
       return parseReference(text, opts)
+    case 'period': {
+      // periods: blank markers are empty as in every non-text column; the rest is shared/src/periods.
+      if (isBlankInput(text)) return done(null, false)
+      const g = column.format.granularity
+      const r = parsePeriod(text, g ? { granularity: g, excelSerial: opts.excelSerial } : opts)
+      return r.ok ? done(r.value, false) : { ok: false, error: r.error }
+    }
     default:
       // Not assertNever: a column type from a newer client may reach old code through sync.
       return done(text, false)
@@ -811,6 +820,8 @@ export function formatValue(
     case 'text':
     case 'enum':
       return String(value)
+    case 'period':
+      return formatPeriod(value, edit ? 'iso' : (column.format.periodStyle ?? 'zh'))
     default:
       // Not assertNever: a column type from a newer client may reach old code through sync.
       return String(value)

@@ -2,6 +2,7 @@
  * Evaluate column constraints into a list of problems, each naming the cell, the rule and a message in
  * zh-CN and en. Problems are values for the grid and the import dialog to show; nothing here throws.
  */
+import { isPeriod } from '../periods/period.js'
 import type { CellValue, Column, ColumnType } from '../schema/columnTypes.js'
 import { formatValue, isIsoDate, type LocalizedMessage, normalizeText } from '../schema/values.js'
 
@@ -52,6 +53,7 @@ const TYPE_NAMES: Record<ColumnType, LocalizedMessage> = {
   enum: { zh: '选项', en: 'an option' },
   boolean: { zh: '“是”或“否”', en: 'yes or no' },
   reference: { zh: '记录引用', en: 'a row reference' },
+  period: { zh: '期间（如 2024-07、2024-Q3、2024）', en: 'a period (e.g. 2024-07, 2024-Q3, 2024)' },
 }
 
 function show(v: unknown): string {
@@ -76,6 +78,8 @@ function hasStoredType(type: ColumnType, v: CellValue): boolean {
       return isIsoDate(v)
     case 'boolean':
       return typeof v === 'boolean'
+    case 'period':
+      return isPeriod(v)
     case 'text':
     case 'enum':
     case 'reference':

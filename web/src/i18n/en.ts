@@ -120,6 +120,13 @@ export const en: Messages = {
   'type.enum': 'Choice',
   'type.boolean': 'Yes/No',
   'type.reference': 'Reference',
+  // issue 14 (ledger): periods
+  'type.period': 'Period',
+  'period.month': 'Month',
+  'period.quarter': 'Quarter',
+  'period.year': 'Year',
+  'period.any': 'Any',
+  'col.granularity': 'Period granularity',
   'editor.search': 'Search…',
   'editor.none': '(empty)',
   'editor.noMatch': 'No match',

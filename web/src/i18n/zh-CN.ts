@@ -115,6 +115,13 @@ export const zhCN = {
   'type.enum': '选项',
   'type.boolean': '是/否',
   'type.reference': '引用',
+  // issue 14 (ledger): periods
+  'type.period': '期间',
+  'period.month': '月',
+  'period.quarter': '季度',
+  'period.year': '年',
+  'period.any': '不限',
+  'col.granularity': '期间粒度',
   'editor.search': '搜索…',
   'editor.none': '（空）',
   'editor.noMatch': '没有匹配项',

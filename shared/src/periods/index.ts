@@ -1,0 +1,3 @@
+export * from './period.js'
+export * from './ranges.js'
+export * from './retype.js'
