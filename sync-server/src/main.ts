@@ -71,6 +71,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
   })
   const base = {
     rooms,
+    store: opts.store, // read API (src/api/)
     log: opts.log,
     metrics,
     limits,

@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream'
 import { SYNC_PATH } from '@taizhang/shared'
 import type { Logger } from 'pino'
+import { handleApi, isApiPath } from './api/router.js'
+import { createRoomsSource } from './api/WorkbookSource.js'
 import type { Authenticator } from './auth/Authenticator.js'
 import { createTokenAuthenticator } from './auth/tokenAuthenticator.js'
 import {
@@ -17,6 +19,7 @@ import {
 import { acceptConnection, type ConnectionDeps } from './connection.js'
 import { bump, renderMetrics } from './metrics.js'
 import { serveStatic } from './static.js'
+import type { DocStore } from './storage/DocStore.js'
 import { WebSocketServer } from './wsNode.js'
 
 export interface HttpDeps extends ConnectionDeps {
@@ -32,6 +35,8 @@ export interface HttpDeps extends ConnectionDeps {
   auth?: Authenticator
   now: () => number
   log: Logger
+  /** Storage, for the read API (src/api/); without it the API answers 503. */
+  store?: DocStore
 }
 
 /** Share tokens: default and longest lifetime (days). */
@@ -120,6 +125,11 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: HttpDeps):
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'cache-control': 'no-store' })
     res.end(renderMetrics(deps.metrics))
     return
+  }
+  // Read API (docs/API.md): everything under /api/workbooks belongs to src/api/.
+  if (isApiPath(url.pathname)) {
+    const source = deps.store ? createRoomsSource(deps.rooms, deps.store) : null
+    return handleApi(req, res, { ...deps, source })
   }
   if (url.pathname === '/api/share') {
     if (req.method !== 'POST') return json(res, 405, { error: 'use POST' })
