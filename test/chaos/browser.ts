@@ -449,7 +449,9 @@ export class PageReplica {
                   store: { clients: Map<number, Array<{ id: { clock: number }; length: number }>> }
                 }
                 workbook: {
-                  sheet(id: string): { index: { cellsMap: Map<string, [unknown, string]> } }
+                  sheet(id: string): {
+                    index: { overlayEntries(): IterableIterator<[string, [unknown, string]]> }
+                  }
                 }
               }
             }
@@ -459,7 +461,7 @@ export class PageReplica {
         const structs = doc.store.clients.get(doc.clientID) ?? []
         const last = structs[structs.length - 1]
         const clock = last ? last.id.clock + last.length : 0
-        for (const [k, ov] of h.session.workbook.sheet(sheetId).index.cellsMap) {
+        for (const [k, ov] of h.session.workbook.sheet(sheetId).index.overlayEntries()) {
           if (ov[0] === value) {
             const at = k.indexOf(sep)
             return {
@@ -498,7 +500,7 @@ export class PageReplica {
     const x = rand()
     const kind = x < 0.65 ? 'setCell' : x < 0.75 ? 'clearCell' : x < 0.9 ? 'insertRows' : 'undo'
     const r = await this.page.evaluate(
-      ({ kind, r1, r2, tag, sheetId, sep }) => {
+      ({ kind, r1, r2, tag, sheetId }) => {
         interface Hook {
           session: {
             undo: { undo(): void }
@@ -509,7 +511,10 @@ export class PageReplica {
             workbook: {
               sheet(id: string): {
                 columns(): Array<{ id: string; type: string }>
-                index: { orderedIds(): string[]; cellsMap: Map<string, [unknown, string]> }
+                index: {
+                  orderedIds(): string[]
+                  overlayEntry(row: string, col: string): [unknown, string] | undefined
+                }
                 setCell(row: string, col: string, v: unknown): void
                 insertRows(rows: Array<Record<string, unknown>>, at?: { after: string }): string[]
               }
@@ -542,10 +547,9 @@ export class PageReplica {
                     : col.type === 'percent'
                       ? Math.round(r2 * 1000) / 1000
                       : Math.floor(r1 * 100_000)
-          const key = row + sep + col.id
-          const before = s.index.cellsMap.get(key)?.[1]
+          const before = s.index.overlayEntry(row, col.id)?.[1]
           s.setCell(row, col.id, value)
-          const after = s.index.cellsMap.get(key)?.[1]
+          const after = s.index.overlayEntry(row, col.id)?.[1]
           if (after && after !== before) write = { row, col: col.id, value, editId: after }
         } else if (kind === 'insertRows') {
           const rec: Record<string, unknown> = {}
@@ -562,7 +566,6 @@ export class PageReplica {
         r2: rand(),
         tag: `p${this.index}h${this.n++}`,
         sheetId: SHEET_ID,
-        sep: CELL_KEY_SEPARATOR,
       },
     )
     const op = this.record(kind, r.yClient, r.clock)

@@ -5,7 +5,7 @@
  * healthy, it checks convergence, durability and that every acknowledged cell write is explained.
  * Returns figures and a list of failures (empty = pass); never throws for a failed check.
  */
-import { cellKey, type LogRecord, ROOT_HISTORY, type Workbook } from '../../shared/src/index.js'
+import { type LogRecord, ROOT_HISTORY, type Workbook } from '../../shared/src/index.js'
 import { snapshot } from '../../shared/src/test/randomOps.js'
 import { type CellWrite, ChaosClient, type ClientOptions, type OpRecord } from './client.js'
 import { Y, type YDoc } from './deps.js'
@@ -267,7 +267,6 @@ export function explainWrites(
   const byId = new Map<string, LogRecord>()
   for (const r of log) byId.set(r[5], r)
   const lost = new Set(s.conflicts().map((c) => c.lost.editId))
-  const cells = s.index.cellsMap
   const deletedRows = new Set(s.deletedRows().map((d) => d.id))
   const liveCols = new Set(s.columns().map((c) => c.id))
   const deadCols = new Set(s.deletedColumns().map((c) => c.id))
@@ -304,7 +303,7 @@ export function explainWrites(
         unexplained.push(`${describe()}: missing from the edit log`)
         continue
       }
-      const overlay = cells.get(cellKey(w.row, w.col)) as [unknown, string] | undefined
+      const overlay = s.index.overlayEntry(w.row, w.col)
       if (overlay?.[1] === w.editId) {
         if (overlay[0] !== w.value) {
           unexplained.push(`${describe()}: overlay holds ${JSON.stringify(overlay[0])}`)

@@ -1,21 +1,19 @@
 /**
- * Random operations from the real vocabulary (the same API the web app calls): set and clear
- * cells, insert / delete / move / restore rows, add / rename / delete / restore columns, pasted
- * blocks (PASTE origin: new rows and cells in one transaction), small imports (rows in one
- * CSV_IMPORT transaction), undo and redo. Values come from shared/src/test/randomOps.ts's
- * generator, but the ops run on live networked clients and log every cell write.
+ * Random operations from the real vocabulary (the same API the web app calls), drawn from the
+ * shared named, weighted table (shared/src/test/opTable.ts, also the convergence test's): set and
+ * clear cells, insert / delete / move / restore rows, add / rename / delete / restore columns,
+ * pasted blocks, small imports, undo and redo. Values come from randomOps.ts's generator, but the
+ * ops run on live networked clients and log every cell write.
  */
 import {
   type CellValue,
   type ColumnType,
-  CSV_IMPORT,
   cellKey,
-  type Overlay,
-  PASTE,
   type Sheet,
   seededRandom,
 } from '../../shared/src/index.js'
-import { OP_TYPES, pick, type Rand, randomTypedValue } from '../../shared/src/test/randomOps.js'
+import { applyRandomOp, reweigh } from '../../shared/src/test/opTable.js'
+import { pick, type Rand, randomTypedValue } from '../../shared/src/test/randomOps.js'
 import type { ChaosClient } from './client.js'
 
 export type { Rand }
@@ -52,7 +50,7 @@ export function writeCells(
 }
 
 function overlayId(s: Sheet, row: string, col: string): string | undefined {
-  return (s.index.cellsMap.get(cellKey(row, col)) as Overlay | undefined)?.[1]
+  return s.index.overlayEntry(row, col)?.[1]
 }
 
 function noteWrites(
@@ -83,146 +81,59 @@ export interface OpMix {
   importRows: number
 }
 
+/** The chaos run's weights on the shared operation table (one sheet, live networked clients). */
+export const CHAOS_OPS = reweigh({
+  setCell: 50,
+  clearCell: 5,
+  insertRows: 8,
+  bulkInsert: 0,
+  import: 2,
+  deleteRows: 5,
+  restoreRows: 2,
+  moveRows: 6,
+  addColumn: 2,
+  renameColumn: 2,
+  deleteColumn: 1,
+  restoreColumn: 1,
+  moveColumn: 0,
+  paste: 6,
+  undo: 7,
+  redo: 3,
+  addSheet: 0,
+  renameSheet: 0,
+  deleteSheet: 0,
+  restoreSheet: 0,
+})
+
 /**
- * Performs one random operation on the client's workbook and records it in the history log.
- * Returns the op kind.
+ * Performs one random operation (from the shared table, shared/src/test/opTable.ts) on the
+ * client's workbook and records it in the history log. Returns the op kind.
  */
 export function randomOp(c: ChaosClient, rand: Rand, mix: OpMix = { importRows: 20 }): string {
   const wb = c.wb
-  if (!wb || !c.undo) throw new Error(`client ${c.index} has no workbook`)
-  const s = wb.sheet(SHEET_ID)
-  const cols = s.columns()
-  const ids = s.index.orderedIds()
-  const randomRow = () => (ids.length === 0 ? undefined : ids[Math.floor(rand() * ids.length)])
+  const undo = c.undo
+  if (!wb || !undo) throw new Error(`client ${c.index} has no workbook`)
   const opId = c.ops.length
-  const x = rand()
-  const tag = `c${c.index}o${opId}`
-  let kind = 'noop'
-  if (x < 0.4) {
-    const row = randomRow()
-    const col = pick(rand, cols)
-    if (row && col) {
-      kind = 'setCell'
-      writeCells(c, s, [{ row, col: col.id, value: randomValue(rand, col.type, tag) }], opId)
-    }
-  } else if (x < 0.45) {
-    const row = randomRow()
-    const col = pick(rand, cols)
-    if (row && col) {
-      kind = 'clearCell'
-      writeCells(c, s, [{ row, col: col.id, value: null }], opId)
-    }
-  } else if (x < 0.53) {
-    const n = 1 + Math.floor(rand() * 3)
-    const anchor = randomRow()
-    kind = 'insertRows'
-    const rows = Array.from({ length: n }, () => {
-      const rec: Record<string, CellValue> = {}
-      for (const col of cols) if (rand() < 0.6) rec[col.id] = randomValue(rand, col.type, tag)
-      return rec
-    })
-    s.insertRows(
-      rows,
-      anchor && rand() < 0.7 ? (rand() < 0.5 ? { before: anchor } : { after: anchor }) : {},
-    )
-  } else if (x < 0.58) {
-    const victims = Array.from({ length: 1 + Math.floor(rand() * 2) }, randomRow).filter(
-      (v): v is string => !!v,
-    )
-    // Keep a floor of rows so cell edits always have targets.
-    if (victims.length > 0 && ids.length > 10) {
-      kind = 'deleteRows'
-      s.deleteRows(victims)
-    }
-  } else if (x < 0.6) {
-    const back = pick(rand, s.deletedRows())
-    if (back) {
-      kind = 'restoreRows'
-      s.restoreRows([back.id])
-    }
-  } else if (x < 0.66) {
-    const moving = Array.from({ length: 1 + Math.floor(rand() * 3) }, randomRow).filter(
-      (v): v is string => !!v,
-    )
-    const target = randomRow()
-    if (moving.length > 0) {
-      kind = 'moveRows'
-      s.moveRows(moving, target ? (rand() < 0.5 ? { before: target } : { after: target }) : {})
-    }
-  } else if (x < 0.68) {
-    if (cols.length < MAX_COLUMNS) {
-      kind = 'addColumn'
-      s.addColumn(
-        { name: `列${Math.floor(rand() * 50)}`, type: pick(rand, OP_TYPES)! },
-        { index: Math.floor(rand() * (cols.length + 1)) },
-      )
-    }
-  } else if (x < 0.7) {
-    const col = pick(rand, cols)
-    if (col) {
-      kind = 'renameColumn'
-      s.renameColumn(col.id, `${col.name.slice(0, 12)}′`)
-    }
-  } else if (x < 0.71) {
-    const col = pick(rand, cols)
-    if (col && cols.length > 3) {
-      kind = 'deleteColumn'
-      s.deleteColumn(col.id)
-    }
-  } else if (x < 0.72) {
-    const col = pick(rand, s.deletedColumns())
-    if (col) {
-      kind = 'restoreColumn'
-      s.restoreColumn(col.id)
-    }
-  } else if (x < 0.78) {
-    // A pasted block: 2–3 existing rows and 0–2 new ones × up to 3 columns, one transaction.
-    kind = 'paste'
-    const start = ids.length === 0 ? 0 : Math.floor(rand() * ids.length)
-    const existing = ids.slice(start, start + 2 + Math.floor(rand() * 2))
-    const pasteCols = cols.slice(0, 3)
-    const extraRows = Math.floor(rand() * 3)
-    const edits: Array<{ row: string; col: string; value: CellValue }> = []
-    const before = new Map<string, string | undefined>()
-    wb.transact(() => {
-      const extra = extraRows > 0 ? s.insertRows(Array.from({ length: extraRows }, () => ({}))) : []
-      for (const row of [...existing, ...extra])
-        for (const col of pasteCols) {
-          edits.push({ row, col: col.id, value: randomValue(rand, col.type, tag) })
-          before.set(cellKey(row, col.id), overlayId(s, row, col.id))
-        }
-      s.setCells(edits)
-    }, PASTE)
-    noteWrites(c, s, edits, opId, before)
-  } else if (x < 0.8) {
-    // A small CSV import: rows appended in one CSV_IMPORT transaction.
-    kind = 'import'
-    const n = 1 + Math.floor(rand() * mix.importRows)
-    wb.transact(
-      () =>
-        s.insertRows(
-          Array.from({ length: n }, (_, k) => {
-            const rec: Record<string, CellValue> = {}
-            for (const col of cols) rec[col.id] = randomValue(rand, col.type, `${tag}r${k}`)
-            return rec
-          }),
-        ),
-      CSV_IMPORT,
-    )
-  } else if (x < 0.87) {
-    kind = 'undo'
-    c.undo.undo()
-  } else if (x < 0.9) {
-    kind = 'redo'
-    c.undo.redo()
-  } else {
-    const row = randomRow()
-    const col = pick(rand, cols)
-    if (row && col) {
-      kind = 'setCell'
-      writeCells(c, s, [{ row, col: col.id, value: randomValue(rand, col.type, tag) }], opId)
-    }
-  }
+  const kind = applyRandomOp(
+    {
+      rand,
+      wb,
+      undo,
+      sheet: () => wb.sheet(SHEET_ID),
+      value: (type, tag) => randomValue(rand, type, tag),
+      writeCells: (s, edits) => writeCells(c, s, edits, opId),
+      tag: `c${c.index}o${opId}`,
+      limits: {
+        minRows: 10,
+        maxColumns: MAX_COLUMNS,
+        minColumns: 3,
+        importRows: mix.importRows,
+        bulkRows: 0,
+        deletedRowEdit: 0,
+      },
+    },
+    CHAOS_OPS,
+  )
   c.record(kind)
   return kind
 }

@@ -24,7 +24,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 const BATCH_SETTLE_MS = 30_000
 
 function overlay(s: Sheet, row: string, col: string): [CellValue, string] | undefined {
-  return s.index.cellsMap.get(cellKey(row, col)) as [CellValue, string] | undefined
+  return s.index.overlayEntry(row, col)
 }
 
 function sameEverywhere(replicas: ChaosClient[], cells: Array<[string, string]>): boolean {
@@ -149,13 +149,13 @@ export async function runOfflineWindow(opts: {
     const contestedKeys = new Set(contested.map(([r, c]) => cellKey(r, c)))
     let reported = 0
     for (const c of clients) {
-      const last = new Map<string, { editId: string; value: unknown }>()
+      const last = new Map<string, { row: string; col: string; editId: string; value: unknown }>()
       for (const w of c.writes) {
         const k = cellKey(w.row, w.col)
         if (contestedKeys.has(k)) last.set(k, w)
       }
       for (const [k, w] of last) {
-        const winner = s.index.cellsMap.get(k) as [CellValue, string] | undefined
+        const winner = s.index.overlayEntry(w.row, w.col)
         let outcome: string
         if (winner?.[1] === w.editId) outcome = 'won'
         else {

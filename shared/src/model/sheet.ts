@@ -1,4 +1,6 @@
 import * as Y from 'yjs'
+import { findConflicts } from '../history/conflicts.js'
+import type { Conflict, EditEntry } from '../history/types.js'
 import {
   type CellValue,
   type Column,
@@ -25,8 +27,24 @@ import {
 } from './keys.js'
 import { compareKeyed, FALLBACK_KEY, keyBetween, keysBetween } from './order.js'
 import { CSV_STAGE, LOCAL_EDIT } from './origins.js'
-import { SheetIndex } from './sheetIndex.js'
-import type { LogRecord, Overlay, RowRecord, RowView, Tombstone, WorkbookContext } from './types.js'
+import { type RowArrays, type RowSource, rowSource, usedColumns } from './rowSource.js'
+import { type ReadonlySheetIndex, SheetIndex } from './sheetIndex.js'
+import { SheetWriter } from './sheetWriter.js'
+import {
+  planStagedInsert,
+  publishStagedInsert,
+  type StagedInsert,
+  writeStagedSlice,
+} from './stagedInsert.js'
+import type {
+  LogRecord,
+  Overlay,
+  RowRecord,
+  RowView,
+  SheetChange,
+  Tombstone,
+  WorkbookContext,
+} from './types.js'
 
 /** Where to put inserted or moved rows; neither given means "at the end". */
 export interface RowPosition {
@@ -41,86 +59,9 @@ export interface CellEdit {
   value: CellValue
 }
 
-/** One write to a cell, from the edit log. */
-export interface EditEntry {
-  rowId: string
-  colId: string
-  value: CellValue
-  by: string
-  at: number
-  editId: string
-  prevEditId: string | null
-}
-
-/**
- * A value that lost: overwritten by a concurrent edit the writer had not seen, or written into a
- * row that was deleted concurrently. Both stay recoverable from the doc.
- */
-export type Conflict =
-  | {
-      kind: 'concurrent-edit'
-      rowId: string
-      colId: string
-      winner: EditEntry | null
-      lost: EditEntry
-    }
-  | {
-      kind: 'edit-on-deleted-row'
-      rowId: string
-      colId: string
-      lost: EditEntry
-      deletedBy: string
-      deletedAt: number
-    }
-
-/**
- * A bulk insert written in slices before it is shown (`Sheet.beginStagedInsert`): its records carry
- * a batch id that has no `batches` entry until `publishStaged`.
- */
-export interface StagedInsert {
-  readonly batchId: string
-  readonly total: number
-  /** Rows written so far. */
-  written: number
-  /** Ids of the rows written so far, in order. */
-  readonly rowIds: string[]
-  /** @internal */ readonly keys: readonly string[]
-  /** @internal Target positions that carry a value in some row. */
-  readonly used: readonly number[]
-}
-
-/**
- * Rows to insert read cell by cell: a bulk import keeps its values column by column and writes
- * each row record straight from them, with no value array per row.
- */
-export interface RowSource {
-  readonly length: number
-  /** The value of row `row` at target position `col` (undefined or null: empty). */
-  value(row: number, col: number): CellValue | undefined
-}
-
-type RowArrays = readonly (readonly (CellValue | undefined)[])[]
-
-function rowSource(rows: RowArrays | RowSource): RowSource {
-  if (!Array.isArray(rows)) return rows as RowSource
-  const a = rows as RowArrays
-  return { length: a.length, value: (r, c) => a[r]![c] }
-}
-
-/** The target positions (0..width-1) that carry a value in some row. */
-function usedColumns(src: RowSource, width: number): number[] {
-  const used: number[] = []
-  for (let c = 0; c < width; c++) {
-    for (let r = 0; r < src.length; r++) {
-      const v = src.value(r, c)
-      if (v !== null && v !== undefined) {
-        used.push(c)
-        break
-      }
-    }
-  }
-  return used
-}
+export type { Conflict, EditEntry } from '../history/types.js'
+export type { RowSource } from './rowSource.js'
+export type { StagedInsert } from './stagedInsert.js'
 
 type ColumnPatch = Partial<{
   name: string
@@ -135,8 +76,10 @@ type ColumnPatch = Partial<{
  * transaction each (joining the caller's `workbook.transact` when inside one).
  */
 export class Sheet {
-  /** @internal */
-  readonly index: SheetIndex
+  /** The materialized view, read-only: every write goes through `writer`, never straight to Yjs. */
+  readonly index: ReadonlySheetIndex
+  private readonly store: SheetIndex
+  private readonly writer: SheetWriter
   private columnCache: Column[] | null = null
   /** The live column ids of `liveIdsFor` (the column list they were computed from). */
   private liveIdsCache: Set<string> | null = null
@@ -147,7 +90,23 @@ export class Sheet {
     /** @internal */ readonly map: Y.Map<unknown>,
     private readonly ctx: WorkbookContext,
   ) {
-    this.index = new SheetIndex(map)
+    this.store = new SheetIndex(map)
+    this.index = this.store
+    this.writer = new SheetWriter(this.store, () => ctx.history(id))
+  }
+
+  /** @internal The workbook's observer: brings the index up to date with one event. */
+  applyIndexEvent(
+    event: Y.YEvent<Y.AbstractType<unknown>>,
+    field: string,
+    change: SheetChange,
+  ): void {
+    this.store.applyEvent(event, field, change)
+  }
+
+  /** @internal Re-reads the index from the doc (a sheet created by a non-API transaction). */
+  rebuildIndex(): void {
+    this.store.rebuildAll()
   }
 
   get name(): string {
@@ -328,26 +287,21 @@ export class Sheet {
   setCells(edits: readonly CellEdit[]): void {
     if (edits.length === 0) return
     this.write(() => {
-      const cells = this.index.cellsMap
-      const log = this.ctx.history(this.id)
       const by = this.ctx.author().name
       const at = this.ctx.now()
       const entries: LogRecord[] = []
       for (const { row, col, value } of edits) {
         assert(this.index.records.has(row), `no row ${row}`)
         const key = cellKey(row, col)
-        const prev = cells.get(key)
+        const prev = this.index.overlayEntry(row, col)
         const current = prev ? prev[0] : (this.index.cell(row, col) ?? null)
         if (prev && current === value) continue
         if (!prev && current === (value ?? null)) continue
         const editId = this.ctx.newId(EDIT_ID_LENGTH)
-        cells.set(key, [value, editId] satisfies Overlay)
-        this.index.noteOverlay(key)
+        this.writer.setOverlay(key, [value, editId] satisfies Overlay)
         entries.push([row, col, value, by, at, editId, prev ? prev[1] : null])
       }
-      // insert at length, not push: push walks the whole array from its start on every call,
-      // while insert uses Yjs's search markers (the log grows by one item per edit).
-      if (log && entries.length > 0) log.insert(log.length, entries)
+      this.writer.appendLog(entries)
     })
   }
 
@@ -417,7 +371,7 @@ export class Sheet {
       let batchId = ''
       if (used.length > 0) {
         batchId = this.ctx.newId(BATCH_ID_LENGTH)
-        this.index.batchesMap.set(
+        this.writer.setBatch(
           batchId,
           used.map((c) => colIds[c]!),
         )
@@ -431,8 +385,7 @@ export class Sheet {
         for (const c of used) rec.push(src.value(i, c) ?? null)
         records[i] = rec
       }
-      this.index.rowsArray.insert(this.index.rowsArray.length, records)
-      this.index.noteRecords(records)
+      this.writer.appendRecords(records)
       return ids
     })
   }
@@ -451,17 +404,7 @@ export class Sheet {
     width: number,
     at: RowPosition = {},
   ): StagedInsert {
-    const src = rowSource(rows)
-    const used = usedColumns(src, width)
-    const [prev, next] = this.neighbours(at)
-    return {
-      batchId: this.ctx.newId(BATCH_ID_LENGTH),
-      total: src.length,
-      written: 0,
-      rowIds: [],
-      keys: keysBetween(prev, next, src.length),
-      used,
-    }
+    return planStagedInsert(rows, width, this.neighbours(at), this.ctx.newId)
   }
 
   /**
@@ -470,25 +413,11 @@ export class Sheet {
    */
   stageRows(staged: StagedInsert, rows: RowArrays | RowSource, count: number): number {
     assert(!this.ctx.readOnly, 'this workbook is read-only')
-    const src = rowSource(rows)
-    const from = staged.written
-    const to = Math.min(staged.total, from + Math.max(1, count))
-    if (to <= from) return 0
-    const records: RowRecord[] = new Array(to - from)
-    for (let i = from; i < to; i++) {
-      const id = this.ctx.newId(ROW_ID_LENGTH)
-      staged.rowIds.push(id)
-      const rec: RowRecord = [id, staged.keys[i]!, staged.batchId]
-      for (const c of staged.used) rec.push(src.value(i, c) ?? null)
-      records[i - from] = rec
-    }
-    // No write-through: the index learns of the records from the transaction's event and keeps
-    // them out of every view until the batch is published.
+    let n = 0
     this.ctx.doc.transact(() => {
-      this.index.rowsArray.insert(this.index.rowsArray.length, records)
+      n = writeStagedSlice(this.writer, staged, rows, count, this.ctx.newId)
     }, CSV_STAGE)
-    staged.written = to
-    return to - from
+    return n
   }
 
   /**
@@ -497,14 +426,7 @@ export class Sheet {
    * insert's one undo step; undoing it hides the rows again (their records stay in the doc).
    */
   publishStaged(staged: StagedInsert, colIds: readonly string[]): string[] {
-    assert(staged.written === staged.total, 'a staged insert is published once fully written')
-    this.write(() => {
-      this.index.batchesMap.set(
-        staged.batchId,
-        staged.used.map((c) => colIds[c]!),
-      )
-    })
-    return staged.rowIds
+    return this.write(() => publishStagedInsert(this.writer, staged, colIds))
   }
 
   /** Inserts `n` empty rows. */
@@ -525,40 +447,20 @@ export class Sheet {
     this.write(() => {
       const by = this.ctx.author().name
       const at = this.ctx.now()
-      const tombstones = this.index.deletionsArray
-      tombstones.insert(
-        tombstones.length,
-        visible.map((id): Tombstone => [id, by, at]),
-      )
-      this.index.noteDeletions(visible)
+      this.writer.addTombstones(visible.map((id): Tombstone => [id, by, at]))
     })
   }
 
   /** Removes every tombstone of these rows (whoever wrote it). */
   restoreRows(rowIds: readonly string[]): void {
     const want = new Set(rowIds)
-    this.write(() => {
-      const arr = this.index.deletionsArray
-      const all = arr.toArray()
-      // Delete from the end so earlier indices stay valid; runs of matches go in one call.
-      for (let i = all.length - 1; i >= 0; ) {
-        if (!want.has(all[i]![0])) {
-          i--
-          continue
-        }
-        let j = i
-        while (j - 1 >= 0 && want.has(all[j - 1]![0])) j--
-        arr.delete(j, i - j + 1)
-        i = j - 1
-      }
-      this.index.noteDeletions(want)
-    })
+    this.write(() => this.writer.removeTombstones(want))
   }
 
   /** Deleted rows with who deleted them and when (latest tombstone wins for display). */
   deletedRows(): { id: string; by: string; at: number }[] {
     const latest = new Map<string, Tombstone>()
-    for (const t of this.index.deletionsArray.toArray()) {
+    for (const t of this.index.tombstones()) {
       const cur = latest.get(t[0])
       if (!cur || t[2] >= cur[2]) latest.set(t[0], t)
     }
@@ -575,12 +477,7 @@ export class Sheet {
     if (at.after && moving.includes(at.after)) return
     this.write(() => {
       const [prev, next] = this.neighbours(at)
-      const keys = keysBetween(prev, next, moving.length)
-      const orderMap = this.index.rowOrderMap
-      moving.forEach((id, i) => {
-        orderMap.set(id, keys[i]!)
-      })
-      this.index.noteOrder(moving)
+      this.writer.setOrder(moving, keysBetween(prev, next, moving.length))
     })
   }
 
@@ -613,90 +510,10 @@ export class Sheet {
    * concurrent or later delete hid.
    */
   conflicts(): Conflict[] {
-    const byCell = new Map<string, EditEntry[]>()
-    for (const e of this.logEntries()) {
-      const k = cellKey(e.rowId, e.colId)
-      let list = byCell.get(k)
-      if (!list) {
-        list = []
-        byCell.set(k, list)
-      }
-      list.push(e)
-    }
-    const out: Conflict[] = []
-    const cells = this.index.cellsMap
     const deleted = new Map(this.deletedRows().map((d) => [d.id, d]))
-    for (const [k, list] of byCell) {
-      const first = list[0]!
-      const byId = new Map(list.map((e) => [e.editId, e]))
-      const winnerId = cells.get(k)?.[1]
-      const winner = winnerId ? (byId.get(winnerId) ?? null) : null
-      const ancestors = new Set<string>()
-      for (
-        let e: EditEntry | undefined | null = winner;
-        e;
-        e = e.prevEditId ? byId.get(e.prevEditId) : undefined
-      ) {
-        if (ancestors.has(e.editId)) break
-        ancestors.add(e.editId)
-      }
-      // A losing branch starts at a write with a sibling (same prev edit, so they were written
-      // without seeing each other); every later write on that branch lost too. The sibling is
-      // usually on the winner's chain, but need not be: when the winning write was then undone by
-      // its author, Yjs leaves the cell empty (it does not bring back, over the concurrent write,
-      // the value both had seen), and the other write is lost all the same; the undone one is
-      // listed too, as nothing tells who undid what. A write with no sibling that merely forks off
-      // the chain at a chain member itself was undone, not lost.
-      const siblings = new Map<string | null, number>()
-      for (const e of list) siblings.set(e.prevEditId, (siblings.get(e.prevEditId) ?? 0) + 1)
-      const lost = new Map<string, boolean>()
-      const isLost = (start: EditEntry): boolean => {
-        const path: EditEntry[] = []
-        let verdict = false
-        for (let e: EditEntry | undefined = start; e; ) {
-          const known = lost.get(e.editId)
-          if (known !== undefined) {
-            verdict = known
-            break
-          }
-          if (ancestors.has(e.editId) || path.length > list.length) break
-          path.push(e)
-          if (siblings.get(e.prevEditId)! > 1) {
-            verdict = true
-            break
-          }
-          e = e.prevEditId ? byId.get(e.prevEditId) : undefined
-        }
-        for (const p of path) lost.set(p.editId, verdict)
-        return verdict
-      }
-      for (const e of list) {
-        if (!ancestors.has(e.editId) && isLost(e)) {
-          out.push({
-            kind: 'concurrent-edit',
-            rowId: first.rowId,
-            colId: first.colId,
-            winner,
-            lost: e,
-          })
-        }
-      }
-      const del = deleted.get(first.rowId)
-      if (del) {
-        for (const e of list) {
-          if (e.at >= del.at) {
-            out.push({
-              kind: 'edit-on-deleted-row',
-              rowId: e.rowId,
-              colId: e.colId,
-              lost: e,
-              deletedBy: del.by,
-              deletedAt: del.at,
-            })
-          }
-        }
-      }
-    }
-    return out
+    return findConflicts(this.logEntries(), {
+      winnerOf: (rowId, colId) => this.index.overlayEntry(rowId, colId)?.[1],
+      deletedRows: deleted,
+    })
   }
 }

@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import type { CellValue } from '../schema/columnTypes.js'
 import {
+  cellKey,
   SHEET_BATCHES,
   SHEET_CELLS,
   SHEET_DELETIONS,
@@ -17,11 +18,35 @@ const RESORT_THRESHOLD = 256
 const LAZY_RECORDS_MIN = 2048
 
 /**
+ * What users of a sheet may read from its index (`Sheet.index`): no Y types, no write-through.
+ * Writes go through `SheetWriter` (sheetWriter.ts), which pairs each Yjs write with its index update.
+ */
+export interface ReadonlySheetIndex {
+  /** Records by row id (complete). */
+  readonly records: ReadonlyMap<string, RowRecord>
+  record(rowId: string): RowRecord | undefined
+  orderKey(rowId: string): string | undefined
+  isVisible(rowId: string): boolean
+  /** Visible row ids in order. The returned array is live: copy before mutating the doc. */
+  orderedIds(): readonly string[]
+  indexOf(rowId: string): number
+  cell(rowId: string, colId: string): CellValue | undefined
+  rowCells(rowId: string, liveColumns?: ReadonlySet<string>): Record<string, CellValue>
+  /** The overlay entry of one cell (`[value, editId]`), undefined when never edited. */
+  overlayEntry(rowId: string, colId: string): Overlay | undefined
+  /** Every overlay entry, keyed by cell key. */
+  overlayEntries(): IterableIterator<[string, Overlay]>
+  /** Every tombstone, in doc order. */
+  tombstones(): Tombstone[]
+  batchColumns(batchId: string): readonly string[]
+}
+
+/**
  * A plain-JS materialized view of one sheet's rows, kept in step with the Y types by
  * `applyEvents`. Yjs has no indexed view of "base record + overlay + tombstones + order keys",
  * so this is hand-written; it is the only place that composes them.
  */
-export class SheetIndex {
+export class SheetIndex implements ReadonlySheetIndex {
   /** Records by row id; `records` completes it first when a rebuild left it partial. */
   private readonly byId = new Map<string, RowRecord>()
   /**
@@ -47,18 +72,36 @@ export class SheetIndex {
     this.rebuildAll()
   }
 
+  overlayEntry(rowId: string, colId: string): Overlay | undefined {
+    return this.cellsMap.get(cellKey(rowId, colId))
+  }
+
+  overlayEntries(): IterableIterator<[string, Overlay]> {
+    return this.cellsMap.entries()
+  }
+
+  tombstones(): Tombstone[] {
+    return this.deletionsArray.toArray()
+  }
+
+  // The Y types and the note* write-throughs below are for `SheetWriter` only (@internal).
+  /** @internal */
   get rowsArray(): Y.Array<RowRecord> {
     return this.sheet.get(SHEET_ROWS) as Y.Array<RowRecord>
   }
+  /** @internal */
   get cellsMap(): Y.Map<Overlay> {
     return this.sheet.get(SHEET_CELLS) as Y.Map<Overlay>
   }
+  /** @internal */
   get rowOrderMap(): Y.Map<string> {
     return this.sheet.get(SHEET_ROW_ORDER) as Y.Map<string>
   }
+  /** @internal */
   get deletionsArray(): Y.Array<Tombstone> {
     return this.sheet.get(SHEET_DELETIONS) as Y.Array<Tombstone>
   }
+  /** @internal */
   get batchesMap(): Y.Map<string[]> {
     return this.sheet.get(SHEET_BATCHES) as Y.Map<string[]>
   }
@@ -126,18 +169,18 @@ export class SheetIndex {
     }
   }
 
-  /** Write-through after a local overlay write, so later writes in the same transaction see it. */
+  /** @internal Write-through after a local overlay write, so later writes in the same transaction see it. */
   noteOverlay(key: string): void {
     this.setOverlay(key, this.cellsMap.get(key))
   }
 
-  /** Write-through after tombstones of `rowIds` were added or removed. */
+  /** @internal Write-through after tombstones of `rowIds` were added or removed. */
   noteDeletions(rowIds: Iterable<string>): void {
     this.rebuildDeleted()
     this.updateOrdered([...rowIds])
   }
 
-  /** Write-through after new row records were pushed. */
+  /** @internal Write-through after new row records were pushed. */
   noteRecords(recs: readonly RowRecord[]): void {
     for (const rec of recs) this.records.set(rec[0], rec)
     const ordered = this.ordered
@@ -165,7 +208,7 @@ export class SheetIndex {
     return last === undefined || compareKeyed(this.orderKey(last)!, last, first[1], first[0]) < 0
   }
 
-  /** Write-through after a row's order override was set. */
+  /** @internal Write-through after a row's order override was set. */
   noteOrder(rowIds: readonly string[]): void {
     const splice = rowIds.length <= RESORT_THRESHOLD
     for (const rowId of rowIds) {

@@ -373,7 +373,7 @@ export class Workbook {
             else if (handle && !API_ORIGINS.has(txn.origin)) {
               // Created in this very transaction by something other than this API (whose writes
               // go through to the index): its nested types fired no events of their own.
-              handle.index.rebuildAll()
+              handle.rebuildIndex()
               handle.invalidateColumns()
             } else handle?.invalidateColumns()
             sheetChange(key).order = true
@@ -395,7 +395,7 @@ export class Workbook {
           handle?.invalidateColumns()
           continue
         }
-        if (path.length === 2 && handle) handle.index.applyEvent(event, field, c)
+        if (path.length === 2 && handle) handle.applyIndexEvent(event, field, c)
         else if (path.length === 2) {
           // No handle yet: it will be built from the current state on first access. Still report.
           c.order = true

@@ -1,9 +1,11 @@
 import * as Y from 'yjs'
 import { assert } from '../model/assert.js'
 import { seededRandom as prng } from '../model/ids.js'
-import { CSV_IMPORT, PASTE } from '../model/origins.js'
 import { Workbook } from '../model/workbook.js'
-import { type CellValue, COLUMN_TYPES, type ColumnType } from '../schema/columnTypes.js'
+import type { CellValue, ColumnType } from '../schema/columnTypes.js'
+import { applyRandomOp, type OpLimits, pick, type Rand } from './opTable.js'
+
+export { OP_TYPES, pick, type Rand } from './opTable.js'
 
 /**
  * A seeded random-operation convergence harness in the spirit of Yjs's `applyRandomTests`:
@@ -25,11 +27,16 @@ export interface ConvergenceReport {
   updates: number
 }
 
-export type Rand = () => number
-
 const RELAY = { kind: 'relay' } as const
-/** The column types random operations add, in COLUMN_TYPES order: all but enum and reference. */
-export const OP_TYPES = COLUMN_TYPES.filter((t) => t !== 'enum' && t !== 'reference')
+/** The convergence test's bounds on the shared operation table (opTable.ts). */
+const CONVERGENCE_LIMITS: OpLimits = {
+  minRows: 0,
+  maxColumns: Number.POSITIVE_INFINITY,
+  minColumns: 1,
+  importRows: 20,
+  bulkRows: 500,
+  deletedRowEdit: 0.05,
+}
 
 interface Replica {
   doc: Y.Doc
@@ -38,10 +45,6 @@ interface Replica {
   online: boolean
   inbox: Uint8Array[]
   outbox: Uint8Array[]
-}
-
-export function pick<T>(rand: Rand, xs: readonly T[]): T | undefined {
-  return xs.length === 0 ? undefined : xs[Math.floor(rand() * xs.length)]
 }
 
 /**
@@ -178,142 +181,21 @@ export function runConvergence(opts: ConvergenceOptions): ConvergenceReport {
   }
 
   function randomOp(r: Replica) {
-    const wb = r.wb
-    const sheets = wb.listSheets()
-    const info = pick(rand, sheets)
-    const x = rand()
-    if (!info || x < 0.01) {
-      count('addSheet')
-      const id = wb.addSheet(`表${Math.floor(rand() * 100)}`)
-      wb.sheet(id).addColumn({ name: '名称', type: 'text' })
-      return
-    }
-    const s = wb.sheet(info.id)
-    const cols = s.columns()
-    const ids = s.index.orderedIds()
-    if (x < 0.4) {
-      const row = pick(rand, rand() < 0.05 ? [...s.index.records.keys()] : ids)
-      const col = pick(rand, cols)
-      if (!row || !col) return
-      count('setCell')
-      s.setCell(row, col.id, randomValue(rand, col.type))
-    } else if (x < 0.45) {
-      const row = pick(rand, ids)
-      const col = pick(rand, cols)
-      if (!row || !col) return
-      count('clearCell')
-      s.clearCell(row, col.id)
-    } else if (x < 0.53) {
-      const n = 1 + Math.floor(rand() * 3)
-      const anchor = pick(rand, ids)
-      count('insertRows')
-      const rows = Array.from({ length: n }, () => {
-        const rec: Record<string, CellValue> = {}
-        for (const c of cols) if (rand() < 0.6) rec[c.id] = randomValue(rand, c.type)
-        return rec
-      })
-      s.insertRows(
-        rows,
-        anchor && rand() < 0.7 ? (rand() < 0.5 ? { before: anchor } : { after: anchor }) : {},
-      )
-    } else if (x < 0.5315) {
-      count('bulkInsert')
-      wb.transact(
-        () =>
-          s.insertRows(
-            Array.from({ length: 500 }, (_, k) => {
-              const rec: Record<string, CellValue> = {}
-              for (const c of cols) rec[c.id] = randomValue(rand, c.type)
-              if (cols[0]) rec[cols[0].id] = `导入${k}`
-              return rec
-            }),
-          ),
-        CSV_IMPORT,
-      )
-    } else if (x < 0.6) {
-      const n = 1 + Math.floor(rand() * 3)
-      const victims = Array.from({ length: n }, () => pick(rand, ids)).filter(
-        (v): v is string => !!v,
-      )
-      count('deleteRows')
-      s.deleteRows(victims)
-    } else if (x < 0.62) {
-      const gone = s.deletedRows()
-      const back = pick(rand, gone)
-      if (!back) return
-      count('restoreRows')
-      s.restoreRows([back.id])
-    } else if (x < 0.7) {
-      const n = 1 + Math.floor(rand() * 3)
-      const moving = Array.from({ length: n }, () => pick(rand, ids)).filter(
-        (v): v is string => !!v,
-      )
-      const target = pick(rand, ids)
-      if (moving.length === 0) return
-      count('moveRows')
-      s.moveRows(moving, target ? (rand() < 0.5 ? { before: target } : { after: target }) : {})
-    } else if (x < 0.73) {
-      count('addColumn')
-      s.addColumn(
-        { name: `列${Math.floor(rand() * 50)}`, type: pick(rand, OP_TYPES)! },
-        { index: Math.floor(rand() * (cols.length + 1)) },
-      )
-    } else if (x < 0.75) {
-      const col = pick(rand, cols)
-      if (!col) return
-      count('renameColumn')
-      s.renameColumn(col.id, `${col.name}′`)
-    } else if (x < 0.765) {
-      const col = pick(rand, cols)
-      if (!col || cols.length < 2) return
-      count('deleteColumn')
-      s.deleteColumn(col.id)
-    } else if (x < 0.775) {
-      const col = pick(rand, s.deletedColumns())
-      if (!col) return
-      count('restoreColumn')
-      s.restoreColumn(col.id)
-    } else if (x < 0.785) {
-      const col = pick(rand, cols)
-      if (!col) return
-      count('moveColumn')
-      s.moveColumn(col.id, Math.floor(rand() * cols.length))
-    } else if (x < 0.82) {
-      // A pasted block: several cells and maybe new rows, one transaction.
-      count('paste')
-      wb.transact(() => {
-        const extra = s.insertRows([{}, {}])
-        const targets = [...ids.slice(0, 3), ...extra]
-        s.setCells(
-          targets.flatMap((row) =>
-            cols.slice(0, 3).map((c) => ({ row, col: c.id, value: randomValue(rand, c.type) })),
-          ),
-        )
-      }, PASTE)
-    } else if (x < 0.91) {
-      count('undo')
-      r.undo.undo()
-    } else if (x < 0.95) {
-      count('redo')
-      r.undo.redo()
-    } else if (x < 0.955) {
-      count('renameSheet')
-      wb.renameSheet(info.id, `${info.name}*`)
-    } else if (x < 0.96 && sheets.length > 1) {
-      count('deleteSheet')
-      wb.deleteSheet(info.id)
-    } else if (x < 0.965) {
-      const back = pick(rand, wb.deletedSheets())
-      if (!back) return
-      count('restoreSheet')
-      wb.restoreSheet(back.id)
-    } else {
-      const row = pick(rand, ids)
-      const col = pick(rand, cols)
-      if (!row || !col) return
-      count('setCell')
-      s.setCell(row, col.id, randomValue(rand, col.type))
-    }
+    count(
+      applyRandomOp({
+        rand,
+        wb: r.wb,
+        undo: r.undo,
+        sheet: () => {
+          const info = pick(rand, r.wb.listSheets())
+          return info ? r.wb.sheet(info.id) : undefined
+        },
+        value: (type) => randomValue(rand, type),
+        writeCells: (s, edits) => s.setCells(edits),
+        tag: '',
+        limits: CONVERGENCE_LIMITS,
+      }),
+    )
   }
 
   for (let step = 0; step < opts.ops; step++) {
