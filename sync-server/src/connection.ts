@@ -139,7 +139,7 @@ export function acceptConnection(
 
   const process = (data: Uint8Array) => {
     if (closed || !room) return
-    const result = handleMessage(room, peer, data, limits)
+    const result = handleMessage(room, peer, data)
     // A cold room answers some frames after a storage read; later frames go on meanwhile (the
     // room keeps editors' updates in arrival order).
     if (result instanceof Promise) void result.then(settle)

@@ -2,8 +2,6 @@ import { CLOSE, MESSAGE_TYPE, SYNC_STEP } from '@taizhang/shared'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as authProtocol from 'y-protocols/auth'
-import * as awarenessProtocol from 'y-protocols/awareness'
-import type { Limits } from '../limits.js'
 import type { Peer } from '../Peer.js'
 import type { Accepted, Room } from '../rooms.js'
 
@@ -16,7 +14,6 @@ export type HandleResult =
   | { kind: 'close'; close: Close; rejected: string }
 
 const OK: HandleResult = { kind: 'ok' }
-const textEncoder = new TextEncoder()
 
 /** The permission-denied message (y-protocols auth) a viewer gets for every change it sends. */
 export function permissionDeniedMessage(reason: string): Uint8Array {
@@ -47,23 +44,10 @@ export function syncHead(step: number, payloadLength: number): Uint8Array {
   return encoding.toUint8Array(e)
 }
 
-/** Everyone's presence in one awareness message, or undefined while there is none. */
-function presenceMessage(room: Room): Uint8Array | undefined {
-  const states = room.awareness.getStates()
-  if (states.size === 0) return undefined
-  const e = encoding.createEncoder()
-  encoding.writeVarUint(e, MESSAGE_TYPE.awareness)
-  encoding.writeVarUint8Array(
-    e,
-    awarenessProtocol.encodeAwarenessUpdate(room.awareness, [...states.keys()]),
-  )
-  return encoding.toUint8Array(e)
-}
-
 /** What a peer receives when it joins: our sync step 1 and everyone's presence. */
 export function joinMessages(room: Room): Uint8Array[] {
   const out = [syncStep1Message(room)]
-  const presence = presenceMessage(room)
+  const presence = room.presenceMessage()
   if (presence) out.push(presence)
   return out
 }
@@ -77,7 +61,6 @@ export function handleMessage(
   room: Room,
   peer: Peer,
   data: Uint8Array,
-  limits: Limits,
 ): HandleResult | Promise<HandleResult> {
   let decoder: decoding.Decoder
   let type: number
@@ -94,11 +77,11 @@ export function handleMessage(
       case MESSAGE_TYPE.awareness: {
         const update = decoding.readVarUint8Array(decoder)
         if (decoding.hasContent(decoder)) return trailing()
-        return handleAwareness(room, peer, update, limits)
+        return handleAwareness(room, peer, update)
       }
       case MESSAGE_TYPE.queryAwareness: {
         if (decoding.hasContent(decoder)) return trailing()
-        const presence = presenceMessage(room)
+        const presence = room.presenceMessage()
         if (presence) peer.send(presence)
         return OK
       }
@@ -182,59 +165,11 @@ function handleSync(
 }
 
 /**
- * Filters an awareness update to the entries this peer may set: echoes (not newer than the
- * room's) are skipped; then only its own client ids (claimed first-come, at most MAX_CLIENT_IDS_PER_CONNECTION, never one another live peer owns) with states
- * of at most MAX_AWARENESS_STATE_BYTES. The rest is dropped and counted.
+ * A peer's awareness update: the room keeps the entries this peer may set (Presence.applyFrom) and
+ * drops the rest, counted here; a malformed update throws (bad-frame).
  */
-function handleAwareness(room: Room, peer: Peer, update: Uint8Array, limits: Limits): HandleResult {
-  const d = decoding.createDecoder(update)
-  const n = decoding.readVarUint(d)
-  const kept: Array<{ id: number; clock: number; state: string }> = []
-  let spoofed = 0
-  let tooLarge = 0
-  for (let i = 0; i < n; i++) {
-    const id = decoding.readVarUint(d)
-    const clock = decoding.readVarUint(d)
-    const state = decoding.readVarString(d)
-    // y-websocket clients relay every awareness change they receive, so entries that are not
-    // newer than what the room holds are echoes: ignore them quietly.
-    const known = room.awareness.meta.get(id)
-    if (known && clock <= known.clock) continue
-    const owner = room.owners.get(id)
-    if (!owner && state === 'null') continue // removing an unowned state: nothing to do
-    if (owner && owner !== peer) {
-      spoofed++
-      continue
-    }
-    if (!owner && peer.clientIds.size >= limits.MAX_CLIENT_IDS_PER_CONNECTION) {
-      spoofed++
-      continue
-    }
-    if (textEncoder.encode(state).length > limits.MAX_AWARENESS_STATE_BYTES) {
-      tooLarge++
-      continue
-    }
-    // Reject non-JSON now, so applyAwarenessUpdate cannot throw halfway through.
-    JSON.parse(state)
-    kept.push({ id, clock, state })
-  }
-  if (decoding.hasContent(d)) return trailing()
-  for (const { id } of kept) {
-    if (!room.owners.has(id)) {
-      room.owners.set(id, peer)
-      peer.clientIds.add(id)
-    }
-  }
-  if (kept.length > 0) {
-    const e = encoding.createEncoder()
-    encoding.writeVarUint(e, kept.length)
-    for (const k of kept) {
-      encoding.writeVarUint(e, k.id)
-      encoding.writeVarUint(e, k.clock)
-      encoding.writeVarString(e, k.state)
-    }
-    awarenessProtocol.applyAwarenessUpdate(room.awareness, encoding.toUint8Array(e), peer)
-  }
+function handleAwareness(room: Room, peer: Peer, update: Uint8Array): HandleResult {
+  const { spoofed, tooLarge } = room.applyPresence(peer, update)
   if (spoofed > 0) return { kind: 'dropped', rejected: 'awareness-spoof' }
   if (tooLarge > 0) return { kind: 'dropped', rejected: 'awareness-too-large' }
   return OK

@@ -1,0 +1,613 @@
+import { writeDurableMessage } from '@taizhang/shared'
+import type { Logger } from 'pino'
+import * as Y from 'yjs'
+import type { Limits } from '../limits.js'
+import type { Metrics } from '../metrics.js'
+import type { Peer } from '../Peer.js'
+import type { DocStore } from '../storage/DocStore.js'
+import { frameBinary, type WireMessage } from '../wsFrame.js'
+import { type Clock, systemClock, type Timer } from './clock.js'
+import {
+  type ColdState,
+  coldFromDoc,
+  coldFromStored,
+  type DocState,
+  type LiveState,
+  liveFromRecords,
+} from './DocState.js'
+import { DurableWriter, type PendingEntry } from './DurableWriter.js'
+import type { LiveDocs } from './LiveDocs.js'
+import { Presence, type PresenceVerdict } from './Presence.js'
+import { StoredReads } from './StoredReads.js'
+import {
+  awarenessMessage,
+  deletesCovered,
+  EMPTY_UPDATE,
+  isEmptyUpdate,
+  newAgainstVector,
+  parseUpdate,
+  syncUpdateMessage,
+  wouldChangeDoc,
+} from './yjsUpdates.js'
+
+export interface RoomDeps {
+  store: DocStore
+  log: Logger
+  metrics: Metrics
+  limits: Limits
+  /** Caps the live docs of the process (rooms share one). */
+  liveDocs: LiveDocs
+  /** Told how many bytes of large allocations were just let go (`Reclaimer.note`). */
+  released?: (bytes: number) => void
+  /** Time and timers; the system clock unless a test drives its own. */
+  clock?: Clock
+  /** Where this server's updates and presence go to reach other servers (the cluster bus). */
+  relay?: RoomRelay
+}
+
+/**
+ * What leaves a room: an update this server accepted, or a presence change. Local peers get it at
+ * once; `RoomRelay.publish` gets the same, for the peers of other servers.
+ */
+export type RoomOutbound =
+  | { type: 'update'; update: Uint8Array }
+  | { type: 'awareness'; update: Uint8Array }
+
+/**
+ * The seam for a cross-server bus (issue #17, the cluster). Every update a room accepts from its
+ * own peers and every change of its peers' presence goes out through `Room.emit`, which calls
+ * `publish` once per message (after the local sends); what other servers publish comes back in
+ * through `Room.receiveRemote`, which never publishes again (no echo loops).
+ */
+export interface RoomRelay {
+  publish(room: string, out: RoomOutbound): void
+}
+
+/** What became of an editor's update (`unavailable`: the room could not read its storage). */
+export type Accepted = 'ok' | 'invalid' | 'unavailable'
+
+/** Who an accepted update came from: a local peer, or another server (through the relay). */
+type Origin = Peer | typeof REMOTE
+const REMOTE = Symbol('remote')
+
+/** An editor's update waiting for the doc (a cold room checking it or reviving), in arrival order. */
+interface Queued {
+  update: Uint8Array
+  origin: Origin
+  done: (result: Accepted) => void
+}
+
+/** A durable batch's message, and the peer that does not need it. */
+interface Broadcast {
+  /** Framed once, written as is to every receiving socket. */
+  msg: WireMessage
+  /** The one peer that wrote the whole batch (it gets nothing), or null. */
+  skip: Peer | null
+  /** The batch holds an update of a local peer (the relay gets it). */
+  local: boolean
+}
+
+/**
+ * A loaded workbook: its state (cold or live, `DocState`), presence, peers, and the durable writer
+ * that makes every accepted update durable (group commit) before it is acknowledged. Only this
+ * class changes a room's fields; `Rooms` (the registry) decides when a room is unloaded.
+ */
+export class Room {
+  private readonly peerSet = new Set<Peer>()
+  private readonly presence: Presence
+  private state: DocState
+  /** Encoded state vector of what storage holds (everything acked is covered). */
+  private durable: Uint8Array
+  private readonly writer: DurableWriter<
+    Origin,
+    { broadcast: Broadcast | null; ack: WireMessage | null }
+  >
+  private readonly reads: StoredReads
+  private readonly clock: Clock
+  /** Bumped by every accepted change (invalidates the cached encoding). */
+  private gen = 0
+  private lastWriteAt = 0
+  private docTimer: Timer | null = null
+  /** Editors' updates waiting while the cold room checks them or revives its doc. */
+  private inbox: Queued[] = []
+  private draining = false
+  /** Unloaded: a storage read still in flight must not bring the doc back. */
+  private destroyed = false
+  private idleWaiters: Array<() => void> = []
+
+  constructor(
+    readonly name: string,
+    stored: Uint8Array[],
+    private readonly deps: RoomDeps,
+  ) {
+    this.clock = deps.clock ?? systemClock
+    this.reads = new StoredReads(name, deps.store, deps.released)
+    this.writer = new DurableWriter(
+      name,
+      { ...deps, clock: this.clock },
+      {
+        stateVector: () => this.stateVector(),
+        prepare: (batch, merged, sv) => ({
+          // Framed before the write, so nothing but the sends stands between durability and peers.
+          broadcast: this.broadcastFor(batch, merged),
+          ack: this.hasAckPeer() ? frameBinary(writeDurableMessage(sv)) : null,
+        }),
+        durable: (prepared, sv, merged) => {
+          this.durable = sv
+          const { broadcast, ack } = prepared
+          this.emitUpdate(broadcast, merged)
+          this.sendAcks(ack)
+          if (this.state.kind === 'live') this.state.docBytes += merged.length
+        },
+        fullState: () => (this.state.kind === 'live' ? this.fullState() : null),
+        settled: () => this.notifyIdle(),
+      },
+    )
+    if (stored.length <= 1) {
+      // One record (a compacted room): stay cold, keeping only its state vector.
+      this.state = coldFromStored(stored[0] ?? EMPTY_UPDATE)
+    } else {
+      this.state = liveFromRecords(stored, this.gen)
+      this.scheduleDocDrop()
+      deps.liveDocs.touch(this)
+    }
+    this.durable = this.stateVector()
+    this.writer.appendsSinceCompact = stored.length > 1 ? stored.length : 0
+    this.presence = new Presence((update, origin) => {
+      if (origin === REMOTE) this.sendAll(frameBinary(awarenessMessage(update)), null)
+      else this.emit({ type: 'awareness', update })
+    })
+  }
+
+  // ---- peers and presence ------------------------------------------------------------------
+
+  /** The peers in the room now. */
+  get peers(): ReadonlySet<Peer> {
+    return this.peerSet
+  }
+
+  /** The room's awareness (read it; changes go through `applyPresence`). */
+  get awareness(): Presence['awareness'] {
+    return this.presence.awareness
+  }
+
+  /** Adds a peer (the registry cancels a pending unload first: `Rooms.join`). */
+  join(peer: Peer): void {
+    this.peerSet.add(peer)
+  }
+
+  /** Removes a peer and the presence it owned. */
+  leave(peer: Peer): void {
+    if (!this.peerSet.delete(peer)) return
+    this.presence.leave(peer)
+  }
+
+  /** Everyone's presence as one awareness message, or undefined while there is none. */
+  presenceMessage(): Uint8Array | undefined {
+    return this.presence.message()
+  }
+
+  /** Applies what `peer` may set of an awareness update (throws on a malformed one). */
+  applyPresence(peer: Peer, update: Uint8Array): PresenceVerdict {
+    return this.presence.applyFrom(peer, update, this.deps.limits)
+  }
+
+  // ---- the one way out, and the one way in (the cluster seam) --------------------------------
+
+  /**
+   * THE way out for everything this server's peers change: sends `out` to the local peers (except
+   * `skip`) and hands it to the relay. `msg`: `out` already framed (a batch framed before its write).
+   */
+  private emit(out: RoomOutbound, skip: Peer | null = null, msg?: WireMessage): void {
+    const framed =
+      msg ??
+      frameBinary(
+        out.type === 'update' ? syncUpdateMessage(out.update) : awarenessMessage(out.update),
+      )
+    this.sendAll(framed, skip)
+    this.deps.relay?.publish(this.name, out)
+  }
+
+  private emitUpdate(broadcast: Broadcast | null, merged: Uint8Array): void {
+    if (!broadcast) return
+    if (broadcast.local)
+      this.emit({ type: 'update', update: merged }, broadcast.skip, broadcast.msg)
+    else this.sendAll(broadcast.msg, broadcast.skip)
+  }
+
+  private sendAll(msg: WireMessage, skip: Peer | null): void {
+    for (const p of this.peerSet) if (p !== skip) p.sendWire(msg)
+  }
+
+  /**
+   * THE way in for what another server's peers changed (delivered by the cluster bus): an update
+   * is validated, applied, made durable here too (Yjs ignores a duplicate; compaction folds it
+   * away) and sent to the local peers; a presence change is applied and sent to the local peers.
+   * Neither is published again.
+   */
+  receiveRemote(msg: RoomOutbound): Accepted | Promise<Accepted> {
+    if (msg.type === 'awareness') {
+      try {
+        this.presence.applyRemote(msg.update, REMOTE)
+      } catch {
+        return 'invalid'
+      }
+      return 'ok'
+    }
+    return this.accept(msg.update, REMOTE)
+  }
+
+  // ---- state ---------------------------------------------------------------------------------
+
+  /** Live: the doc's rough size (bytes it was built from and appended since); cold: 0. */
+  get liveBytes(): number {
+    return this.state.kind === 'live' ? this.state.docBytes : 0
+  }
+
+  /** Whether the room holds a live Y.Doc (false: only the state vector of what storage holds). */
+  get isLive(): boolean {
+    return this.state.kind === 'live'
+  }
+
+  /** Appends since the stored records were last compacted. */
+  get appendsSinceCompact(): number {
+    return this.writer.appendsSinceCompact
+  }
+
+  /** Encoded state vector of what storage holds (everything acknowledged is covered). */
+  get durableSv(): Uint8Array {
+    return this.durable
+  }
+
+  /** Encoded state vector of everything the room holds (applied, maybe not yet durable). */
+  stateVector(): Uint8Array {
+    return this.state.kind === 'live' ? Y.encodeStateVector(this.state.doc) : this.state.sv
+  }
+
+  /** The live doc's whole state as one update, cached until the next change (live rooms only). */
+  fullState(): Uint8Array {
+    const s = this.state
+    if (s.kind !== 'live') throw new Error(`room ${this.name} is cold: its state is in storage`)
+    if (s.bytesGen !== this.gen || !s.bytes) {
+      s.bytes = Y.encodeStateAsUpdate(s.doc)
+      s.bytesGen = this.gen
+    }
+    return s.bytes
+  }
+
+  /**
+   * The sync step 2 payload for a client with state vector `sv` (encoded; throws at once if
+   * malformed). Live: from the doc (a fresh client gets the cached full encoding). Cold: read from
+   * storage (a fresh client gets the stored record as it is), or the cached delete-set update for
+   * a client that already has every struct.
+   */
+  syncStep2(sv: Uint8Array): Uint8Array | Promise<Uint8Array> {
+    const theirs = Y.decodeStateVector(sv)
+    const s = this.state
+    if (s.kind === 'live')
+      return theirs.size === 0 ? this.fullState() : Y.encodeStateAsUpdate(s.doc, sv)
+    if (s.storedEmpty) return EMPTY_UPDATE
+    if (theirs.size === 0) return this.reads.state()
+    let hasAll = true
+    for (const [client, clock] of s.svMap) {
+      if ((theirs.get(client) ?? 0) < clock) {
+        hasAll = false
+        break
+      }
+    }
+    // A client holding every struct needs only the delete set: cached, instead of a full pass.
+    if (hasAll) return this.deleteSetUpdate(s)
+    return this.reads.state().then((bytes) => Y.diffUpdate(bytes, sv))
+  }
+
+  /** Cold: the stored state against its own state vector (cached; read from storage once). */
+  private deleteSetUpdate(cold: ColdState): Uint8Array | Promise<Uint8Array> {
+    if (cold.dsOnly) return cold.dsOnly
+    return this.reads.deleteSet(cold.sv).then((ds) => {
+      // Cache it only if the room is still cold in the same state.
+      if (this.state === cold) cold.dsOnly = ds
+      return ds
+    })
+  }
+
+  /** Revives the doc from storage (the room is cold, so storage holds everything it has). */
+  private async revive(): Promise<void> {
+    const t0 = performance.now()
+    const records = await this.deps.store.load(this.name)
+    if (this.state.kind === 'cold' && !this.destroyed) this.becomeLive(records, t0)
+  }
+
+  /** Makes the cold room live with a doc holding `records` (what storage holds). */
+  private becomeLive(records: Uint8Array[], t0: number): LiveState {
+    const live = liveFromRecords(records, this.gen)
+    this.state = live
+    if (records.length > 1) {
+      this.writer.appendsSinceCompact = Math.max(this.writer.appendsSinceCompact, records.length)
+    }
+    this.deps.metrics.docRevivals++
+    this.deps.liveDocs.touch(this)
+    this.deps.log.debug(
+      { room: this.name, ms: Math.round(performance.now() - t0) },
+      'doc revived from storage',
+    )
+    this.scheduleDocDrop()
+    return live
+  }
+
+  /**
+   * Drops the live doc `DOC_IDLE_MS` after the last write, once nothing is pending or being
+   * written (so the doc equals what storage holds).
+   */
+  private scheduleDocDrop(): void {
+    if (this.docTimer) return
+    const { limits } = this.deps
+    const due = this.lastWriteAt + limits.DOC_IDLE_MS - this.clock.now()
+    this.docTimer = this.clock.after(
+      Math.max(1, due),
+      () => {
+        this.docTimer = null
+        if (this.state.kind !== 'live') return
+        if (this.clock.now() - this.lastWriteAt < limits.DOC_IDLE_MS) {
+          this.scheduleDocDrop()
+          return
+        }
+        if (!this.idle) {
+          void this.whenIdle().then(() => this.scheduleDocDrop())
+          return
+        }
+        this.dropDoc()
+      },
+      { unref: true },
+    )
+  }
+
+  /**
+   * Drops the live doc if nothing is pending or being written (the doc then equals what storage
+   * holds). If storage holds several records, the doc's full encoding replaces them (compaction,
+   * in the background: until it is durable, cold reads find it queued before them, and a failed
+   * one leaves the records, which reads merge). Returns whether the room is cold now.
+   */
+  dropDoc(): boolean {
+    const live = this.state
+    if (live.kind !== 'live') return true
+    if (!this.idle) return false
+    const t0 = performance.now()
+    this.docTimer?.cancel()
+    this.docTimer = null
+    const bytes = live.docBytes + (live.bytes?.length ?? 0)
+    const compacted =
+      this.writer.appendsSinceCompact > 0 ? this.writer.compactWith(this.fullState()) : null
+    // The doc's memory (and the compaction's full encoding, once written) can go back.
+    void (compacted ?? Promise.resolve()).then(() => this.deps.released?.(bytes))
+    this.state = coldFromDoc(live.doc)
+    live.doc.destroy()
+    this.deps.liveDocs.forget(this)
+    this.deps.metrics.docDrops++
+    this.deps.log.debug(
+      { room: this.name, ms: Math.round(performance.now() - t0) },
+      'doc dropped (state in storage)',
+    )
+    return true
+  }
+
+  // ---- writes --------------------------------------------------------------------------------
+
+  /** Whether nothing is waiting to be applied or written. */
+  get idle(): boolean {
+    return this.writer.idle && this.inbox.length === 0 && !this.draining
+  }
+
+  /**
+   * Accepts an editor's update: parsed fully, applied to the doc and queued for the durable write.
+   * `invalid`: it does not decode or apply (the caller closes the connection). A live room answers
+   * at once; a cold room first checks whether the update brings anything new (a reconnecting
+   * client's handshake usually does not) and revives its doc from storage only if it does; updates
+   * arriving meanwhile wait in order.
+   */
+  acceptUpdate(update: Uint8Array, origin: Peer): Accepted | Promise<Accepted> {
+    return this.accept(update, origin)
+  }
+
+  private accept(update: Uint8Array, origin: Origin): Accepted | Promise<Accepted> {
+    try {
+      parseUpdate(update)
+    } catch {
+      return 'invalid'
+    }
+    if (this.state.kind === 'cold' && this.state.storedEmpty && this.inbox.length === 0) {
+      // A new workbook: a fresh client's empty handshake changes nothing; anything else starts
+      // the doc here and now (there is nothing to read).
+      if (isEmptyUpdate(update)) return 'ok'
+      this.becomeLive([], performance.now())
+    }
+    if (this.state.kind === 'live' && this.inbox.length === 0) {
+      return this.applyLive(this.state, update, origin)
+    }
+    return new Promise<Accepted>((done) => {
+      this.inbox.push({ update, origin, done })
+      void this.drainInbox()
+    })
+  }
+
+  /** Works through the inbox in order: cold checks, one revive, then applies. */
+  private async drainInbox(): Promise<void> {
+    if (this.draining) return
+    this.draining = true
+    try {
+      while (this.inbox.length > 0) {
+        if (this.state.kind === 'cold') {
+          const next = this.inbox[0]!
+          let changes = true
+          try {
+            changes = await this.coldWouldChange(this.state, next.update)
+          } catch {
+            // It parsed: let the apply decide.
+          }
+          if (this.state.kind === 'cold' && !changes) {
+            this.inbox.shift()
+            next.done('ok')
+            continue
+          }
+          if (this.state.kind === 'cold') {
+            try {
+              await this.revive()
+            } catch (err) {
+              this.deps.log.error({ err, room: this.name }, 'reviving the doc from storage failed')
+              for (const q of this.inbox.splice(0)) q.done('unavailable')
+              break
+            }
+          }
+        }
+        const live = this.state
+        if (live.kind === 'live') {
+          const queued = this.inbox
+          this.inbox = []
+          for (const q of queued) q.done(this.applyLive(live, q.update, q.origin))
+        }
+      }
+    } finally {
+      this.draining = false
+      if (this.idle) this.notifyIdle()
+    }
+  }
+
+  /** Applies a parsed update to the live doc and queues what it changed for the durable write. */
+  private applyLive(live: LiveState, update: Uint8Array, origin: Origin): Accepted {
+    const store = live.doc.store
+    const pendingStructsBefore = store.pendingStructs
+    const pendingDsBefore = store.pendingDs
+    live.changed = false
+    try {
+      Y.applyUpdate(live.doc, update, origin)
+    } catch {
+      return 'invalid'
+    }
+    // Stored and broadcast as sent when it changed the doc, or added structs or deletions still
+    // waiting for missing dependencies (they change no state vector yet, but must be durable, and
+    // peers need them to apply the dependency when it comes). Parts the doc already had are
+    // stored twice until the next compaction and ignored by peers; an update that brings nothing
+    // new (a reconnecting client's handshake) is neither stored nor sent.
+    const changed =
+      live.changed ||
+      store.pendingStructs !== pendingStructsBefore ||
+      store.pendingDs !== pendingDsBefore
+    live.changed = false
+    if (!changed) return 'ok'
+    this.gen++
+    live.bytes = null // the cached full encoding is stale now
+    this.lastWriteAt = this.clock.now()
+    this.deps.liveDocs.touch(this)
+    this.writer.enqueue(update, origin)
+    return 'ok'
+  }
+
+  /** Whether `update` would change this room's state (tells a viewer's no-op sync step 2 apart). */
+  wouldChange(update: Uint8Array): boolean | Promise<boolean> {
+    const s = this.state
+    if (s.kind === 'live') return wouldChangeDoc(s.doc, update)
+    return this.coldWouldChange(s, update).then((r) =>
+      this.state.kind === 'live' ? wouldChangeDoc(this.state.doc, update) : r,
+    )
+  }
+
+  /**
+   * `wouldChange` for a cold room, without reviving the doc: the structs it lacks are those past
+   * its state vector (streamed out with `Y.diffUpdate`, so a client's whole-workbook handshake is
+   * never materialised), and every deleted range must already be in its delete set.
+   */
+  private async coldWouldChange(cold: ColdState, update: Uint8Array): Promise<boolean> {
+    const first = newAgainstVector(update, cold.sv, cold.svMap)
+    if (first.verdict !== 'ask') return first.verdict
+    const deleted = cold.deleted ?? Y.decodeUpdate(await this.deleteSetUpdate(cold)).ds.clients
+    if (this.state === cold) cold.deleted = deleted
+    return !deletesCovered(first.ds, deleted)
+  }
+
+  /** Writes everything pending, batch after batch; resolves when idle (or when giving up). */
+  flush(): Promise<void> {
+    return this.writer.flush()
+  }
+
+  /** Replaces the stored records with the doc's full state; failures only delay compaction. */
+  compact(): Promise<void> {
+    return this.writer.compact()
+  }
+
+  /** Stop retrying failed writes after `at` (clock ms): the server is shutting down. */
+  giveUpAfter(at: number): void {
+    this.writer.giveUpAt = at
+  }
+
+  private notifyIdle(): void {
+    const waiters = this.idleWaiters
+    this.idleWaiters = []
+    for (const w of waiters) w()
+  }
+
+  whenIdle(): Promise<void> {
+    if (this.idle) return Promise.resolve()
+    return new Promise((resolve) => this.idleWaiters.push(resolve))
+  }
+
+  /**
+   * The message a batch is broadcast as, and who gets it: the update being stored (one edit, the
+   * interactive case: that edit as its author sent it; a burst: the one merged update), one message
+   * per peer instead of one per edit. A peer gets its own edits back only when others are in the
+   * batch too (Yjs ignores what it has); a peer that wrote the whole batch gets nothing.
+   */
+  private broadcastFor(batch: PendingEntry<Origin>[], merged: Uint8Array): Broadcast | null {
+    if (batch.length === 0) return null
+    const msg = frameBinary(syncUpdateMessage(merged))
+    const local = batch.some((e) => e.origin !== REMOTE)
+    const author = batch[0]!.origin
+    for (const e of batch) if (e.origin !== author) return { msg, skip: null, local }
+    return { msg, skip: author === REMOTE ? null : author, local }
+  }
+
+  private hasAckPeer(): boolean {
+    for (const p of this.peerSet) if (p.wantsAck) return true
+    return false
+  }
+
+  /** Tells ack peers what is durable (`ack`: framed before the write, or null: built here). */
+  private sendAcks(ack: WireMessage | null): void {
+    for (const p of this.peerSet) {
+      if (!p.wantsAck) continue
+      ack ??= frameBinary(writeDurableMessage(this.durable))
+      p.sendWire(ack)
+      this.deps.metrics.acksSent++
+    }
+  }
+
+  /** Sends the durable state vector to one ack peer (after it joins). */
+  sendDurable(peer: Peer): void {
+    if (!peer.wantsAck) return
+    peer.send(writeDurableMessage(this.durable))
+    this.deps.metrics.acksSent++
+  }
+
+  destroy(): void {
+    this.writer.destroy()
+    this.docTimer?.cancel()
+    this.docTimer = null
+    this.presence.destroy()
+    const s = this.state
+    if (s.kind === 'live') {
+      this.deps.released?.(s.docBytes)
+      const sv = Y.encodeStateVector(s.doc)
+      s.doc.destroy()
+      // Unloaded: what storage holds is all that is left (nothing is pending after the flush).
+      this.state = {
+        kind: 'cold',
+        sv,
+        svMap: Y.decodeStateVector(sv),
+        storedEmpty: false,
+        dsOnly: null,
+        deleted: null,
+      }
+    }
+    this.deps.liveDocs.forget(this)
+    this.destroyed = true
+    for (const q of this.inbox.splice(0)) q.done('unavailable')
+  }
+}
