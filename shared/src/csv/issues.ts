@@ -17,6 +17,25 @@ export type CsvRefusal =
   | { kind: 'misfits'; count: number }
   | { kind: 'read-only' }
   | { kind: 'failed'; detail: string }
+  /** An Excel file that can't be read safely (issue #15): nothing is inflated past the checks. */
+  | { kind: 'xlsx'; reason: XlsxRefusalReason; detail?: string }
+
+/** Why an .xlsx file was refused (`describeRefusal` words each one in zh-CN and English). */
+export type XlsxRefusalReason =
+  /** A password-protected workbook (an OLE file holding `EncryptedPackage`). */
+  | 'encrypted'
+  /** `.xls` (BIFF) or WPS `.et`: an OLE file that is not an encrypted .xlsx. */
+  | 'legacy'
+  /** Too many zip entries, or more uncompressed bytes than allowed (declared or actual). */
+  | 'zip-bomb'
+  /** A part declares a DTD or entities (XML entity expansion). */
+  | 'entities'
+  /** A damaged zip (no central directory, sizes that disagree, an unsupported method). */
+  | 'corrupt'
+  /** A zip that holds no workbook (a .docx, a plain archive). */
+  | 'not-spreadsheet'
+  /** The workbook has no worksheet by that name (CLI `--worksheet`). */
+  | 'no-worksheet'
 
 /** Something worth telling about a file that was still read. */
 export type CsvWarning =

@@ -1,5 +1,5 @@
 import { assertNever } from '../model/assert.js'
-import type { CsvRefusal, CsvWarning } from './issues.js'
+import type { CsvRefusal, CsvWarning, XlsxRefusalReason } from './issues.js'
 import type { BinaryFormat } from './sniff.js'
 
 /** UI and CLI language. */
@@ -76,6 +76,8 @@ export function describeRefusal(r: CsvRefusal, lang: CsvLang = 'zh'): string {
       return zh
         ? '此台账为只读，不能导入。'
         : 'This workbook is read-only; nothing can be imported.'
+    case 'xlsx':
+      return describeXlsxRefusal(r.reason, zh, r.detail)
     case 'failed':
       return zh
         ? `导入失败，未写入任何数据：${r.detail}`
@@ -158,5 +160,41 @@ export function delimiterLabel(d: string, lang: CsvLang = 'zh'): string {
       return zh ? '竖线 |' : 'pipe |'
     default:
       return d
+  }
+}
+
+/** The words for an .xlsx refusal (issue #15 §1): what happened, nothing written, what to do. */
+function describeXlsxRefusal(reason: XlsxRefusalReason, zh: boolean, detail?: string): string {
+  switch (reason) {
+    case 'encrypted':
+      return zh
+        ? '文件已加密（设置了打开密码），无法读取。请在 Excel 或 WPS 中打开并取消密码（文件 → 信息 → 保护工作簿 → 用密码进行加密，清空密码）后另存，再导入。没有写入任何数据。'
+        : 'The file is encrypted (it has an open password) and cannot be read. Open it in Excel or WPS, remove the password (File → Info → Protect Workbook → Encrypt with Password, clear it), save, and import again. Nothing was written.'
+    case 'legacy':
+      return zh
+        ? '这是旧版 Excel（.xls）或 WPS 表格（.et）文件，不能直接导入。请在 Excel 或 WPS 中打开，选择“文件 → 另存为”，保存类型选“Excel 工作簿（*.xlsx）”，再导入新文件。没有写入任何数据。'
+        : 'This is a legacy Excel (.xls) or WPS Spreadsheets (.et) file, which cannot be imported directly. Open it in Excel or WPS, choose File → Save As, pick "Excel Workbook (*.xlsx)", and import the new file. Nothing was written.'
+    case 'zip-bomb':
+      return zh
+        ? `文件解压后过大或条目过多（${detail ?? ''}），可能是恶意构造的压缩文件，已拒绝。没有写入任何数据。`
+        : `The file would unpack to too much data or too many entries (${detail ?? ''}); it may be a crafted archive and was refused. Nothing was written.`
+    case 'entities':
+      return zh
+        ? '文件中的 XML 声明了 DTD 或实体（可用于“实体膨胀”攻击），Excel 和 WPS 不会这样保存文件，已拒绝。没有写入任何数据。'
+        : 'An XML part of the file declares a DTD or entities (usable for entity-expansion attacks); Excel and WPS never save files like that, so it was refused. Nothing was written.'
+    case 'corrupt':
+      return zh
+        ? `文件已损坏，无法读取${detail ? `（${detail}）` : ''}。请在 Excel 或 WPS 中打开并重新保存后再导入。没有写入任何数据。`
+        : `The file is damaged and cannot be read${detail ? ` (${detail})` : ''}. Open it in Excel or WPS, save it again, and import the new file. Nothing was written.`
+    case 'not-spreadsheet':
+      return zh
+        ? '这不是电子表格文件（压缩包中没有工作簿）。请选择 .xlsx 或 .csv 文件。没有写入任何数据。'
+        : 'This is not a spreadsheet (the archive holds no workbook). Choose an .xlsx or .csv file. Nothing was written.'
+    case 'no-worksheet':
+      return zh
+        ? `工作簿中没有名为“${detail ?? ''}”的工作表。`
+        : `The workbook has no worksheet named "${detail ?? ''}".`
+    default:
+      return assertNever(reason)
   }
 }
