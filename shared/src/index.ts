@@ -2,8 +2,12 @@
 
 export * from './csv/index.js'
 export * from './demo/demoWorkbook.js'
+// issue 14 (ledger): periods, expressions, definitions in the doc
+export * from './expr/index.js'
+// history: cell and row history, conflicts, settling, trash (issue 13)
+export * from './history/index.js'
+export * from './model/definitions.js'
 export * from './model/index.js'
-// issue 14 (ledger): periods
 export * from './periods/index.js'
 export * from './protocol/index.js'
 export * from './schema/columnTypes.js'

@@ -9,6 +9,14 @@ export const ROOT_SHEETS = 'sheets'
 /** Per-sheet edit logs live outside `sheets` so the undo manager (scoped to `sheets`) never undoes history. */
 export const ROOT_HISTORY = 'history'
 
+/**
+ * issue 14 (ledger): definitions of computed columns, rules, summaries, charts, the report page,
+ * completeness settings and "marked complete" records, one JSON value per key (see
+ * model/definitions.ts), so two people editing different definitions both keep theirs. Derived
+ * figures are never stored here: only what the user defined.
+ */
+export const ROOT_LEDGER = 'ledger'
+
 /** Keys of the `meta` map. */
 export const META_TITLE = 'title'
 export const META_SCHEMA_VERSION = 'schemaVersion'

@@ -1,0 +1,6 @@
+export * from './computed.js'
+export * from './evaluate.js'
+export * from './outliers.js'
+export type { ExprError, ExprErrorKind, ExprLocation } from './parse.js'
+export { ExprErrorKinds, parseExpression } from './parse.js'
+export * from './workbookScope.js'
