@@ -1,7 +1,8 @@
 import { type Column, isNumericType } from '@taizhang/shared'
 import type { CellClassParams, ColDef, ValueGetterParams } from 'ag-grid-community'
+import { cellKey } from './cellKey'
 import { PickerCellEditor, TextCellEditor } from './editors'
-import { cellKeyOf, type GridContext } from './gridContext'
+import type { GridContext } from './gridContext'
 import { displayText, TypedCellRenderer } from './renderers'
 import type { RowData } from './rowData'
 
@@ -14,9 +15,7 @@ const cellClassRules = {
     const ctx = p.context as GridContext
     // Evaluated for every rendered cell on every refresh: no key built while there are no problems.
     return (
-      ctx.problems.size > 0 &&
-      !!p.data &&
-      ctx.problems.has(cellKeyOf(p.data.id, p.column.getColId()))
+      ctx.problems.size > 0 && !!p.data && ctx.problems.has(cellKey(p.data.id, p.column.getColId()))
     )
   },
   'tz-in-range': (p: CellClassParams<RowData>) => {

@@ -25,7 +25,7 @@ export interface GridContext {
   locale: 'zh-CN' | 'en'
   columns: Map<string, Column>
   unacked: UnackedCells
-  /** cellKey(row, col) → peers focused there. */
+  /** `cellKey(row, col)` (cellKey.ts) → peers focused there. */
   peers: Map<string, PeerMark[]>
   /** cellKey(row, col) → problem message. */
   problems: Map<string, string>
@@ -40,8 +40,4 @@ export interface GridContext {
   /** Writes one cell (a checkbox toggle, say) with the local origin. */
   writeCell(rowId: string, colId: string, value: CellValue): void
   t(key: 'editor.search' | 'editor.none' | 'editor.noMatch'): string
-}
-
-export function cellKeyOf(rowId: string, colId: string): string {
-  return rowId + ':' + colId
 }

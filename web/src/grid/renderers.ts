@@ -1,6 +1,7 @@
 import { type CellValue, type Column, formatValue } from '@taizhang/shared'
 import type { ICellRendererComp, ICellRendererParams } from 'ag-grid-community'
-import { cellKeyOf, type GridContext } from './gridContext'
+import { cellKey } from './cellKey'
+import type { GridContext } from './gridContext'
 import type { RowData } from './rowData'
 
 /** Readable text colour on a tag background. */
@@ -96,7 +97,7 @@ export class TypedCellRenderer implements ICellRendererComp<RowData> {
       span.textContent = displayText(ctx, col, value)
       el.append(span)
     }
-    const key = cellKeyOf(row.id, colId)
+    const key = cellKey(row.id, colId)
     const problem = ctx.problems.get(key)
     el.title = problem ?? ''
     if (ctx.unacked.has(ctx.sheetId, row.id, colId)) {

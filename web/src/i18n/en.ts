@@ -118,6 +118,11 @@ export const en: Messages = {
   'type.money': 'Money',
   'type.date': 'Date',
   'type.enum': 'Choice',
+  // grid commands (issue 12, "grid")
+  'cells.clear': 'Clear contents',
+  'cells.cut': 'Cut',
+  'cells.menu': 'Open menu',
+  // end grid commands
   'type.boolean': 'Yes/No',
   'type.reference': 'Reference',
   // issue 14 (ledger): periods

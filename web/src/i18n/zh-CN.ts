@@ -111,6 +111,11 @@ export const zhCN = {
   'type.integer': '整数',
   'type.percent': '百分比',
   'type.money': '金额',
+  // grid commands (issue 12, "grid")
+  'cells.clear': '清除内容',
+  'cells.cut': '剪切',
+  'cells.menu': '打开菜单',
+  // end grid commands
   'type.date': '日期',
   'type.enum': '选项',
   'type.boolean': '是/否',

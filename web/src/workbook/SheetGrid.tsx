@@ -22,6 +22,8 @@ export interface SheetGridProps {
   onSelectionChange: (sel: SelectionInfo) => void
   onContextMenu: (at: { x: number; y: number }) => void
   onPasted: (report: { cells: number; unparsed: number; addedRows: number }) => void
+  /** A key on the grid (no editor open): runs the command bound to it; true if one owns it. */
+  onKey: (e: KeyboardEvent) => boolean
 }
 
 const gridText = () => ({
@@ -53,11 +55,7 @@ export function SheetGrid(props: SheetGridProps) {
       onPasted: props.onPasted,
       // The grid made while the workbook was read (the first sheet shown only).
       early: takeEarlyGrid(session.id),
-      onKeyCommand: (cmd) => {
-        if (props.readOnly) return
-        if (cmd === 'undo') session.undo.undo()
-        else session.undo.redo()
-      },
+      onKey: (e) => props.onKey(e),
     })
     props.onReady(handle)
     afterFirstPaint(markGridPainted)

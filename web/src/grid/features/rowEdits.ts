@@ -1,0 +1,93 @@
+import type { CellValue } from '@taizhang/shared'
+import type { GridApi } from 'ag-grid-community'
+import { ROW_NUMBER_COL } from '../columnDefs'
+import type { RowData } from '../rowData'
+import type { FeatureContext, GridFeature } from './GridFeature'
+
+export interface RowEditsFeature extends GridFeature {
+  focusCell(rowId: string, colId: string): void
+  /** The row ids the row commands act on: the selected rows, or the focused one. */
+  selectedRowIds(): string[]
+  insertRow(where: 'above' | 'below'): void
+  addRowAtEnd(): void
+  deleteSelectedRows(): void
+  /** Clears every cell of the range in one transaction (one undo step). */
+  clearSelectedCells(): void
+}
+
+/** Row insert/delete and clearing the range: the row commands of the toolbar, menu and keys. */
+export function makeRowEdits(): RowEditsFeature {
+  let at: { api: GridApi<RowData>; ctx: FeatureContext } | null = null
+  const self: RowEditsFeature = {
+    name: 'rowEdits',
+    install(api, ctx) {
+      at = { api, ctx }
+      ctx.host.add(() => {
+        at = null
+      })
+      return undefined
+    },
+    focusCell(rowId, colId) {
+      if (!at) return
+      const { api } = at
+      const node = api.getRowNode(rowId)
+      if (!node || node.rowIndex === null) return
+      api.ensureIndexVisible(node.rowIndex, 'middle')
+      api.ensureColumnVisible(colId)
+      api.setFocusedCell(node.rowIndex, colId)
+    },
+    selectedRowIds() {
+      if (!at) return []
+      const { api, ctx } = at
+      const s = ctx.range.info()
+      if (s.rowIds.length) return s.rowIds
+      const f = api.getFocusedCell()
+      const node = f ? api.getDisplayedRowAtIndex(f.rowIndex) : undefined
+      return node?.data ? [node.data.id] : []
+    },
+    insertRow(where) {
+      if (!at || at.ctx.readOnly()) return
+      const { api, ctx } = at
+      const ids = self.selectedRowIds()
+      const f = api.getFocusedCell()
+      const colId = f?.column.getColId() ?? ctx.columns()[0]?.id ?? ROW_NUMBER_COL
+      let newId: string | undefined
+      if (!ids.length) [newId] = ctx.sheet.insertEmptyRows(1)
+      else if (where === 'above') [newId] = ctx.sheet.insertEmptyRows(1, { before: ids[0]! })
+      else [newId] = ctx.sheet.insertEmptyRows(1, { after: ids[ids.length - 1]! })
+      ctx.flush()
+      if (newId) self.focusCell(newId, colId)
+    },
+    addRowAtEnd() {
+      if (!at || at.ctx.readOnly()) return
+      const { ctx } = at
+      const [newId] = ctx.sheet.insertEmptyRows(1)
+      ctx.flush()
+      const first = ctx.columns()[0]
+      if (newId && first) self.focusCell(newId, first.id)
+    },
+    deleteSelectedRows() {
+      if (!at || at.ctx.readOnly()) return
+      const { api, ctx } = at
+      const ids = self.selectedRowIds()
+      if (!ids.length) return
+      const f = api.getFocusedCell()
+      ctx.sheet.deleteRows(ids)
+      ctx.flush()
+      ctx.range.set(null, null)
+      if (f) {
+        const idx = Math.min(f.rowIndex, api.getDisplayedRowCount() - 1)
+        if (idx >= 0) api.setFocusedCell(idx, f.column.getColId())
+      }
+    },
+    clearSelectedCells() {
+      if (!at || at.ctx.readOnly()) return
+      const { ctx } = at
+      const s = ctx.range.info()
+      const edits: { row: string; col: string; value: CellValue }[] = []
+      for (const row of s.rowIds) for (const col of s.colIds) edits.push({ row, col, value: null })
+      if (edits.length) ctx.sheet.setCells(edits)
+    },
+  }
+  return self
+}

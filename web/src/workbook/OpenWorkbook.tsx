@@ -1,0 +1,165 @@
+import { createEffect, createMemo, For, Show } from 'solid-js'
+import type { Identity } from '../app/identity'
+import { runKey } from '../app/toolbarExtensions'
+import type { WorkbookSession } from '../doc/openWorkbook'
+import { locale, t } from '../i18n'
+import { ColumnPanel } from './ColumnPanel'
+import { ContextMenu } from './ContextMenu'
+import { prepareIdleGrid } from './earlyGrid'
+import { ProblemsPanel } from './panels/ProblemsPanel'
+import { StatusBar } from './panels/StatusBar'
+import { ShareDialog } from './ShareDialog'
+import { SheetGrid } from './SheetGrid'
+import { SheetTabs } from './SheetTabs'
+import { createProblemsStore } from './session/createProblemsStore'
+import { createStatusStats } from './session/createStatusStats'
+import { createWorkbookStore } from './session/createWorkbookStore'
+import { menuItems } from './toolbar/commandUi'
+import './toolbar/commands'
+import { WorkbookToolbar } from './toolbar/WorkbookToolbar'
+
+/** Benchmark builds only (`VITE_TZ_DEBUG=1`): the measurement hook on `window.__tzBench`. */
+const benchHook =
+  import.meta.env.VITE_TZ_DEBUG === '1'
+    ? import('../debug/benchHook').then((m) => m.installBenchHook())
+    : null
+
+/** An open workbook: its store, then toolbar, grid, panels, tabs and status bar around it. */
+export function OpenWorkbook(props: {
+  session: WorkbookSession
+  token: string | null
+  identity: Identity
+}) {
+  const session = props.session
+  const wb = session.workbook
+  const store = createWorkbookStore(session)
+  const problems = createProblemsStore(wb, store.activeSheet)
+  const stats = createStatusStats(
+    wb,
+    store.activeSheet,
+    createMemo(() => store.focused()?.colId ?? null),
+  )
+  const commandContext = () => store.commandContext(() => problems().length)
+  if (benchHook !== null) {
+    createEffect(() => {
+      const g = store.grid()
+      void benchHook.then((h) => {
+        h.session = session
+        h.grid = g
+      })
+    })
+  }
+
+  const warnings = (): string[] =>
+    session.warnings().map((w) => {
+      switch (w.kind) {
+        case 'corrupt':
+          return t('warn.corrupt', { n: w.n })
+        case 'idb-unavailable':
+          return t('warn.idbUnavailable', { reason: w.reason })
+        case 'permission-denied':
+          return t('warn.permissionDenied')
+        case 'newer-schema':
+          return locale() === 'en' ? w.en : w.zh
+      }
+    })
+
+  return (
+    <div class="workbook" data-testid="workbook" data-readonly={store.readOnly() ? '1' : '0'}>
+      <WorkbookToolbar store={store} identity={props.identity} commandContext={commandContext} />
+      <Show when={warnings().length}>
+        <div class="banner warn" role="alert">
+          <For each={warnings()}>{(w) => <div>{w}</div>}</For>
+        </div>
+      </Show>
+      <Show when={store.readOnly()}>
+        <div class="banner info" data-testid="readonly-banner">
+          {t('warn.readOnlyLong')}
+        </div>
+      </Show>
+      <div class="wb-body">
+        <div class="grid-area">
+          <Show
+            when={store.activeSheet()}
+            keyed
+            fallback={
+              <>
+                <p class="muted pad">{t('sheet.empty')}</p>
+                {/* A grid made ahead for the first sheet to appear (earlyGrid.ts) */}
+                <div class="grid-host" ref={(el) => prepareIdleGrid(session.id, el)} />
+              </>
+            }
+          >
+            {(sheetId) => (
+              <SheetGrid
+                session={session}
+                sheetId={sheetId}
+                readOnly={store.readOnly()}
+                problems={problems()}
+                peers={session.peers()}
+                onReady={store.setGrid}
+                onFocusChange={store.setFocused}
+                onSelectionChange={store.setSelection}
+                onContextMenu={(at) => store.setMenu(at)}
+                onPasted={(r) => {
+                  if (r.unparsed) store.showToast(t('paste.problems', { n: r.unparsed }))
+                }}
+                onKey={(e) => runKey(e, commandContext())}
+              />
+            )}
+          </Show>
+        </div>
+        <Show when={store.panel() === 'columns' && store.activeSheet()}>
+          {(id) => (
+            <ColumnPanel
+              workbook={wb}
+              sheetId={id()}
+              version={store.dataVersion()}
+              readOnly={store.readOnly()}
+              onClose={() => store.setPanel(null)}
+            />
+          )}
+        </Show>
+        <Show when={store.panel() === 'problems'}>
+          <ProblemsPanel
+            workbook={wb}
+            sheetId={store.activeSheet()}
+            problems={problems()}
+            grid={store.grid()}
+            onClose={() => store.setPanel(null)}
+          />
+        </Show>
+      </div>
+      <SheetTabs
+        workbook={wb}
+        sheets={store.sheets()}
+        active={store.activeSheet()}
+        readOnly={store.readOnly()}
+        onSelect={store.setActiveSheet}
+      />
+      <StatusBar stats={stats()} selection={store.selection()} pending={session.pending} />
+      <Show when={store.menu()}>
+        {(m) => (
+          <ContextMenu
+            x={m().x}
+            y={m().y}
+            items={menuItems(commandContext())}
+            onClose={() => store.setMenu(null)}
+          />
+        )}
+      </Show>
+      <Show when={store.sharing()}>
+        <ShareDialog
+          workbookId={session.id}
+          token={props.token}
+          onClose={() => store.setSharing(false)}
+        />
+      </Show>
+      <Show when={store.toast()}>
+        <div class="toast" role="status">
+          {store.toast()}
+        </div>
+      </Show>
+    </div>
+  )
+}

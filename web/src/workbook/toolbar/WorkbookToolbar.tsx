@@ -1,0 +1,96 @@
+import { For, Show } from 'solid-js'
+import { Dynamic } from 'solid-js/web'
+import type { Identity } from '../../app/identity'
+import { type CommandContext, commands, toolbarExtensions } from '../../app/toolbarExtensions'
+import { t } from '../../i18n'
+import { StatusBadge } from '../StatusBadge'
+import type { WorkbookStore } from '../session/createWorkbookStore'
+import { commandLabel, commandShortcut } from './commandUi'
+
+/**
+ * The workbook toolbar: title, sync status, presence, then the command table's buttons
+ * (`toolbar.slot` main), the registered extensions (CSV…), and the `end` buttons (分享).
+ */
+export function WorkbookToolbar(props: {
+  store: WorkbookStore
+  identity: Identity
+  commandContext: () => CommandContext
+}) {
+  const store = props.store
+  const session = store.session
+  const buttons = (slot: 'main' | 'end') => (
+    <For each={commands.filter((c) => c.toolbar?.slot === slot)}>
+      {(c) => {
+        const ctx = () => props.commandContext()
+        const variant = () => c.toolbar?.variant?.(ctx())
+        return (
+          <button
+            type="button"
+            class={`btn ${variant() ?? ''}`}
+            onClick={() => c.run(ctx())}
+            disabled={!c.enabled(ctx())}
+            title={commandShortcut(c, '+')}
+            data-testid={c.toolbar?.testId}
+            data-command={c.id}
+          >
+            {(c.toolbar?.icon ? `${c.toolbar.icon} ` : '') + commandLabel(c, ctx())}
+          </button>
+        )
+      }}
+    </For>
+  )
+  return (
+    <div class="toolbar">
+      <a class="btn ghost" href="#/">
+        ← {t('wb.home')}
+      </a>
+      <input
+        class="title-input"
+        aria-label={t('wb.renameTitle')}
+        value={store.title()}
+        readOnly={store.readOnly()}
+        onChange={(e) => {
+          const v = e.currentTarget.value.trim()
+          if (v && !store.readOnly()) session.workbook.setTitle(v)
+        }}
+        data-testid="wb-title"
+      />
+      <Show when={store.readOnly()}>
+        <span class="readonly-chip" data-testid="readonly-notice" title={t('warn.readOnlyLong')}>
+          {t('warn.readOnly')}
+        </span>
+      </Show>
+      <StatusBadge session={session} />
+      <span class="spacer" />
+      <div class="presence" data-testid="presence">
+        <span
+          class="avatar me"
+          style={{ background: props.identity.color }}
+          title={`${props.identity.name} (${t('presence.you')})`}
+        >
+          {props.identity.name.slice(0, 1)}
+        </span>
+        <For each={session.peers()}>
+          {(p) => (
+            <span class="avatar" style={{ background: p.color }} title={p.name} data-peer={p.name}>
+              {p.name.slice(0, 1)}
+            </span>
+          )}
+        </For>
+      </div>
+      {buttons('main')}
+      <For each={toolbarExtensions}>
+        {(Ext) => (
+          <Dynamic
+            component={Ext}
+            session={session}
+            sheetId={store.activeSheet}
+            selectSheet={store.setActiveSheet}
+            visibleRowIds={() => store.visibleRowIds()}
+          />
+        )}
+      </For>
+      {buttons('end')}
+    </div>
+  )
+}

@@ -1,0 +1,141 @@
+import { type Command, registerCommands } from '../../app/toolbarExtensions'
+
+const hasGrid = (ctx: Parameters<Command['enabled']>[0]) => ctx.grid !== null
+
+/**
+ * The workbook's built-in commands: toolbar buttons, context-menu items and grid keys, each
+ * declared once. Features add theirs with `registerCommands` from their own module.
+ */
+export const builtinCommands: Command[] = [
+  {
+    id: 'undo',
+    label: 'wb.undo',
+    keys: ['Mod+Z'],
+    enabled: (ctx) => !ctx.readOnly && ctx.view.canUndo(),
+    run: (ctx) => ctx.session.undo.undo(),
+    toolbar: { slot: 'main', testId: 'undo' },
+  },
+  {
+    id: 'redo',
+    label: 'wb.redo',
+    keys: ['Mod+Y', 'Mod+Shift+Z', 'Mod+Shift+Y'],
+    enabled: (ctx) => !ctx.readOnly && ctx.view.canRedo(),
+    run: (ctx) => ctx.session.undo.redo(),
+    toolbar: { slot: 'main' },
+  },
+  {
+    id: 'row.addAtEnd',
+    label: 'wb.addRow',
+    enabled: (ctx) => !ctx.readOnly && ctx.sheetId !== null,
+    run: (ctx) => ctx.grid?.addRowAtEnd(),
+    toolbar: { slot: 'main', icon: '+', testId: 'add-row' },
+  },
+  {
+    id: 'panel.columns',
+    label: 'wb.columns',
+    enabled: (ctx) => ctx.sheetId !== null,
+    run: (ctx) => ctx.view.togglePanel('columns'),
+    toolbar: { slot: 'main' },
+  },
+  {
+    id: 'panel.problems',
+    label: (ctx) => ['wb.problems', { n: ctx.view.problemCount() }],
+    enabled: () => true,
+    run: (ctx) => ctx.view.togglePanel('problems'),
+    toolbar: {
+      slot: 'main',
+      testId: 'problems-button',
+      variant: (ctx) => (ctx.view.problemCount() ? 'warn' : undefined),
+    },
+  },
+  {
+    id: 'share',
+    label: 'wb.share',
+    enabled: () => true,
+    run: (ctx) => ctx.view.share(),
+    toolbar: { slot: 'end', testId: 'share', variant: () => 'primary' },
+  },
+  {
+    id: 'row.insertAbove',
+    label: 'row.insertAbove',
+    keys: ['Mod++', 'Mod+='],
+    enabled: (ctx) => !ctx.readOnly && hasGrid(ctx),
+    run: (ctx) => ctx.grid?.insertRow('above'),
+    menu: {},
+  },
+  {
+    id: 'row.insertBelow',
+    label: 'row.insertBelow',
+    keys: ['Mod+Shift++', 'Mod+Shift+='],
+    enabled: (ctx) => !ctx.readOnly && hasGrid(ctx),
+    run: (ctx) => ctx.grid?.insertRow('below'),
+    menu: {},
+  },
+  {
+    id: 'row.delete',
+    label: (ctx) => {
+      const n = ctx.grid?.selectedRowIds().length ?? 0
+      return n > 1 ? ['row.deleteN', { n }] : ['row.delete']
+    },
+    keys: ['Mod+-'],
+    enabled: (ctx) => !ctx.readOnly && (ctx.grid?.selectedRowIds().length ?? 0) > 0,
+    run: (ctx) => ctx.grid?.deleteSelectedRows(),
+    menu: { danger: true },
+  },
+  {
+    id: 'cells.clear',
+    label: 'cells.clear',
+    keys: ['Delete', 'Backspace'],
+    enabled: (ctx) => !ctx.readOnly && hasGrid(ctx),
+    run: (ctx) => ctx.grid?.clearSelectedCells(),
+  },
+  {
+    id: 'clipboard.copy',
+    label: 'row.copy',
+    keys: ['Mod+C'],
+    native: true,
+    enabled: hasGrid,
+    run: (ctx) => {
+      const text = ctx.grid?.copySelection() ?? ''
+      void navigator.clipboard?.writeText(text).catch(() => {})
+    },
+    menu: {},
+  },
+  {
+    id: 'clipboard.cut',
+    label: 'cells.cut',
+    keys: ['Mod+X'],
+    native: true,
+    enabled: (ctx) => !ctx.readOnly && hasGrid(ctx),
+    run: (ctx) => {
+      const text = ctx.grid?.copySelection() ?? ''
+      void navigator.clipboard
+        ?.writeText(text)
+        .then(() => ctx.grid?.clearSelectedCells())
+        .catch(() => {})
+    },
+  },
+  {
+    id: 'clipboard.paste',
+    label: 'row.paste',
+    keys: ['Mod+V'],
+    native: true,
+    enabled: (ctx) => !ctx.readOnly && hasGrid(ctx),
+    run: (ctx) => {
+      void navigator.clipboard
+        ?.readText()
+        .then((text) => ctx.grid?.pasteText(text))
+        .catch(() => {})
+    },
+    menu: {},
+  },
+  {
+    id: 'menu.open',
+    label: 'cells.menu',
+    keys: ['ContextMenu', 'Shift+F10'],
+    enabled: hasGrid,
+    run: (ctx) => ctx.grid?.openContextMenu(),
+  },
+]
+
+registerCommands(builtinCommands)
