@@ -1,0 +1,389 @@
+import { Redis } from 'ioredis'
+import type { Logger } from 'pino'
+
+/**
+ * Cross-server fan-out on Redis Streams (ioredis), one stream per room: `tz:room:<room>`.
+ *
+ * Every entry is `s` (the publishing server's id), `t` (`u` a Yjs update, `a` an awareness
+ * update, `q` a resync request carrying the requester's state vector) and `d` (the bytes).
+ *
+ * Why streams and not pub/sub: a server reads each watched stream with XREAD from the last id it
+ * saw, so after a dropped connection (or a Redis restart with its append-only file) it continues
+ * where it stopped instead of losing what was published meanwhile.
+ *
+ * How far back: each stream keeps about `maxLen` entries (XADD MAXLEN ~, default 10,000 per room)
+ * and expires `ttlMs` (default 24 h) after its last entry. A server whose last id fell out of that
+ * window (it lagged more than `maxLen` entries behind, or Redis lost entries: `max-deleted-entry-id`
+ * past our id, or the stream went back or vanished) cannot catch up from the stream: it reloads the
+ * room from the store (Postgres: everything durable) and asks the other servers for the rest (a `q`
+ * entry: every server holding the room live answers with what the requester's state vector lacks,
+ * which covers updates not yet durable anywhere). A server also sends a `q` when it starts
+ * watching a room and after every reconnect, so nothing published in the gaps is missed.
+ *
+ * Delivery is at-least-once and Yjs updates are idempotent, so duplicates are harmless.
+ */
+export interface BusRoom {
+  readonly name: string
+  readonly isLive: boolean
+  stateVector(): Uint8Array
+  /** What a peer with state vector `sv` lacks (the room's sync step 2). */
+  syncStep2(sv: Uint8Array): Uint8Array | Promise<Uint8Array>
+  receiveRemote(msg: BusMessage): unknown
+}
+
+/** Where delivered messages go: the loaded rooms of this server. */
+export interface BusTarget {
+  peek(name: string): BusRoom | undefined
+  /** Everything durable of a room (the fallback when the stream cannot fill a gap). */
+  loadStored(name: string): Promise<Uint8Array[]>
+}
+
+export type BusMessage =
+  | { type: 'update'; update: Uint8Array }
+  | { type: 'awareness'; update: Uint8Array }
+
+export interface BusMetrics {
+  /** Seconds between an entry's id (Redis's clock at XADD) and its delivery here. */
+  lag(seconds: number): void
+  published(type: 'u' | 'a' | 'q'): void
+  publishFailed(): void
+  /** A gap the stream could not fill: the room was reloaded from the store. */
+  reloaded(): void
+  /** Length of a watched room's stream, sampled at each gap check. */
+  streamLength(room: string, length: number): void
+}
+
+export interface RedisStreamBusOptions {
+  url: string
+  serverId: string
+  log: Logger
+  maxLen?: number
+  ttlMs?: number
+  /** XREAD BLOCK timeout: how long a newly watched room may wait to join the read (default 200). */
+  blockMs?: number
+  /** Entries read per stream per XREAD (default 256); a full batch triggers a gap check. */
+  readCount?: number
+  metrics?: BusMetrics
+}
+
+interface Watch {
+  /** Last entry id read ('0-0': from the start). */
+  lastId: string
+  /** How many entries the stream had ever added up to `lastId` (its `entries-added` counter). */
+  added: number
+  /** A `q` is due once the room is loaded. */
+  resync: boolean
+  /** Check whether entries after `lastId` were lost. */
+  checkGap: boolean
+}
+
+const KEY_PREFIX = 'tz:room:'
+export const streamKey = (room: string) => `${KEY_PREFIX}${room}`
+
+/** Compares two stream ids `ms-seq` numerically. */
+export function compareIds(a: string, b: string): number {
+  const [am = '0', as = '0'] = a.split('-')
+  const [bm = '0', bs = '0'] = b.split('-')
+  const d = BigInt(am) - BigInt(bm)
+  if (d !== 0n) return d < 0n ? -1 : 1
+  const e = BigInt(as) - BigInt(bs)
+  return e === 0n ? 0 : e < 0n ? -1 : 1
+}
+
+export class RedisStreamBus {
+  private readonly pub: Redis
+  private readonly sub: Redis
+  private readonly watches = new Map<string, Watch>()
+  private target: BusTarget | null = null
+  private closed = false
+  private loop: Promise<void> | null = null
+  private connectedOnce = false
+  private up = false
+  private readonly maxLen: number
+  private readonly ttlMs: number
+  private readonly blockMs: number
+  private readonly readCount: number
+
+  constructor(private readonly opts: RedisStreamBusOptions) {
+    this.maxLen = opts.maxLen ?? 10_000
+    this.ttlMs = opts.ttlMs ?? 24 * 3600_000
+    this.blockMs = opts.blockMs ?? 200
+    this.readCount = opts.readCount ?? 256
+    const common = {
+      lazyConnect: true,
+      // Reconnect forever, at most every 2 s: a Redis restart must not need a server restart.
+      retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
+    }
+    // Publishes fail fast while Redis is down (the resync after the reconnect covers them).
+    this.pub = new Redis(opts.url, {
+      ...common,
+      maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
+    })
+    this.sub = new Redis(opts.url, { ...common, maxRetriesPerRequest: null })
+    for (const c of [this.pub, this.sub]) {
+      // ioredis logs and reconnects by itself; the event must have a listener or Node throws.
+      c.on('error', (err: Error) =>
+        opts.log.debug({ err: err.message }, 'redis bus connection error'),
+      )
+    }
+    this.sub.on('ready', () => {
+      this.up = true
+      if (this.connectedOnce) {
+        opts.log.info('redis bus reconnected: resyncing every watched room')
+        for (const w of this.watches.values()) {
+          w.resync = true
+          w.checkGap = true
+        }
+      }
+      this.connectedOnce = true
+    })
+    this.sub.on('close', () => {
+      this.up = false
+    })
+  }
+
+  /** Connects both connections (`watch` needs it; `start` does it too). */
+  async connect(): Promise<void> {
+    const open = (c: Redis) => (c.status === 'wait' ? c.connect() : Promise.resolve())
+    await Promise.all([open(this.pub), open(this.sub)])
+  }
+
+  /** Connects and starts the read loop; `target` receives what other servers publish. */
+  async start(target: BusTarget): Promise<void> {
+    this.target = target
+    await this.connect()
+    this.loop ??= this.readLoop()
+  }
+
+  /** Whether the read connection is up now. */
+  get connected(): boolean {
+    return this.up
+  }
+
+  /**
+   * Starts watching `room` from the stream's current end. Call it before reading the room from
+   * the store: whatever is published after this returns is read from the stream, whatever was
+   * published before is either in the store or in the answers to the resync request.
+   */
+  async watch(room: string): Promise<void> {
+    if (this.watches.has(room)) return
+    let pos = { lastId: '0-0', added: 0 }
+    try {
+      const info = await this.streamInfo(room)
+      if (info) pos = { lastId: info.lastGenerated, added: info.entriesAdded }
+    } catch (err) {
+      // Redis down: read from the start once it is back (bounded by maxLen; duplicates are harmless).
+      this.opts.log.warn({ err: (err as Error).message, room }, 'redis bus: watch without position')
+    }
+    this.watches.set(room, { ...pos, resync: true, checkGap: false })
+  }
+
+  /** Stops watching an unloaded room. */
+  unwatch(room: string): void {
+    this.watches.delete(room)
+  }
+
+  get watching(): number {
+    return this.watches.size
+  }
+
+  /** Publishes one message of `room` for the other servers (never delivered back here). */
+  publish(room: string, msg: BusMessage): void {
+    this.xadd(room, msg.type === 'update' ? 'u' : 'a', msg.update)
+  }
+
+  private xadd(room: string, type: 'u' | 'a' | 'q', data: Uint8Array): void {
+    if (this.closed) return
+    const key = streamKey(room)
+    const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
+    this.pub
+      .multi()
+      .call(
+        'XADD',
+        key,
+        'MAXLEN',
+        '~',
+        this.maxLen,
+        '*',
+        's',
+        this.opts.serverId,
+        't',
+        type,
+        'd',
+        bytes,
+      )
+      .pexpire(key, this.ttlMs)
+      .exec()
+      .then(
+        () => this.opts.metrics?.published(type),
+        (err: Error) => {
+          // Lost for the bus only: the local peers and the store have it, and every server resyncs
+          // its rooms after Redis comes back.
+          this.opts.metrics?.publishFailed()
+          this.opts.log.debug({ err: err.message, room }, 'redis bus publish failed')
+        },
+      )
+  }
+
+  private async readLoop(): Promise<void> {
+    while (!this.closed) {
+      try {
+        await this.maintain()
+        await this.readOnce()
+      } catch (err) {
+        if (this.closed) return
+        this.opts.log.debug({ err: (err as Error).message }, 'redis bus read failed; retrying')
+        await new Promise((r) => setTimeout(r, Math.min(this.blockMs, 500)))
+      }
+    }
+  }
+
+  /** Resync requests and gap checks that are due (each watch's flags, cleared once done). */
+  private async maintain(): Promise<void> {
+    const target = this.target
+    if (!target) return
+    for (const [name, w] of this.watches) {
+      if (w.checkGap) {
+        await this.checkGap(name, w)
+        w.checkGap = false
+      }
+      if (w.resync) {
+        const room = target.peek(name)
+        if (!room) continue // still loading: asked once it is there
+        w.resync = false
+        this.xadd(name, 'q', room.stateVector())
+      }
+    }
+  }
+
+  /** XINFO STREAM's counters, or null when the stream does not exist. */
+  private async streamInfo(
+    room: string,
+  ): Promise<{ lastGenerated: string; entriesAdded: number; length: number } | null> {
+    let info: unknown[]
+    try {
+      info = (await this.pub.call('XINFO', 'STREAM', streamKey(room))) as unknown[]
+    } catch (err) {
+      if (/no such key/i.test((err as Error).message)) return null
+      throw err
+    }
+    const field = (k: string) => {
+      const i = info.indexOf(k)
+      return i >= 0 ? info[i + 1] : undefined
+    }
+    return {
+      lastGenerated: String(field('last-generated-id') ?? '0-0'),
+      entriesAdded: Number(field('entries-added') ?? 0),
+      length: Number(field('length') ?? 0),
+    }
+  }
+
+  /**
+   * Whether entries after our position were lost: trimmed before we read them (more entries
+   * deleted from the stream's head than we had counted up to `lastId`), or gone with a Redis that
+   * lost data (its last id is behind ours, or the stream vanished).
+   */
+  private async checkGap(name: string, w: Watch): Promise<void> {
+    const info = await this.streamInfo(name)
+    this.opts.metrics?.streamLength(name, info?.length ?? 0)
+    const deleted = info ? info.entriesAdded - info.length : 0
+    const wentBack = info ? compareIds(info.lastGenerated, w.lastId) < 0 : w.lastId !== '0-0'
+    const trimmed = deleted > w.added
+    if (!wentBack && !trimmed) return
+    this.opts.log.warn(
+      { room: name, lastId: w.lastId },
+      'redis bus: entries lost; reloading the room',
+    )
+    // Continue with what the stream still has (all of it if Redis went back), fill the rest from
+    // the store, and ask the live servers for what is not durable yet.
+    if (wentBack) w.lastId = '0-0'
+    w.added = deleted
+    w.resync = true
+    const target = this.target
+    if (!target?.peek(name)) return
+    const records = await target.loadStored(name)
+    const room = target.peek(name)
+    if (!room) return
+    for (const update of records) await room.receiveRemote({ type: 'update', update })
+    this.opts.metrics?.reloaded()
+  }
+
+  private async readOnce(): Promise<void> {
+    const names = [...this.watches.keys()]
+    if (names.length === 0) {
+      await new Promise((r) => setTimeout(r, this.blockMs))
+      return
+    }
+    const ids = names.map((n) => this.watches.get(n)!.lastId)
+    const res = (await this.sub.callBuffer(
+      'XREAD',
+      'COUNT',
+      this.readCount,
+      'BLOCK',
+      this.blockMs,
+      'STREAMS',
+      ...names.map(streamKey),
+      ...ids,
+    )) as [Buffer, [Buffer, Buffer[]][]][] | null
+    if (!res) return
+    const now = Date.now()
+    for (const [keyBuf, entries] of res) {
+      const name = keyBuf.toString().slice(KEY_PREFIX.length)
+      const w = this.watches.get(name)
+      if (!w) continue
+      for (const [idBuf, fields] of entries) {
+        const id = idBuf.toString()
+        if (compareIds(id, w.lastId) <= 0) continue
+        w.lastId = id
+        w.added++
+        this.opts.metrics?.lag(Math.max(0, now - Number(id.split('-')[0])) / 1000)
+        await this.deliver(name, fields)
+      }
+      // A full batch: we are behind; make sure nothing was trimmed before we got to it.
+      if (entries.length >= this.readCount) w.checkGap = true
+    }
+  }
+
+  private async deliver(name: string, fields: Buffer[]): Promise<void> {
+    let from = ''
+    let type = ''
+    let data: Buffer | undefined
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+      const k = fields[i]!.toString()
+      if (k === 's') from = fields[i + 1]!.toString()
+      else if (k === 't') type = fields[i + 1]!.toString()
+      else if (k === 'd') data = fields[i + 1]
+    }
+    if (from === this.opts.serverId || !data) return
+    const room = this.target?.peek(name)
+    if (!room) return
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    try {
+      if (type === 'u') {
+        // Not awaited: a cold room revives in the background and keeps arrival order in its inbox.
+        void Promise.resolve(room.receiveRemote({ type: 'update', update: bytes })).catch(
+          (err: unknown) => this.opts.log.warn({ err, room: name }, 'remote update failed'),
+        )
+      } else if (type === 'a') {
+        room.receiveRemote({ type: 'awareness', update: bytes })
+      } else if (type === 'q') {
+        // Cold rooms hold nothing that is not durable: the requester has it from the store.
+        if (!room.isLive) return
+        const diff = await room.syncStep2(bytes)
+        this.xadd(name, 'u', diff)
+      }
+    } catch (err) {
+      this.opts.log.warn({ err, room: name, type }, 'redis bus: bad entry ignored')
+    }
+  }
+
+  /** Stops reading and closes both connections. */
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    this.sub.disconnect()
+    await this.loop?.catch(() => undefined)
+    await this.pub.quit().catch(() => this.pub.disconnect())
+  }
+}
