@@ -1,3 +1,5 @@
+import { parseShareLink, readTokenClaims } from '../doc/token'
+
 /** This browser's collaborator identity: a stable id, a name asked once, a colour. */
 export interface Identity {
   id: string
@@ -26,7 +28,34 @@ export function randomId(length = 12): string {
   return s
 }
 
-export function loadIdentity(): Identity | null {
+/** Names that tokens carry by default (`serve`'s owner link, `token`, the share API): not a person's. */
+const PLACEHOLDER_NAMES = new Set(['owner', 'user', 'shared link', 'anonymous', ''])
+
+/**
+ * The person's name carried by a share link in `href` (the share dialog's 对方姓名), if any:
+ * `null` for no link, no name, or a default placeholder.
+ */
+export function nameFromLink(href: string): string | null {
+  const token = parseShareLink(href)?.token
+  if (!token) return null
+  const name = readTokenClaims(token).name?.trim().slice(0, 40) ?? ''
+  return PLACEHOLDER_NAMES.has(name.toLowerCase()) ? null : name
+}
+
+/**
+ * This browser's identity; on a first visit through a share link that names the person, that
+ * name (they are not asked again). Read before the link is taken out of the address bar.
+ */
+export function loadIdentity(
+  href: string | undefined = globalThis.location?.href,
+): Identity | null {
+  const stored = readStoredIdentity()
+  if (stored) return stored
+  const name = href ? nameFromLink(href) : null
+  return name ? saveIdentity(name, null) : null
+}
+
+function readStoredIdentity(): Identity | null {
   try {
     const raw = localStorage.getItem(IDENTITY_KEY)
     if (!raw) return null

@@ -33,6 +33,31 @@ export const en: Messages = {
   'home.localOnly': 'This device only',
   'home.noToken':
     'No server authorisation: changes stay on this device. Open it from a share link to sync.',
+  // app: home list, blanks, share, presence, narrow screens (issue 12, "app")
+  'home.titleAll': 'My workbooks',
+  'home.emptyAll': 'No workbooks yet. Create one, or open a link a colleague shared.',
+  'home.onlyDevice': 'Only on this device',
+  'home.onlyDeviceHint':
+    'The server does not have this workbook: its changes were never uploaded. Open it online to upload them.',
+  'home.onlyServer': 'Only on the server',
+  'home.onlyServerHint':
+    'This workbook is on the server and was never opened on this device. Click to download and open it.',
+  'home.serverUnknown': 'The server cannot be reached just now; only this device’s workbooks are listed.',
+  'home.updated': 'Updated {time}',
+  'blank.sheetName': 'Sheet1',
+  'blank.colName': 'Name',
+  'blank.colDate': 'Date',
+  'blank.colQuantity': 'Quantity',
+  'blank.colNote': 'Notes',
+  'share.err.unauthorized': 'Your access has expired or is invalid; open the share link again.',
+  'share.err.forbidden': 'Only an editor of this workbook can share it.',
+  'share.err.badRequest': 'The share settings are not valid: {reason}',
+  'share.err.network': 'The server cannot be reached; try again when online.',
+  'share.err.server': 'Server error ({status}); try again later.',
+  'share.copy': 'Copy link',
+  'share.copied': 'Copied',
+  'toolbar.more': 'More',
+  // end app
   'common.cancel': 'Cancel',
   'common.ok': 'OK',
   'common.close': 'Close',

@@ -1,5 +1,6 @@
 import type { SheetInfo, Workbook } from '@taizhang/shared'
 import { createSignal, For, Show } from 'solid-js'
+import { addBlankSheet } from '../home/blankSheet'
 import { t } from '../i18n'
 import { ContextMenu } from './ContextMenu'
 
@@ -15,7 +16,8 @@ export function SheetTabs(props: {
   const [menu, setMenu] = createSignal<{ id: string; x: number; y: number } | null>(null)
 
   const add = () => {
-    const id = props.workbook.addSheet(t('sheet.newName', { n: props.sheets.length + 1 }))
+    // A new sheet comes with typed columns (issue 12, "app"): home/blankSheet.ts
+    const id = addBlankSheet(props.workbook, t('sheet.newName', { n: props.sheets.length + 1 }))
     props.onSelect(id)
   }
   const rename = (id: string, name: string) => {
