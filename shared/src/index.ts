@@ -2,8 +2,10 @@
 
 export * from './csv/index.js'
 export * from './demo/demoWorkbook.js'
-// issue 14 (ledger): periods, expressions, definitions in the doc
+// issue 14 (ledger): periods, expressions, summaries, completeness, definitions in the doc
+export * from './completeness/index.js'
 export * from './expr/index.js'
+export * from './summary/index.js'
 // history: cell and row history, conflicts, settling, trash (issue 13)
 export * from './history/index.js'
 export * from './model/definitions.js'

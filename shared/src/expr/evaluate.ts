@@ -11,7 +11,7 @@
  * Blanks: a blank input gives a blank result (暂无数据 is not zero), comparisons with a blank are
  * unknown (null), so a rule over a blank cell is neither broken nor passed; aggregates skip blanks.
  */
-import type { CellValue, Column } from '../schema/columnTypes.js'
+import type { CellValue, Column, MoneyUnit } from '../schema/columnTypes.js'
 import {
   type ExprError,
   identifierName,
@@ -39,6 +39,25 @@ export interface ExprScope {
   lookup?(sheet: SheetSource, colId: string, value: CellValue): readonly string[]
   /** Named records besides `rec`, e.g. `{ user: { station: '…', district: '杨浦区' } }` (issue 16). */
   roots?: Readonly<Record<string, Readonly<Record<string, CellValue>>>>
+  /**
+   * Read money columns in this unit (276 in a 万元 column reads as 2,760,000 with `元`), so an
+   * expression or a summary never adds 元 to 万元. Unset: each column's own unit.
+   */
+  moneyUnit?: MoneyUnit
+}
+
+/** What one stored money figure is worth in another unit (万元 → 元: × 10,000). */
+export function moneyFactor(from: MoneyUnit | undefined, to: MoneyUnit): number {
+  const f = from ?? '元'
+  return f === to ? 1 : f === '万元' ? 10_000 : 1 / 10_000
+}
+
+/** Exact-decimal scaling: 1.23 万元 is 12,300 元, not 12300.000000000002. */
+function scaleMoney(v: CellValue, factor: number): CellValue {
+  if (factor === 1 || typeof v !== 'number') return v
+  const text = String(v)
+  if (text.includes('e')) return v * factor
+  return factor > 1 ? Number(`${text}e4`) : Number(`${text}e-4`)
 }
 
 /** A row reached through a reference column or LOOKUP. */
@@ -292,6 +311,8 @@ export function compileExpression(
         ? scope.sheetById(col.format.refSheet)
         : undefined
     if (target) readsOtherSheets = true
+    const factor =
+      col.type === 'money' && scope.moneyUnit ? moneyFactor(col.format.unit, scope.moneyUnit) : 1
     const read = (r: Val): Val => {
       if (r === null || r === undefined) return null
       if (Array.isArray(r)) return r.map(read)
@@ -299,7 +320,7 @@ export function compileExpression(
       const v = r.sheet.cell(r.rowId, col.id) ?? null
       if (target && typeof v === 'string' && v !== '')
         return { kind: 'row', sheet: target, rowId: v }
-      return v
+      return scaleMoney(v, factor)
     }
     return { fn: (row) => read(rowOf(row)), ref: target }
   }
@@ -330,6 +351,11 @@ export function compileExpression(
         if (col.type !== 'reference') {
           reads.add(col.id)
           const id = col.id
+          const factor =
+            col.type === 'money' && scope.moneyUnit
+              ? moneyFactor(col.format.unit, scope.moneyUnit)
+              : 1
+          if (factor !== 1) return { fn: (row) => scaleMoney(self.cell(row, id) ?? null, factor) }
           return { fn: (row) => self.cell(row, id) ?? null }
         }
         return readColumn(self, col, (row) => ({ kind: 'row', sheet: self, rowId: row }))

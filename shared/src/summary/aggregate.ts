@@ -1,0 +1,122 @@
+/**
+ * Aggregates with removable state, so a summary can take a row's old contribution out and put its new
+ * one in (incremental updates from the change feed) and give exactly what a from-scratch pass gives.
+ *
+ * Sums are kept as exact decimals scaled by 10^SCALE in a BigInt-free way: every value is rounded to
+ * SCALE decimals and held as an integer count of 10^-SCALE, so adding and removing in any order
+ * yields the same total (floating-point addition is not associative; integers below 2^53 are).
+ */
+import type { CellValue } from '../schema/columnTypes.js'
+
+export const AggregateKinds = {
+  sum: 'sum',
+  avg: 'avg',
+  count: 'count',
+  distinct: 'distinct',
+  min: 'min',
+  max: 'max',
+  share: 'share',
+} as const
+export type AggregateKind = (typeof AggregateKinds)[keyof typeof AggregateKinds]
+export const AGGREGATE_KINDS: readonly AggregateKind[] = Object.values(AggregateKinds)
+
+/** Decimals kept exactly in sums (1 元 in a 万元 column is 0.0001; 6 leaves room). */
+const SCALE = 6
+const UNIT = 10 ** SCALE
+
+function scaled(n: number): number {
+  return Math.round(n * UNIT)
+}
+
+/** The removable state of one aggregate over one group. */
+export interface AggState {
+  /** Rows in the group (for share's denominator and count of rows). */
+  rows: number
+  /** Non-blank numeric values and their scaled sum. */
+  n: number
+  sum: number
+  /** Values that are not numbers, blanks excluded (for count and distinct). */
+  filled: number
+  /** value key → how many rows hold it (distinct, min, max). */
+  values: Map<string, number>
+  /** Rows whose condition held (share). */
+  matched: number
+}
+
+export function emptyState(): AggState {
+  return { rows: 0, n: 0, sum: 0, filled: 0, values: new Map(), matched: 0 }
+}
+
+function keyOf(v: CellValue): string {
+  return typeof v === 'number' ? `n${v}` : `s${String(v)}`
+}
+
+/** One row's input to an aggregate: its value and (share) whether its condition held. */
+export interface AggInput {
+  value: CellValue
+  matched: boolean
+}
+
+function blank(v: CellValue): boolean {
+  return v === null || v === undefined || v === ''
+}
+
+/** Add (sign 1) or remove (sign −1) one row's input. */
+export function accumulate(s: AggState, input: AggInput, sign: 1 | -1): void {
+  s.rows += sign
+  if (input.matched) s.matched += sign
+  const v = input.value
+  if (blank(v)) return
+  s.filled += sign
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    s.n += sign
+    s.sum += sign * scaled(v)
+  }
+  const k = keyOf(v)
+  const c = (s.values.get(k) ?? 0) + sign
+  if (c === 0) s.values.delete(k)
+  else s.values.set(k, c)
+}
+
+/** Merge `from` into `into` (subtotals and totals from group states). */
+export function mergeState(into: AggState, from: AggState): void {
+  into.rows += from.rows
+  into.n += from.n
+  into.sum += from.sum
+  into.filled += from.filled
+  into.matched += from.matched
+  for (const [k, c] of from.values) into.values.set(k, (into.values.get(k) ?? 0) + c)
+}
+
+function extreme(s: AggState, max: boolean): number | null {
+  let best: number | null = null
+  for (const k of s.values.keys()) {
+    if (k[0] !== 'n') continue
+    const v = Number(k.slice(1))
+    if (best === null || (max ? v > best : v < best)) best = v
+  }
+  return best
+}
+
+/**
+ * The figure of an aggregate. Blanks are skipped (暂无数据 is not zero); an empty group's sum is 0, its
+ * average, min and max are blank; share is matched ÷ rows (blank for no rows).
+ */
+export function finish(s: AggState, kind: AggregateKind): number | null {
+  switch (kind) {
+    case 'sum':
+      return s.sum / UNIT
+    case 'avg':
+      return s.n === 0 ? null : s.sum / UNIT / s.n
+    case 'count':
+      return s.filled
+    case 'distinct':
+      return s.values.size
+    case 'min':
+      return extreme(s, false)
+    case 'max':
+      return extreme(s, true)
+    case 'share':
+      return s.rows === 0 ? null : s.matched / s.rows
+  }
+}
