@@ -50,3 +50,12 @@ export function restoreFormula(text: string): string {
   if (text.indexOf("'") === -1) return text
   return mapLines(text, ESCAPED, (l) => l.slice(1))
 }
+
+/**
+ * For text read from a typed source (an .xlsx string cell) that the CSV import then `restoreFormula`s:
+ * adds one `'` to each already-escaped line, so the restore gives back exactly the cell's text.
+ */
+export function protectEscapes(text: string): string {
+  if (text.indexOf("'") === -1) return text
+  return mapLines(text, ESCAPED, (l) => "'" + l)
+}

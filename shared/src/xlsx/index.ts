@@ -5,4 +5,6 @@
 export * from './limits.js'
 export * from './readXlsx.js'
 export * from './sheetTable.js'
+export * from './writeXlsx.js'
 export * from './zipGuard.js'
+export * from './zipWrite.js'

@@ -1,10 +1,12 @@
 import type { CellObject, WorkSheet } from '@e965/xlsx'
 import { CsvColumnData } from '../csv/csvColumn.js'
+import { protectEscapes } from '../csv/formula.js'
 import { makeUniqueHeaders } from '../csv/headers.js'
 import type { CsvRefusal, CsvWarning } from '../csv/issues.js'
 import { CSV_ISSUE_EXAMPLES } from '../csv/limits.js'
 import type { CsvTable } from '../csv/parseCsv.js'
 import { tableRows } from '../csv/parseCsv.js'
+import { formatValue, type ValueColumn } from '../schema/values.js'
 import { XLSX_HEADER_SCAN_ROWS } from './limits.js'
 import { decodeRange, isDateFormat, serialToIsoDate, type XlsxBook } from './readXlsx.js'
 
@@ -55,14 +57,17 @@ function classifyFormat(format: string): FormatKind {
   return 'plain'
 }
 
-/** A number as the plain text `parseValue` reads back to the same double. */
+const NUMBER: ValueColumn = { type: 'number', format: {}, constraints: {} }
+const PERCENT: ValueColumn = { type: 'percent', format: {}, constraints: {} }
+
+/** A number as the plain decimal text (no exponent) `parseValue` reads back to the same double. */
 function plainNumber(v: number): string {
-  return String(v)
+  return formatValue(v, NUMBER, { forEdit: true })
 }
 
-/** A fraction as percent text: 0.637 → `63.7%` (rounded to 15 digits to drop ×100 noise). */
+/** A fraction as percent text, shifted in decimal (0.637 → `63.7%`, exact: no ×100 rounding). */
 function percentText(v: number): string {
-  return `${Number((v * 100).toPrecision(15))}%`
+  return formatValue(v, PERCENT, { forEdit: true })
 }
 
 /**
@@ -102,7 +107,8 @@ export function readWorksheet(
     if (!cell || cell.v === undefined || cell.v === null) return ''
     switch (cell.t) {
       case 's':
-        return String(cell.v) // rich text arrives flattened (`v` is the plain text)
+        // Rich text arrives flattened (`v` is the plain text); see protectEscapes for the `'`.
+        return protectEscapes(String(cell.v))
       case 'b':
         return cell.v ? '是' : '否'
       case 'e':

@@ -55,6 +55,7 @@ export function sniffSpreadsheet(bytes: Uint8Array): 'zip' | 'ole' | 'other' {
 
 interface Entry {
   name: string
+  crc: number
   method: number
   flags: number
   compressed: number
@@ -88,6 +89,7 @@ export function readZipDirectory(bytes: Uint8Array): { entries: Entry[] } | Xlsx
     if (u32(bytes, at) !== CDH) return corrupt('bad directory entry')
     const flags = u16(bytes, at + 8)
     const method = u16(bytes, at + 10)
+    const crc = u32(bytes, at + 16)
     const compressed = u32(bytes, at + 20)
     const size = u32(bytes, at + 24)
     const nameLen = u16(bytes, at + 28)
@@ -117,7 +119,7 @@ export function readZipDirectory(bytes: Uint8Array): { entries: Entry[] } | Xlsx
         reason: 'zip-bomb',
         detail: `> ${MAX_XLSX_UNCOMPRESSED_BYTES / 1024 / 1024} MiB`,
       }
-    entries.push({ name, method, flags, compressed, size, dataStart })
+    entries.push({ name, crc, method, flags, compressed, size, dataStart })
   }
   return { entries }
 }
