@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { CLOSE } from '@taizhang/shared'
 import type { Logger } from 'pino'
+import type { Cluster } from './cluster/createCluster.js'
 import { LIMITS, type Limits } from './limits.js'
 import { createMetrics, type Metrics } from './metrics.js'
 import { Reclaimer } from './reclaim.js'
@@ -28,6 +29,8 @@ export interface ServerOptions {
    * large allocations were let go (reclaim.ts). Absent: V8's own heuristics decide.
    */
   gc?: () => void
+  /** cluster (issue #17): the bus and health of a server that is one of several (`createCluster`). */
+  cluster?: Cluster
 }
 
 export interface RunningServer {
@@ -68,7 +71,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     limits,
     liveDocs,
     released: (bytes) => reclaimer.note(bytes),
+    relay: opts.cluster?.relay, // cluster: fan-out to the other servers
   })
+  await opts.cluster?.attach(rooms, opts.store)
   const base = {
     rooms,
     store: opts.store, // read API (src/api/)
@@ -81,6 +86,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     devAnonymous: opts.devAnonymous ?? false,
     now: opts.now ?? Date.now,
     publicUrl: '',
+    cluster: opts.cluster, // cluster: /healthz and /metrics
   }
   const { server, wss } = createHttpServer(base)
   await new Promise<void>((resolve, reject) => {
@@ -112,6 +118,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
         await rooms.flushAll(giveUpAt)
       } catch (err) {
         opts.log.error({ err }, 'flush failed')
+      }
+      try {
+        await opts.cluster?.close() // cluster: stop the bus before storage
+      } catch (err) {
+        opts.log.error({ err }, 'bus close failed')
       }
       try {
         await opts.store.close()

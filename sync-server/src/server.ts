@@ -16,6 +16,7 @@ import {
   verifyToken,
   WORKBOOK_ID,
 } from './auth/tokens.js'
+import type { Cluster } from './cluster/createCluster.js'
 import { acceptConnection, type ConnectionDeps } from './connection.js'
 import { bump, renderMetrics } from './metrics.js'
 import { serveStatic } from './static.js'
@@ -37,6 +38,8 @@ export interface HttpDeps extends ConnectionDeps {
   log: Logger
   /** Storage, for the read API (src/api/); without it the API answers 503. */
   store?: DocStore
+  /** cluster (issue #17): store/bus health for /healthz, its metrics for /metrics. */
+  cluster?: Pick<Cluster, 'health' | 'metricsText'>
 }
 
 /** Share tokens: default and longest lifetime (days). */
@@ -116,14 +119,24 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: HttpDeps):
   const url = new URL(req.url ?? '/', 'http://x')
   if (url.pathname === '/healthz') {
     res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+    // cluster: "degraded" while the shared store is down (still 200: every server shares it, so
+    // taking this one out of the balancer helps nobody; writes and acks wait and resume).
+    const cluster = deps.cluster?.health()
     res.end(
-      JSON.stringify({ ok: true, rooms: deps.rooms.size, connections: deps.metrics.connections }),
+      JSON.stringify({
+        ok: cluster ? cluster.status === 'ok' : true,
+        rooms: deps.rooms.size,
+        connections: deps.metrics.connections,
+        ...(cluster ?? {}),
+      }),
     )
     return
   }
   if (url.pathname === '/metrics') {
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'cache-control': 'no-store' })
-    res.end(renderMetrics(deps.metrics))
+    // cluster: its prom-client registry (bus lag, stream length, store latency) follows.
+    const clusterText = deps.cluster ? await deps.cluster.metricsText() : ''
+    res.end(renderMetrics(deps.metrics) + clusterText)
     return
   }
   // Read API (docs/API.md): everything under /api/workbooks belongs to src/api/.

@@ -78,6 +78,8 @@ interface Watch {
 }
 
 const KEY_PREFIX = 'tz:room:'
+/** How often the watched streams' lengths are sampled for the metric. */
+const STREAM_SAMPLE_MS = 10_000
 export const streamKey = (room: string) => `${KEY_PREFIX}${room}`
 
 /** Compares two stream ids `ms-seq` numerically. */
@@ -103,6 +105,7 @@ export class RedisStreamBus {
   private readonly ttlMs: number
   private readonly blockMs: number
   private readonly readCount: number
+  private lastSampleAt = 0
 
   constructor(private readonly opts: RedisStreamBusOptions) {
     this.maxLen = opts.maxLen ?? 10_000
@@ -243,6 +246,17 @@ export class RedisStreamBus {
   private async maintain(): Promise<void> {
     const target = this.target
     if (!target) return
+    if (this.opts.metrics && Date.now() - this.lastSampleAt >= STREAM_SAMPLE_MS) {
+      this.lastSampleAt = Date.now()
+      const names = [...this.watches.keys()]
+      const p = this.pub.pipeline()
+      for (const n of names) p.xlen(streamKey(n))
+      const res = (await p.exec()) ?? []
+      names.forEach((n, i) => {
+        const len = res[i]?.[1]
+        if (typeof len === 'number') this.opts.metrics?.streamLength(n, len)
+      })
+    }
     for (const [name, w] of this.watches) {
       if (w.checkGap) {
         await this.checkGap(name, w)
@@ -310,7 +324,8 @@ export class RedisStreamBus {
   }
 
   private async readOnce(): Promise<void> {
-    const names = [...this.watches.keys()]
+    // A room still loading is not read yet: its entries wait in the stream until it is there.
+    const names = [...this.watches.keys()].filter((n) => this.target?.peek(n) !== undefined)
     if (names.length === 0) {
       await new Promise((r) => setTimeout(r, this.blockMs))
       return

@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { pino } from 'pino'
 import { expiryInDays, shareUrl, signToken } from '../auth/tokens.js'
+import { createCluster } from '../cluster/createCluster.js'
 import { DB_DIR, lockDataDir, readSecret, resolveDataDir, resolveUserPath } from '../dataDir.js'
 import type { Limits } from '../limits.js'
 import { startServer } from '../main.js'
@@ -24,6 +25,10 @@ Options:
   --public-url <url>     base of printed and shared links (env TAIZHANG_PUBLIC_URL)
   --web-dir <dir>        built web app (default: web/dist of this repository)
   --storage <kind>       level (default) or memory (tests only: nothing survives)
+  --store <url>          postgres://user@host/db: keep documents in PostgreSQL, shared by several
+                         servers (env TAIZHANG_STORE; replaces --storage; see docs/DEPLOY.md)
+  --bus <url>            redis://host:port: fan edits and presence out between servers through
+                         Redis Streams (env TAIZHANG_BUS; use with --store)
   --compact-after <n>    compact a room after n appended batches (default 500)
   --idle-unload-ms <n>   unload a room n ms after its last client left (default 30000)
   --max-frame-mib <n>    largest accepted WebSocket frame in MiB (default 64; larger closes 1009).
@@ -61,6 +66,8 @@ export const serve: Command = {
         'allow-origin': { type: 'string', multiple: true },
         'web-dir': { type: 'string' },
         storage: { type: 'string' },
+        store: { type: 'string' },
+        bus: { type: 'string' },
         'compact-after': { type: 'string' },
         'idle-unload-ms': { type: 'string' },
         'max-frame-mib': { type: 'string' },
@@ -81,10 +88,25 @@ export const serve: Command = {
     if (v['idle-unload-ms']) limits.ROOM_IDLE_UNLOAD_MS = positive(v['idle-unload-ms'])
     if (v['max-frame-mib'])
       limits.MAX_FRAME_BYTES = Math.round(positive(v['max-frame-mib']) * 2 ** 20)
+    // cluster (issue #17): PostgreSQL store and Redis bus when asked for; else one server, LevelDB.
+    const storeUrl = v.store ?? env.TAIZHANG_STORE
+    const busUrl = v.bus ?? env.TAIZHANG_BUS
+    if (storeUrl && !/^postgres(ql)?:\/\//.test(storeUrl))
+      throw new Error(
+        `--store 需要 postgres:// 地址 / --store expects a postgres:// URL, got ${storeUrl}`,
+      )
+    if (busUrl && !/^rediss?:\/\//.test(busUrl))
+      throw new Error(`--bus 需要 redis:// 地址 / --bus expects a redis:// URL, got ${busUrl}`)
+    if (busUrl && !storeUrl)
+      throw new Error(
+        '--bus 需要同时指定 --store（共享编辑的服务器必须共用一个 PostgreSQL）/ --bus needs --store: servers sharing edits must share one PostgreSQL store',
+      )
+    const cluster = storeUrl || busUrl ? await createCluster({ storeUrl, busUrl, log }) : undefined
     const store =
-      v.storage === 'memory'
+      cluster?.store ??
+      (v.storage === 'memory'
         ? createMemoryDocStore()
-        : await createLevelDocStore(join(dataDir, DB_DIR))
+        : await createLevelDocStore(join(dataDir, DB_DIR)))
     const allowOrigins = (v['allow-origin'] ?? []).flatMap((o) => o.split(',')).filter(Boolean)
     let running: Awaited<ReturnType<typeof startServer>>
     try {
@@ -101,8 +123,10 @@ export const serve: Command = {
         limits,
         // Exposed by the launcher (bin/taizhang.mjs runs Node with --expose-gc).
         gc: (globalThis as { gc?: () => void }).gc,
+        cluster,
       })
     } catch (err) {
+      await cluster?.close()
       await store.close()
       release()
       throw err

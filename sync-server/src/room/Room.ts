@@ -61,6 +61,12 @@ export type RoomOutbound =
  */
 export interface RoomRelay {
   publish(room: string, out: RoomOutbound): void
+  // cluster (issue #17): the bus watches a room's stream from before its store read, so nothing
+  // published meanwhile is missed, and stops at its unload (`Rooms` calls both).
+  /** Called by `Rooms` before a room is read from the store. */
+  beforeLoad?(room: string): Promise<void>
+  /** Called by `Rooms` once a room is unloaded. */
+  unloaded?(room: string): void
 }
 
 /** What became of an editor's update (`unavailable`: the room could not read its storage). */

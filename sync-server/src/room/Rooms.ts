@@ -48,6 +48,8 @@ export class Rooms {
 
   private async load(name: string): Promise<Room> {
     const t0 = performance.now()
+    // cluster: watch the room's bus stream first (what is published during the read is not lost).
+    await this.deps.relay?.beforeLoad?.(name)
     const stored = await this.deps.store.load(name)
     const room = new Room(name, stored, this.deps)
     this.loaded.set(name, room)
@@ -97,6 +99,7 @@ export class Rooms {
         }
         this.loaded.delete(room.name)
         room.destroy()
+        this.deps.relay?.unloaded?.(room.name) // cluster: stop reading its bus stream
         this.deps.log.debug({ room: room.name }, 'room unloaded')
       },
       { unref: true },
@@ -120,6 +123,7 @@ export class Rooms {
     for (const room of rooms) {
       this.cancelUnload(room)
       room.destroy()
+      this.deps.relay?.unloaded?.(room.name) // cluster: stop reading its bus stream
     }
     this.loaded.clear()
   }

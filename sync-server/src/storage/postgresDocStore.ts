@@ -29,6 +29,8 @@ export interface PostgresDocStoreOptions {
 export interface PostgresDocStore extends DocStore {
   /** False from a connection error until the next successful query. */
   healthy(): boolean
+  /** Checks the connection now (`SELECT 1`) and updates `healthy()`; never rejects. */
+  probe(): Promise<boolean>
 }
 
 /**
@@ -118,6 +120,16 @@ export async function createPostgresDocStore(
 
   return {
     healthy: () => healthy,
+    probe: async () => {
+      if (closed) return false
+      try {
+        await pool.query('SELECT 1')
+        setHealth(true)
+      } catch (err) {
+        if (isConnectionError(err)) setHealth(false)
+      }
+      return healthy
+    },
     load: (room) =>
       queue.run(room, async () => {
         guard()

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto'
+import pg from 'pg'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { type RunningServer, startServer } from '../main.js'
+import { createPostgresDocStore } from '../storage/postgresDocStore.js'
+import {
+  type Client,
+  connectClient,
+  ownChangesDurable,
+  SECRET,
+  silent,
+  synced,
+  tokenFor,
+  waitFor,
+} from '../test/helpers.js'
+import { createCluster } from './createCluster.js'
+import { type PostgresService, startPostgres } from './services/postgresService.js'
+import { type RedisService, startRedis } from './services/redisService.js'
+
+// Two real servers in this process sharing a real PostgreSQL and a real Redis (Debian's
+// packages on 127.0.0.1, temp dirs), real y-websocket clients.
+let pgs: PostgresService
+let redis: RedisService
+let dbs = 0
+beforeAll(async () => {
+  ;[pgs, redis] = await Promise.all([startPostgres(), startRedis()])
+})
+afterAll(async () => {
+  await Promise.all([pgs?.destroy(), redis?.destroy()])
+})
+
+async function freshDatabase(): Promise<string> {
+  const name = `tzc_${process.pid}_${++dbs}`
+  const admin = new pg.Client({ connectionString: pgs.url })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${name}`)
+  await admin.end()
+  return pgs.url.replace(/\/postgres$/, `/${name}`)
+}
+
+describe('cluster: servers sharing PostgreSQL and a Redis Streams bus', () => {
+  const servers: RunningServer[] = []
+  const clients: Client[] = []
+  afterEach(async () => {
+    for (const c of clients.splice(0)) c.destroy()
+    for (const s of servers.splice(0)) await s.close()
+  })
+
+  async function clusterServer(storeUrl: string, id: string) {
+    const cluster = await createCluster({
+      storeUrl,
+      busUrl: redis.url,
+      serverId: id,
+      log: silent,
+      busBlockMs: 50,
+    })
+    const server = await startServer({
+      host: '127.0.0.1',
+      port: 0,
+      store: cluster.store!,
+      secret: SECRET,
+      log: silent,
+      webDir: '/nonexistent-web-dist',
+      cluster,
+    })
+    servers.push(server)
+    return server
+  }
+  const connect = (s: RunningServer, room: string) => {
+    const c = connectClient(`ws://127.0.0.1:${s.port}/sync`, room, tokenFor('editor'), {
+      ack: true,
+    })
+    clients.push(c)
+    return c
+  }
+  const cells = (c: Client) => c.doc.getMap('cells').toJSON()
+
+  it('clients on two servers edit one workbook live; acks cover only what PostgreSQL committed', async () => {
+    const url = await freshDatabase()
+    const [a, b] = [await clusterServer(url, 'A'), await clusterServer(url, 'B')]
+    const room = `wb-${randomUUID().slice(0, 8)}`
+    const ca = connect(a, room)
+    const cb = connect(b, room)
+    await Promise.all([synced(ca), synced(cb)])
+    for (let i = 0; i < 30; i++) {
+      ca.doc.getMap('cells').set(`a${i}`, i)
+      cb.doc.getMap('cells').set(`b${i}`, i)
+    }
+    await waitFor(
+      () => Object.keys(cells(ca)).length === 60 && Object.keys(cells(cb)).length === 60,
+      'both clients to see all 60 edits',
+    )
+    await waitFor(() => ownChangesDurable(ca) && ownChangesDurable(cb), 'acks of both clients')
+    // What PostgreSQL holds covers everything acknowledged.
+    const check = await createPostgresDocStore(url)
+    const stored = new Y.Doc()
+    for (const u of await check.load(room)) Y.applyUpdate(stored, u)
+    await check.close()
+    expect(stored.getMap('cells').toJSON()).toEqual(cells(ca))
+    const health = await (await fetch(`${a.url}/healthz`)).json()
+    expect(health).toMatchObject({ ok: true, status: 'ok', store: 'ok', bus: 'ok' })
+    const metrics = await (await fetch(`${b.url}/metrics`)).text()
+    expect(metrics).toMatch(/taizhang_bus_lag_seconds_count [1-9]/)
+    expect(metrics).toMatch(/taizhang_store_op_seconds_count\{op="append",ok="true"\} [1-9]/)
+  })
+
+  it('a server that opens the room later catches up with the edits made on the other', async () => {
+    const url = await freshDatabase()
+    const a = await clusterServer(url, 'A')
+    const room = `wb-${randomUUID().slice(0, 8)}`
+    const ca = connect(a, room)
+    await synced(ca)
+    for (let i = 0; i < 10; i++) ca.doc.getMap('cells').set(`k${i}`, i)
+    const b = await clusterServer(url, 'B')
+    const cb = connect(b, room)
+    await waitFor(() => Object.keys(cells(cb)).length === 10, 'the late client to catch up')
+  })
+
+  it('while PostgreSQL is down: healthz says degraded, edits still fan out, acks wait and resume', async () => {
+    const url = await freshDatabase()
+    const [a, b] = [await clusterServer(url, 'A'), await clusterServer(url, 'B')]
+    const room = `wb-${randomUUID().slice(0, 8)}`
+    const ca = connect(a, room)
+    const cb = connect(b, room)
+    await Promise.all([synced(ca), synced(cb)])
+    ca.doc.getMap('cells').set('before', 1)
+    await waitFor(() => ownChangesDurable(ca), 'first ack')
+    await pgs.stop('fast')
+    try {
+      await waitFor(
+        async () => (await (await fetch(`${a.url}/healthz`)).json()).status === 'degraded',
+        'healthz degraded',
+      )
+      ca.doc.getMap('cells').set('during', 2)
+      await waitFor(() => cells(cb).during === 2, 'live fan-out without the store')
+      await new Promise((r) => setTimeout(r, 300))
+      expect(ownChangesDurable(ca)).toBe(false) // not committed: not acknowledged
+    } finally {
+      await pgs.start()
+    }
+    await waitFor(() => ownChangesDurable(ca), 'the ack once PostgreSQL is back', 30_000)
+    await waitFor(
+      async () => (await (await fetch(`${a.url}/healthz`)).json()).status === 'ok',
+      'healthz ok again',
+    )
+    const check = await createPostgresDocStore(url)
+    const stored = new Y.Doc()
+    for (const u of await check.load(room)) Y.applyUpdate(stored, u)
+    await check.close()
+    expect(stored.getMap('cells').toJSON()).toEqual({ before: 1, during: 2 })
+  })
+})
