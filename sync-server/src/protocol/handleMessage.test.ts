@@ -61,7 +61,7 @@ describe('handleMessage (the handler table, without sockets)', () => {
 
   it('sync step 1 is answered with a sync step 2 holding what the client lacks', async () => {
     const { room, editor, viewer } = await setup()
-    room.acceptUpdate(editUpdate(5, 'a', 'x'), editor)
+    expect(await room.acceptUpdate(editUpdate(5, 'a', 'x'), editor)).toBe('ok')
     await room.flush()
     expect(handleMessage(room, viewer, syncFrame(SYNC_STEP.step1, new Uint8Array([0])))).toEqual({
       kind: 'ok',
@@ -90,7 +90,7 @@ describe('handleMessage (the handler table, without sockets)', () => {
 
   it('a viewer’s change is refused with permission-denied; its no-op handshake is fine', async () => {
     const { h, room, editor, viewer } = await setup()
-    room.acceptUpdate(editUpdate(6, 'b', 2), editor)
+    expect(await room.acceptUpdate(editUpdate(6, 'b', 2), editor)).toBe('ok')
     await room.flush()
     const denied = await handleMessage(
       room,

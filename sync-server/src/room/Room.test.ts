@@ -27,6 +27,40 @@ describe('Room (harness: fake peers, manual clock)', () => {
     expect(h.published).toEqual([{ room: 'wb', out: { type: 'update', update } }])
   })
 
+  it('broadcasts an update at once, before it is durable; acknowledges it only once stored', async () => {
+    const inner = createMemoryDocStore()
+    let release: () => void = () => {}
+    const stalled = new Promise<void>((r) => {
+      release = r
+    })
+    const store: DocStore = {
+      ...inner,
+      append: async (room, u) => {
+        await stalled
+        await inner.append(room, u)
+      },
+    }
+    const h = createRoomHarness({ store })
+    const room = await h.rooms.get('wb')
+    const author = new FakePeer('editor', true)
+    const other = new FakePeer('editor', true)
+    h.rooms.join(room, author)
+    h.rooms.join(room, other)
+    expect(room.acceptUpdate(editUpdate(21, 'early', true), author)).toBe('ok')
+    // Sent while the write is still in flight: the receiver has it, nobody has an ack for it.
+    expect(other.doc().getMap('m').get('early')).toBe(true)
+    await settle()
+    expect(author.acks().some((sv) => sv.get(21) === 1)).toBe(false)
+    expect(Y.decodeStateVector(room.durableSv).has(21)).toBe(false)
+    release()
+    await room.flush()
+    expect(author.acks().at(-1)?.get(21)).toBe(1)
+    expect(other.acks().at(-1)?.get(21)).toBe(1)
+    // The broadcast came before the ack on the receiver's socket.
+    const types = other.types()
+    expect(types.indexOf(MESSAGE_TYPE.sync)).toBeLessThan(types.lastIndexOf(MESSAGE_TYPE.durable))
+  })
+
   it('a cold room checks a no-op update against storage without reviving its doc', async () => {
     const store = createMemoryDocStore()
     const update = editUpdate(3, 'k', 'v')
@@ -49,8 +83,8 @@ describe('Room (harness: fake peers, manual clock)', () => {
   it('drops the live doc DOC_IDLE_MS after the last write, compacting storage into one record', async () => {
     const h = createRoomHarness({ limits: { DOC_IDLE_MS: 10_000 } })
     const room = await h.rooms.get('wb')
-    room.acceptUpdate(editUpdate(1, 'a', 1), new FakePeer())
-    room.acceptUpdate(editUpdate(2, 'b', 2), new FakePeer())
+    expect(await room.acceptUpdate(editUpdate(1, 'a', 1), new FakePeer())).toBe('ok')
+    expect(await room.acceptUpdate(editUpdate(2, 'b', 2), new FakePeer())).toBe('ok')
     await room.flush()
     await h.clock.advance(9_000)
     expect(room.isLive).toBe(true)
@@ -82,7 +116,7 @@ describe('Room (harness: fake peers, manual clock)', () => {
     const room = await h.rooms.get('wb')
     const peer = new FakePeer('editor', true)
     h.rooms.join(room, peer)
-    room.acceptUpdate(editUpdate(9, 'x', 1), peer)
+    expect(await room.acceptUpdate(editUpdate(9, 'x', 1), peer)).toBe('ok')
     await settle()
     expect(peer.acks().some((sv) => sv.get(9) === 1)).toBe(false)
     expect(h.metrics.appendFailures).toBe(1)

@@ -8,23 +8,21 @@ import type { DocStore } from '../storage/DocStore.js'
 import { frameBinary, type WireMessage } from '../wsFrame.js'
 import { type Clock, systemClock, type Timer } from './clock.js'
 import {
-  type ColdState,
   coldFromDoc,
   coldFromStored,
   type DocState,
   type LiveState,
   liveFromRecords,
 } from './DocState.js'
-import { DurableWriter, type PendingEntry } from './DurableWriter.js'
+import { DurableWriter } from './DurableWriter.js'
+import { type Accepted, Inbox } from './Inbox.js'
 import type { LiveDocs } from './LiveDocs.js'
 import { Presence, type PresenceVerdict } from './Presence.js'
 import { StoredReads } from './StoredReads.js'
 import {
   awarenessMessage,
-  deletesCovered,
   EMPTY_UPDATE,
   isEmptyUpdate,
-  newAgainstVector,
   parseUpdate,
   syncUpdateMessage,
   wouldChangeDoc,
@@ -69,33 +67,14 @@ export interface RoomRelay {
   unloaded?(room: string): void
 }
 
-/** What became of an editor's update (`unavailable`: the room could not read its storage). */
-export type Accepted = 'ok' | 'invalid' | 'unavailable'
-
 /** Who an accepted update came from: a local peer, or another server (through the relay). */
 type Origin = Peer | typeof REMOTE
 const REMOTE = Symbol('remote')
 
-/** An editor's update waiting for the doc (a cold room checking it or reviving), in arrival order. */
-interface Queued {
-  update: Uint8Array
-  origin: Origin
-  done: (result: Accepted) => void
-}
-
-/** A durable batch's message, and the peer that does not need it. */
-interface Broadcast {
-  /** Framed once, written as is to every receiving socket. */
-  msg: WireMessage
-  /** The one peer that wrote the whole batch (it gets nothing), or null. */
-  skip: Peer | null
-  /** The batch holds an update of a local peer (the relay gets it). */
-  local: boolean
-}
-
 /**
  * A loaded workbook: its state (cold or live, `DocState`), presence, peers, and the durable writer
- * that makes every accepted update durable (group commit) before it is acknowledged. Only this
+ * that makes every accepted update durable (group commit) after it is broadcast and before it
+ * is acknowledged. Only this
  * class changes a room's fields; `Rooms` (the registry) decides when a room is unloaded.
  */
 export class Room {
@@ -104,10 +83,7 @@ export class Room {
   private state: DocState
   /** Encoded state vector of what storage holds (everything acked is covered). */
   private durable: Uint8Array
-  private readonly writer: DurableWriter<
-    Origin,
-    { broadcast: Broadcast | null; ack: WireMessage | null }
-  >
+  private readonly writer: DurableWriter<Origin, WireMessage | null>
   private readonly reads: StoredReads
   private readonly clock: Clock
   /** Bumped by every accepted change (invalidates the cached encoding). */
@@ -115,8 +91,7 @@ export class Room {
   private lastWriteAt = 0
   private docTimer: Timer | null = null
   /** Editors' updates waiting while the cold room checks them or revives its doc. */
-  private inbox: Queued[] = []
-  private draining = false
+  private readonly inbox: Inbox<Origin>
   /** Unloaded: a storage read still in flight must not bring the doc back. */
   private destroyed = false
   private idleWaiters: Array<() => void> = []
@@ -133,15 +108,12 @@ export class Room {
       { ...deps, clock: this.clock },
       {
         stateVector: () => this.stateVector(),
-        prepare: (batch, merged, sv) => ({
-          // Framed before the write, so nothing but the sends stands between durability and peers.
-          broadcast: this.broadcastFor(batch, merged),
-          ack: this.hasAckPeer() ? frameBinary(writeDurableMessage(sv)) : null,
-        }),
-        durable: (prepared, sv, merged) => {
+        // The ack is framed before the write, so nothing but the sends stands between durability
+        // and the acknowledgement.
+        prepare: (_batch, _merged, sv) =>
+          this.hasAckPeer() ? frameBinary(writeDurableMessage(sv)) : null,
+        durable: (ack, sv, merged) => {
           this.durable = sv
-          const { broadcast, ack } = prepared
-          this.emitUpdate(broadcast, merged)
           this.sendAcks(ack)
           if (this.state.kind === 'live') this.state.docBytes += merged.length
         },
@@ -159,6 +131,24 @@ export class Room {
     }
     this.durable = this.stateVector()
     this.writer.appendsSinceCompact = stored.length > 1 ? stored.length : 0
+    this.inbox = new Inbox<Origin>(
+      {
+        coldCheck: (update) => {
+          const s = this.state
+          if (s.kind === 'live') return null
+          return this.reads.wouldChange(s, update, () => this.state === s)
+        },
+        isLive: () => this.state.kind === 'live',
+        revive: () => this.revive(),
+        apply: (update, origin) =>
+          this.state.kind === 'live' ? this.applyLive(this.state, update, origin) : 'unavailable',
+        settled: () => {
+          if (this.idle) this.notifyIdle()
+        },
+      },
+      (err) =>
+        this.deps.log.error({ err, room: this.name }, 'reviving the doc from storage failed'),
+    )
     this.presence = new Presence((update, origin) => {
       if (origin === REMOTE) this.sendAll(frameBinary(awarenessMessage(update)), null)
       else this.emit({ type: 'awareness', update })
@@ -202,23 +192,15 @@ export class Room {
 
   /**
    * THE way out for everything this server's peers change: sends `out` to the local peers (except
-   * `skip`) and hands it to the relay. `msg`: `out` already framed (a batch framed before its write).
+   * `skip`, its author) and hands it to the relay. An update goes out as soon as it is applied,
+   * before it is durable (docs/SYNC.md, "Broadcast before durable").
    */
-  private emit(out: RoomOutbound, skip: Peer | null = null, msg?: WireMessage): void {
-    const framed =
-      msg ??
-      frameBinary(
-        out.type === 'update' ? syncUpdateMessage(out.update) : awarenessMessage(out.update),
-      )
-    this.sendAll(framed, skip)
+  private emit(out: RoomOutbound, skip: Peer | null = null): void {
+    const msg = frameBinary(
+      out.type === 'update' ? syncUpdateMessage(out.update) : awarenessMessage(out.update),
+    )
+    this.sendAll(msg, skip)
     this.deps.relay?.publish(this.name, out)
-  }
-
-  private emitUpdate(broadcast: Broadcast | null, merged: Uint8Array): void {
-    if (!broadcast) return
-    if (broadcast.local)
-      this.emit({ type: 'update', update: merged }, broadcast.skip, broadcast.msg)
-    else this.sendAll(broadcast.msg, broadcast.skip)
   }
 
   private sendAll(msg: WireMessage, skip: Peer | null): void {
@@ -292,28 +274,7 @@ export class Room {
     const s = this.state
     if (s.kind === 'live')
       return theirs.size === 0 ? this.fullState() : Y.encodeStateAsUpdate(s.doc, sv)
-    if (s.storedEmpty) return EMPTY_UPDATE
-    if (theirs.size === 0) return this.reads.state()
-    let hasAll = true
-    for (const [client, clock] of s.svMap) {
-      if ((theirs.get(client) ?? 0) < clock) {
-        hasAll = false
-        break
-      }
-    }
-    // A client holding every struct needs only the delete set: cached, instead of a full pass.
-    if (hasAll) return this.deleteSetUpdate(s)
-    return this.reads.state().then((bytes) => Y.diffUpdate(bytes, sv))
-  }
-
-  /** Cold: the stored state against its own state vector (cached; read from storage once). */
-  private deleteSetUpdate(cold: ColdState): Uint8Array | Promise<Uint8Array> {
-    if (cold.dsOnly) return cold.dsOnly
-    return this.reads.deleteSet(cold.sv).then((ds) => {
-      // Cache it only if the room is still cold in the same state.
-      if (this.state === cold) cold.dsOnly = ds
-      return ds
-    })
+    return this.reads.syncStep2(s, theirs, sv, () => this.state === s)
   }
 
   /** Revives the doc from storage (the room is cold, so storage holds everything it has). */
@@ -400,7 +361,7 @@ export class Room {
 
   /** Whether nothing is waiting to be applied or written. */
   get idle(): boolean {
-    return this.writer.idle && this.inbox.length === 0 && !this.draining
+    return this.writer.idle && this.inbox.idle
   }
 
   /**
@@ -420,61 +381,16 @@ export class Room {
     } catch {
       return 'invalid'
     }
-    if (this.state.kind === 'cold' && this.state.storedEmpty && this.inbox.length === 0) {
+    if (this.state.kind === 'cold' && this.state.storedEmpty && this.inbox.empty) {
       // A new workbook: a fresh client's empty handshake changes nothing; anything else starts
       // the doc here and now (there is nothing to read).
       if (isEmptyUpdate(update)) return 'ok'
       this.becomeLive([], performance.now())
     }
-    if (this.state.kind === 'live' && this.inbox.length === 0) {
+    if (this.state.kind === 'live' && this.inbox.empty) {
       return this.applyLive(this.state, update, origin)
     }
-    return new Promise<Accepted>((done) => {
-      this.inbox.push({ update, origin, done })
-      void this.drainInbox()
-    })
-  }
-
-  /** Works through the inbox in order: cold checks, one revive, then applies. */
-  private async drainInbox(): Promise<void> {
-    if (this.draining) return
-    this.draining = true
-    try {
-      while (this.inbox.length > 0) {
-        if (this.state.kind === 'cold') {
-          const next = this.inbox[0]!
-          let changes = true
-          try {
-            changes = await this.coldWouldChange(this.state, next.update)
-          } catch {
-            // It parsed: let the apply decide.
-          }
-          if (this.state.kind === 'cold' && !changes) {
-            this.inbox.shift()
-            next.done('ok')
-            continue
-          }
-          if (this.state.kind === 'cold') {
-            try {
-              await this.revive()
-            } catch (err) {
-              this.deps.log.error({ err, room: this.name }, 'reviving the doc from storage failed')
-              for (const q of this.inbox.splice(0)) q.done('unavailable')
-              break
-            }
-          }
-        }
-        const live = this.state
-        if (live.kind === 'live') {
-          const queued = this.inbox
-          this.inbox = []
-          for (const q of queued) q.done(this.applyLive(live, q.update, q.origin))
-        }
-      }
-    } finally {
-      this.draining = false
-      if (this.idle) this.notifyIdle()
-    }
+    return this.inbox.push(update, origin)
   }
 
   /** Applies a parsed update to the live doc and queues what it changed for the durable write. */
@@ -503,6 +419,11 @@ export class Room {
     live.bytes = null // the cached full encoding is stale now
     this.lastWriteAt = this.clock.now()
     this.deps.liveDocs.touch(this)
+    // Broadcast at once, then make durable; the ack waits for the disk (docs/SYNC.md, "Broadcast
+    // before durable": the author keeps an unacknowledged update and resends it, and every
+    // receiver holds it too, so a crash before the write loses nothing acknowledged).
+    if (origin === REMOTE) this.sendAll(frameBinary(syncUpdateMessage(update)), null)
+    else this.emit({ type: 'update', update }, origin)
     this.writer.enqueue(update, origin)
     return 'ok'
   }
@@ -511,22 +432,9 @@ export class Room {
   wouldChange(update: Uint8Array): boolean | Promise<boolean> {
     const s = this.state
     if (s.kind === 'live') return wouldChangeDoc(s.doc, update)
-    return this.coldWouldChange(s, update).then((r) =>
-      this.state.kind === 'live' ? wouldChangeDoc(this.state.doc, update) : r,
-    )
-  }
-
-  /**
-   * `wouldChange` for a cold room, without reviving the doc: the structs it lacks are those past
-   * its state vector (streamed out with `Y.diffUpdate`, so a client's whole-workbook handshake is
-   * never materialised), and every deleted range must already be in its delete set.
-   */
-  private async coldWouldChange(cold: ColdState, update: Uint8Array): Promise<boolean> {
-    const first = newAgainstVector(update, cold.sv, cold.svMap)
-    if (first.verdict !== 'ask') return first.verdict
-    const deleted = cold.deleted ?? Y.decodeUpdate(await this.deleteSetUpdate(cold)).ds.clients
-    if (this.state === cold) cold.deleted = deleted
-    return !deletesCovered(first.ds, deleted)
+    return this.reads
+      .wouldChange(s, update, () => this.state === s)
+      .then((r) => (this.state.kind === 'live' ? wouldChangeDoc(this.state.doc, update) : r))
   }
 
   /** Writes everything pending, batch after batch; resolves when idle (or when giving up). */
@@ -553,21 +461,6 @@ export class Room {
   whenIdle(): Promise<void> {
     if (this.idle) return Promise.resolve()
     return new Promise((resolve) => this.idleWaiters.push(resolve))
-  }
-
-  /**
-   * The message a batch is broadcast as, and who gets it: the update being stored (one edit, the
-   * interactive case: that edit as its author sent it; a burst: the one merged update), one message
-   * per peer instead of one per edit. A peer gets its own edits back only when others are in the
-   * batch too (Yjs ignores what it has); a peer that wrote the whole batch gets nothing.
-   */
-  private broadcastFor(batch: PendingEntry<Origin>[], merged: Uint8Array): Broadcast | null {
-    if (batch.length === 0) return null
-    const msg = frameBinary(syncUpdateMessage(merged))
-    const local = batch.some((e) => e.origin !== REMOTE)
-    const author = batch[0]!.origin
-    for (const e of batch) if (e.origin !== author) return { msg, skip: null, local }
-    return { msg, skip: author === REMOTE ? null : author, local }
   }
 
   private hasAckPeer(): boolean {
@@ -614,6 +507,6 @@ export class Room {
     }
     this.deps.liveDocs.forget(this)
     this.destroyed = true
-    for (const q of this.inbox.splice(0)) q.done('unavailable')
+    this.inbox.failAll()
   }
 }
