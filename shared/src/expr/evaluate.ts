@@ -164,7 +164,13 @@ function truthy(v: Val): boolean | null {
 export function roundHalfAway(x: number, digits: number): number {
   const d = Math.max(-15, Math.min(15, Math.trunc(digits)))
   const abs = Math.abs(x)
-  const r = Number(`${Math.round(Number(`${abs}e${d}`))}e${-d}`)
+  const p = 10 ** d
+  const scaled = abs * p
+  let r: number
+  if (scaled < 2 ** 52) {
+    // 2.675 × 100 is 267.49999999999997 in binary: one ulp up restores the decimal tie.
+    r = Math.round(scaled * (1 + Number.EPSILON)) / p
+  } else r = Number(`${Math.round(Number(`${abs}e${d}`))}e${-d}`)
   return x < 0 ? -r : r
 }
 
@@ -358,7 +364,22 @@ export function compileExpression(
           if (factor !== 1) return { fn: (row) => scaleMoney(self.cell(row, id) ?? null, factor) }
           return { fn: (row) => self.cell(row, id) ?? null }
         }
-        return readColumn(self, col, (row) => ({ kind: 'row', sheet: self, rowId: row }))
+        const target = col.format.refSheet ? scope.sheetById(col.format.refSheet) : undefined
+        if (!target)
+          return readColumn(self, col, (row) => ({ kind: 'row', sheet: self, rowId: row }))
+        // The common case, read directly: no row object for the current row.
+        reads.add(col.id)
+        readsOtherSheets = true
+        const id = col.id
+        return {
+          fn: (row) => {
+            const v = self.cell(row, id)
+            return typeof v === 'string' && v !== ''
+              ? { kind: 'row', sheet: target, rowId: v }
+              : (v ?? null)
+          },
+          ref: target,
+        }
       }
       case 'MemberExpression': {
         const m = node as unknown as { object: Node; property: Node; computed: boolean }

@@ -37,14 +37,26 @@ export interface AggState {
   sum: number
   /** Values that are not numbers, blanks excluded (for count and distinct). */
   filled: number
-  /** value key → how many rows hold it (distinct, min, max). */
-  values: Map<string, number>
+  /** value key → how many rows hold it (distinct, min, max); null when the aggregate needs none. */
+  values: Map<string, number> | null
   /** Rows whose condition held (share). */
   matched: number
 }
 
-export function emptyState(): AggState {
-  return { rows: 0, n: 0, sum: 0, filled: 0, values: new Map(), matched: 0 }
+/** Whether an aggregate needs the multiset of values (the others need only counts and sums). */
+export function needsValues(kind: AggregateKind): boolean {
+  return kind === 'distinct' || kind === 'min' || kind === 'max'
+}
+
+export function emptyState(kind?: AggregateKind): AggState {
+  return {
+    rows: 0,
+    n: 0,
+    sum: 0,
+    filled: 0,
+    values: kind === undefined || needsValues(kind) ? new Map() : null,
+    matched: 0,
+  }
 }
 
 function keyOf(v: CellValue): string {
@@ -72,10 +84,12 @@ export function accumulate(s: AggState, input: AggInput, sign: 1 | -1): void {
     s.n += sign
     s.sum += sign * scaled(v)
   }
+  const values = s.values
+  if (!values) return
   const k = keyOf(v)
-  const c = (s.values.get(k) ?? 0) + sign
-  if (c === 0) s.values.delete(k)
-  else s.values.set(k, c)
+  const c = (values.get(k) ?? 0) + sign
+  if (c === 0) values.delete(k)
+  else values.set(k, c)
 }
 
 /** Merge `from` into `into` (subtotals and totals from group states). */
@@ -85,11 +99,14 @@ export function mergeState(into: AggState, from: AggState): void {
   into.sum += from.sum
   into.filled += from.filled
   into.matched += from.matched
-  for (const [k, c] of from.values) into.values.set(k, (into.values.get(k) ?? 0) + c)
+  const values = into.values
+  if (!values || !from.values) return
+  for (const [k, c] of from.values) values.set(k, (values.get(k) ?? 0) + c)
 }
 
 function extreme(s: AggState, max: boolean): number | null {
   let best: number | null = null
+  if (!s.values) return null
   for (const k of s.values.keys()) {
     if (k[0] !== 'n') continue
     const v = Number(k.slice(1))
@@ -111,7 +128,7 @@ export function finish(s: AggState, kind: AggregateKind): number | null {
     case 'count':
       return s.filled
     case 'distinct':
-      return s.values.size
+      return s.values ? s.values.size : null
     case 'min':
       return extreme(s, false)
     case 'max':

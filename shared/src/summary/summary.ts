@@ -64,7 +64,8 @@ interface RowEntry {
 interface Group {
   keys: Key[]
   states: AggState[]
-  rowIds: Set<string>
+  /** Rows in the group (drill-down finds them through `entries`). */
+  count: number
 }
 
 /** A group's figures. `level` 0 is a detail row, 1 a subtotal of the first key, 2 the grand total. */
@@ -110,14 +111,17 @@ function keyText(v: Key): string {
       : `s${String(v)}`
 }
 
+// One collator: String#localeCompare builds one per call (20× slower when sorting thousands of groups).
+const COLLATOR = new Intl.Collator('zh-Hans-CN')
+
 /** Group keys in a person's order: periods chronologically, numbers numerically, text by pinyin order. */
 export function compareKeys(a: Key, b: Key): number {
   if (a === b) return 0
   if (a === null || a === undefined || a === '') return 1
   if (b === null || b === undefined || b === '') return -1
-  if (isPeriod(a) || isPeriod(b)) return comparePeriods(a, b)
   if (typeof a === 'number' && typeof b === 'number') return a - b
-  return String(a).localeCompare(String(b), 'zh-Hans-CN')
+  if (isPeriod(a) || isPeriod(b)) return comparePeriods(a, b)
+  return COLLATOR.compare(String(a), String(b))
 }
 
 function compareKeyLists(a: readonly Key[], b: readonly Key[]): number {
@@ -141,6 +145,8 @@ export class LiveSummary {
   private readonly entries = new Map<string, RowEntry>()
   private readonly groups = new Map<string, Group>()
   private readonly allReads: Set<string>
+  /** Groups in key order, kept until a group appears or disappears. */
+  private sorted: Group[] | null = null
 
   private constructor(
     readonly def: SummaryDef,
@@ -199,10 +205,14 @@ export class LiveSummary {
       const f = this.filter.raw(rowId)
       if (!f.ok || f.value !== true) return undefined
     }
-    const keys = this.keyExprs.map((k) => {
-      const r = k.run(rowId)
-      return r.ok ? r.value : null
-    })
+    const keys: Key[] = new Array(this.keyExprs.length)
+    let key = ''
+    for (let i = 0; i < this.keyExprs.length; i++) {
+      const r = this.keyExprs[i]!.run(rowId)
+      const v = r.ok ? r.value : null
+      keys[i] = v
+      key = i === 0 ? keyText(v) : `${key}\u0001${keyText(v)}`
+    }
     const inputs = this.def.measures.map((m, i) => {
       const e = this.measureExprs[i]
       let value: CellValue = 1
@@ -221,16 +231,17 @@ export class LiveSummary {
           : false
       return { value, matched }
     })
-    return { key: keys.map(keyText).join('\u0001'), keys, inputs }
+    return { key, keys, inputs }
   }
 
   private add(rowId: string, e: RowEntry): void {
     let g = this.groups.get(e.key)
     if (!g) {
-      g = { keys: e.keys, states: this.def.measures.map(() => emptyState()), rowIds: new Set() }
+      g = { keys: e.keys, states: this.def.measures.map((m) => emptyState(m.kind)), count: 0 }
       this.groups.set(e.key, g)
+      this.sorted = null
     }
-    g.rowIds.add(rowId)
+    g.count++
     e.inputs.forEach((input, i) => accumulate(g.states[i]!, input, 1))
     this.entries.set(rowId, e)
   }
@@ -241,9 +252,12 @@ export class LiveSummary {
     this.entries.delete(rowId)
     const g = this.groups.get(e.key)
     if (!g) return
-    g.rowIds.delete(rowId)
+    g.count--
     e.inputs.forEach((input, i) => accumulate(g.states[i]!, input, -1))
-    if (g.rowIds.size === 0) this.groups.delete(e.key)
+    if (g.count === 0) {
+      this.groups.delete(e.key)
+      this.sorted = null
+    }
   }
 
   private refresh(rowId: string): void {
@@ -254,11 +268,27 @@ export class LiveSummary {
 
   /** Recompute every row (cold start, or a change elsewhere that may move any row). */
   rebuild(): void {
+    for (const _ of this.rebuildInSlices(Number.POSITIVE_INFINITY));
+  }
+
+  /**
+   * The same rebuild in slices of `sliceRows` rows: the caller runs one step per task (the web app
+   * yields between steps), so a 100,000-row cold start has no long task. Changes arriving between
+   * steps must wait until the generator is done (the web app queues them).
+   */
+  *rebuildInSlices(sliceRows = 10_000): Generator<number, void, void> {
     this.entries.clear()
     this.groups.clear()
-    for (const id of this.scope.sheet.rowIds()) {
-      const e = this.entryOf(id)
-      if (e) this.add(id, e)
+    this.sorted = null
+    const ids = this.scope.sheet.rowIds()
+    for (let start = 0; start < ids.length; start += sliceRows) {
+      const end = Math.min(ids.length, start + sliceRows)
+      for (let i = start; i < end; i++) {
+        const id = ids[i]!
+        const e = this.entryOf(id)
+        if (e) this.add(id, e)
+      }
+      if (end < ids.length) yield end
     }
   }
 
@@ -311,18 +341,19 @@ export class LiveSummary {
 
   /** The rows of the source sheet in a group (drill-down), in sheet order. */
   rowsOf(keys: readonly Key[]): string[] {
-    const g = this.groups.get(keys.map(keyText).join('\u0001'))
-    if (!g) return []
-    return this.scope.sheet.rowIds().filter((id) => g.rowIds.has(id))
+    const key = keys.map(keyText).join('\u0001')
+    return this.scope.sheet.rowIds().filter((id) => this.entries.get(id)?.key === key)
   }
 
   /** The table: detail rows sorted by key, a subtotal after each first-key run (2+ keys), a grand total. */
   table(): SummaryTable {
-    const groups = [...this.groups.values()].sort((a, b) => compareKeyLists(a.keys, b.keys))
+    if (!this.sorted)
+      this.sorted = [...this.groups.values()].sort((a, b) => compareKeyLists(a.keys, b.keys))
+    const groups = this.sorted
     const kinds = this.def.measures.map((m) => m.kind)
     const values = (states: AggState[]) => states.map((s, i) => finish(s, kinds[i]!))
     const rows: SummaryRow[] = []
-    const total = this.def.measures.map(() => emptyState())
+    const total = this.def.measures.map((m) => emptyState(m.kind))
     let totalRows = 0
     let sub: AggState[] | undefined
     let subKey: Key | undefined
@@ -335,17 +366,17 @@ export class LiveSummary {
     for (const g of groups) {
       if (nested && (sub === undefined || compareKeys(g.keys[0] ?? null, subKey ?? null) !== 0)) {
         flush()
-        sub = this.def.measures.map(() => emptyState())
+        sub = this.def.measures.map((m) => emptyState(m.kind))
         subKey = g.keys[0] ?? null
         subRows = 0
       }
-      rows.push({ level: 0, keys: g.keys, values: values(g.states), rows: g.rowIds.size })
+      rows.push({ level: 0, keys: g.keys, values: values(g.states), rows: g.count })
       g.states.forEach((s, i) => {
         mergeState(total[i]!, s)
         if (sub) mergeState(sub[i]!, s)
       })
-      totalRows += g.rowIds.size
-      subRows += g.rowIds.size
+      totalRows += g.count
+      subRows += g.count
     }
     flush()
     rows.push({ level: 2, keys: [], values: values(total), rows: totalRows })
@@ -364,11 +395,11 @@ export class LiveSummary {
     const cells = new Map<string, AggState>()
     const rowTotals = new Map<string, AggState>()
     const colTotals = new Map<string, AggState>()
-    const total = emptyState()
+    const total = emptyState(kind)
     const into = (m: Map<string, AggState>, k: string, s: AggState) => {
       let t = m.get(k)
       if (!t) {
-        t = emptyState()
+        t = emptyState(kind)
         m.set(k, t)
       }
       mergeState(t, s)
