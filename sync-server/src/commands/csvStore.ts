@@ -71,6 +71,9 @@ export function startSheetCommand<O extends Options>(
   argv: string[],
   options: O,
   help: string,
+  /** `--sheet` may be left out (an .xlsx import names the sheet after its worksheet; an .xlsx
+   * export writes every sheet): `sheet` is then ''. */
+  sheetOptional?: (v: Record<string, unknown>) => boolean,
 ):
   | 0
   | 2
@@ -91,8 +94,9 @@ export function startSheetCommand<O extends Options>(
     return 2
   }
   if (!checkWorkbookId(given.workbook, out)) return 2
-  const sheet = given.sheet?.trim()
-  if (!sheet) return usage('需要 --sheet <工作表名称>', '--sheet <name> is required')
+  const sheet = given.sheet?.trim() ?? ''
+  if (!sheet && !sheetOptional?.(v as Record<string, unknown>))
+    return usage('需要 --sheet <工作表名称>', '--sheet <name> is required')
   return { v, out, usage, workbook: given.workbook, sheet }
 }
 
@@ -163,6 +167,11 @@ export async function openStoredWorkbook(
 }
 
 /** A file on disk as a CSV byte source (read in chunks, never whole). */
+/** Whether a path names an Excel workbook (.xlsx, .xlsm) or a legacy one the import explains (.xls, .et). */
+export function isExcelPath(path: string): boolean {
+  return /\.(xlsx|xlsm|xls|et)$/i.test(path)
+}
+
 export async function fileSource(
   path: string,
 ): Promise<{ source: CsvByteSource; close(): Promise<void> }> {

@@ -160,3 +160,133 @@ describe('CLI taizhang import/export (CSV7, CSV8)', () => {
     expect(stderr.join('')).toContain('in use by a running server')
   })
 })
+
+const xlsxFixtures = join(import.meta.dirname, '../../../test/fixtures/xlsx')
+
+describe('CLI taizhang import/export .xlsx (issue #15)', () => {
+  it('XLSX1 imports the first worksheet of a bureau template into a sheet of its name, typed', async () => {
+    const store = createMemoryDocStore()
+    const code = await runImport(
+      ['--workbook', 'wbx', '--file', join(xlsxFixtures, 'bureau-template.xlsx')],
+      store,
+    )
+    const text = stdout.join('')
+    expect(stderr.join('')).toBe('')
+    expect(code).toBe(0)
+    expect(text).toContain('工作表：2024年服务台账（工作簿共 2 个：2024年服务台账、志愿者）')
+    expect(text).toContain('标题行（第 1 行）已跳过：XX区社工站服务台账（2024年）')
+    expect(text).toContain('第 8 行“合计”是合计行，未导入')
+    expect(text).toContain('1 个公式单元格按 Excel 最后计算的值导入')
+    expect(text).toContain('隐藏列已导入：2024年 · 2月')
+    expect(text).toContain('2024年 · 1月 → 新列 2024年 · 1月 (integer)')
+    expect(text).toContain('覆盖率 → 新列 覆盖率 (percent)')
+    expect(text).toContain('投入资金 → 新列 投入资金 (money, 万元)')
+    expect(text).toContain('建站日期 → 新列 建站日期 (date)')
+    const wb = await loadWorkbook(store, 'wbx')
+    const s = wb.sheetByName('2024年服务台账')!
+    const cols = s.columns()
+    expect(s.readRows().map((r) => cols.map((c) => r.cells[c.id] ?? null))[0]).toEqual([
+      '殷行街道社工站',
+      '殷行街道',
+      120,
+      98,
+      143,
+      0.637,
+      276,
+      '2021-05-24',
+    ])
+    expect(s.rowCount()).toBe(4)
+  })
+
+  it('XLSX1 --worksheet, --sheet and --include-totals; the 1904 date system', async () => {
+    const store = createMemoryDocStore()
+    expect(
+      await runImport(
+        [
+          '--workbook',
+          'wbx',
+          '--sheet',
+          '志愿',
+          '--worksheet',
+          '志愿者',
+          '--file',
+          join(xlsxFixtures, 'bureau-template.xlsx'),
+        ],
+        store,
+      ),
+    ).toBe(0)
+    expect(
+      await runImport(
+        [
+          '--workbook',
+          'wbx',
+          '--sheet',
+          '含合计',
+          '--include-totals',
+          '--file',
+          join(xlsxFixtures, 'bureau-template.xlsx'),
+        ],
+        store,
+      ),
+    ).toBe(0)
+    expect(
+      await runImport(
+        ['--workbook', 'wbx', '--file', join(xlsxFixtures, 'dates-1904.xlsx')],
+        store,
+      ),
+    ).toBe(0)
+    const wb = await loadWorkbook(store, 'wbx')
+    const vol = wb.sheetByName('志愿')!
+    expect(vol.readRows().map((r) => vol.columns().map((c) => r.cells[c.id] ?? null))).toEqual([
+      ['张三', 12.5, true],
+      ['李四', '—', false],
+    ])
+    expect(wb.sheetByName('含合计')!.rowCount()).toBe(5)
+    const d = wb.sheetByName('日期')!
+    const dc = d.columns()[1]!.id
+    expect(d.readRows().map((r) => r.cells[dc])).toEqual(['1904-01-01', '2024-05-24'])
+  })
+
+  it('XLSX3 a refused workbook writes nothing and says why in zh and en', async () => {
+    const store = createMemoryDocStore()
+    const dir = mkdtempSync(join(tmpdir(), 'tz-xlsx-'))
+    const file = join(dir, 'old.xls')
+    // An OLE compound file that is not an encrypted package: a legacy .xls/.et.
+    const ole = new Uint8Array(1024)
+    ole.set([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1])
+    writeFileSync(file, ole)
+    expect(await runImport(['--workbook', 'wbx', '--sheet', 's', '--file', file], store)).toBe(1)
+    expect(stderr.join('')).toContain('另存为')
+    expect(
+      await runImport(['--workbook', 'wbx', '--sheet', 's', '--file', file, '--lang', 'en'], store),
+    ).toBe(1)
+    expect(stderr.join('')).toContain('Save As')
+    expect(await store.load('wbx')).toEqual([])
+  })
+
+  it('XLSX4 export --out book.xlsx writes every sheet; importing it back gives the same cells', async () => {
+    const store = createMemoryDocStore()
+    expect(
+      await runImport(
+        ['--workbook', 'src', '--file', join(xlsxFixtures, 'bureau-template.xlsx')],
+        store,
+      ),
+    ).toBe(0)
+    const dir = mkdtempSync(join(tmpdir(), 'tz-xlsx-'))
+    const out = join(dir, 'book.xlsx')
+    expect(await runExport(['--workbook', 'src', '--out', out, '--title-row'], store)).toBe(0)
+    expect(stdout.join('')).toContain('已导出 Excel 工作簿')
+    expect(readFileSync(out).subarray(0, 2).toString()).toBe('PK')
+    expect(
+      await runImport(['--workbook', 'dst', '--sheet', '2024年服务台账', '--file', out], store),
+    ).toBe(0)
+    const a = (await loadWorkbook(store, 'src')).sheetByName('2024年服务台账')!
+    const b = (await loadWorkbook(store, 'dst')).sheetByName('2024年服务台账')!
+    const cells = (s: typeof a) =>
+      s.readRows().map((r) => s.columns().map((c) => r.cells[c.id] ?? null))
+    expect(b.columns().map((c) => [c.name, c.type, c.format.unit ?? ''])).toEqual(
+      a.columns().map((c) => [c.name, c.type, c.format.unit ?? '']),
+    )
+    expect(cells(b)).toEqual(cells(a))
+  })
+})

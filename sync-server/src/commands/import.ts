@@ -2,6 +2,7 @@ import {
   applyImportPlan,
   type ColumnMapping,
   type CsvEncoding,
+  type CsvTable,
   delimiterLabel,
   describeRefusal,
   describeWarning,
@@ -19,15 +20,30 @@ import {
 import { resolveUserPath } from '../dataDir.js'
 import type { DocStore } from '../storage/DocStore.js'
 import type { Command } from './args.js'
-import { fileSource, freeDataDir, openStoredWorkbook, startSheetCommand } from './csvStore.js'
+import {
+  fileSource,
+  freeDataDir,
+  isExcelPath,
+  openStoredWorkbook,
+  startSheetCommand,
+} from './csvStore.js'
+import { looksLikeExcel, printXlsxNotes, readXlsxTable } from './xlsxFile.js'
 
 const HELP = `
-taizhang import — 把 CSV 文件导入台账的工作表 / import a CSV file into a workbook sheet
+taizhang import — 把 CSV 或 Excel（.xlsx）文件导入台账的工作表 / import a CSV or .xlsx file into a workbook sheet
 
 Usage: taizhang import --data <dir> --workbook <id> --sheet <name> --file <csv>
                        [--mode append|upsert --key <col>[,<col>]] [--encoding auto|utf-8|gb18030|utf-16le|utf-16be]
                        [--delimiter auto|,|;|tab||] [--header auto|yes|no] [--on-misfit text|skip]
                        [--percent percent|number] [--dry-run] [--lang zh|en]
+       taizhang import --data <dir> --workbook <id> --file <book.xlsx> [--worksheet <name>] [--sheet <name>]
+                       [--include-totals] [--merged fill|leave] [--mode …] [--on-misfit …] [--dry-run]
+
+An .xlsx (by extension or content) reads its first visible worksheet unless --worksheet names one,
+into a sheet of the same name unless --sheet names one. Title rows are skipped, a merged header is
+flattened ("2024年 · 1月"), a trailing 合计/总计 row is left out (--include-totals keeps it), merged
+cells are filled (--merged leave leaves them empty), formulas import as their cached values.
+.xls/.et, encrypted, damaged or crafted files are refused with the reason; nothing is written.
 
 Works on the server's embedded storage and refuses while a server holds the data dir. A missing
 workbook or sheet is created, with column types inferred exactly as the web app infers them.
@@ -54,12 +70,17 @@ export async function runImport(argv: string[], store?: DocStore): Promise<numbe
       header: { type: 'string' },
       'on-misfit': { type: 'string' },
       'dry-run': { type: 'boolean' },
+      worksheet: { type: 'string' },
+      'include-totals': { type: 'boolean' },
+      merged: { type: 'string' },
     },
     HELP,
+    // An .xlsx names the sheet after its worksheet unless --sheet says otherwise.
+    (o) => typeof o.file === 'string' && isExcelPath(o.file),
   )
   if (start === 0 || start === 2) return start
-  const { v, out, usage, workbook, sheet: sheetName } = start
-  if (!v.file) return usage('需要 --file <CSV 文件>', '--file <csv> is required')
+  const { v, out, usage, workbook, sheet: givenSheet } = start
+  if (!v.file) return usage('需要 --file <CSV 或 .xlsx 文件>', '--file <csv|xlsx> is required')
   const mode = v.mode ?? 'append'
   if (mode !== 'append' && mode !== 'upsert')
     return usage('--mode 只能是 append 或 upsert', '--mode must be append or upsert')
@@ -88,30 +109,60 @@ export async function runImport(argv: string[], store?: DocStore): Promise<numbe
   if (dataDir === undefined) return 1
 
   const file = resolveUserPath(v.file)
-  let src: Awaited<ReturnType<typeof fileSource>>
+  let excel: boolean
   try {
-    src = await fileSource(file)
+    excel = isExcelPath(file) || (await looksLikeExcel(file))
   } catch (err) {
     out.error(out.say(`无法读取文件 ${file}：`, `cannot read ${file}: `) + (err as Error).message)
     return 1
   }
-  let read: Awaited<ReturnType<typeof readCsvSource>>
-  try {
-    read = await readCsvSource(src.source, { encoding, delimiter, header })
-  } finally {
-    await src.close()
+  let table: CsvTable
+  let sheetName = givenSheet
+  if (excel) {
+    // .xlsx (issue #15): the worksheet's table goes through the same mapping, plan and apply.
+    const merged = v.merged ?? 'fill'
+    if (merged !== 'fill' && merged !== 'leave')
+      return usage('--merged 只能是 fill 或 leave', '--merged must be fill or leave')
+    const read = await readXlsxTable(file, {
+      ...(v.worksheet ? { worksheet: v.worksheet } : {}),
+      includeTotals: v['include-totals'] === true,
+      fillMerged: merged === 'fill',
+    })
+    if (!read.ok) {
+      out.error(out.say('拒绝导入：', 'Refused: ') + describeRefusal(read.refusal, out.lang))
+      return 1
+    }
+    table = read.table
+    out.info(out.say(`文件：${file}（Excel 工作簿）`, `File: ${file} (Excel workbook)`))
+    printXlsxNotes(read.notes, read.worksheets, out)
+    if (!sheetName) sheetName = read.notes.worksheet
+  } else {
+    if (!sheetName) return usage('需要 --sheet <工作表名称>', '--sheet <name> is required')
+    let src: Awaited<ReturnType<typeof fileSource>>
+    try {
+      src = await fileSource(file)
+    } catch (err) {
+      out.error(out.say(`无法读取文件 ${file}：`, `cannot read ${file}: `) + (err as Error).message)
+      return 1
+    }
+    let read: Awaited<ReturnType<typeof readCsvSource>>
+    try {
+      read = await readCsvSource(src.source, { encoding, delimiter, header })
+    } finally {
+      await src.close()
+    }
+    if (!read.ok) {
+      out.error(out.say('拒绝导入：', 'Refused: ') + describeRefusal(read.refusal, out.lang))
+      return 1
+    }
+    table = read.table
+    out.info(
+      out.say(
+        `文件：${file}（${read.bytes} 字节，编码 ${encodingLabel(read.encoding)}，分隔符 ${delimiterLabel(String(table.delimiter), 'zh')}，${table.hasHeader ? '有' : '无'}表头）`,
+        `File: ${file} (${read.bytes} bytes, ${encodingLabel(read.encoding)}, delimiter ${delimiterLabel(String(table.delimiter), 'en')}, ${table.hasHeader ? 'with' : 'no'} header)`,
+      ),
+    )
   }
-  if (!read.ok) {
-    out.error(out.say('拒绝导入：', 'Refused: ') + describeRefusal(read.refusal, out.lang))
-    return 1
-  }
-  const table = read.table
-  out.info(
-    out.say(
-      `文件：${file}（${read.bytes} 字节，编码 ${encodingLabel(read.encoding)}，分隔符 ${delimiterLabel(String(table.delimiter), 'zh')}，${table.hasHeader ? '有' : '无'}表头）`,
-      `File: ${file} (${read.bytes} bytes, ${encodingLabel(read.encoding)}, delimiter ${delimiterLabel(String(table.delimiter), 'en')}, ${table.hasHeader ? 'with' : 'no'} header)`,
-    ),
-  )
   out.info(out.say(`读取 ${table.rowCount} 行数据。`, `Read ${table.rowCount} data rows.`))
 
   const stored = await openStoredWorkbook(dataDir, workbook, { create: true }, store)
