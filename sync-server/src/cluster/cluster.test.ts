@@ -75,6 +75,8 @@ describe('cluster: servers sharing PostgreSQL and a Redis Streams bus', () => {
     return c
   }
   const cells = (c: Client) => c.doc.getMap('cells').toJSON()
+  const healthOf = async (s: RunningServer) =>
+    (await (await fetch(`${s.url}/healthz`)).json()) as { status: string }
 
   it('clients on two servers edit one workbook live; acks cover only what PostgreSQL committed', async () => {
     const url = await freshDatabase()
@@ -128,10 +130,7 @@ describe('cluster: servers sharing PostgreSQL and a Redis Streams bus', () => {
     await waitFor(() => ownChangesDurable(ca), 'first ack')
     await pgs.stop('fast')
     try {
-      await waitFor(
-        async () => (await (await fetch(`${a.url}/healthz`)).json()).status === 'degraded',
-        'healthz degraded',
-      )
+      await waitFor(async () => (await healthOf(a)).status === 'degraded', 'healthz degraded')
       ca.doc.getMap('cells').set('during', 2)
       await waitFor(() => cells(cb).during === 2, 'live fan-out without the store')
       await new Promise((r) => setTimeout(r, 300))
@@ -140,10 +139,7 @@ describe('cluster: servers sharing PostgreSQL and a Redis Streams bus', () => {
       await pgs.start()
     }
     await waitFor(() => ownChangesDurable(ca), 'the ack once PostgreSQL is back', 30_000)
-    await waitFor(
-      async () => (await (await fetch(`${a.url}/healthz`)).json()).status === 'ok',
-      'healthz ok again',
-    )
+    await waitFor(async () => (await healthOf(a)).status === 'ok', 'healthz ok again')
     const check = await createPostgresDocStore(url)
     const stored = new Y.Doc()
     for (const u of await check.load(room)) Y.applyUpdate(stored, u)
