@@ -1,10 +1,11 @@
+import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Workbook } from '@taizhang/shared'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest'
 import * as Y from 'yjs'
-import { LOCK_FILE } from '../dataDir.js'
+import { DB_DIR, LOCK_FILE } from '../dataDir.js'
 import { createMemoryDocStore } from '../storage/memoryDocStore.js'
 import { runExport } from './export.js'
 import { runImport } from './import.js'
@@ -134,11 +135,24 @@ describe('CLI taizhang import/export (CSV7, CSV8)', () => {
 
   it('CSV7 refuses while a server holds the data dir', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tz-cli-'))
-    // A live pid that is not ours: the parent process.
+    // Another process holds the store open (its OS lock, as a running server does).
+    const holder = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { ClassicLevel } from 'classic-level'; await new ClassicLevel(${JSON.stringify(join(dir, DB_DIR))}).open(); console.log('ready'); setTimeout(() => {}, 60000)`,
+      ],
+      { cwd: join(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] },
+    )
+    await new Promise((r) => holder.stdout!.once('data', r))
     writeFileSync(
       join(dir, LOCK_FILE),
-      JSON.stringify({ pid: process.ppid, host: '127.0.0.1', port: 8787, startedAt: '' }),
+      JSON.stringify({ pid: holder.pid, host: '127.0.0.1', port: 8787, startedAt: '' }),
     )
+    onTestFinished(() => {
+      holder.kill('SIGKILL')
+    })
     expect(
       await importFile(undefined, 'w', 's', join(fixtures, 'utf8-bom.csv'), '--data', dir),
     ).toBe(1)

@@ -4,7 +4,14 @@ import { fileURLToPath } from 'node:url'
 import { pino } from 'pino'
 import { expiryInDays, shareUrl, signToken } from '../auth/tokens.js'
 import { createCluster } from '../cluster/createCluster.js'
-import { DB_DIR, lockDataDir, readSecret, resolveDataDir, resolveUserPath } from '../dataDir.js'
+import {
+  DB_DIR,
+  explainStoreOpenError,
+  lockDataDir,
+  readSecret,
+  resolveDataDir,
+  resolveUserPath,
+} from '../dataDir.js'
 import type { Limits } from '../limits.js'
 import { startServer } from '../main.js'
 import { createLevelDocStore } from '../storage/levelDocStore.js'
@@ -106,7 +113,11 @@ export const serve: Command = {
       cluster?.store ??
       (v.storage === 'memory'
         ? createMemoryDocStore()
-        : await createLevelDocStore(join(dataDir, DB_DIR)))
+        : // The store's own LOCK is the data dir's lock: refused while another process holds it.
+          await createLevelDocStore(join(dataDir, DB_DIR)).catch((err: unknown) => {
+            release()
+            throw explainStoreOpenError(err, dataDir)
+          }))
     const allowOrigins = (v['allow-origin'] ?? []).flatMap((o) => o.split(',')).filter(Boolean)
     let running: Awaited<ReturnType<typeof startServer>>
     try {
