@@ -6,12 +6,12 @@ import { locale, t } from '../i18n'
 import { ColumnPanel } from './ColumnPanel'
 import { ContextMenu } from './ContextMenu'
 import { prepareIdleGrid } from './earlyGrid'
-import { ProblemsPanel } from './panels/ProblemsPanel'
 import { StatusBar } from './panels/StatusBar'
+import { createAllProblems } from './problems/createAllProblems'
+import { ProblemsBySheetPanel } from './problems/ProblemsBySheetPanel'
 import { ShareDialog } from './ShareDialog'
 import { SheetGrid } from './SheetGrid'
 import { SheetTabs } from './SheetTabs'
-import { createProblemsStore } from './session/createProblemsStore'
 import { createStatusStats } from './session/createStatusStats'
 import { createWorkbookStore } from './session/createWorkbookStore'
 import { menuItems } from './toolbar/commandUi'
@@ -33,13 +33,15 @@ export function OpenWorkbook(props: {
   const session = props.session
   const wb = session.workbook
   const store = createWorkbookStore(session)
-  const problems = createProblemsStore(wb, store.activeSheet)
+  // Problems of every sheet (issue 12, "app"): the count and panel cover all; the grid outlines its own.
+  const allProblems = createAllProblems(wb)
+  const problems = () => allProblems.forSheet(store.activeSheet())
   const stats = createStatusStats(
     wb,
     store.activeSheet,
     createMemo(() => store.focused()?.colId ?? null),
   )
-  const commandContext = () => store.commandContext(() => problems().length)
+  const commandContext = () => store.commandContext(allProblems.total)
   if (benchHook !== null) {
     createEffect(() => {
       const g = store.grid()
@@ -121,11 +123,13 @@ export function OpenWorkbook(props: {
           )}
         </Show>
         <Show when={store.panel() === 'problems'}>
-          <ProblemsPanel
+          <ProblemsBySheetPanel
             workbook={wb}
-            sheetId={store.activeSheet()}
-            problems={problems()}
+            activeSheet={store.activeSheet()}
+            bySheet={allProblems.bySheet()}
+            total={allProblems.total()}
             grid={store.grid()}
+            selectSheet={store.setActiveSheet}
             onClose={() => store.setPanel(null)}
           />
         </Show>

@@ -1,5 +1,6 @@
 import { createSignal, Show } from 'solid-js'
 import { t } from '../i18n'
+import { checkShareDays, SHARE_MAX_DAYS, shareErrorMessage } from './shareErrors'
 
 /** Mints an editor or read-only link through the server's POST /api/share and copies it. */
 export function ShareDialog(props: {
@@ -23,6 +24,11 @@ export function ShareDialog(props: {
       setError(t('share.offline'))
       return
     }
+    const badDays = checkShareDays(days())
+    if (badDays) {
+      setError(badDays)
+      return
+    }
     setBusy(true)
     try {
       const headers: Record<string, string> = { 'content-type': 'application/json' }
@@ -38,7 +44,7 @@ export function ShareDialog(props: {
         }),
       })
       if (!res.ok) {
-        setError(t('share.failed', { reason: `${res.status} ${(await res.text()).slice(0, 200)}` }))
+        setError(shareErrorMessage(res.status))
         return
       }
       const body = (await res.json()) as { url?: string; token?: string }
@@ -46,8 +52,9 @@ export function ShareDialog(props: {
         body.url ??
         `${location.origin}/#/w/${encodeURIComponent(props.workbookId)}?token=${encodeURIComponent(body.token ?? '')}`
       setUrl(link)
-    } catch (err) {
-      setError(t('share.failed', { reason: String(err) }))
+    } catch {
+      // fetch rejects only when the request never got an answer.
+      setError(t('share.err.network'))
     } finally {
       setBusy(false)
     }
@@ -73,7 +80,8 @@ export function ShareDialog(props: {
       onClick={(e) => e.target === e.currentTarget && props.onClose()}
       onKeyDown={(e) => e.key === 'Escape' && props.onClose()}
     >
-      <form class="modal" onSubmit={(e) => void create(e)} data-testid="share-dialog">
+      {/* noValidate: our own zh/en message for bad days, not the browser's tooltip */}
+      <form class="modal" noValidate onSubmit={(e) => void create(e)} data-testid="share-dialog">
         <h3>{t('share.title')}</h3>
         <p class="muted">{t('share.hint')}</p>
         <fieldset class="radio-row">
@@ -101,9 +109,9 @@ export function ShareDialog(props: {
           <input
             type="number"
             min="1"
-            max="3650"
+            max={SHARE_MAX_DAYS}
             value={days()}
-            onInput={(e) => setDays(Number(e.currentTarget.value) || 30)}
+            onInput={(e) => setDays(Number(e.currentTarget.value))}
           />
         </label>
         <label class="field">
@@ -116,7 +124,9 @@ export function ShareDialog(props: {
           />
         </label>
         <Show when={error()}>
-          <p class="error">{error()}</p>
+          <p class="error" data-testid="share-error">
+            {error()}
+          </p>
         </Show>
         <Show when={url()}>
           <div class="share-url">

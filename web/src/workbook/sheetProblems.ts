@@ -27,7 +27,7 @@ export const VALIDATE_FIRST_PASS_DELAY_MS = 400
 /** Edits are validated together after this pause (keystroke-level edits coalesce). */
 export const VALIDATE_DEBOUNCE_MS = 150
 
-type Schedule = (fn: () => void, ms: number) => ReturnType<typeof setTimeout>
+export type Schedule = (fn: () => void, ms: number) => ReturnType<typeof setTimeout>
 
 /**
  * The problems of one sheet, kept incrementally with shared's `validateSheet`:

@@ -1,7 +1,9 @@
 import { For, Show } from 'solid-js'
 import { Dynamic } from 'solid-js/web'
+import { avatarText } from '../../app/avatarText'
 import type { Identity } from '../../app/identity'
 import { type CommandContext, commands, toolbarExtensions } from '../../app/toolbarExtensions'
+import { offeredTo } from '../../app/viewerVisibility'
 import { t } from '../../i18n'
 import { StatusBadge } from '../StatusBadge'
 import type { WorkbookStore } from '../session/createWorkbookStore'
@@ -19,7 +21,12 @@ export function WorkbookToolbar(props: {
   const store = props.store
   const session = store.session
   const buttons = (slot: 'main' | 'end') => (
-    <For each={commands.filter((c) => c.toolbar?.slot === slot)}>
+    <For
+      each={commands.filter(
+        // A viewer is not offered what they cannot use (issue 12, "app").
+        (c) => c.toolbar?.slot === slot && offeredTo(c, props.commandContext()),
+      )}
+    >
       {(c) => {
         const ctx = () => props.commandContext()
         const variant = () => c.toolbar?.variant?.(ctx())
@@ -68,12 +75,12 @@ export function WorkbookToolbar(props: {
           style={{ background: props.identity.color }}
           title={`${props.identity.name} (${t('presence.you')})`}
         >
-          {props.identity.name.slice(0, 1)}
+          {avatarText(props.identity.name)}
         </span>
         <For each={session.peers()}>
           {(p) => (
             <span class="avatar" style={{ background: p.color }} title={p.name} data-peer={p.name}>
-              {p.name.slice(0, 1)}
+              {avatarText(p.name)}
             </span>
           )}
         </For>

@@ -4,6 +4,7 @@ import {
   chordLabel,
   commands,
 } from '../../app/toolbarExtensions'
+import { offeredTo } from '../../app/viewerVisibility'
 import { t } from '../../i18n'
 import type { MenuItem } from '../ContextMenu'
 
@@ -25,7 +26,7 @@ export function commandShortcut(cmd: Command, sep = ' '): string | undefined {
 /** The context menu: every command with a `menu` entry, in table order. */
 export function menuItems(ctx: CommandContext): MenuItem[] {
   return commands
-    .filter((c) => c.menu)
+    .filter((c) => c.menu && offeredTo(c, ctx))
     .map((c) => ({
       label: commandLabel(c, ctx),
       shortcut: commandShortcut(c),

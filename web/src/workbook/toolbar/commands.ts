@@ -51,7 +51,8 @@ export const builtinCommands: Command[] = [
   {
     id: 'share',
     label: 'wb.share',
-    enabled: () => true,
+    // Only an editor may share (the server refuses others): hidden for viewers.
+    enabled: (ctx) => !ctx.readOnly,
     run: (ctx) => ctx.view.share(),
     toolbar: { slot: 'end', testId: 'share', variant: () => 'primary' },
   },

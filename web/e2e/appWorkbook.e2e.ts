@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  type Browser,
+  cellSel,
+  createWorkbook,
+  dataColumnIds,
+  openBrowser,
+  type Server,
+  screenshot,
+  startServer,
+  waitSaved,
+} from './harness'
+
+let server: Server
+let a: Browser
+let b: Browser
+let workbookId: string
+
+const tabs = (br: Browser) => br.page.locator('[data-testid="sheet-tabs"] .tab[data-sheet-id]')
+const problemCount = async (br: Browser) =>
+  Number(/\((\d+)\)/.exec((await br.page.getByTestId('problems-button').textContent()) ?? '')?.[1])
+
+describe('the workbook around the grid: viewers, presence, problems, share (real Chromium)', () => {
+  beforeAll(async () => {
+    server = await startServer()
+    a = await openBrowser('appwb-a', { name: '王敏', color: '#2563eb' })
+    b = await openBrowser('appwb-b', { name: '李强', color: '#d97706' })
+    workbookId = await createWorkbook(a.page, server.origin, server.token, 'demo')
+    await waitSaved(a.page, { synced: true })
+    await b.page.goto(
+      `${server.origin}/#/w/${workbookId}?token=${encodeURIComponent(server.token)}`,
+    )
+    await b.page.getByTestId('workbook').waitFor()
+    await b.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
+  })
+  afterAll(async () => {
+    await a?.close()
+    await b?.close()
+    await server?.stop()
+  })
+
+  it('shows the other person’s name on the cell they are on, and avatars by given name', async () => {
+    const cols = await dataColumnIds(b.page)
+    await b.page.locator(cellSel(2, cols[1]!)).click()
+    const label = a.page.locator(`${cellSel(2, cols[1]!)} .tz-peer-label`)
+    await label.waitFor({ timeout: 15_000 })
+    expect(await label.textContent()).toBe('李强')
+    // Visible without hovering (not only an outline).
+    expect(Number(await label.evaluate((el) => getComputedStyle(el).opacity))).toBeGreaterThan(0.9)
+    expect(await a.page.locator('.avatar[data-peer="李强"]').textContent()).toBe('强')
+    expect(await a.page.locator('.avatar.me').textContent()).toBe('敏')
+    await screenshot(a.page, 'app-presence.png')
+  })
+
+  it('counts and lists the problems of every sheet, grouped by sheet; a click jumps to the sheet', async () => {
+    await tabs(a).first().click()
+    const before = await problemCount(a)
+    // A required reference cleared on the second sheet (指标 → 站点).
+    await tabs(a).nth(1).click()
+    const cols = await dataColumnIds(a.page)
+    await a.page.locator(cellSel(0, cols[0]!)).click()
+    await a.page.keyboard.press('Delete')
+    await tabs(a).first().click()
+    await a.page.waitForFunction(
+      (n) =>
+        Number(
+          /\((\d+)\)/.exec(
+            document.querySelector('[data-testid="problems-button"]')?.textContent ?? '',
+          )?.[1],
+        ) === n,
+      before + 1,
+      { timeout: 15_000 },
+    )
+    await a.page.getByTestId('problems-button').click()
+    const group = a.page.locator('[data-testid="problem-group"]', { hasText: '指标' })
+    await group.waitFor()
+    expect(await group.locator('h4').textContent()).toContain('指标')
+    await screenshot(a.page, 'app-problems.png')
+    await group.locator('li button').first().click()
+    await a.page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid="sheet-tabs"] .tab.active')?.textContent === '指标',
+      undefined,
+      { timeout: 10_000 },
+    )
+    await a.page.getByTestId('problems-button').click()
+  })
+
+  it('a viewer is not offered 分享, undo or add-row; an editor’s bad share input gets a zh-CN message', async () => {
+    const res = await fetch(`${server.origin}/api/share`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
+      body: JSON.stringify({ workbook: workbookId, role: 'viewer', days: 1, name: '督导' }),
+    })
+    const { url } = (await res.json()) as { url: string }
+    const v = await openBrowser('appwb-viewer', { name: '督导', color: '#7c3aed' })
+    try {
+      await v.page.goto(url)
+      await v.page.getByTestId('workbook').waitFor()
+      await v.page.getByTestId('readonly-notice').waitFor({ timeout: 15_000 })
+      await v.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
+      expect(await v.page.getByTestId('share').count()).toBe(0)
+      expect(await v.page.getByTestId('undo').count()).toBe(0)
+      expect(await v.page.getByTestId('add-row').count()).toBe(0)
+      expect(await v.page.getByTestId('problems-button').count()).toBe(1)
+      await screenshot(v.page, 'app-viewer.png')
+    } finally {
+      await v.close()
+    }
+    await a.page.getByTestId('share').click()
+    const dialog = a.page.getByTestId('share-dialog')
+    await dialog.locator('input[type="number"]').fill('400')
+    await dialog.locator('button[type="submit"]').click()
+    expect(await a.page.getByTestId('share-error').textContent()).toBe(
+      '有效天数须在 1 到 365 天之间。',
+    )
+    await dialog.locator('input[type="number"]').fill('7')
+    await dialog.locator('button[type="submit"]').click()
+    await a.page.getByTestId('share-url').waitFor()
+    expect(await a.page.getByTestId('share-error').count()).toBe(0)
+  })
+})
