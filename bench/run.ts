@@ -173,6 +173,16 @@ const sections: Section[] = [
       return (await runSoak({ ...size, seed: 20261122 })).markdown
     },
   },
+  // cluster (issue #17): LevelDB vs PostgreSQL + Redis, 1 and 3 servers.
+  {
+    id: 'cluster',
+    title: 'Cluster: PostgreSQL + Redis, 1 vs 3 servers (issue 17)',
+    command: 'npx tsx bench/cluster/cluster.bench.ts',
+    async run() {
+      tsx('bench/cluster/cluster.bench.ts', [])
+      return String(readJson('bench/results/cluster.json').markdown ?? '')
+    },
+  },
   {
     // The issue's soak size; too long for every `npm run bench`, so only with --soak-full, and in
     // a section of its own so that the reduced run above never overwrites its figures.
