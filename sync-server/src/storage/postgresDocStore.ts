@@ -62,6 +62,8 @@ export async function createPostgresDocStore(
     // Acknowledgements depend on it: set per session, whatever the server's default.
     options: '-c synchronous_commit=on',
     connectionTimeoutMillis: 5000,
+    // A connection that hangs (a network partition) fails the operation; the room retries it.
+    query_timeout: 60_000,
   })
   let healthy = true
   const setHealth = (ok: boolean) => {
@@ -138,7 +140,9 @@ export async function createPostgresDocStore(
             'SELECT seq, data FROM taizhang_updates WHERE room = $1 ORDER BY seq',
             [room],
           )
-          for (const r of res.rows) know(room, r.seq)
+          // Exactly what this read returned (plus later appends): rows another server compacted
+          // away since an earlier read are forgotten, so the set stays as small as the room.
+          known.set(room, new Set(res.rows.map((r) => r.seq)))
           return res.rows.map((r) => bytesOf(r.data))
         })
       }),
