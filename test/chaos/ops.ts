@@ -103,6 +103,9 @@ export const CHAOS_OPS = reweigh({
   renameSheet: 0,
   deleteSheet: 0,
   restoreSheet: 0,
+  // Their writes bypass writeCells, so the acknowledged-write check could not explain them.
+  settleConflict: 0,
+  restoreValue: 0,
 })
 
 /**

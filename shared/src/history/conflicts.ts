@@ -1,11 +1,35 @@
-import type { Conflict, EditEntry, Removal } from './types.js'
+import { isUndoNote } from './log.js'
+import type { ColumnRemoval, Conflict, EditEntry, RowRemoval } from './types.js'
 
-/** What conflict detection reads besides the log: the overlay's winners and the deleted rows. */
+/** What conflict detection reads besides the log: the overlay's winners, deleted rows and columns. */
 export interface ConflictInputs {
   /** The edit id the cell's overlay holds now (the winner), if any. */
   winnerOf(rowId: string, colId: string): string | undefined
-  /** Deleted rows with the latest deletion. */
-  deletedRows: ReadonlyMap<string, Removal>
+  /** Deleted rows with the latest deletion and what their deleters had seen. */
+  deletedRows: ReadonlyMap<string, RowRemoval>
+  /** Deleted columns with their deletion (absent: none is deleted). */
+  deletedColumns?: ReadonlyMap<string, ColumnRemoval>
+  /** The Yjs id (client, clock) of an edit's log record, to test it against a state vector. */
+  logId?(editId: string): { client: number; clock: number } | undefined
+}
+
+/** The edit ids of `heads` and of every edit before them on their prev-edit chains. */
+function chainsOf(heads: ReadonlySet<string>, byId: ReadonlyMap<string, EditEntry>): Set<string> {
+  const out = new Set<string>()
+  for (const head of heads) {
+    for (let id: string | null = head; id !== null && !out.has(id); ) {
+      out.add(id)
+      id = byId.get(id)?.prevEditId ?? null
+    }
+  }
+  return out
+}
+
+/** Whether a column's deleter had seen an edit: its state vector covers the edit's log record. */
+function deleterSaw(col: ColumnRemoval, e: EditEntry, inputs: ConflictInputs): boolean {
+  const id = col.sv ? inputs.logId?.(e.editId) : undefined
+  if (!col.sv || !id) return e.at < col.at
+  return (col.sv[String(id.client)] ?? 0) > id.clock
 }
 
 /** The log's entries grouped per cell (rowId, then colId), in log order. */
@@ -13,6 +37,8 @@ function groupByCell(log: readonly EditEntry[]): EditEntry[][] {
   const byRow = new Map<string, Map<string, EditEntry[]>>()
   const out: EditEntry[][] = []
   for (const e of log) {
+    // Undo notes record what an undo did, not a value anyone chose: no part in conflicts.
+    if (isUndoNote(e)) continue
     let row = byRow.get(e.rowId)
     if (!row) {
       row = new Map()
@@ -35,6 +61,7 @@ function groupByCell(log: readonly EditEntry[]): EditEntry[][] {
  * concurrent or later delete hid. Pure: the same log and inputs give the same list everywhere.
  */
 export function findConflicts(log: readonly EditEntry[], inputs: ConflictInputs): Conflict[] {
+  const deadColumns = inputs.deletedColumns
   const out: Conflict[] = []
   for (const list of groupByCell(log)) {
     const first = list[0]!
@@ -93,8 +120,11 @@ export function findConflicts(log: readonly EditEntry[], inputs: ConflictInputs)
     }
     const del = inputs.deletedRows.get(first.rowId)
     if (del) {
+      // What the deleters had seen: the edits their cells held and every edit before those. An
+      // edit outside that was made without seeing the delete coming; with no record, clocks decide.
+      const seen = del.seen ? chainsOf(del.seen, byId) : null
       for (const e of list) {
-        if (e.at >= del.at) {
+        if (seen ? !seen.has(e.editId) : e.at >= del.at) {
           out.push({
             kind: 'edit-on-deleted-row',
             rowId: e.rowId,
@@ -102,6 +132,21 @@ export function findConflicts(log: readonly EditEntry[], inputs: ConflictInputs)
             lost: e,
             deletedBy: del.by,
             deletedAt: del.at,
+          })
+        }
+      }
+    }
+    const deadCol = deadColumns?.get(first.colId)
+    if (deadCol) {
+      for (const e of list) {
+        if (!deleterSaw(deadCol, e, inputs)) {
+          out.push({
+            kind: 'fill-of-deleted-column',
+            rowId: e.rowId,
+            colId: e.colId,
+            lost: e,
+            deletedBy: deadCol.by,
+            deletedAt: deadCol.at,
           })
         }
       }

@@ -8,6 +8,17 @@ export const ROOT_META = 'meta'
 export const ROOT_SHEETS = 'sheets'
 /** Per-sheet edit logs live outside `sheets` so the undo manager (scoped to `sheets`) never undoes history. */
 export const ROOT_HISTORY = 'history'
+// ---- history: row log and conflict settlements (issue 13) ----
+/**
+ * Y.Array<RowLogRecord>: row inserts, moves, deletes and restores of every sheet, one entry per
+ * operation. A root type (created implicitly, no race) outside the undo scope, like `history`.
+ */
+export const ROOT_ROW_LOG = 'rowLog'
+/**
+ * Y.Array<SettlementRecord>: conflicts settled (kept or adopted). Append-only: two users settling
+ * one conflict at once both leave a record, and it is settled when any record names it.
+ */
+export const ROOT_SETTLEMENTS = 'settlements'
 
 /**
  * issue 14 (ledger): definitions of computed columns, rules, summaries, charts, the report page,

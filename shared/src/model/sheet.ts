@@ -1,6 +1,13 @@
 import * as Y from 'yjs'
-import { findConflicts } from '../history/conflicts.js'
-import type { Conflict, EditEntry } from '../history/types.js'
+import { HOW_CODES, writeRowLogRecord } from '../history/log.js'
+import type {
+  ColumnRemoval,
+  Conflict,
+  EditEntry,
+  Removal,
+  RowEventKind,
+  RowRemoval,
+} from '../history/types.js'
 import {
   type CellValue,
   type Column,
@@ -26,8 +33,9 @@ import {
   SHEET_NAME,
 } from './keys.js'
 import { compareKeyed, FALLBACK_KEY, keyBetween, keysBetween } from './order.js'
-import { CSV_STAGE, LOCAL_EDIT } from './origins.js'
+import { CSV_STAGE, LOCAL_EDIT, type Origin, RESTORE_EDIT } from './origins.js'
 import { type RowArrays, type RowSource, rowSource, usedColumns } from './rowSource.js'
+import { editHowOf, SheetHistory } from './sheetHistory.js'
 import { type ReadonlySheetIndex, SheetIndex } from './sheetIndex.js'
 import { SheetWriter } from './sheetWriter.js'
 import {
@@ -80,6 +88,7 @@ export class Sheet {
   readonly index: ReadonlySheetIndex
   private readonly store: SheetIndex
   private readonly writer: SheetWriter
+  private historyView: SheetHistory | null = null
   private columnCache: Column[] | null = null
   /** The live column ids of `liveIdsFor` (the column list they were computed from). */
   private liveIdsCache: Set<string> | null = null
@@ -92,7 +101,7 @@ export class Sheet {
   ) {
     this.store = new SheetIndex(map)
     this.index = this.store
-    this.writer = new SheetWriter(this.store, () => ctx.history(id))
+    this.writer = new SheetWriter(this.store, () => ctx.history(id), ctx.rowLog)
   }
 
   /** @internal The workbook's observer: brings the index up to date with one event. */
@@ -117,14 +126,33 @@ export class Sheet {
     return this.map.get(SHEET_COLUMNS) as Y.Map<Y.Map<unknown>>
   }
 
-  private write<T>(fn: () => T): T {
+  /**
+   * Runs `fn` in one transaction with `origin` (joining the caller's, whose origin then wins) and
+   * gives it the transaction's origin, which the history records as how a value got in.
+   */
+  private write<T>(fn: (origin: unknown) => T, origin: Origin = LOCAL_EDIT): T {
     assert(!this.ctx.readOnly, 'this workbook is read-only')
     this.columnCache = null
     let out: T | undefined
-    this.ctx.doc.transact(() => {
-      out = fn()
-    }, LOCAL_EDIT)
+    this.ctx.doc.transact((tr) => {
+      out = fn(tr.origin)
+    }, origin)
     return out as T
+  }
+
+  /** Appends one row-log entry (insert, move, delete or restore) for the current write. */
+  private noteRows(
+    kind: RowEventKind,
+    origin: unknown,
+    rowIds: string[],
+    batchId = '',
+    source = '',
+  ): void {
+    const how = editHowOf(origin)
+    const by = this.ctx.author().name
+    this.writer.appendRowLog(
+      writeRowLogRecord(this.id, kind, rowIds, batchId, by, this.ctx.now(), how, source),
+    )
   }
 
   /** @internal Called by the workbook when a column changed. */
@@ -220,7 +248,12 @@ export class Sheet {
     this.write(() => {
       const m = this.columnsMap.get(colId)
       assert(m, `no column ${colId}`)
-      m.set(COL_DELETED, { by: this.ctx.author().name, at: this.ctx.now() })
+      // The deleter's state vector: an edit of the column it does not cover was made without the
+      // deleter seeing it (a concurrent fill), whatever the clocks say.
+      const sv: Record<string, number> = {}
+      for (const [client, clock] of Y.decodeStateVector(Y.encodeStateVector(this.ctx.doc)))
+        sv[client] = clock
+      m.set(COL_DELETED, { by: this.ctx.author().name, at: this.ctx.now(), sv })
     })
   }
 
@@ -286,7 +319,10 @@ export class Sheet {
   /** Sets cells. Each write goes to its own overlay key, so concurrent edits to other cells merge. */
   setCells(edits: readonly CellEdit[]): void {
     if (edits.length === 0) return
-    this.write(() => {
+    this.write((origin) => {
+      const how = editHowOf(origin)
+      // Typed is the default and costs nothing in the log: no code stored.
+      const code = how === 'typed' ? undefined : HOW_CODES[how]
       const by = this.ctx.author().name
       const at = this.ctx.now()
       const entries: LogRecord[] = []
@@ -299,7 +335,9 @@ export class Sheet {
         if (!prev && current === (value ?? null)) continue
         const editId = this.ctx.newId(EDIT_ID_LENGTH)
         this.writer.setOverlay(key, [value, editId] satisfies Overlay)
-        entries.push([row, col, value, by, at, editId, prev ? prev[1] : null])
+        const rec: LogRecord = [row, col, value, by, at, editId, prev ? prev[1] : null]
+        if (code !== undefined) rec.push(code)
+        entries.push(rec)
       }
       this.writer.appendLog(entries)
     })
@@ -360,12 +398,13 @@ export class Sheet {
     colIds: readonly string[],
     rows: RowArrays | RowSource,
     at: RowPosition = {},
+    opts: { source?: string } = {},
   ): string[] {
     const src = rowSource(rows)
     const n = src.length
     if (n === 0) return []
     const used = usedColumns(src, colIds.length)
-    return this.write(() => {
+    return this.write((origin) => {
       const [prev, next] = this.neighbours(at)
       const keys = keysBetween(prev, next, n)
       let batchId = ''
@@ -386,6 +425,8 @@ export class Sheet {
         records[i] = rec
       }
       this.writer.appendRecords(records)
+      // One row-log entry per insert: a value batch names its rows by batch id, not by list.
+      this.noteRows('insert', origin, batchId === '' ? ids : [], batchId, opts.source)
       return ids
     })
   }
@@ -425,8 +466,16 @@ export class Sheet {
    * values) makes every staged row visible. Joins the caller's transaction, which is then the
    * insert's one undo step; undoing it hides the rows again (their records stay in the doc).
    */
-  publishStaged(staged: StagedInsert, colIds: readonly string[]): string[] {
-    return this.write(() => publishStagedInsert(this.writer, staged, colIds))
+  publishStaged(
+    staged: StagedInsert,
+    colIds: readonly string[],
+    opts: { source?: string } = {},
+  ): string[] {
+    return this.write((origin) => {
+      const ids = publishStagedInsert(this.writer, staged, colIds)
+      this.noteRows('insert', origin, [], staged.batchId, opts.source)
+      return ids
+    })
   }
 
   /** Inserts `n` empty rows. */
@@ -444,17 +493,32 @@ export class Sheet {
   deleteRows(rowIds: readonly string[]): void {
     const visible = rowIds.filter((id) => this.index.isVisible(id))
     if (visible.length === 0) return
-    this.write(() => {
+    this.write((origin) => {
       const by = this.ctx.author().name
       const at = this.ctx.now()
-      this.writer.addTombstones(visible.map((id): Tombstone => [id, by, at]))
+      this.writer.addTombstones(visible.map((id): Tombstone => [id, by, at, this.seenEdits(id)]))
+      this.noteRows('delete', origin, visible)
     })
+  }
+
+  /** The edit ids a row's cells hold now (what a deleter of the row has seen). */
+  private seenEdits(rowId: string): string[] {
+    const seen: string[] = []
+    for (const colId of this.store.overlay.get(rowId)?.keys() ?? []) {
+      const ov = this.index.overlayEntry(rowId, colId)
+      if (ov) seen.push(ov[1])
+    }
+    return seen
   }
 
   /** Removes every tombstone of these rows (whoever wrote it). */
   restoreRows(rowIds: readonly string[]): void {
     const want = new Set(rowIds)
-    this.write(() => this.writer.removeTombstones(want))
+    const back = this.index.tombstones().filter((t) => want.has(t[0]))
+    this.write((origin) => {
+      this.writer.removeTombstones(want)
+      if (back.length > 0) this.noteRows('restore', origin, [...new Set(back.map((t) => t[0]))])
+    })
   }
 
   /** Deleted rows with who deleted them and when (latest tombstone wins for display). */
@@ -475,45 +539,77 @@ export class Sheet {
     if (moving.length === 0) return
     if (at.before && moving.includes(at.before)) return
     if (at.after && moving.includes(at.after)) return
-    this.write(() => {
+    this.write((origin) => {
       const [prev, next] = this.neighbours(at)
       this.writer.setOrder(moving, keysBetween(prev, next, moving.length))
+      this.noteRows('move', origin, moving.slice())
+    })
+  }
+
+  /**
+   * Deleted rows by id, with the latest deletion and the edit ids their deleters had seen (null
+   * when a tombstone predates that record: clocks decide then).
+   */
+  deletedRowRemovals(): Map<string, RowRemoval> {
+    const seen = new Map<string, Set<string> | null>()
+    for (const t of this.index.tombstones()) {
+      const s = seen.get(t[0])
+      if (s === null) continue
+      if (!Array.isArray(t[3])) seen.set(t[0], null)
+      else if (s) for (const id of t[3]) s.add(id)
+      else seen.set(t[0], new Set(t[3]))
+    }
+    return new Map(
+      this.deletedRows().map((d) => [d.id, { by: d.by, at: d.at, seen: seen.get(d.id) ?? null }]),
+    )
+  }
+
+  /** Deleted columns by id, with who deleted them and when. */
+  deletedColumnRemovals(): Map<string, ColumnRemoval> {
+    const out = new Map<string, ColumnRemoval>()
+    this.columnsMap.forEach((m, id) => {
+      const d = m.get(COL_DELETED) as (Partial<Removal> & { sv?: unknown }) | undefined
+      if (d === undefined) return
+      const sv = d?.sv && typeof d.sv === 'object' ? (d.sv as Record<string, number>) : null
+      out.set(id, { by: String(d?.by ?? ''), at: Number(d?.at ?? 0), sv })
+    })
+    return out
+  }
+
+  /** Restores several deleted columns in one transaction (one undo step). */
+  restoreColumns(colIds: readonly string[]): void {
+    this.write(() => {
+      for (const id of colIds) this.columnsMap.get(id)?.delete(COL_DELETED)
     })
   }
 
   // ---- history and conflicts -------------------------------------------------------------
 
-  private logEntries(): EditEntry[] {
-    const log = this.ctx.history(this.id)
-    if (!log) return []
-    return log.toArray().map(([rowId, colId, value, by, at, editId, prevEditId]) => ({
-      rowId,
-      colId,
-      value,
-      by,
-      at,
-      editId,
-      prevEditId,
-    }))
+  /** Cell and row history, conflicts and the trash, computed from the doc (works offline). */
+  get history(): SheetHistory {
+    this.historyView ??= new SheetHistory(this, this.ctx)
+    return this.historyView
   }
 
   /** Every recorded write to one cell, oldest first by time. */
   cellHistory(rowId: string, colId: string): EditEntry[] {
-    return this.logEntries()
-      .filter((e) => e.rowId === rowId && e.colId === colId)
-      .sort((a, b) => a.at - b.at || (a.editId < b.editId ? -1 : 1))
+    return this.history.cellEdits(rowId, colId)
+  }
+
+  /**
+   * 恢复: writes an older value of a cell back as a new edit (how: restore), one undo step. A
+   * value equal to the current one writes nothing.
+   */
+  restoreValue(rowId: string, colId: string, value: CellValue): void {
+    this.write(() => this.setCells([{ row: rowId, col: colId, value }]), RESTORE_EDIT)
   }
 
   /**
    * Values that lost without their writer seeing the winner: concurrent writes to the same cell
-   * (a sibling of an edit on the current value's prev-edit chain) and edits into rows that a
-   * concurrent or later delete hid.
+   * (a sibling of an edit on the current value's prev-edit chain), edits into rows that a
+   * concurrent or later delete hid, and fills of a column deleted meanwhile (settled ones too).
    */
   conflicts(): Conflict[] {
-    const deleted = new Map(this.deletedRows().map((d) => [d.id, d]))
-    return findConflicts(this.logEntries(), {
-      winnerOf: (rowId, colId) => this.index.overlayEntry(rowId, colId)?.[1],
-      deletedRows: deleted,
-    })
+    return this.history.conflicts()
   }
 }

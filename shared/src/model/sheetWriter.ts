@@ -1,6 +1,6 @@
 import type * as Y from 'yjs'
 import type { SheetIndex } from './sheetIndex.js'
-import type { LogRecord, Overlay, RowRecord, Tombstone } from './types.js'
+import type { LogRecord, Overlay, RowLogRecord, RowRecord, Tombstone } from './types.js'
 
 /**
  * The one write path of a sheet: each method makes one kind of Yjs write and the matching
@@ -12,6 +12,7 @@ export class SheetWriter {
   constructor(
     private readonly index: SheetIndex,
     private readonly log: () => Y.Array<LogRecord> | undefined,
+    private readonly rowLog: () => Y.Array<RowLogRecord>,
   ) {}
 
   /** Writes one cell's overlay entry. */
@@ -83,5 +84,11 @@ export class SheetWriter {
   appendLog(entries: LogRecord[]): void {
     const log = this.log()
     if (log && entries.length > 0) log.insert(log.length, entries)
+  }
+
+  /** Appends one entry to the workbook's row log (outside the undo scope, like the edit log). */
+  appendRowLog(rec: RowLogRecord): void {
+    const log = this.rowLog()
+    log.insert(log.length, [rec])
   }
 }

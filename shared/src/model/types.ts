@@ -12,10 +12,17 @@ export type RowRecord = [rowId: string, orderKey: string, batchId: string, ...va
 /** A cell edit in the `cells` overlay: the value and the id of the history entry that wrote it. */
 export type Overlay = [value: CellValue, editId: string]
 
-/** A soft deletion in a sheet's `deletions` Y.Array. */
-export type Tombstone = [rowId: string, by: string, at: number]
+/**
+ * A soft deletion in a sheet's `deletions` Y.Array. `seen` (newer writers) lists the edit ids the
+ * row's cells held when it was deleted: an edit not among them or their predecessors was made
+ * without the deleter seeing it, and lost to the delete.
+ */
+export type Tombstone = [rowId: string, by: string, at: number, seen?: string[]]
 
-/** One entry of a sheet's edit log: `[rowId, colId, value, by, at, editId, prevEditId]`. */
+/**
+ * One entry of a sheet's edit log: `[rowId, colId, value, by, at, editId, prevEditId, how?]`;
+ * `how` is a one-letter code (history/log.ts), absent on entries written before it existed.
+ */
 export type LogRecord = [
   rowId: string,
   colId: string,
@@ -24,6 +31,33 @@ export type LogRecord = [
   at: number,
   editId: string,
   prevEditId: string | null,
+  how?: string,
+]
+
+/**
+ * One entry of the workbook's row log (root `rowLog`): a row insert, move, delete or restore,
+ * once per operation, not per row or cell. `rowIds` lists the rows, except for an insert that
+ * wrote a value batch: its rows are the records carrying `batchId` (a 100,000-row import is one
+ * entry with no id list). `how` is the code of history/log.ts; `source` names an import's file.
+ */
+export type RowLogRecord = [
+  sheetId: string,
+  kind: string,
+  rowIds: string[],
+  batchId: string,
+  by: string,
+  at: number,
+  how: string,
+  source: string,
+]
+
+/** One settling of a conflict (root `settlements`): append-only, so concurrent settlings all stay. */
+export type SettlementRecord = [
+  sheetId: string,
+  conflictId: string,
+  action: string,
+  by: string,
+  at: number,
 ]
 
 /** Who is writing: stamped on edits, deletions and the edit log. */
@@ -81,6 +115,8 @@ export interface WorkbookContext {
   now(): number
   newId(length: number): string
   history(sheetId: string): Y.Array<LogRecord> | undefined
+  /** The workbook's row log (root `rowLog`). */
+  rowLog(): Y.Array<RowLogRecord>
 }
 
 export interface WorkbookOptions {

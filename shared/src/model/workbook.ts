@@ -8,6 +8,7 @@ import {
   META_TITLE,
   ROOT_HISTORY,
   ROOT_META,
+  ROOT_ROW_LOG,
   ROOT_SHEETS,
   SHEET_BATCHES,
   SHEET_CELLS,
@@ -21,18 +22,29 @@ import {
   SHEET_STAGED,
 } from './keys.js'
 import { compareKeyed, FALLBACK_KEY, keyBetween } from './order.js'
-import { CSV_STAGE, DEMO, LOCAL_EDIT, MIGRATION, type Origin, UNDOABLE_ORIGINS } from './origins.js'
+import {
+  CSV_STAGE,
+  DEMO,
+  HISTORY_NOTE,
+  LOCAL_EDIT,
+  MIGRATION,
+  type Origin,
+  UNDOABLE_ORIGINS,
+} from './origins.js'
 import { Sheet } from './sheet.js'
 import { emptySheetChange } from './sheetIndex.js'
 import type {
   Author,
   LogRecord,
+  RowLogRecord,
   SheetChange,
   SheetInfo,
   WorkbookChange,
   WorkbookContext,
   WorkbookOptions,
 } from './types.js'
+import { collectUndoNotes } from './undoNotes.js'
+import { readRemoval, WorkbookHistory } from './workbookHistory.js'
 
 export interface WorkbookMeta {
   title: string
@@ -73,6 +85,7 @@ export class Workbook {
   private currentAuthor: Author
   private readonly ctx: WorkbookContext
   private readonly unobserve: () => void
+  private historyView: WorkbookHistory | null = null
 
   private constructor(
     readonly doc: Y.Doc,
@@ -89,6 +102,7 @@ export class Workbook {
       now: () => this.clock(),
       newId: (n) => this.newId(n),
       history: (sheetId) => this.historyMap.get(sheetId),
+      rowLog: () => this.doc.getArray<RowLogRecord>(ROOT_ROW_LOG),
     }
     this.unobserve = this.observe()
   }
@@ -143,6 +157,23 @@ export class Workbook {
   }
   private get historyMap(): Y.Map<Y.Array<LogRecord>> {
     return this.doc.getMap(ROOT_HISTORY)
+  }
+
+  /** The clock stamped on edits, deletions and settlements (ms since the epoch). */
+  now(): number {
+    return this.clock()
+  }
+
+  /** The conflict inbox, settling and the trash (see `WorkbookHistory`). */
+  get history(): WorkbookHistory {
+    this.historyView ??= new WorkbookHistory(this)
+    return this.historyView
+  }
+
+  /** Who deleted a sheet in the trash, and when; undefined for a live sheet. */
+  sheetDeletion(id: string): { by: string; at: number } | undefined {
+    const m = this.sheetsMap.get(id)
+    return m ? readRemoval(m) : undefined
   }
 
   /** Sets who is writing; stamped on edits, deletions and the edit log. */
@@ -402,6 +433,27 @@ export class Workbook {
         }
       }
       this.emit(change)
+      // A local undo or redo: note in the logs what it did (a transaction of its own, queued by
+      // Yjs after this one; its writes are outside the undo scope and fire no sheet events).
+      const notes = this.readOnly
+        ? null
+        : collectUndoNotes(
+            events,
+            txn,
+            change.sheets,
+            (id) => (this.sheetsMap.has(id) ? this.sheet(id) : undefined),
+            this.ctx,
+          )
+      if (notes) {
+        this.doc.transact(() => {
+          for (const [sheetId, recs] of notes.cells) {
+            const log = this.historyMap.get(sheetId)
+            if (log) log.insert(log.length, recs)
+          }
+          const rowLog = this.ctx.rowLog()
+          if (notes.rows.length > 0) rowLog.insert(rowLog.length, notes.rows)
+        }, HISTORY_NOTE)
+      }
     }
     const onMeta = (_e: Y.YMapEvent<unknown>, txn: Y.Transaction) => {
       const change: WorkbookChange = {

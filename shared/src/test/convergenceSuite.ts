@@ -20,6 +20,8 @@ const MUST_EXERCISE = [
   'undo',
   'redo',
   'paste',
+  'settleConflict',
+  'restoreValue',
   'disconnect',
   'reconnect',
 ]

@@ -263,6 +263,36 @@ export const OPERATIONS: readonly NamedOp[] = [
     },
   },
   {
+    // 采用此值 / 保留当前 from the conflict inbox: settle an unsettled conflict of this sheet.
+    name: 'settleConflict',
+    weight: 1,
+    run(env, s) {
+      const c = pick(
+        env.rand,
+        env.wb.history.unsettled().filter((k) => k.sheetId === s.id),
+      )
+      if (!c) return false
+      // Adopting a value whose row's insert was undone is refused (a result, nothing written).
+      if (env.rand() < 0.5 || !env.wb.history.adopt(c).ok) env.wb.history.keep(c)
+      return true
+    },
+  },
+  {
+    // 恢复 from a cell's history: an older value written back as a new edit.
+    name: 'restoreValue',
+    weight: 1,
+    run(env, s) {
+      const row = pick(env.rand, s.index.orderedIds())
+      const col = pick(env.rand, s.columns())
+      if (!row || !col) return false
+      const older = s.history.cell(row, col.id).filter((h) => !h.current)
+      const h = pick(env.rand, older)
+      if (!h) return false
+      s.restoreValue(row, col.id, h.value)
+      return true
+    },
+  },
+  {
     name: 'addSheet',
     weight: 1,
     run(env) {

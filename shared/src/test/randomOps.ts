@@ -104,6 +104,43 @@ export function snapshot(wb: Workbook): unknown {
   })
 }
 
+/**
+ * What the history shows, for comparing replicas: every sheet's unsettled conflicts, its trash,
+ * and the histories of a bounded, deterministic sample of cells (the first and last 20 distinct
+ * cells in log order) and rows (the first 20 visible and every deleted one).
+ */
+export function historySnapshot(wb: Workbook): unknown {
+  const trash = wb.history.trash()
+  return {
+    unsettled: wb.history.unsettled().map((c) => [c.sheetId, c.id, c.rowId, c.colId, c.lost.value]),
+    trash: {
+      sheets: trash.sheets,
+      bySheet: trash.bySheet.map((t) => ({
+        sheetId: t.sheetId,
+        rows: t.rows.map((r) => [r.id, r.by, r.at, r.editsWhileDeleted.map((e) => e.editId)]),
+        columns: t.columns.map((r) => [r.id, r.by, r.at, r.editsWhileDeleted.length]),
+      })),
+    },
+    sheets: wb.listSheets().map((info) => {
+      const s = wb.sheet(info.id)
+      const cells: string[][] = []
+      const seen = new Set<string>()
+      for (const e of s.history.log()) {
+        const k = `${e.rowId}:${e.colId}`
+        if (seen.has(k)) continue
+        seen.add(k)
+        cells.push([e.rowId, e.colId])
+      }
+      const sample = cells.length <= 40 ? cells : [...cells.slice(0, 20), ...cells.slice(-20)]
+      const rows = [...s.rowIds().slice(0, 20), ...s.deletedRows().map((d) => d.id)]
+      return {
+        cells: sample.map(([r, c]) => s.history.cell(r!, c!)),
+        rows: rows.map((r) => s.history.row(r)),
+      }
+    }),
+  }
+}
+
 export function runConvergence(opts: ConvergenceOptions): ConvergenceReport {
   const rand = prng(opts.seed)
   const churn = opts.churn ?? 0.02
@@ -238,6 +275,7 @@ export function runConvergence(opts: ConvergenceOptions): ConvergenceReport {
     `seed ${opts.seed}: the hub's state vector differs`,
   )
   const snap0 = JSON.stringify(snapshot(first.wb))
+  const hist0 = JSON.stringify(historySnapshot(first.wb))
   for (const r of replicas) {
     assert(r.doc.store.pendingStructs === null, `seed ${opts.seed}: pending structs`)
     assert(r.doc.store.pendingDs === null, `seed ${opts.seed}: pending delete set`)
@@ -247,6 +285,10 @@ export function runConvergence(opts: ConvergenceOptions): ConvergenceReport {
     )
     const snap = JSON.stringify(snapshot(r.wb))
     assert(snap === snap0, `seed ${opts.seed}: replica ${r.doc.clientID} differs`)
+    assert(
+      JSON.stringify(historySnapshot(r.wb)) === hist0,
+      `seed ${opts.seed}: replica ${r.doc.clientID}'s conflicts or histories differ`,
+    )
     checkInvariants(r.wb, opts.seed)
   }
   // The incrementally maintained index equals a from-scratch open of the same state.
@@ -258,6 +300,10 @@ export function runConvergence(opts: ConvergenceOptions): ConvergenceReport {
   )
   const freshWb = Workbook.open(fresh).workbook
   assert(JSON.stringify(snapshot(freshWb)) === snap0, `seed ${opts.seed}: merged doc differs`)
+  assert(
+    JSON.stringify(historySnapshot(freshWb)) === hist0,
+    `seed ${opts.seed}: merged doc's conflicts or histories differ`,
+  )
   let rows = 0
   for (const info of first.wb.listSheets()) rows += first.wb.sheet(info.id).rowCount()
   return { seed: opts.seed, ops: counts, rows, updates: allUpdates.length }

@@ -1,0 +1,218 @@
+/**
+ * History bench (issue 13, §Tests and benchmarks): the model side of history and conflicts, ours
+ * against a reference implementation of `shared` measured in the same run (default: the same tree;
+ * pass `--baseline <dir>` for another checkout's `shared/`, e.g. the commit before the history
+ * records, to compare state growth with today's format).
+ *
+ *   npx tsx bench/history/history.bench.ts [--rows 100000] [--edits 100000] [--runs 5]
+ *     [--baseline /tmp/tz-base/shared] [--json bench/results/history.json]
+ *
+ * Measures: (1) a cell's history on a sheet of `rows` rows whose edit log holds `edits` entries
+ * (one transaction each), floor: reading the log once (`toArray`); (2) a remote batch of 1,000
+ * edits to cells this replica also edited offline: apply + inbox count, floor: the apply alone;
+ * (3) state growth per 10,000 edits of a realistic mix; (4) a 100,000-row import's log growth.
+ */
+import { writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { COLUMNS, generateRows } from '../layout/data.js'
+import { Y } from '../layout/deps.js'
+
+const { values: args } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '100000' },
+    edits: { type: 'string', default: '100000' },
+    runs: { type: 'string', default: '5' },
+    baseline: { type: 'string' },
+    json: { type: 'string' },
+  },
+})
+const ROWS = Number(args.rows)
+const EDITS = Number(args.edits)
+const RUNS = Number(args.runs)
+
+type Shared = typeof import('../../shared/src/index.js')
+type Wb = InstanceType<Shared['Workbook']>
+
+const ours: Shared = await import('../../shared/src/index.js')
+const base: Shared = args.baseline ? await import(resolve(args.baseline, 'src/index.ts')) : ours
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)]!
+}
+const time = (fn: () => void) => {
+  const t = performance.now()
+  fn()
+  return performance.now() - t
+}
+
+function bigSheet(m: Shared, clientID: number) {
+  const doc = new Y.Doc()
+  doc.clientID = clientID
+  let t = Date.UTC(2024, 5, 1)
+  const wb = m.Workbook.create(doc, {
+    title: '台账',
+    random: m.seededRandom(7),
+    author: { id: 'u1', name: '张晓梅' },
+    now: () => (t += 1000),
+  })
+  const s = wb.sheet(wb.addSheet('站点'))
+  const cols = COLUMNS.map((c) => s.addColumn({ name: c.name, type: c.type }))
+  const data = generateRows(ROWS)
+  wb.transact(() => s.insertRowValues(cols, data), m.CSV_IMPORT)
+  return { doc, wb, s, cols }
+}
+
+/** (1) A cell's history with `EDITS` log entries, 10 of them on the cell read. */
+function cellHistory(m: Shared, label: string) {
+  const { doc, s, cols } = bigSheet(m, 1)
+  const ids = s.rowIds()
+  const rand = m.seededRandom(11)
+  const target = { row: ids[Math.floor(ids.length / 2)]!, col: cols[5]! }
+  const every = Math.floor(EDITS / 10)
+  const buildMs = time(() => {
+    for (let i = 0; i < EDITS; i++) {
+      if (i % every === 0) s.setCell(target.row, target.col, i)
+      else s.setCell(ids[Math.floor(rand() * ids.length)]!, cols[5]!, i)
+    }
+  })
+  const log = doc.getMap('history').get(s.id) as { toArray(): unknown[]; length: number }
+  const read = (): number =>
+    m === ours && 'history' in s
+      ? (s as unknown as { history: { cell(r: string, c: string): unknown[] } }).history.cell(
+          target.row,
+          target.col,
+        ).length
+      : s.cellHistory(target.row, target.col).length
+  const runs: number[] = []
+  const floor: number[] = []
+  let items = 0
+  for (let i = 0; i < RUNS * 4; i++) {
+    runs.push(time(() => (items = read())))
+    floor.push(time(() => log.toArray()))
+  }
+  return { label, logEntries: log.length, buildMs, items, ms: median(runs), floorMs: median(floor) }
+}
+
+/** (2) A remote batch of 1,000 edits racing 1,000 offline edits to the same cells. */
+function remoteBatch() {
+  const m = ours
+  const a = bigSheet(m, 1)
+  const ids = a.s.rowIds()
+  const state = Y.encodeStateAsUpdate(a.doc)
+  const cells = Array.from({ length: 1000 }, (_, i) => ({
+    row: ids[(i * 97) % ids.length]!,
+    col: a.cols[5 + (i % 3)]!,
+  }))
+  const sv = Y.encodeStateVector(a.doc)
+  a.s.setCells(cells.map((c, i) => ({ ...c, value: 100_000 + i })))
+  const remote = Y.encodeStateAsUpdate(a.doc, sv)
+  const open = (clientID: number) => {
+    const doc = new Y.Doc()
+    doc.clientID = clientID
+    Y.applyUpdate(doc, state)
+    const wb = m.Workbook.open(doc, { author: { id: 'u2', name: '李四' } }).workbook as Wb
+    const s = wb.sheet(a.s.id)
+    s.rowCount()
+    s.setCells(cells.map((c, i) => ({ ...c, value: 200_000 + i })))
+    wb.history.unsettled() // warm: the inbox was shown before the batch arrived
+    return { doc, wb }
+  }
+  const total: number[] = []
+  const apply: number[] = []
+  let count = 0
+  for (let i = 0; i < RUNS; i++) {
+    const b = open(2 + i)
+    total.push(
+      time(() => {
+        Y.applyUpdate(b.doc, remote)
+        count = b.wb.history.unsettled().length
+      }),
+    )
+    const c = open(2 + i)
+    apply.push(time(() => Y.applyUpdate(c.doc, remote)))
+  }
+  return { ms: median(total), applyMs: median(apply), inbox: count }
+}
+
+/** (3) State growth per 10,000 edits of a realistic mix, on a 1,000-row sheet. */
+function growth(m: Shared) {
+  const doc = new Y.Doc()
+  doc.clientID = 1
+  let t = Date.UTC(2024, 5, 1)
+  const wb = m.Workbook.create(doc, {
+    title: '台账',
+    random: m.seededRandom(7),
+    author: { id: 'u1', name: '张晓梅' },
+    now: () => (t += 1000),
+  })
+  const s = wb.sheet(wb.addSheet('站点'))
+  const cols = COLUMNS.map((c) => s.addColumn({ name: c.name, type: c.type }))
+  wb.transact(() => s.insertRowValues(cols, generateRows(1000)), m.CSV_IMPORT)
+  const undo = wb.createUndoManager()
+  const before = Y.encodeStateAsUpdate(doc).length
+  const rand = m.seededRandom(5)
+  const fill = (m as { FILL?: object }).FILL ?? m.LOCAL_EDIT
+  for (let i = 0; i < 10_000; i++) {
+    const ids = s.index.orderedIds()
+    const row = ids[Math.floor(rand() * ids.length)]!
+    const col = cols[5 + Math.floor(rand() * 3)]!
+    const x = rand()
+    if (x < 0.7) s.setCell(row, col, i)
+    else if (x < 0.8)
+      wb.transact(
+        () => s.setCells(ids.slice(0, 3).map((r) => ({ row: r, col, value: i }))),
+        m.PASTE,
+      )
+    else if (x < 0.85)
+      wb.transact(
+        () => s.setCells(ids.slice(10, 14).map((r) => ({ row: r, col, value: i }))),
+        fill as typeof m.LOCAL_EDIT,
+      )
+    else if (x < 0.9) s.insertRows([{ [cols[0]!]: `新站${i}` }], { after: row })
+    else if (x < 0.93) s.deleteRows([row])
+    else if (x < 0.95) s.moveRows([row], { before: ids[0]! })
+    else undo.undo()
+  }
+  return { bytes: Y.encodeStateAsUpdate(doc).length - before }
+}
+
+/** (4) A 100,000-row import: edit-log entries, row-log entries and state bytes it adds. */
+function importGrowth(m: Shared) {
+  const doc = new Y.Doc()
+  doc.clientID = 1
+  const wb = m.Workbook.create(doc, { title: '台账', random: m.seededRandom(7) })
+  const s = wb.sheet(wb.addSheet('站点'))
+  const cols = COLUMNS.map((c) => s.addColumn({ name: c.name, type: c.type }))
+  const data = generateRows(ROWS)
+  const log = doc.getMap('history').get(s.id) as { length: number }
+  const rowLog = doc.getArray('rowLog')
+  const before = Y.encodeStateAsUpdate(doc).length
+  const l0 = log.length
+  const r0 = rowLog.length
+  wb.transact(() => s.insertRowValues(cols, data), m.CSV_IMPORT)
+  return {
+    cells: ROWS * cols.length,
+    logEntries: log.length - l0,
+    rowLogEntries: rowLog.length - r0,
+    bytes: Y.encodeStateAsUpdate(doc).length - before,
+  }
+}
+
+const result = {
+  date: new Date().toISOString().slice(0, 10),
+  rows: ROWS,
+  edits: EDITS,
+  runs: RUNS,
+  baseline: args.baseline ?? null,
+  cellHistory: {
+    ours: cellHistory(ours, 'ours: sheet.history.cell (newest first, lost marked)'),
+    base: cellHistory(base, 'reference: sheet.cellHistory (oldest first, no marks)'),
+  },
+  remoteBatch: remoteBatch(),
+  growth: { ours: growth(ours), base: growth(base) },
+  import: { ours: importGrowth(ours), base: importGrowth(base) },
+}
+console.log(JSON.stringify(result, null, 2))
+if (args.json) writeFileSync(args.json, `${JSON.stringify(result, null, 2)}\n`)

@@ -1,0 +1,7 @@
+export * from './cellHistory.js'
+export * from './conflicts.js'
+export * from './log.js'
+export * from './rowHistory.js'
+export * from './settle.js'
+export * from './trash.js'
+export * from './types.js'

@@ -1,0 +1,143 @@
+import { buildCellHistory } from '../history/cellHistory.js'
+import { findConflicts } from '../history/conflicts.js'
+import { readEditEntry } from '../history/log.js'
+import { buildRowHistory } from '../history/rowHistory.js'
+import { buildTrash, type TrashItem } from '../history/trash.js'
+import type {
+  CellHistoryItem,
+  ColumnRemoval,
+  Conflict,
+  EditEntry,
+  EditHow,
+  RowEvent,
+  RowRemoval,
+} from '../history/types.js'
+import { CONFLICT_RESTORE, CSV_IMPORT, FILL, PASTE, RESTORE_EDIT } from './origins.js'
+import type { ReadonlySheetIndex } from './sheetIndex.js'
+import type { LogRecord, WorkbookContext } from './types.js'
+
+/** How a write's transaction origin reads in the history (everything else: typed). */
+export function editHowOf(origin: unknown): EditHow {
+  if (origin === PASTE) return 'paste'
+  if (origin === CSV_IMPORT) return 'import'
+  if (origin === FILL) return 'fill'
+  if (origin === RESTORE_EDIT) return 'restore'
+  if (origin === CONFLICT_RESTORE) return 'conflict-restore'
+  return 'typed'
+}
+
+/** What the history reads from its sheet. */
+export interface SheetHistorySource {
+  readonly id: string
+  readonly index: ReadonlySheetIndex
+  deletedRowRemovals(): Map<string, RowRemoval>
+  deletedColumnRemovals(): Map<string, ColumnRemoval>
+}
+
+/**
+ * A sheet's history, conflicts and trash, computed on the device from the doc (so they work
+ * offline) by the pure functions of shared/src/history/.
+ */
+export class SheetHistory {
+  constructor(
+    private readonly sheet: SheetHistorySource,
+    private readonly ctx: WorkbookContext,
+  ) {}
+
+  /** Every entry of the sheet's edit log, in log order. */
+  log(): EditEntry[] {
+    const log = this.ctx.history(this.sheet.id)
+    return log ? log.toArray().map(readEditEntry) : []
+  }
+
+  /** One cell's log entries, in log order. */
+  private cellEntries(rowId: string, colId: string): EditEntry[] {
+    const log = this.ctx.history(this.sheet.id)
+    if (!log) return []
+    const out: EditEntry[] = []
+    // Straight over the records: a 100,000-entry log is read without an entry object per record.
+    for (const rec of log.toArray())
+      if (rec[0] === rowId && rec[1] === colId) out.push(readEditEntry(rec))
+    return out
+  }
+
+  /** Every recorded write to one cell, oldest first by time. */
+  cellEdits(rowId: string, colId: string): EditEntry[] {
+    return this.cellEntries(rowId, colId).sort(
+      (a, b) => a.at - b.at || (a.editId < b.editId ? -1 : 1),
+    )
+  }
+
+  /** Every value the cell has had, newest first, with how it got there; losing writes marked. */
+  cell(rowId: string, colId: string): CellHistoryItem[] {
+    const entries = this.cellEntries(rowId, colId)
+    const lost = new Set(this.conflictsIn(entries).map((c) => c.lost.editId))
+    const idx = this.sheet.index
+    const rec = idx.record(rowId)
+    let inserted: CellHistoryItem['value'] | undefined
+    if (rec) {
+      const i = idx.batchColumns(rec[2]).indexOf(colId)
+      if (i >= 0) inserted = rec[3 + i]
+    }
+    const insertEvent = this.row(rowId).find((e) => e.kind === 'insert')
+    return buildCellHistory(entries, {
+      inserted,
+      insertEvent,
+      currentEditId: idx.overlayEntry(rowId, colId)?.[1],
+      lost,
+    })
+  }
+
+  /** A row's inserts, moves, deletes and restores, newest first. */
+  row(rowId: string): RowEvent[] {
+    const batchId = this.sheet.index.record(rowId)?.[2] ?? ''
+    return buildRowHistory(this.ctx.rowLog().toArray(), this.sheet.id, rowId, batchId)
+  }
+
+  /** Every losing write of the sheet (settled or not). */
+  conflicts(): Conflict[] {
+    return this.conflictsIn(this.log())
+  }
+
+  private conflictsIn(entries: readonly EditEntry[]): Conflict[] {
+    const deletedColumns = this.sheet.deletedColumnRemovals()
+    let ids: Map<string, { client: number; clock: number }> | null = null
+    return findConflicts(entries, {
+      winnerOf: (rowId, colId) => this.sheet.index.overlayEntry(rowId, colId)?.[1],
+      deletedRows: this.sheet.deletedRowRemovals(),
+      deletedColumns,
+      logId: (editId) => {
+        ids ??= this.logIds(new Set(deletedColumns.keys()))
+        return ids.get(editId)
+      },
+    })
+  }
+
+  /**
+   * The Yjs ids of the log records that edit these columns, by edit id: record i of an item has
+   * the item's clock + i. Read from the log's items, as Yjs has no public way to ask an array
+   * element's id.
+   */
+  private logIds(cols: ReadonlySet<string>): Map<string, { client: number; clock: number }> {
+    const out = new Map<string, { client: number; clock: number }>()
+    const log = this.ctx.history(this.sheet.id)
+    for (let item = log?._start ?? null; item !== null; item = item.right) {
+      if (item.deleted || !item.countable) continue
+      const recs = item.content.getContent() as LogRecord[]
+      for (let i = 0; i < recs.length; i++) {
+        const r = recs[i]!
+        if (cols.has(r[1])) out.set(r[5], { client: item.id.client, clock: item.id.clock + i })
+      }
+    }
+    return out
+  }
+
+  /** Deleted rows and columns, with who and when and the edits made to them while deleted. */
+  trash(): { rows: TrashItem[]; columns: TrashItem[] } {
+    return buildTrash(
+      this.log(),
+      this.sheet.deletedRowRemovals(),
+      this.sheet.deletedColumnRemovals(),
+    )
+  }
+}
