@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Child, freePort, spawnChild, waitUntil } from './process.js'
+import { type Child, onFreePort, spawnChild, waitUntil } from './process.js'
 
 /** Debian's HAProxy (package `haproxy`); TAIZHANG_HAPROXY overrides. */
 export const HAPROXY = process.env.TAIZHANG_HAPROXY ?? '/usr/sbin/haproxy'
@@ -73,25 +73,26 @@ export async function startHaproxy(
     throw new Error(`haproxy not found at ${HAPROXY}: run node scripts/ensureServices.mjs`)
   }
   const dir = mkdtempSync(join(tmpdir(), 'tz-haproxy-'))
-  const port = await freePort()
   const cfg = join(dir, 'haproxy.cfg')
-  writeFileSync(
-    cfg,
-    haproxyConfig({
-      bind: `127.0.0.1:${port}`,
-      backends: backends.map((p, i) => ({ name: `s${i + 1}`, host: '127.0.0.1', port: p })),
-      checkMs: opts.checkMs ?? 500,
-    }),
-  )
-  const child: Child = spawnChild(HAPROXY, ['-db', '-f', cfg])
-  await waitUntil(
-    async () => {
-      if (child.proc.exitCode !== null) throw new Error(`haproxy exited:\n${child.output()}`)
-      return canConnect(port)
-    },
-    `haproxy on port ${port}`,
-    15_000,
-  )
+  const { port, child } = await onFreePort(async (port) => {
+    writeFileSync(
+      cfg,
+      haproxyConfig({
+        bind: `127.0.0.1:${port}`,
+        backends: backends.map((p, i) => ({ name: `s${i + 1}`, host: '127.0.0.1', port: p })),
+        checkMs: opts.checkMs ?? 500,
+      }),
+    )
+    const child: Child = spawnChild(HAPROXY, ['-db', '-f', cfg])
+    await waitUntil(
+      () => canConnect(port),
+      `haproxy on port ${port}`,
+      15_000,
+      50,
+      () => (child.proc.exitCode !== null ? `haproxy exited:\n${child.output()}` : undefined),
+    )
+    return { port, child }
+  })
   return {
     url: `http://127.0.0.1:${port}`,
     port,

@@ -3,7 +3,7 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
-import { type Child, freePort, spawnChild, waitUntil } from './process.js'
+import { type Child, onFreePort, spawnChild, waitUntil } from './process.js'
 
 /** Debian's PostgreSQL 15 binaries (package `postgresql`); TAIZHANG_PG_BIN overrides. */
 export const PG_BIN = process.env.TAIZHANG_PG_BIN ?? '/usr/lib/postgresql/15/bin'
@@ -48,8 +48,8 @@ export async function startPostgres(
     ['-D', dir, '-U', 'postgres', '-A', 'trust', '--no-sync', '-E', 'UTF8', '--locale=C'],
     { uid: user?.uid, gid: user?.gid, stdio: 'pipe', cwd: dir },
   )
-  const port = await freePort()
-  const url = `postgres://postgres@127.0.0.1:${port}/postgres`
+  let port = 0
+  const url = () => `postgres://postgres@127.0.0.1:${port}/postgres`
   const timeoutMs = opts.startTimeoutMs ?? 30_000
   let child: Child | undefined
   const start = async () => {
@@ -78,8 +78,7 @@ export async function startPostgres(
     const c = child
     await waitUntil(
       async () => {
-        if (c.proc.exitCode !== null) throw new Error(`postgres exited:\n${c.output()}`)
-        const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 })
+        const client = new pg.Client({ connectionString: url(), connectionTimeoutMillis: 1000 })
         try {
           await client.connect()
           await client.query('SELECT 1')
@@ -90,14 +89,19 @@ export async function startPostgres(
       },
       `postgres on port ${port}`,
       timeoutMs,
+      50,
+      () => (c.proc.exitCode !== null ? `postgres exited:\n${c.output()}` : undefined),
     )
   }
-  await start()
+  await onFreePort(async (p) => {
+    port = p
+    await start()
+  })
   const stop = async (mode: 'fast' | 'immediate' = 'fast') => {
     await child?.stop(mode === 'fast' ? 'SIGINT' : 'SIGQUIT', 30_000)
   }
   return {
-    url,
+    url: url(),
     port,
     dir,
     pid: () => child?.pid ?? -1,

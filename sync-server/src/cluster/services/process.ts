@@ -14,18 +14,36 @@ export function freePort(): Promise<number> {
   })
 }
 
-/** Polls `ready` every `everyMs` until it resolves true; throws after `timeoutMs` (a bound). */
+/**
+ * Polls `ready` every `everyMs` until it resolves true; throws after `timeoutMs` (a bound), or at
+ * once when `dead` reports why the process being waited for is gone.
+ */
 export async function waitUntil(
   ready: () => Promise<boolean>,
   what: string,
   timeoutMs: number,
   everyMs = 50,
+  dead?: () => string | undefined,
 ): Promise<void> {
   const until = Date.now() + timeoutMs
   for (;;) {
+    const gone = dead?.()
+    if (gone !== undefined) throw new Error(`${what}: ${gone}`)
     if (await ready().catch(() => false)) return
     if (Date.now() > until) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
     await new Promise((r) => setTimeout(r, everyMs))
+  }
+}
+
+/** Runs `start(port)` on a free port, with another port if that one was taken meanwhile (3 tries). */
+export async function onFreePort<T>(start: (port: number) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort()
+    try {
+      return await start(port)
+    } catch (err) {
+      if (attempt >= 3 || !/in use|bind/i.test(String(err))) throw err
+    }
   }
 }
 

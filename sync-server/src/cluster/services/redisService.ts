@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type Child, freePort, spawnChild, waitUntil } from './process.js'
+import { type Child, onFreePort, spawnChild, waitUntil } from './process.js'
 
 /** Debian's redis-server (package `redis-server`); TAIZHANG_REDIS_SERVER overrides. */
 export const REDIS_SERVER = process.env.TAIZHANG_REDIS_SERVER ?? '/usr/bin/redis-server'
@@ -41,7 +41,7 @@ export async function startRedis(): Promise<RedisService> {
     )
   }
   const dir = mkdtempSync(join(tmpdir(), 'tz-redis-'))
-  const port = await freePort()
+  let port = 0
   let child: Child | undefined
   const start = async () => {
     child = spawnChild(REDIS_SERVER, [
@@ -62,15 +62,17 @@ export async function startRedis(): Promise<RedisService> {
     ])
     const c = child
     await waitUntil(
-      async () => {
-        if (c.proc.exitCode !== null) throw new Error(`redis-server exited:\n${c.output()}`)
-        return ping(port)
-      },
+      () => ping(port),
       `redis on port ${port}`,
       15_000,
+      50,
+      () => (c.proc.exitCode !== null ? `redis-server exited:\n${c.output()}` : undefined),
     )
   }
-  await start()
+  await onFreePort(async (p) => {
+    port = p
+    await start()
+  })
   const stop = async (signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM') => {
     await child?.stop(signal)
   }
