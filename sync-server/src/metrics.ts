@@ -1,4 +1,18 @@
-/** Counters, gauges and one histogram, rendered in Prometheus text format for `GET /metrics`. */
+import {
+  Counter,
+  collectDefaultMetrics,
+  Gauge,
+  Histogram as PromHistogram,
+  Registry,
+} from 'prom-client'
+
+/**
+ * The server's counters, gauges and one histogram, exposed in Prometheus text format on
+ * `GET /metrics` through prom-client (the standard client: types, HELP, label escaping and
+ * exposition format are its job). The hot-path counters (messages and bytes per peer send) are
+ * plain numbers read by prom-client's `collect` at scrape time, so a broadcast to 50 peers pays no
+ * per-send call into the client; the append latency is a prom-client histogram.
+ */
 export interface Metrics {
   connections: number
   roomsLoaded: () => number
@@ -10,7 +24,7 @@ export interface Metrics {
   rejected: Map<string, number>
   /** Connections closed by the server, by close reason. */
   closes: Map<string, number>
-  appendSeconds: Histogram
+  appendSeconds: { observe(seconds: number): void }
   appendFailures: number
   compactions: number
   compactionFailures: number
@@ -23,22 +37,25 @@ export interface Metrics {
   /** Full GCs the reclaimer ran, and those it skipped because large docs were live (reclaim.ts). */
   reclaimGcs: () => number
   reclaimSkipped: () => number
+  /** The prom-client registry holding all of the above. */
+  readonly registry: Registry
 }
 
 /** Bucket upper bounds (seconds) for storage append latency. */
 export const APPEND_BUCKETS_S = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5]
 
-export class Histogram {
-  readonly counts = new Array<number>(APPEND_BUCKETS_S.length).fill(0)
-  sum = 0
-  count = 0
-  observe(seconds: number): void {
-    this.sum += seconds
-    this.count++
-    for (let i = 0; i < APPEND_BUCKETS_S.length; i++) {
-      if (seconds <= APPEND_BUCKETS_S[i]!) this.counts[i]!++
-    }
+/**
+ * The process metrics (`process_resident_memory_bytes`, `nodejs_heap_size_used_bytes`, …) are
+ * per process, not per server: one registry, collected once, shared by every server a process
+ * runs (tests start dozens).
+ */
+let processRegistry: Registry | null = null
+function processMetrics(): Registry {
+  if (!processRegistry) {
+    processRegistry = new Registry()
+    collectDefaultMetrics({ register: processRegistry })
   }
+  return processRegistry
 }
 
 export function createMetrics(
@@ -46,7 +63,8 @@ export function createMetrics(
   docsLive: () => number = () => 0,
   reclaim: { runs: number; skipped: number } = { runs: 0, skipped: 0 },
 ): Metrics {
-  return {
+  const registry = new Registry()
+  const m: Metrics = {
     connections: 0,
     roomsLoaded,
     messagesIn: 0,
@@ -55,7 +73,12 @@ export function createMetrics(
     bytesOut: 0,
     rejected: new Map(),
     closes: new Map(),
-    appendSeconds: new Histogram(),
+    appendSeconds: new PromHistogram({
+      name: 'taizhang_storage_append_seconds',
+      help: 'Durable append latency (incl. fsync).',
+      buckets: APPEND_BUCKETS_S,
+      registers: [registry],
+    }),
     appendFailures: 0,
     compactions: 0,
     compactionFailures: 0,
@@ -65,67 +88,71 @@ export function createMetrics(
     docsLive,
     reclaimGcs: () => reclaim.runs,
     reclaimSkipped: () => reclaim.skipped,
+    registry,
   }
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.set(read())
+      },
+    })
+  const counter = (name: string, help: string, read: () => number) =>
+    new Counter({
+      name,
+      help,
+      registers: [registry],
+      collect() {
+        this.reset()
+        this.inc(read())
+      },
+    })
+  const labelled = (name: string, help: string, label: string, map: Map<string, number>) =>
+    new Counter({
+      name,
+      help,
+      labelNames: [label],
+      registers: [registry],
+      collect() {
+        this.reset()
+        for (const [k, v] of map) this.inc({ [label]: k }, v)
+      },
+    })
+  gauge('taizhang_connections', 'Open sync WebSocket connections.', () => m.connections)
+  gauge('taizhang_rooms_loaded', 'Rooms (workbooks) loaded in memory.', () => m.roomsLoaded())
+  counter('taizhang_messages_in_total', 'WebSocket messages received.', () => m.messagesIn)
+  counter('taizhang_messages_out_total', 'WebSocket messages sent.', () => m.messagesOut)
+  counter('taizhang_bytes_in_total', 'WebSocket payload bytes received.', () => m.bytesIn)
+  counter('taizhang_bytes_out_total', 'WebSocket payload bytes sent.', () => m.bytesOut)
+  labelled('taizhang_updates_rejected_total', 'Messages refused, by reason.', 'reason', m.rejected)
+  labelled('taizhang_closes_total', 'Connections closed by the server.', 'reason', m.closes)
+  counter(
+    'taizhang_storage_append_failures_total',
+    'Failed appends (retried).',
+    () => m.appendFailures,
+  )
+  counter('taizhang_compactions_total', 'Completed compactions.', () => m.compactions)
+  counter('taizhang_compaction_failures_total', 'Failed compactions.', () => m.compactionFailures)
+  counter('taizhang_acks_sent_total', 'Durable acknowledgements sent.', () => m.acksSent)
+  gauge('taizhang_docs_live', 'Loaded rooms holding a live Y.Doc.', () => m.docsLive())
+  counter('taizhang_doc_revivals_total', 'Y.Docs revived from bytes.', () => m.docRevivals)
+  counter('taizhang_doc_drops_total', 'Y.Docs dropped back to bytes.', () => m.docDrops)
+  counter('taizhang_reclaim_gcs_total', 'Full GCs run once quiet after large releases.', () =>
+    m.reclaimGcs(),
+  )
+  counter('taizhang_reclaim_skipped_total', 'Reclaim GCs skipped while large docs were live.', () =>
+    m.reclaimSkipped(),
+  )
+  return m
 }
 
 export function bump(map: Map<string, number>, key: string, by = 1): void {
   map.set(key, (map.get(key) ?? 0) + by)
 }
 
-export function renderMetrics(m: Metrics): string {
-  const lines: string[] = []
-  const one = (name: string, type: 'counter' | 'gauge', help: string, value: number) => {
-    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`)
-  }
-  const labelled = (name: string, help: string, label: string, map: Map<string, number>) => {
-    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`)
-    for (const [k, v] of [...map].sort()) lines.push(`${name}{${label}="${k}"} ${v}`)
-  }
-  one('taizhang_connections', 'gauge', 'Open sync WebSocket connections.', m.connections)
-  one('taizhang_rooms_loaded', 'gauge', 'Rooms (workbooks) loaded in memory.', m.roomsLoaded())
-  one('taizhang_messages_in_total', 'counter', 'WebSocket messages received.', m.messagesIn)
-  one('taizhang_messages_out_total', 'counter', 'WebSocket messages sent.', m.messagesOut)
-  one('taizhang_bytes_in_total', 'counter', 'WebSocket payload bytes received.', m.bytesIn)
-  one('taizhang_bytes_out_total', 'counter', 'WebSocket payload bytes sent.', m.bytesOut)
-  labelled('taizhang_updates_rejected_total', 'Messages refused, by reason.', 'reason', m.rejected)
-  labelled('taizhang_closes_total', 'Connections closed by the server.', 'reason', m.closes)
-  const h = m.appendSeconds
-  lines.push(
-    '# HELP taizhang_storage_append_seconds Durable append latency (incl. fsync).',
-    '# TYPE taizhang_storage_append_seconds histogram',
-  )
-  APPEND_BUCKETS_S.forEach((le, i) => {
-    lines.push(`taizhang_storage_append_seconds_bucket{le="${le}"} ${h.counts[i]}`)
-  })
-  lines.push(`taizhang_storage_append_seconds_bucket{le="+Inf"} ${h.count}`)
-  lines.push(`taizhang_storage_append_seconds_sum ${h.sum}`)
-  lines.push(`taizhang_storage_append_seconds_count ${h.count}`)
-  one(
-    'taizhang_storage_append_failures_total',
-    'counter',
-    'Failed appends (retried).',
-    m.appendFailures,
-  )
-  one('taizhang_compactions_total', 'counter', 'Completed compactions.', m.compactions)
-  one('taizhang_compaction_failures_total', 'counter', 'Failed compactions.', m.compactionFailures)
-  one('taizhang_acks_sent_total', 'counter', 'Durable acknowledgements sent.', m.acksSent)
-  one('taizhang_docs_live', 'gauge', 'Loaded rooms holding a live Y.Doc.', m.docsLive())
-  one('taizhang_doc_revivals_total', 'counter', 'Y.Docs revived from bytes.', m.docRevivals)
-  one('taizhang_doc_drops_total', 'counter', 'Y.Docs dropped back to bytes.', m.docDrops)
-  one(
-    'taizhang_reclaim_gcs_total',
-    'counter',
-    'Full GCs run once quiet after large releases.',
-    m.reclaimGcs(),
-  )
-  one(
-    'taizhang_reclaim_skipped_total',
-    'counter',
-    'Reclaim GCs skipped while large docs were live.',
-    m.reclaimSkipped(),
-  )
-  const mem = process.memoryUsage()
-  one('process_resident_memory_bytes', 'gauge', 'Resident memory size in bytes.', mem.rss)
-  one('nodejs_heap_size_used_bytes', 'gauge', 'V8 heap in use, in bytes.', mem.heapUsed)
-  return `${lines.join('\n')}\n`
+/** The server's metrics and the process's, in Prometheus text format. */
+export async function renderMetrics(m: Metrics): Promise<string> {
+  return `${await m.registry.metrics()}\n${await processMetrics().metrics()}`
 }

@@ -136,7 +136,7 @@ async function route(req: IncomingMessage, res: ServerResponse, deps: HttpDeps):
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4', 'cache-control': 'no-store' })
     // cluster: its prom-client registry (bus lag, stream length, store latency) follows.
     const clusterText = deps.cluster ? await deps.cluster.metricsText() : ''
-    res.end(renderMetrics(deps.metrics) + clusterText)
+    res.end((await renderMetrics(deps.metrics)) + clusterText) // metrics: prom-client (async)
     return
   }
   // Read API (docs/API.md): everything under /api/workbooks belongs to src/api/.

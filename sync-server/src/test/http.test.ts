@@ -93,6 +93,31 @@ describe('CLI and data dir', () => {
     expect(help.stdout).toContain('--allow-origin')
   })
 
+  it('serves the app with a CSP (own scripts, the sync endpoint, no framing), no-referrer and nosniff', async () => {
+    const { dir, cleanup } = await tempDir()
+    cleanups.push(cleanup)
+    await writeFile(
+      join(dir, 'index.html'),
+      '<!doctype html><script type="module" src="/app.js"></script>',
+    )
+    await writeFile(join(dir, 'app.js'), 'export {}')
+    srv = await startTestServer({ webDir: dir })
+    for (const path of ['/', '/app.js', '/w/some-route']) {
+      const res = await fetch(`${srv!.http}${path}`)
+      expect(res.status).toBe(200)
+      const csp = res.headers.get('content-security-policy') ?? ''
+      const host = new URL(srv!.http).host
+      expect(csp).toContain("script-src 'self'")
+      expect(csp).not.toMatch(/script-src[^;]*unsafe/)
+      expect(csp).toContain(`connect-src 'self' ws://${host} wss://${host}`)
+      expect(csp).toContain("worker-src 'self' blob:")
+      expect(csp).toContain("frame-ancestors 'none'")
+      expect(res.headers.get('referrer-policy')).toBe('no-referrer')
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+      expect(res.headers.get('x-frame-options')).toBe('DENY')
+    }
+  })
+
   it('ignores a stale server.lock and our own: only the store’s OS lock counts (dataDirLock.test.ts)', async () => {
     const { dir, cleanup } = await tempDir()
     cleanups.push(cleanup)
