@@ -8,7 +8,8 @@
  *
  *   npx tsx bench/cluster/cluster.bench.ts [--quick]
  *
- * Env: BENCH_FANOUT_ROUNDS (default 500), BENCH_ACK_ROUNDS (default 500).
+ * Env: BENCH_FANOUT_ROUNDS (default 500), BENCH_ACK_ROUNDS (default 500), BENCH_REPEAT (rounds of
+ * the three set-ups in rotating order, medians reported; default 1).
  * Prints a markdown table and writes bench/results/cluster.json.
  */
 import { spawnSync } from 'node:child_process'
@@ -335,31 +336,52 @@ async function servers(kind: 'leveldb' | 'pg1' | 'pg3'): Promise<ClusterServer[]
 }
 
 type Row = Record<string, unknown>
-const results: Record<string, Row> = {}
+const KINDS = ['leveldb', 'pg1', 'pg3'] as const
+/** BENCH_REPEAT=n: n rounds, the set-ups taking turns in rotating order; medians reported. */
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 1)
+const runs: Record<string, Row[]> = { leveldb: [], pg1: [], pg3: [] }
 try {
-  for (const kind of ['leveldb', 'pg1', 'pg3'] as const) {
-    process.stderr.write(`${kind}: starting\n`)
-    const ss = await servers(kind)
-    const row: Row = {}
-    row.fanout50 = await fanout(ss, kind)
-    process.stderr.write(`  fan-out ${JSON.stringify(row.fanout50)}\n`)
-    row.ack = await ackLatency(ss[0]!, kind)
-    process.stderr.write(`  ack ${JSON.stringify(row.ack)}\n`)
-    row.writes1 = await throughput(ss, kind, 1, WRITES_ONE_ROOM)
-    row.writes50 = await throughput(ss, kind, 50, WRITES_PER_ROOM_50)
-    process.stderr.write(
-      `  writes/s ${Math.round(row.writes1 as number)} / ${Math.round(row.writes50 as number)}\n`,
-    )
-    row.freshSyncMs = await freshSync(ss, kind, big)
-    process.stderr.write(`  fresh sync ${Math.round(row.freshSyncMs as number)} ms\n`)
-    results[kind] = row
-    for (const s of ss) await s.stop()
+  for (let r = 0; r < REPEAT; r++) {
+    const order = KINDS.map((_, k) => KINDS[(k + r) % KINDS.length]!)
+    for (const kind of order) {
+      const tag = `${kind}-${r}`
+      process.stderr.write(`${tag}: starting\n`)
+      const ss = await servers(kind)
+      const row: Row = {}
+      row.fanout50 = await fanout(ss, tag)
+      process.stderr.write(`  fan-out ${JSON.stringify(row.fanout50)}\n`)
+      row.ack = await ackLatency(ss[0]!, tag)
+      process.stderr.write(`  ack ${JSON.stringify(row.ack)}\n`)
+      row.writes1 = await throughput(ss, tag, 1, WRITES_ONE_ROOM)
+      row.writes50 = await throughput(ss, tag, 50, WRITES_PER_ROOM_50)
+      process.stderr.write(
+        `  writes/s ${Math.round(row.writes1 as number)} / ${Math.round(row.writes50 as number)}\n`,
+      )
+      row.freshSyncMs = await freshSync(ss, tag, big)
+      process.stderr.write(`  fresh sync ${Math.round(row.freshSyncMs as number)} ms\n`)
+      runs[kind]!.push(row)
+      for (const s of ss) await s.stop()
+    }
   }
 } finally {
   for (const s of started) await s.stop()
   await Promise.all([pg.destroy(), redis.destroy()])
   for (const d of dirs) rmSync(d, { recursive: true, force: true })
 }
+
+/** Median of every numeric leaf over the runs of one set-up. */
+function medianRow(rows: Row[]): Row {
+  const first = rows[0]!
+  const out: Row = {}
+  for (const [k, v] of Object.entries(first)) {
+    out[k] =
+      typeof v === 'number'
+        ? median(rows.map((r) => r[k] as number))
+        : medianRow(rows.map((r) => r[k] as Row))
+  }
+  return out
+}
+const results: Record<string, Row> = Object.fromEntries(KINDS.map((k) => [k, medianRow(runs[k]!)]))
 
 const f = (x: unknown, d = 2) => (typeof x === 'number' ? x.toFixed(d) : '—')
 type Lat = { p50: number; p99: number; crossP50?: number; crossP99?: number }
@@ -380,7 +402,8 @@ const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average 
   .map((x) => x.toFixed(2))
   .join(' ')} at the end`
 const notes = [
-  'Command: `npx tsx bench/cluster/cluster.bench.ts`. The production CLI in three set-ups, one run, one',
+  `Command: \`BENCH_REPEAT=${REPEAT} npx tsx bench/cluster/cluster.bench.ts\` (medians of ${REPEAT} rounds, the set-ups taking`,
+  'turns in rotating order). The production CLI in three set-ups, one run, one',
   "throwaway PostgreSQL 15 and Redis 7 (Debian's packages, fsync and synchronous_commit on, Redis",
   'append-only): 1 server on LevelDB (the default, and the reference for ack latency), 1 server and',
   '3 servers on PostgreSQL + Redis Streams. Clients connect to the servers directly, round-robin (the',
@@ -400,5 +423,5 @@ console.log(markdown)
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true })
 writeFileSync(
   join(ROOT, 'bench/results/cluster.json'),
-  `${JSON.stringify({ rows: ROWS, fanoutRounds: FANOUT_ROUNDS, ackRounds: ACK_ROUNDS, machine, results, markdown }, null, 2)}\n`,
+  `${JSON.stringify({ rows: ROWS, fanoutRounds: FANOUT_ROUNDS, ackRounds: ACK_ROUNDS, repeat: REPEAT, machine, results, runs, markdown }, null, 2)}\n`,
 )
