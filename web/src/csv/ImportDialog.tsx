@@ -22,9 +22,12 @@ import {
 } from '@taizhang/shared'
 import { createSignal, For, onCleanup, onMount, Show } from 'solid-js'
 import type { WorkbookSession } from '../doc/openWorkbook'
+import { importOtherWorksheets } from '../xlsx/importMore'
+import { xt } from '../xlsx/text'
+import { XlsxSheetOptions } from '../xlsx/XlsxSheetOptions'
 import { type CsvImporter, makeCsvImporter } from './importClient'
 import { LabeledSelect } from './LabeledSelect'
-import type { ReadSettings, ReadSummary, WorkerImportOptions } from './protocol'
+import type { ReadSettings, ReadSummary, WorkerImportOptions, XlsxReadSettings } from './protocol'
 import { csvLang, tx, typeLabel } from './text'
 
 type Step =
@@ -34,7 +37,7 @@ type Step =
   | { kind: 'planning' }
   | { kind: 'review'; plan: ImportPlan }
   | { kind: 'writing'; written: number; total: number }
-  | { kind: 'done'; report: ImportReport | null; message?: string }
+  | { kind: 'done'; report: ImportReport | null; message?: string; more?: string[] }
 
 const MB = 1024 * 1024
 
@@ -73,11 +76,20 @@ export function ImportDialog(props: {
   const [summary, setSummary] = createSignal<ReadSummary | null>(null)
   const [mapping, setMapping] = createSignal<ColumnMapping[]>([])
   const [toNew, setToNew] = createSignal(props.sheetId === null)
-  const [newName, setNewName] = createSignal(props.file.name.replace(/\.(csv|txt|tsv)$/i, ''))
+  const [newName, setNewName] = createSignal(
+    props.file.name.replace(/\.(csv|txt|tsv|xlsx|xlsm)$/i, ''),
+  )
   const [mode, setMode] = createSignal<'append' | 'upsert'>('append')
   const [key, setKey] = createSignal<number[]>([])
   const [onMisfit, setOnMisfit] = createSignal<MisfitChoice>('ask')
   const [percentStyle, setPercentStyle] = createSignal<'percent' | 'number'>('percent')
+  // .xlsx (issue #15): worksheet and reader choices, other worksheets to import alongside.
+  const [xlsxSettings, setXlsxSettings] = createSignal<XlsxReadSettings>({
+    includeTotals: false,
+    fillMerged: true,
+  })
+  const [extraSheets, setExtraSheets] = createSignal<string[]>([])
+  let namedWorksheet: string | undefined
 
   const targetSheet = () =>
     !toNew() && props.sheetId && wb.hasSheet(props.sheetId) ? wb.sheet(props.sheetId) : undefined
@@ -85,12 +97,27 @@ export function ImportDialog(props: {
 
   const read = async () => {
     setStep({ kind: 'reading', progress: null })
-    const r = await importer.read(props.file, settings(), targetColumns(), (progress) =>
-      setStep({ kind: 'reading', progress }),
+    const r = await importer.read(
+      props.file,
+      { ...settings(), xlsx: xlsxSettings() },
+      targetColumns(),
+      (progress) => setStep({ kind: 'reading', progress }),
     )
     if (!r.ok) {
       setStep({ kind: 'refused', refusal: r.refusal })
       return
+    }
+    const notes = r.summary.xlsx?.notes
+    if (notes && namedWorksheet !== notes.worksheet) {
+      // A worksheet goes to a new sheet named after its title row (else the worksheet) by default.
+      const first = namedWorksheet === undefined
+      namedWorksheet = notes.worksheet
+      setNewName(notes.title ?? notes.worksheet)
+      setExtraSheets(extraSheets().filter((n) => n !== notes.worksheet))
+      if (first && !toNew()) {
+        setToNew(true)
+        return read()
+      }
     }
     setSummary(r.summary)
     setMapping(r.summary.mapping)
@@ -171,7 +198,21 @@ export function ImportDialog(props: {
       setStep({ kind: 'refused', refusal: r.refusal })
       return
     }
-    setStep({ kind: 'done', report: r.report })
+    let more: string[] | undefined
+    if (summary()?.xlsx && extraSheets().length > 0) {
+      const done = await importOtherWorksheets({
+        importer,
+        file: props.file,
+        names: extraSheets(),
+        settings: { ...settings(), xlsx: xlsxSettings() },
+        wb,
+        sheetName: uniqueSheetName,
+        aborted: () => disposed,
+      })
+      if (disposed) return
+      more = done.lines
+    }
+    setStep({ kind: 'done', report: r.report, ...(more ? { more } : {}) })
     // Switching sheets builds a grid: a task of its own, not the publish's.
     await new Promise((resolve) => setTimeout(resolve, 0))
     props.selectSheet(r.report.sheetId)
@@ -328,10 +369,29 @@ export function ImportDialog(props: {
         <Show when={step().kind === 'mapping' && summary()}>
           {(sum) => (
             <div data-testid="csv-mapping">
-              <p>{tx('detected', { bytes: sum().bytes, rows: sum().table.rowCount })}</p>
+              <p>
+                {sum().xlsx
+                  ? xt('workbookInfo', { bytes: sum().bytes, rows: sum().table.rowCount })
+                  : tx('detected', { bytes: sum().bytes, rows: sum().table.rowCount })}
+              </p>
+              <Show when={sum().xlsx}>
+                {(x) => (
+                  <XlsxSheetOptions
+                    worksheets={x().worksheets}
+                    notes={x().notes}
+                    settings={xlsxSettings()}
+                    onChange={(patch) => {
+                      setXlsxSettings({ ...xlsxSettings(), ...patch })
+                      read().catch(fail)
+                    }}
+                    extra={extraSheets()}
+                    onExtra={setExtraSheets}
+                  />
+                )}
+              </Show>
               <div
                 class="csv-settings"
-                style={{ display: 'flex', gap: '12px', 'flex-wrap': 'wrap' }}
+                style={{ display: sum().xlsx ? 'none' : 'flex', gap: '12px', 'flex-wrap': 'wrap' }}
               >
                 <LabeledSelect
                   label={tx('encoding')}
@@ -688,6 +748,11 @@ export function ImportDialog(props: {
                 {s().message ??
                   (s().report ? tx('done', s().report as unknown as Record<string, number>) : '')}
               </p>
+              <Show when={s().more}>
+                {(more) => (
+                  <p data-testid="xlsx-more-done">{xt('moreDone', { list: more().join('；') })}</p>
+                )}
+              </Show>
               <div class="modal-actions">
                 <button
                   type="button"

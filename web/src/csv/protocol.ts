@@ -12,12 +12,23 @@ import type {
   ImportPlan,
   RowView,
 } from '@taizhang/shared'
+import type { XlsxSheetNotes, XlsxWorksheetInfo } from '@taizhang/shared/xlsx'
 
 /** Reader settings the dialog can override (rules CSV2, CSV3). */
 export interface ReadSettings {
   encoding: CsvEncoding | 'auto'
   delimiter: CsvDelimiter | 'auto'
   header: boolean | 'auto'
+  /** Used when the file turns out to be an .xlsx (issue #15). */
+  xlsx?: XlsxReadSettings
+}
+
+/** The .xlsx reader's choices: which worksheet, the 合计 row, merged body cells. */
+export interface XlsxReadSettings {
+  /** Default: the first visible worksheet. */
+  worksheet?: string
+  includeTotals: boolean
+  fillMerged: boolean
 }
 
 /** What the main thread learns about a read file: enough for the dialog, not every row. */
@@ -29,6 +40,8 @@ export interface ReadSummary {
   /** First rows (raw strings) for the preview before a plan exists. */
   preview: string[][]
   mapping: ColumnMapping[]
+  /** Set when the file was an .xlsx: its worksheets and what the reader noticed in the one read. */
+  xlsx?: { worksheets: XlsxWorksheetInfo[]; notes: XlsxSheetNotes }
 }
 
 /** Planning options that can cross to a worker: references resolve through name → row id maps. */

@@ -2,9 +2,9 @@ import { formatMessage, locale } from '../i18n'
 
 /** The CSV dialogs' own strings (kept here so the feature stays in web/src/csv). */
 const zh = {
-  import: '导入 CSV',
-  export: '导出 CSV',
-  dropHint: '松开以导入 CSV',
+  import: '导入 CSV / Excel',
+  export: '导出',
+  dropHint: '松开以导入 CSV 或 Excel 文件',
   reading: '正在读取 {name}…',
   progress: '{mb} / {total} MB，{rows} 行',
   cancel: '取消',
@@ -58,7 +58,7 @@ const zh = {
   doImport: '导入',
   writing: '正在写入 {written} / {total} 行…写完后一起显示，可一步撤销。',
   done: '导入完成：新增 {added} 行，更新 {updated} 行，未变 {unchanged} 行，跳过 {skipped} 行。可以撤销。',
-  exportTitle: '导出 CSV',
+  exportTitle: '导出',
   rows: '范围',
   allRows: '全部 {n} 行',
   viewRows: '当前筛选和排序（{n} 行）',
@@ -75,9 +75,9 @@ const zh = {
 type Key = keyof typeof zh
 
 const en: Record<Key, string> = {
-  import: 'Import CSV',
-  export: 'Export CSV',
-  dropHint: 'Drop to import CSV',
+  import: 'Import CSV / Excel',
+  export: 'Export',
+  dropHint: 'Drop to import a CSV or Excel file',
   reading: 'Reading {name}…',
   progress: '{mb} / {total} MB, {rows} rows',
   cancel: 'Cancel',
@@ -132,7 +132,7 @@ const en: Record<Key, string> = {
   writing:
     'Writing {written} / {total} rows… They appear together when done, and one undo takes them back.',
   done: 'Imported: added {added}, updated {updated}, unchanged {unchanged}, skipped {skipped}. You can undo it.',
-  exportTitle: 'Export CSV',
+  exportTitle: 'Export',
   rows: 'Rows',
   allRows: 'all {n} rows',
   viewRows: 'current filter and sort ({n} rows)',

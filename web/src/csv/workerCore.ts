@@ -25,6 +25,21 @@ function blobSource(file: Blob): CsvByteSource {
   }
 }
 
+/**
+ * An Excel workbook by name (.xlsx, .xlsm, and .xls/.et, which the reader refuses with how to save
+ * as .xlsx) or by its first bytes (zip or OLE signature), whatever the file is called.
+ */
+async function isWorkbookFile(file: Blob): Promise<boolean> {
+  const name = (file as File).name ?? ''
+  if (/\.(xlsx|xlsm|xls|et)$/i.test(name)) return true
+  if (file.size < 8) return false
+  const h = new Uint8Array(await file.slice(0, 8).arrayBuffer())
+  return (
+    (h[0] === 0x50 && h[1] === 0x4b && h[2] === 0x03 && h[3] === 0x04) ||
+    (h[0] === 0xd0 && h[1] === 0xcf && h[2] === 0x11 && h[3] === 0xe0)
+  )
+}
+
 export function createCsvWorkerCore(
   post: (msg: FromWorker, transfer?: Transferable[]) => void,
 ): (msg: ToWorker) => Promise<void> {
@@ -32,6 +47,34 @@ export function createCsvWorkerCore(
   return async (msg) => {
     if (msg.type === 'read') {
       table = undefined
+      if (await isWorkbookFile(msg.file)) {
+        // SheetJS arrives with this chunk, on the first .xlsx only (issue #15 §3).
+        const { readXlsxInWorker } = await import('../xlsx/workerRead')
+        const r = await readXlsxInWorker(
+          msg.file,
+          msg.settings.xlsx ?? { includeTotals: false, fillMerged: true },
+        )
+        if (!r.ok) {
+          post({ type: 'read', ok: false, refusal: r.refusal })
+          return
+        }
+        table = r.table
+        const { data: _d, lines: _l, ...meta } = r.table
+        post({
+          type: 'read',
+          ok: true,
+          summary: {
+            encoding: 'utf-8',
+            encodingSource: 'detected',
+            bytes: r.bytes,
+            table: meta,
+            preview: tableRows(r.table, 0, Math.min(r.table.rowCount, CSV_PREVIEW_ROWS)),
+            mapping: suggestMapping(r.table, msg.columns),
+            xlsx: { worksheets: r.worksheets, notes: r.notes },
+          },
+        })
+        return
+      }
       const source =
         msg.file.size < 64 * 1024
           ? bytesSource(new Uint8Array(await msg.file.arrayBuffer()))
