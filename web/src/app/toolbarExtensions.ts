@@ -27,7 +27,13 @@ export const toolbarExtensions: Component<ToolbarExtensionProps>[] = []
 // ---- the command table ------------------------------------------------------------------------
 
 /** The workbook view's side panels. */
-export type PanelName = 'columns' | 'problems'
+export type PanelName =
+  | 'columns'
+  | 'problems'
+  // issue 13: the conflict inbox, the focused cell's history, the trash
+  | 'conflicts'
+  | 'cellHistory'
+  | 'trash'
 
 /** What a command can see and do: the open workbook, its grid, and the view around them. */
 export interface CommandContext {

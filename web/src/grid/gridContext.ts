@@ -29,6 +29,8 @@ export interface GridContext {
   peers: Map<string, PeerMark[]>
   /** cellKey(row, col) → problem message. */
   problems: Map<string, string>
+  /** cellKey(row, col) → conflict marker tooltip (issue 13: features/conflictMarkers.ts). */
+  conflicts: Map<string, string>
   /** Selection bounds, precomputed for class checks. */
   sel: { r0: number; r1: number; c0: number; c1: number } | null
   colIndex: Map<string, number>

@@ -4,6 +4,7 @@ import type { UnackedCells } from '../doc/UnackedCells'
 import { buildColumnDefs } from './columnDefs'
 import { makeClipboard } from './features/clipboard'
 import { makeContextMenu } from './features/contextMenu'
+import { conflictMarkers } from './features/conflictMarkers'
 import { editing } from './features/editing'
 import type {
   FeatureContext,
@@ -91,6 +92,7 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
     unacked: opts.unacked,
     peers: new Map(),
     problems: new Map(),
+    conflicts: new Map(),
     sel: null,
     colIndex: new Map(),
     unackedTitle: opts.text.unacked,
@@ -126,6 +128,8 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
     binding,
     rowNumbers,
     unackedMarkers,
+    // issue 13: winners of concurrent writes
+    conflictMarkers,
     selection,
     editing,
     rowEdits,

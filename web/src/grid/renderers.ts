@@ -106,6 +106,15 @@ export class TypedCellRenderer implements ICellRendererComp<RowData> {
       dot.title = ctx.unackedTitle
       el.append(dot)
     }
+    // issue 13: this cell won a concurrent write; the tooltip names the other values.
+    const conflict = ctx.conflicts.get(key)
+    if (conflict !== undefined) {
+      const mark = document.createElement('span')
+      mark.className = 'tz-conflict'
+      mark.title = conflict
+      mark.dataset.testid = 'conflict-marker'
+      el.append(mark)
+    }
     const peers = ctx.peers.get(key)
     // The outline goes on the grid cell itself so the cell's padding and clipping don't cut it.
     params.eGridCell.style.boxShadow = peers?.length ? `inset 0 0 0 2px ${peers[0]!.color}` : ''

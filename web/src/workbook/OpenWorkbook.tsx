@@ -2,6 +2,9 @@ import { createEffect, createMemo, For, Show } from 'solid-js'
 import type { Identity } from '../app/identity'
 import { runKey } from '../app/toolbarExtensions'
 import type { WorkbookSession } from '../doc/openWorkbook'
+// issue 13: conflict inbox, cell history, trash (panels, toast and their commands)
+import '../history/commands'
+import { HistoryPanels } from '../history/HistoryPanels'
 import { locale, t } from '../i18n'
 import { ColumnPanel } from './ColumnPanel'
 import { ContextMenu } from './ContextMenu'
@@ -133,6 +136,7 @@ export function OpenWorkbook(props: {
             onClose={() => store.setPanel(null)}
           />
         </Show>
+        <HistoryPanels store={store} />
       </div>
       <SheetTabs
         workbook={wb}

@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  type Browser,
+  cellSel,
+  cellValue,
+  createWorkbook,
+  dataColumnIds,
+  openBrowser,
+  type Server,
+  screenshot,
+  startServer,
+  typeInCell,
+  waitForCell,
+  waitSaved,
+} from './harness'
+
+let server: Server
+let a: Browser
+let b: Browser
+let workbookId: string
+let col: string
+
+const badge = (br: Browser, state: string) =>
+  br.page.waitForFunction(
+    (s) => document.querySelector('[data-testid="status-badge"]')?.getAttribute('data-state') === s,
+    state,
+    { timeout: 20_000 },
+  )
+
+describe('issue 13: nothing overwritten goes unseen (two real Chromium pages, real server)', () => {
+  beforeAll(async () => {
+    server = await startServer()
+    a = await openBrowser('hist-a', { name: '王敏', color: '#2563eb' })
+    b = await openBrowser('hist-b', { name: '李强', color: '#d97706' })
+    workbookId = await createWorkbook(a.page, server.origin, server.token, 'demo')
+    await waitSaved(a.page, { synced: true })
+    await b.page.goto(
+      `${server.origin}/#/w/${workbookId}?token=${encodeURIComponent(server.token)}`,
+    )
+    await b.page.getByTestId('workbook').waitFor()
+    await b.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
+    col = (await dataColumnIds(a.page))[0]!
+  })
+  afterAll(async () => {
+    await a?.close()
+    await b?.close()
+    await server?.stop()
+  })
+
+  it('same-cell race: the loser is told at once, sees the marker, restores its value from the inbox; the other page sees it live; a viewer sees history and inbox without restore buttons', async () => {
+    // B offline, A online: both write row 0's first cell without seeing each other.
+    await b.context.setOffline(true)
+    await badge(b, 'offline')
+    await typeInCell(b.page, 0, col, '202')
+    await typeInCell(a.page, 0, col, '101')
+    await waitSaved(a.page, { synced: true })
+    await b.context.setOffline(false)
+    await waitSaved(b.page, { synced: true })
+    // Yjs picks one winner, the same on both pages: wait until both show it.
+    let winner = ''
+    for (let i = 0; i < 100; i++) {
+      const va = await cellValue(a.page, 0, col)
+      const vb = await cellValue(b.page, 0, col)
+      if (va === vb && (va === '101' || va === '202')) {
+        winner = va
+        break
+      }
+      await a.page.waitForTimeout(100)
+    }
+    expect(['101', '202']).toContain(winner)
+    const [loser, other, lostValue] = winner === '101' ? [b, a, '202'] : [a, b, '101']
+
+    // Both pages mark the cell; its tooltip names the losing value and who wrote it.
+    for (const p of [a, b]) {
+      const mark = p.page.locator(`${cellSel(0, col)} .tz-conflict`)
+      await mark.waitFor({ timeout: 15_000 })
+      const title = (await mark.getAttribute('title')) ?? ''
+      expect(title).toContain(lostValue)
+      expect(title).toContain(loser === a ? '王敏' : '李强')
+      expect(await p.page.locator(`${cellSel(0, col)} .tz-unacked`).count()).toBe(0)
+    }
+    // The loser is told at once, and the toast links to the inbox filtered to them.
+    const toast = loser.page.getByTestId('conflict-toast')
+    await toast.waitFor({ timeout: 15_000 })
+    expect(await toast.textContent()).toContain('你有 1 处修改与他人同时修改同一单元格，已被覆盖')
+    expect(await other.page.getByTestId('conflict-toast').count()).toBe(0)
+    await screenshot(loser.page, 'history-toast.png')
+    await loser.page.getByTestId('conflict-toast-view').click()
+    const inbox = loser.page.getByTestId('conflict-inbox')
+    await inbox.waitFor()
+    expect(await inbox.getByTestId('conflict-mine').isChecked()).toBe(true)
+    const item = inbox.getByTestId('conflict-item')
+    expect(await item.count()).toBe(1)
+    expect(await item.getByTestId('conflict-lost').textContent()).toContain(lostValue)
+    expect(await item.getByTestId('conflict-current').textContent()).toContain(winner)
+    await screenshot(loser.page, 'history-inbox.png')
+
+    // A viewer sees the inbox and the cell's history, but no button that writes.
+    const res = await fetch(`${server.origin}/api/share`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
+      body: JSON.stringify({ workbook: workbookId, role: 'viewer', days: 1, name: '督导' }),
+    })
+    const { url } = (await res.json()) as { url: string }
+    const v = await openBrowser('hist-viewer', { name: '督导', color: '#7c3aed' })
+    try {
+      await v.page.goto(url)
+      await v.page.getByTestId('readonly-notice').waitFor({ timeout: 15_000 })
+      await v.page.locator(`${cellSel(0, col)} .tz-conflict`).waitFor({ timeout: 20_000 })
+      await v.page.getByTestId('conflicts-button').click()
+      const vInbox = v.page.getByTestId('conflict-inbox')
+      await vInbox.getByTestId('conflict-item').first().waitFor()
+      expect(await vInbox.getByTestId('conflict-adopt').count()).toBe(0)
+      expect(await vInbox.getByTestId('conflict-keep').count()).toBe(0)
+      await v.page.locator(cellSel(0, col)).click()
+      await v.page.keyboard.press('Control+Alt+H')
+      const hist = v.page.getByTestId('cell-history')
+      await hist.getByTestId('history-item').first().waitFor()
+      const values = await hist.getByTestId('history-value').allTextContents()
+      expect(values).toContain('101')
+      expect(values).toContain('202')
+      expect(await hist.locator('.history-lost-item').count()).toBe(1)
+      expect(await hist.getByTestId('history-restore').count()).toBe(0)
+      await screenshot(v.page, 'history-viewer.png')
+    } finally {
+      await v.close()
+    }
+
+    // 采用此值: the loser's value comes back as a new edit, seen live on the other page.
+    await item.getByTestId('conflict-adopt').click()
+    await waitForCell(loser.page, 0, col, lostValue)
+    await waitForCell(other.page, 0, col, lostValue, 15_000)
+    await inbox.getByText('没有未处理的冲突').waitFor()
+    await other.page.waitForFunction(
+      (sel) => !document.querySelector(`${sel} .tz-conflict`),
+      cellSel(0, col),
+      { timeout: 15_000 },
+    )
+    // The other page's cell history shows the restore, by the loser.
+    await other.page.locator(cellSel(0, col)).click({ button: 'right' })
+    await other.page.getByText('单元格历史').click()
+    const top = other.page.getByTestId('cell-history').getByTestId('history-item').first()
+    await top.waitFor()
+    expect(await top.getAttribute('data-how')).toBe('conflict-restore')
+    await screenshot(other.page, 'history-panel.png')
+  })
+})

@@ -1,0 +1,147 @@
+import type { Workbook } from '@taizhang/shared'
+import { For, Show } from 'solid-js'
+import { formatTime, t } from '../i18n'
+import { valueText } from './format'
+
+/** A deleted row's label: its first live column's value, else its id. */
+function rowLabel(wb: Workbook, sheetId: string, rowId: string): string {
+  const s = wb.sheet(sheetId)
+  const first = s.columns()[0]
+  const v = first ? s.getAnyRow(rowId)?.cells[first.id] : undefined
+  return v === undefined || v === null ? rowId : valueText(s, first!.id, v)
+}
+
+/**
+ * 回收站: deleted sheets, rows and columns with who deleted them and when, and how many edits
+ * others made to them while they were deleted; restore one or all (editors only).
+ */
+export function TrashPanel(props: {
+  workbook: Workbook
+  version: number
+  readOnly: boolean
+  onClose: () => void
+}) {
+  const trash = () => {
+    void props.version
+    return props.workbook.history.trash()
+  }
+  const empty = () => trash().sheets.length === 0 && trash().bySheet.length === 0
+  const deleted = (by: string, at: number) => t('trash.deleted', { by, at: formatTime(at) })
+  return (
+    <aside class="side-panel" data-testid="trash-panel">
+      <header>
+        <h3>{t('trash.title')}</h3>
+        <button type="button" class="btn small" onClick={() => props.onClose()}>
+          {t('common.close')}
+        </button>
+      </header>
+      <Show when={!empty()} fallback={<p class="muted">{t('trash.empty')}</p>}>
+        <Show when={trash().sheets.length}>
+          <h4>{t('trash.sheets')}</h4>
+          <ul class="history-list">
+            <For each={trash().sheets}>
+              {(s) => (
+                <li data-testid="trash-sheet">
+                  <div>{s.name}</div>
+                  <div class="muted">{deleted(s.by, s.at)}</div>
+                  <Show when={!props.readOnly}>
+                    <button
+                      type="button"
+                      class="btn small"
+                      onClick={() => props.workbook.restoreSheet(s.id)}
+                    >
+                      {t('trash.restore')}
+                    </button>
+                  </Show>
+                </li>
+              )}
+            </For>
+          </ul>
+        </Show>
+        <For each={trash().bySheet}>
+          {(g) => {
+            const sheet = () => props.workbook.sheet(g.sheetId)
+            return (
+              <>
+                <Show when={g.rows.length}>
+                  <h4>
+                    {t('trash.rows', { sheet: sheet().name })}
+                    <Show when={!props.readOnly && g.rows.length > 1}>
+                      <button
+                        type="button"
+                        class="btn small"
+                        data-testid="trash-restore-all-rows"
+                        onClick={() => sheet().restoreRows(g.rows.map((r) => r.id))}
+                      >
+                        {t('trash.restoreAll')}
+                      </button>
+                    </Show>
+                  </h4>
+                  <ul class="history-list">
+                    <For each={g.rows}>
+                      {(r) => (
+                        <li data-testid="trash-row" data-row-id={r.id}>
+                          <div>{rowLabel(props.workbook, g.sheetId, r.id)}</div>
+                          <div class="muted">{deleted(r.by, r.at)}</div>
+                          <Show when={r.editsWhileDeleted.length}>
+                            <div class="history-lost" data-testid="trash-edits">
+                              {t('trash.editsWhile', { n: r.editsWhileDeleted.length })}:{' '}
+                              {r.editsWhileDeleted
+                                .map((e) => `${valueText(sheet(), e.colId, e.value)} (${e.by})`)
+                                .join('，')}
+                            </div>
+                          </Show>
+                          <Show when={!props.readOnly}>
+                            <button
+                              type="button"
+                              class="btn small"
+                              data-testid="trash-restore-row"
+                              onClick={() => sheet().restoreRows([r.id])}
+                            >
+                              {t('trash.restore')}
+                            </button>
+                          </Show>
+                        </li>
+                      )}
+                    </For>
+                  </ul>
+                </Show>
+                <Show when={g.columns.length}>
+                  <h4>{t('trash.columns', { sheet: sheet().name })}</h4>
+                  <ul class="history-list">
+                    <For each={g.columns}>
+                      {(c) => (
+                        <li data-testid="trash-column">
+                          <div>
+                            {sheet()
+                              .deletedColumns()
+                              .find((k) => k.id === c.id)?.name ?? c.id}
+                          </div>
+                          <div class="muted">{deleted(c.by, c.at)}</div>
+                          <Show when={c.editsWhileDeleted.length}>
+                            <div class="history-lost">
+                              {t('trash.editsWhile', { n: c.editsWhileDeleted.length })}
+                            </div>
+                          </Show>
+                          <Show when={!props.readOnly}>
+                            <button
+                              type="button"
+                              class="btn small"
+                              onClick={() => sheet().restoreColumns([c.id])}
+                            >
+                              {t('trash.restore')}
+                            </button>
+                          </Show>
+                        </li>
+                      )}
+                    </For>
+                  </ul>
+                </Show>
+              </>
+            )
+          }}
+        </For>
+      </Show>
+    </aside>
+  )
+}
