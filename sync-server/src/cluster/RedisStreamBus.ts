@@ -78,6 +78,8 @@ interface Watch {
 }
 
 const KEY_PREFIX = 'tz:room:'
+/** Wait before asking again when a remote update could not be applied (storage unavailable). */
+const RESYNC_RETRY_MS = 1000
 /** How often the watched streams' lengths are sampled for the metric. */
 const STREAM_SAMPLE_MS = 10_000
 export const streamKey = (room: string) => `${KEY_PREFIX}${room}`
@@ -377,7 +379,14 @@ export class RedisStreamBus {
     try {
       if (type === 'u') {
         // Not awaited: a cold room revives in the background and keeps arrival order in its inbox.
-        void Promise.resolve(room.receiveRemote({ type: 'update', update: bytes })).catch(
+        void Promise.resolve(room.receiveRemote({ type: 'update', update: bytes })).then(
+          (result) => {
+            if (result === 'invalid')
+              this.opts.log.warn({ room: name }, 'remote update refused as invalid')
+            // The room could not read its storage (a cold room reviving while the database is
+            // down): ask the live servers again a little later instead of losing the update.
+            if (result === 'unavailable') this.resyncLater(name)
+          },
           (err: unknown) => this.opts.log.warn({ err, room: name }, 'remote update failed'),
         )
       } else if (type === 'a') {
@@ -393,10 +402,26 @@ export class RedisStreamBus {
     }
   }
 
+  private readonly retryTimers = new Map<string, NodeJS.Timeout>()
+
+  /** Sends the room's resync request again after RESYNC_RETRY_MS (once per room at a time). */
+  private resyncLater(name: string): void {
+    if (this.retryTimers.has(name) || this.closed) return
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(name)
+      const w = this.watches.get(name)
+      if (w) w.resync = true
+    }, RESYNC_RETRY_MS)
+    timer.unref()
+    this.retryTimers.set(name, timer)
+  }
+
   /** Stops reading and closes both connections. */
   async close(): Promise<void> {
     if (this.closed) return
     this.closed = true
+    for (const t of this.retryTimers.values()) clearTimeout(t)
+    this.retryTimers.clear()
     this.sub.disconnect()
     await this.loop?.catch(() => undefined)
     await this.pub.quit().catch(() => this.pub.disconnect())

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import pg from 'pg'
+import { pino } from 'pino'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import type { Limits } from '../limits.js'
 import { type RunningServer, startServer } from '../main.js'
 import { createPostgresDocStore } from '../storage/postgresDocStore.js'
 import {
@@ -47,12 +49,12 @@ describe('cluster: servers sharing PostgreSQL and a Redis Streams bus', () => {
     for (const s of servers.splice(0)) await s.close()
   })
 
-  async function clusterServer(storeUrl: string, id: string) {
+  async function clusterServer(storeUrl: string, id: string, limits?: Partial<Limits>) {
     const cluster = await createCluster({
       storeUrl,
       busUrl: redis.url,
       serverId: id,
-      log: silent,
+      log: process.env.CLUSTER_LOG ? pino({ level: process.env.CLUSTER_LOG }).child({ id }) : silent,
       busBlockMs: 50,
     })
     const server = await startServer({
@@ -60,9 +62,10 @@ describe('cluster: servers sharing PostgreSQL and a Redis Streams bus', () => {
       port: 0,
       store: cluster.store!,
       secret: SECRET,
-      log: silent,
+      log: process.env.CLUSTER_LOG ? pino({ level: process.env.CLUSTER_LOG }).child({ id }) : silent,
       webDir: '/nonexistent-web-dist',
       cluster,
+      limits,
     })
     servers.push(server)
     return server
@@ -145,5 +148,32 @@ describe('cluster: servers sharing PostgreSQL and a Redis Streams bus', () => {
     for (const u of await check.load(room)) Y.applyUpdate(stored, u)
     await check.close()
     expect(stored.getMap('cells').toJSON()).toEqual({ before: 1, during: 2 })
+  })
+
+  it('a remote update reaching a cold room while PostgreSQL is down is not lost: asked again once it is back', async () => {
+    const url = await freshDatabase()
+    // A drops its doc 100 ms after a write (cold: reviving needs a storage read); B keeps its own.
+    const a = await clusterServer(url, 'A', { DOC_IDLE_MS: 100, LIVE_DOC_MIN_IDLE_MS: 0 })
+    const b = await clusterServer(url, 'B')
+    const room = `wb-${randomUUID().slice(0, 8)}`
+    const ca = connect(a, room)
+    const cb = connect(b, room)
+    await Promise.all([synced(ca), synced(cb)])
+    cb.doc.getMap('cells').set('first', 1)
+    await waitFor(() => cells(ca).first === 1 && ownChangesDurable(cb), 'first edit everywhere')
+    await waitFor(() => a.rooms.peek(room)?.isLive === false, 'A to drop its doc')
+    await pgs.stop('fast')
+    try {
+      cb.doc.getMap('cells').set('while-down', 2) // B is live: it applies and publishes at once
+      await new Promise((r) => setTimeout(r, 1500))
+      expect(cells(ca)['while-down']).toBeUndefined() // A could not revive its doc to apply it
+    } finally {
+      await pgs.start()
+    }
+    await waitFor(
+      () => cells(ca)['while-down'] === 2,
+      'the edit at A once PostgreSQL is back',
+      30_000,
+    )
   })
 })

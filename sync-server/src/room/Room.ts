@@ -281,7 +281,18 @@ export class Room {
   private async revive(): Promise<void> {
     const t0 = performance.now()
     const records = await this.deps.store.load(this.name)
-    if (this.state.kind === 'cold' && !this.destroyed) this.becomeLive(records, t0)
+    if (this.state.kind !== 'cold' || this.destroyed) return
+    const { sv: storedWhenCold, svMap: was } = this.state
+    const live = this.becomeLive(records, t0)
+    // cluster (issue #17): a shared store may hold what other servers stored while this room was
+    // cold (their broadcasts reached this server only as the update that made it revive, which
+    // then brings nothing new); the local peers were never sent that, so they get it now.
+    const now = Y.decodeStateVector(Y.encodeStateVector(live.doc))
+    if ([...now].some(([client, clock]) => clock > (was.get(client) ?? 0)))
+      this.sendAll(
+        frameBinary(syncUpdateMessage(Y.encodeStateAsUpdate(live.doc, storedWhenCold))),
+        null,
+      )
   }
 
   /** Makes the cold room live with a doc holding `records` (what storage holds). */

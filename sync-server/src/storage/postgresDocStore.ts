@@ -76,10 +76,13 @@ export async function createPostgresDocStore(
   const fsync = await pool.query<{ fsync: string }>('SHOW fsync')
   if (fsync.rows[0]?.fsync !== 'on') {
     await pool.end()
-    throw new Error('PostgreSQL runs with fsync = off: acknowledged edits would not be durable')
+    throw new Error(
+      'PostgreSQL 的 fsync 已关闭，确认的编辑将无法保证持久 / PostgreSQL runs with fsync = off: acknowledged edits would not be durable',
+    )
   }
   // Servers starting together would race on CREATE TABLE IF NOT EXISTS: one at a time.
   const setup = await pool.connect()
+  setup.on('error', () => setHealth(false))
   try {
     await setup.query('BEGIN')
     await setup.query('SELECT pg_advisory_xact_lock($1, 0)', [LOCK_SPACE])
@@ -162,6 +165,10 @@ export async function createPostgresDocStore(
         guard()
         await timed('compact', async () => {
           const client = await pool.connect()
+          // A checked-out client whose connection dies emits 'error' (the pool only listens to
+          // idle ones); the query in flight rejects with it anyway.
+          const onError = () => setHealth(false)
+          client.on('error', onError)
           let failed: unknown
           try {
             await client.query('BEGIN')
@@ -183,6 +190,7 @@ export async function createPostgresDocStore(
             await client.query('ROLLBACK').catch(() => undefined)
             throw err
           } finally {
+            client.off('error', onError)
             // A client whose connection broke mid-transaction is discarded, not reused.
             client.release(
               failed instanceof Error && isConnectionError(failed) ? failed : undefined,
