@@ -78,6 +78,8 @@ interface Watch {
 }
 
 const KEY_PREFIX = 'tz:room:'
+/** Least time between two PEXPIREs of one stream (its TTL is 24 h by default). */
+const EXPIRE_REFRESH_MS = 60_000
 /** Wait before asking again when a remote update could not be applied (storage unavailable). */
 const RESYNC_RETRY_MS = 1000
 /** How often the watched streams' lengths are sampled for the metric. */
@@ -108,6 +110,8 @@ export class RedisStreamBus {
   private readonly blockMs: number
   private readonly readCount: number
   private lastSampleAt = 0
+  /** When each room's stream expiry was last pushed back. */
+  private readonly expiresPushed = new Map<string, number>()
 
   constructor(private readonly opts: RedisStreamBusOptions) {
     this.maxLen = opts.maxLen ?? 10_000
@@ -187,6 +191,7 @@ export class RedisStreamBus {
   /** Stops watching an unloaded room. */
   unwatch(room: string): void {
     this.watches.delete(room)
+    this.expiresPushed.delete(room)
   }
 
   get watching(): number {
@@ -202,33 +207,35 @@ export class RedisStreamBus {
     if (this.closed) return
     const key = streamKey(room)
     const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
-    this.pub
-      .multi()
-      .call(
-        'XADD',
-        key,
-        'MAXLEN',
-        '~',
-        this.maxLen,
-        '*',
-        's',
-        this.opts.serverId,
-        't',
-        type,
-        'd',
-        bytes,
-      )
-      .pexpire(key, this.ttlMs)
-      .exec()
-      .then(
-        () => this.opts.metrics?.published(type),
-        (err: Error) => {
-          // Lost for the bus only: the local peers and the store have it, and every server resyncs
-          // its rooms after Redis comes back.
-          this.opts.metrics?.publishFailed()
-          this.opts.log.debug({ err: err.message, room }, 'redis bus publish failed')
-        },
-      )
+    const added = this.pub.call(
+      'XADD',
+      key,
+      'MAXLEN',
+      '~',
+      this.maxLen,
+      '*',
+      's',
+      this.opts.serverId,
+      't',
+      type,
+      'd',
+      bytes,
+    )
+    // The stream's expiry is pushed back at most once a minute per room, not on every entry.
+    const now = Date.now()
+    if (now - (this.expiresPushed.get(room) ?? 0) >= EXPIRE_REFRESH_MS) {
+      this.expiresPushed.set(room, now)
+      void this.pub.pexpire(key, this.ttlMs).catch(() => this.expiresPushed.delete(room))
+    }
+    void added.then(
+      () => this.opts.metrics?.published(type),
+      (err: Error) => {
+        // Lost for the bus only: the local peers and the store have it, and every server resyncs
+        // its rooms after Redis comes back.
+        this.opts.metrics?.publishFailed()
+        this.opts.log.debug({ err: err.message, room }, 'redis bus publish failed')
+      },
+    )
   }
 
   private async readLoop(): Promise<void> {

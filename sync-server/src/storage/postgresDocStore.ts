@@ -1,5 +1,6 @@
 import pg from 'pg'
 import { type DocStore, KeyedQueue } from './DocStore.js'
+import { GroupCommit } from './groupCommit.js'
 
 /**
  * Schema (created if missing; one table, so a `pg_dump` of it is the whole backup):
@@ -97,6 +98,18 @@ export async function createPostgresDocStore(
   setup.release()
 
   const queue = new KeyedQueue()
+  // Group commit across rooms (as the LevelDB store does): appends of other rooms arriving while
+  // one INSERT is in flight go into the next one, a single statement, so one WAL flush makes all
+  // of them durable. A room has at most one append in flight (`queue`), so a group holds each room
+  // once, in call order.
+  const appends = new GroupCommit<{ room: string; data: Buffer }>(async (ops) => {
+    const values = ops.map((_, i) => `($${2 * i + 1}, $${2 * i + 2})`).join(', ')
+    const res = await pool.query<{ room: string; seq: string }>(
+      `INSERT INTO taizhang_updates (room, data) VALUES ${values} RETURNING room, seq`,
+      ops.flatMap((o) => [o.room, o.data]),
+    )
+    for (const r of res.rows) know(r.room, r.seq)
+  })
   /** Per room, the seqs this store handed to its caller (see compaction above). */
   const known = new Map<string, Set<string>>()
   const know = (room: string, seq: string) => {
@@ -152,13 +165,11 @@ export async function createPostgresDocStore(
     append: (room, update) =>
       queue.run(room, async () => {
         guard()
-        await timed('append', async () => {
-          const res = await pool.query<{ seq: string }>(
-            'INSERT INTO taizhang_updates (room, data) VALUES ($1, $2) RETURNING seq',
-            [room, Buffer.from(update.buffer, update.byteOffset, update.byteLength)],
-          )
-          know(room, res.rows[0]!.seq)
-        })
+        await timed('append', () =>
+          appends.add([
+            { room, data: Buffer.from(update.buffer, update.byteOffset, update.byteLength) },
+          ]),
+        )
       }),
     compact: (room, merged) =>
       queue.run(room, async () => {
