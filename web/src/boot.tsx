@@ -9,6 +9,8 @@ import { parseShareLink } from './doc/token'
 
 // Optional features register toolbar extensions from their own module (web/src/csv/index.ts).
 import.meta.glob('./csv/index.ts', { eager: true })
+// issue 14 (ledger): summaries, charts, completeness and the report page (web/src/reports/index.ts).
+import.meta.glob('./reports/index.ts', { eager: true })
 
 performance.mark('tz:boot')
 const [offlineReady, setOfflineReady] = createSignal(false)

@@ -2,6 +2,7 @@ import { seededRandom as seeded } from '../model/ids.js'
 import { DEMO } from '../model/origins.js'
 import type { Workbook } from '../model/workbook.js'
 import type { CellValue } from '../schema/columnTypes.js'
+import { addDemoLedger } from './demoLedger.js'
 
 /** Sheet names of the demo workbook. */
 export const DEMO_SHEETS = { stations: '站点', metrics: '指标', regions: '地区' } as const
@@ -220,6 +221,19 @@ export function createDemoWorkbook(wb: Workbook): {
       }
     })
     metrics.insertRows(metricRows)
+    // This month (2024-07) is being filled in: the 淇县 stations have reported, two only partly
+    // (志愿者 blank); the others have not, and their rows are not invented (issue 14, completeness).
+    const july = stationIds.slice(1, 10).map((id, i) => ({
+      [mc.station]: id,
+      [mc.period]: '2024-07',
+      [mc.activities]: 10 + i,
+      [mc.served]: 200 + 37 * i,
+      [mc.volunteers]: i % 4 === 3 ? null : 12 + i,
+      [mc.supervision]: i % 3,
+      [mc.funding]: 1 + i / 10,
+      [mc.source]: SAMPLE,
+    }))
+    metrics.insertRows(july)
 
     const regions = wb.sheet(wb.addSheet(DEMO_SHEETS.regions))
     const rc = {
@@ -312,6 +326,19 @@ export function createDemoWorkbook(wb: Workbook): {
           '持证社工由2021年17人增至48人；2021年起每年10万元服务经费；统筹94万元用于站点建设',
       },
     ])
+    addDemoLedger(
+      wb,
+      { stations: stations.id, metrics: metrics.id },
+      {
+        stationDistrict: sc.district,
+        activities: mc.activities,
+        served: mc.served,
+        volunteers: mc.volunteers,
+        station: mc.station,
+        period: mc.period,
+      },
+      { from: MONTHS[0]!, to: '2024-07' },
+    )
     return { stations: stations.id, metrics: metrics.id, regions: regions.id }
   }, DEMO)
 }

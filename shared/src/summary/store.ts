@@ -41,6 +41,7 @@ export function removeSummary(wb: Workbook, id: string): void {
 
 export const ChartKinds = { bar: 'bar', stacked: 'stacked', line: 'line', pie: 'pie' } as const
 export type ChartKind = (typeof ChartKinds)[keyof typeof ChartKinds]
+export const CHART_KINDS: readonly ChartKind[] = Object.values(ChartKinds)
 
 /** A chart over a stored summary (first key → categories; second key → series). */
 export interface ChartDef {

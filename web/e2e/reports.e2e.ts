@@ -1,0 +1,247 @@
+/**
+ * Reports (issue 14) in real Chromium on the real server, two pages on the demo workbook: A edits a
+ * metric, B's cross-tab, chart and completeness matrix update live; a summary drills down; the
+ * report page prints (PDF via CDP); B reloads offline and still computes everything.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  type Browser,
+  cellText,
+  createWorkbook,
+  dataColumnIds,
+  openBrowser,
+  type Server,
+  screenshot,
+  startServer,
+  typeInCell,
+  waitSaved,
+} from './harness'
+
+let server: Server
+let a: Browser
+let b: Browser
+let workbookId: string
+
+const tabs = (br: Browser) => br.page.locator('[data-testid="sheet-tabs"] .tab[data-sheet-id]')
+const number = (s: string | null) => Number((s ?? '').replace(/[^\d.-]/g, ''))
+const matrixCell = (br: Browser, station: string, period: string) =>
+  br.page.locator(
+    `[data-testid="completeness-matrix"] td[data-station="${station}"][data-period="${period}"]`,
+  )
+
+async function openReports(br: Browser, tab: 'summaries' | 'charts' | 'completeness' | 'report') {
+  if (
+    !(await br.page
+      .getByTestId('reports')
+      .isVisible()
+      .catch(() => false))
+  )
+    await br.page.getByTestId('reports-open').click()
+  await br.page.getByTestId(`reports-tab-${tab}`).click()
+}
+
+async function showSummary(br: Browser, title: string) {
+  await openReports(br, 'summaries')
+  await br.page.getByTestId('summary-item').filter({ hasText: title }).click()
+}
+
+/** A clears 服务人次 of the 指标 row at `row`, returning the value it held. */
+async function clearServed(row: number): Promise<number> {
+  if (
+    await a.page
+      .getByTestId('reports')
+      .isVisible()
+      .catch(() => false)
+  )
+    await a.page.getByTestId('reports-close').click()
+  await tabs(a).nth(1).click()
+  const cols = await dataColumnIds(a.page)
+  const served = cols[3]!
+  const before = number(await cellText(a.page, row, served))
+  await typeInCell(a.page, row, served, '')
+  await waitSaved(a.page, { synced: true })
+  return before
+}
+
+describe('reports: summaries, cross-tab, charts, completeness, report page (real Chromium)', () => {
+  beforeAll(async () => {
+    server = await startServer()
+    a = await openBrowser('rep-a', { name: '王敏', color: '#2563eb' })
+    b = await openBrowser('rep-b', { name: '李强', color: '#d97706' })
+    workbookId = await createWorkbook(a.page, server.origin, server.token, 'demo')
+    await waitSaved(a.page, { synced: true })
+    await b.page.goto(
+      `${server.origin}/#/w/${workbookId}?token=${encodeURIComponent(server.token)}`,
+    )
+    await b.page.getByTestId('workbook').waitFor()
+    await b.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
+  })
+  afterAll(async () => {
+    await a?.close()
+    await b?.close()
+    await server?.stop()
+  })
+
+  it("A edits a metric: B's cross-tab and chart update live", async () => {
+    await showSummary(b, '服务人次：区县 × 月份')
+    const total = b.page.getByTestId('crosstab-total')
+    await total.waitFor()
+    const t0 = number(await total.textContent())
+    expect(t0).toBeGreaterThan(0)
+    await screenshot(b.page, 'reports-crosstab.png')
+    const v = await clearServed(0)
+    expect(v).toBeGreaterThan(0)
+    await b.page.waitForFunction(
+      ([want]) =>
+        Number(
+          (document.querySelector('[data-testid="crosstab-total"]')?.textContent ?? '').replace(
+            /[^\d.-]/g,
+            '',
+          ),
+        ) === want,
+      [t0 - v] as const,
+      { timeout: 10_000 },
+    )
+    // The chart over that cross-tab redraws too.
+    await openReports(b, 'charts')
+    const chart = b.page.locator('[data-testid="chart"][data-ready="1"]').first()
+    await chart.waitFor({ timeout: 15_000 })
+    const version = Number((await chart.getAttribute('data-version')) ?? 0)
+    await clearServed(2)
+    await b.page.waitForFunction(
+      (was) =>
+        Number(
+          document
+            .querySelector('[data-testid="chart"][data-ready="1"]')
+            ?.getAttribute('data-version') ?? 0,
+        ) > was,
+      version,
+      { timeout: 10_000 },
+    )
+    await screenshot(b.page, 'reports-charts.png')
+  })
+
+  it("A edits a metric: B's completeness matrix updates live", async () => {
+    await openReports(b, 'completeness')
+    const cell = matrixCell(b, '杨浦区社会工作服务指导中心', '2024-02')
+    await cell.waitFor()
+    expect(await cell.getAttribute('data-status')).toBe('reported')
+    expect(await matrixCell(b, '朝歌街道社工站', '2024-07').getAttribute('data-status')).toBe(
+      'reported',
+    )
+    expect(await matrixCell(b, '殷行街道社工站', '2024-07').getAttribute('data-status')).toBe(
+      'missing',
+    )
+    await screenshot(b.page, 'reports-completeness.png')
+    // Row 1 of 指标 is the guidance centre's 2024-02.
+    await clearServed(1)
+    await b.page.waitForFunction(
+      (sel) => document.querySelector(sel)?.getAttribute('data-status') === 'partial',
+      '[data-testid="completeness-matrix"] td[data-station="杨浦区社会工作服务指导中心"][data-period="2024-02"]',
+      { timeout: 10_000 },
+    )
+    // Marking complete is a record in the doc: A sees B's mark.
+    await matrixCell(b, '殷行街道社工站', '2024-07').locator('button').click()
+    await b.page.getByTestId('completeness-mark').click()
+    await b.page.waitForFunction(
+      (sel) => document.querySelector(sel)?.getAttribute('data-status') === 'confirmed',
+      '[data-testid="completeness-matrix"] td[data-station="殷行街道社工站"][data-period="2024-07"]',
+    )
+    await openReports(a, 'completeness')
+    await a.page.waitForFunction(
+      (sel) => document.querySelector(sel)?.getAttribute('data-status') === 'confirmed',
+      '[data-testid="completeness-matrix"] td[data-station="殷行街道社工站"][data-period="2024-07"]',
+      { timeout: 10_000 },
+    )
+    await a.page.getByTestId('reports-close').click()
+  })
+
+  it('a summary drills down to its rows', async () => {
+    await showSummary(b, '各区县各月服务情况')
+    const table = b.page.getByTestId('summary-table')
+    await table.waitFor()
+    // Subtotal and total rows are there.
+    expect(await table.locator('tr[data-level="1"]').count()).toBeGreaterThan(0)
+    expect(await table.locator('tr[data-level="2"]').count()).toBe(1)
+    const first = table.locator('tr[data-level="0"]').first()
+    const rows = number(await first.locator('td').last().textContent())
+    await first.click()
+    const drill = b.page.getByTestId('drill')
+    await drill.waitFor()
+    expect(await drill.locator('tbody tr').count()).toBe(rows)
+    await screenshot(b.page, 'reports-drilldown.png')
+  })
+
+  it('a bad expression gets a located zh message and saves nothing', async () => {
+    await openReports(b, 'summaries')
+    const before = await b.page.getByTestId('summary-item').count()
+    const sheetValue = await b.page
+      .getByTestId('summary-sheet')
+      .locator('option', { hasText: '指标' })
+      .getAttribute('value')
+    await b.page.getByTestId('summary-sheet').selectOption(sheetValue!)
+    await b.page.getByTestId('summary-groupby').fill('站点.街道')
+    await b.page.getByTestId('summary-expr').fill('服务人次')
+    await b.page.getByTestId('summary-save').click()
+    const err = b.page.getByTestId('summary-error')
+    await err.waitFor()
+    expect(await err.textContent()).toBe('分组：“站点”中没有名为“街道”的列')
+    expect(await b.page.getByTestId('summary-item').count()).toBe(before)
+  })
+
+  it('the report page prints: a PDF with the report and without the toolbar', async () => {
+    await openReports(b, 'report')
+    await b.page.getByTestId('report-figure').first().waitFor()
+    await b.page
+      .locator('[data-testid="report-page"] [data-testid="chart"][data-ready="1"]')
+      .first()
+      .waitFor({ timeout: 15_000 })
+    await screenshot(b.page, 'reports-report-page.png')
+    await b.page.emulateMedia({ media: 'print' })
+    const visible = await b.page.evaluate(() => ({
+      title: document.querySelector('.report-title h1')?.textContent ?? '',
+      titleShown:
+        getComputedStyle(document.querySelector('.report-title')!).visibility === 'visible',
+      toolbarShown:
+        getComputedStyle(document.querySelector('[data-testid="reports-open"]')!).visibility ===
+        'visible',
+      tabsShown: getComputedStyle(document.querySelector('.reports-head')!).display !== 'none',
+    }))
+    expect(visible).toEqual({
+      title: '社工站建设与服务情况汇报（示例数据）',
+      titleShown: true,
+      toolbarShown: false,
+      tabsShown: false,
+    })
+    await screenshot(b.page, 'reports-print-media.png')
+    const pdf = await b.page.pdf({ format: 'A4', printBackground: true })
+    expect(pdf.byteLength).toBeGreaterThan(20_000)
+    // Chinese glyphs are embedded as a CJK font subset.
+    expect(pdf.toString('latin1')).toMatch(/Noto.?Sans.?CJK|NotoSansCJK|Noto Sans CJK|CIDFontType/)
+    await b.page.emulateMedia({ media: 'screen' })
+  })
+
+  it('works offline after a reload', async () => {
+    await b.page.evaluate(async () => {
+      await navigator.serviceWorker.ready
+    })
+    await showSummary(b, '服务人次：区县 × 月份')
+    const online = await b.page.getByTestId('crosstab-total').textContent()
+    await b.context.setOffline(true)
+    await b.page.reload()
+    await b.page.getByTestId('workbook').waitFor({ timeout: 20_000 })
+    await showSummary(b, '服务人次：区县 × 月份')
+    expect(await b.page.getByTestId('crosstab-total').textContent()).toBe(online)
+    await openReports(b, 'completeness')
+    expect(await matrixCell(b, '殷行街道社工站', '2024-07').getAttribute('data-status')).toBe(
+      'confirmed',
+    )
+    await openReports(b, 'charts')
+    await b.page
+      .locator('[data-testid="chart"][data-ready="1"]')
+      .first()
+      .waitFor({ timeout: 15_000 })
+    await screenshot(b.page, 'reports-offline.png')
+    await b.context.setOffline(false)
+  })
+})
