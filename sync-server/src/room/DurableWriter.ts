@@ -5,13 +5,6 @@ import type { DocStore } from '../storage/DocStore.js'
 import { type Clock, sleep, type Timer } from './clock.js'
 import { mergeMany } from './yjsUpdates.js'
 
-/** One accepted change waiting for its batch to become durable. */
-export interface PendingEntry<O> {
-  /** The update as it was accepted: stored as sent (merged with its batch). */
-  update: Uint8Array
-  origin: O
-}
-
 export interface DurableWriterDeps {
   store: DocStore
   log: Logger
@@ -21,14 +14,14 @@ export interface DurableWriterDeps {
 }
 
 /** What the writer asks of its room. */
-export interface DurableWriterHooks<O, P> {
+export interface DurableWriterHooks<P> {
   /** The encoded state vector of everything applied so far (all of it is pending or stored). */
   stateVector(): Uint8Array
   /**
-   * Called just before a batch is written, with its merged update and the state vector that will
-   * be durable once it is stored: whatever must be framed ahead of the write (the ack).
+   * Called just before a batch is written, with the state vector that will be durable once it is
+   * stored: whatever must be framed ahead of the write (the ack).
    */
-  prepare(batch: PendingEntry<O>[], merged: Uint8Array, durableSv: Uint8Array): P
+  prepare(durableSv: Uint8Array): P
   /** The batch is durable: `durableSv` is now covered by storage. */
   durable(prepared: P, durableSv: Uint8Array, merged: Uint8Array): void
   /** The doc's full state (for compaction), or null while the room holds no live doc. */
@@ -43,8 +36,9 @@ export interface DurableWriterHooks<O, P> {
  * with retry (the room stays loaded and nothing is acknowledged while storage fails), and the
  * stored records are compacted into one after COMPACT_AFTER_APPENDS appends.
  */
-export class DurableWriter<O, P> {
-  private pending: PendingEntry<O>[] = []
+export class DurableWriter<P> {
+  /** Accepted updates as they were sent, stored merged with their batch. */
+  private pending: Uint8Array[] = []
   private pendingBytes = 0
   private loop: Promise<void> | null = null
   private batchTimer: Timer | null = null
@@ -56,7 +50,7 @@ export class DurableWriter<O, P> {
   constructor(
     private readonly room: string,
     private readonly deps: DurableWriterDeps,
-    private readonly hooks: DurableWriterHooks<O, P>,
+    private readonly hooks: DurableWriterHooks<P>,
   ) {}
 
   /** Whether nothing is pending or being written. */
@@ -65,8 +59,8 @@ export class DurableWriter<O, P> {
   }
 
   /** Queues an applied update for the next batch. */
-  enqueue(update: Uint8Array, origin: O): void {
-    this.pending.push({ update, origin })
+  enqueue(update: Uint8Array): void {
+    this.pending.push(update)
     this.pendingBytes += update.length
     this.schedule()
   }
@@ -109,8 +103,8 @@ export class DurableWriter<O, P> {
       // Every update applied so far is in this batch or an earlier one, so once this batch is
       // stored the doc's current state vector is durable.
       const sv = this.hooks.stateVector()
-      const merged = batch.length === 1 ? batch[0]!.update : mergeMany(batch.map((e) => e.update))
-      const prepared = this.hooks.prepare(batch, merged, sv)
+      const merged = batch.length === 1 ? batch[0]! : mergeMany(batch)
+      const prepared = this.hooks.prepare(sv)
       const stored = await this.appendWithRetry(merged)
       if (!stored) {
         // Shutdown deadline passed: these were never acknowledged, so nothing acked is lost.

@@ -88,7 +88,7 @@ export class Room {
   private state: DocState
   /** Encoded state vector of what storage holds (everything acked is covered). */
   private durable: Uint8Array
-  private readonly writer: DurableWriter<Origin, WireMessage | null>
+  private readonly writer: DurableWriter<WireMessage | null>
   private readonly reads: StoredReads
   private readonly clock: Clock
   /** Bumped by every accepted change (invalidates the cached encoding). */
@@ -115,8 +115,7 @@ export class Room {
         stateVector: () => this.stateVector(),
         // The ack is framed before the write, so nothing but the sends stands between durability
         // and the acknowledgement.
-        prepare: (_batch, _merged, sv) =>
-          this.hasAckPeer() ? frameBinary(writeDurableMessage(sv)) : null,
+        prepare: (sv) => (this.hasAckPeer() ? frameBinary(writeDurableMessage(sv)) : null),
         durable: (ack, sv, merged) => {
           this.durable = sv
           this.sendAcks(ack)
@@ -440,7 +439,7 @@ export class Room {
     // receiver holds it too, so a crash before the write loses nothing acknowledged).
     if (origin === REMOTE) this.sendAll(frameBinary(syncUpdateMessage(update)), null)
     else this.emit({ type: 'update', update }, origin)
-    this.writer.enqueue(update, origin)
+    this.writer.enqueue(update)
     return 'ok'
   }
 

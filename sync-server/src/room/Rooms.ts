@@ -29,11 +29,6 @@ export class Rooms {
     return this.loaded.get(name)
   }
 
-  /** The loaded rooms (for the cluster bus: where a remote message is delivered). */
-  all(): IterableIterator<Room> {
-    return this.loaded.values()
-  }
-
   /** The loaded room, or one load shared by every caller arriving while it runs. */
   get(name: string): Promise<Room> {
     const room = this.loaded.get(name)
