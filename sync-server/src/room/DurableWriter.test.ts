@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { LIMITS } from '../limits.js'
+import { LIMITS, type Limits } from '../limits.js'
 import { createMetrics } from '../metrics.js'
 import type { DocStore } from '../storage/DocStore.js'
 import { createMemoryDocStore } from '../storage/memoryDocStore.js'
@@ -9,7 +9,7 @@ import { editUpdate, ManualClock, settle } from '../test/roomHarness.js'
 import { DurableWriter } from './DurableWriter.js'
 
 /** A writer over a store whose appends wait for `release()`, recording what the hooks see. */
-function setup(limits: Partial<typeof LIMITS> = {}) {
+function setup(limits: Partial<Limits> = {}) {
   const inner = createMemoryDocStore()
   const appends: Uint8Array[] = []
   let gate: Promise<void> = Promise.resolve()
