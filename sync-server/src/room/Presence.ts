@@ -35,6 +35,9 @@ export class Presence {
       ) => {
         const changed = added.concat(updated, removed)
         if (changed.length === 0) return
+        // A remotely owned state that went away (its server said so, or it timed out because that
+        // server died) frees its client id.
+        for (const id of removed) if (this.owners.get(id) === null) this.owners.delete(id)
         onChange(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed), origin)
       },
     )

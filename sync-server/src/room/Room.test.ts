@@ -163,6 +163,29 @@ describe('Room (harness: fake peers, manual clock)', () => {
     )
   })
 
+  it('remote presence reaches local peers, is not republished, and its client id is not claimable until removed', async () => {
+    const h = createRoomHarness()
+    const room = await h.rooms.get('wb')
+    const local = new FakePeer()
+    h.rooms.join(room, local)
+    const theirs = new awarenessProtocol.Awareness(new Y.Doc())
+    theirs.setLocalState({ user: 'remote' })
+    const remoteUpdate = () => awarenessProtocol.encodeAwarenessUpdate(theirs, [theirs.clientID])
+    expect(room.receiveRemote({ type: 'awareness', update: remoteUpdate() })).toBe('ok')
+    expect(local.types()).toEqual([MESSAGE_TYPE.awareness])
+    expect(h.published).toEqual([])
+    // A local peer sending that client id (newer clock) is a spoof.
+    theirs.setLocalState({ user: 'local claims it' })
+    expect(room.applyPresence(local, remoteUpdate()).spoofed).toBe(1)
+    // Removed by its server: the id is free again.
+    theirs.setLocalState(null)
+    expect(room.receiveRemote({ type: 'awareness', update: remoteUpdate() })).toBe('ok')
+    expect(room.awareness.getStates().has(theirs.clientID)).toBe(false)
+    theirs.setLocalState({ user: 'now local' })
+    expect(room.applyPresence(local, remoteUpdate())).toEqual({ spoofed: 0, tooLarge: 0 })
+    expect(local.clientIds.has(theirs.clientID)).toBe(true)
+  })
+
   it('presence: a peer’s state reaches the others and the relay; leaving removes it', async () => {
     const h = createRoomHarness()
     const room = await h.rooms.get('wb')
