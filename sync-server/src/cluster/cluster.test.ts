@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { Workbook } from '@taizhang/shared'
 import pg from 'pg'
 import { pino } from 'pino'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -54,7 +55,9 @@ describe('cluster: servers sharing PostgreSQL and a Redis Streams bus', () => {
       storeUrl,
       busUrl: redis.url,
       serverId: id,
-      log: process.env.CLUSTER_LOG ? pino({ level: process.env.CLUSTER_LOG }).child({ id }) : silent,
+      log: process.env.CLUSTER_LOG
+        ? pino({ level: process.env.CLUSTER_LOG }).child({ id })
+        : silent,
       busBlockMs: 50,
     })
     const server = await startServer({
@@ -62,7 +65,9 @@ describe('cluster: servers sharing PostgreSQL and a Redis Streams bus', () => {
       port: 0,
       store: cluster.store!,
       secret: SECRET,
-      log: process.env.CLUSTER_LOG ? pino({ level: process.env.CLUSTER_LOG }).child({ id }) : silent,
+      log: process.env.CLUSTER_LOG
+        ? pino({ level: process.env.CLUSTER_LOG }).child({ id })
+        : silent,
       webDir: '/nonexistent-web-dist',
       cluster,
       limits,
@@ -175,5 +180,41 @@ describe('cluster: servers sharing PostgreSQL and a Redis Streams bus', () => {
       'the edit at A once PostgreSQL is back',
       30_000,
     )
+  })
+
+  it('tokens, roles and the read API behave the same on any server', async () => {
+    const url = await freshDatabase()
+    const [a, b] = [await clusterServer(url, 'A'), await clusterServer(url, 'B')]
+    const room = `wb-${randomUUID().slice(0, 8)}`
+    const editor = connect(a, room)
+    await synced(editor)
+    Workbook.create(editor.doc, { title: '杨浦区社工站台账' })
+    await waitFor(() => ownChangesDurable(editor), 'the workbook durable')
+    // The read API of the other server reads it (from PostgreSQL) with a viewer token signed by
+    // the same secret.
+    const res = await fetch(`${b.url}/api/workbooks/${room}`, {
+      headers: { authorization: `Bearer ${tokenFor('viewer')}` },
+    })
+    expect(res.status).toBe(200)
+    expect(((await res.json()) as { title: string }).title).toBe('杨浦区社工站台账')
+    // A viewer on the other server cannot write: refused there, never fanned out.
+    const viewer = connectClient(`ws://127.0.0.1:${b.port}/sync`, room, tokenFor('viewer'))
+    clients.push(viewer)
+    await synced(viewer)
+    viewer.doc.getMap('cells').set('viewer-write', 1)
+    await waitFor(() => viewer.denied > 0, 'the viewer refused')
+    editor.doc.getMap('cells').set('after', 1)
+    await waitFor(
+      () => viewer.doc.getMap('cells').get('after') === 1,
+      'the editor edit at the viewer',
+    )
+    expect(editor.doc.getMap('cells').get('viewer-write')).toBeUndefined()
+    // A forged token is refused by every server alike.
+    const forged = await fetch(`${b.url}/api/workbooks/${room}`, {
+      headers: {
+        authorization: `Bearer ${tokenFor('viewer', '*', { secret: 'another-secret-0123456789' })}`,
+      },
+    })
+    expect(forged.status).toBe(401)
   })
 })
