@@ -1,9 +1,9 @@
 /**
  * Cluster chaos (issue #17 §4), at CI size: 3 real `taizhang serve` processes sharing a real
  * PostgreSQL and a real Redis, behind a real HAProxy (Debian's packages), 8 real y-websocket
- * clients spread over them making random edits; during the run one server is SIGKILLed (and
- * restarted), Redis is SIGKILLed and restarted, and PostgreSQL is stopped immediately (crash
- * recovery at restart) and restarted. At the end every replica converges, every edit that was
+ * clients spread over them making random edits; during the run a server is SIGKILLed (and
+ * restarted), Redis is SIGKILLed and restarted, PostgreSQL is stopped immediately (crash recovery
+ * at restart) and restarted, and another server is SIGKILLed and restarted. At the end every replica converges, every edit that was
  * ever acknowledged is present, and the document stored in PostgreSQL equals the live one.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -23,6 +23,7 @@ const KILL_SERVER_AT = 4_000
 const RESTART_SERVER_AFTER = 3_000
 const REDIS_AT = 10_000
 const POSTGRES_AT = 16_000
+const KILL_SECOND_AT = 20_000
 const SEED = Number(process.env.CLUSTER_SEED ?? Date.now() % 1_000_000)
 
 /** mulberry32: a small seeded PRNG (the seed is printed, so a failure can be replayed). */
@@ -169,6 +170,14 @@ describe('cluster chaos: 3 servers behind HAProxy, PostgreSQL + Redis, 8 clients
       await sleep(1500)
       await cluster.pg.start()
       faults.push('restarted postgres')
+      await at(KILL_SECOND_AT)
+      // Another server this time, while edits go on; it comes back 2 s later.
+      const second = cluster.servers.find((s) => s !== victim)!
+      await second.kill()
+      faults.push(`SIGKILL ${second.name}`)
+      await sleep(2000)
+      await second.start()
+      faults.push(`restarted ${second.name}`)
       await at(EDIT_MS)
       editing = false
     }
@@ -211,7 +220,7 @@ describe('cluster chaos: 3 servers behind HAProxy, PostgreSQL + Redis, 8 clients
       `cluster chaos seed ${SEED}: ${total} edits (${ackedDuringRun.length} acknowledged during the run), ` +
         `faults: ${faults.join(', ')}; reconnects per client: ${clients.map((c) => c.reconnects - 1).join(' ')}`,
     )
-    expect(faults).toHaveLength(7)
+    expect(faults).toHaveLength(9)
     expect(ackedDuringRun.length).toBeGreaterThan(0)
   }, 170_000)
 })
