@@ -1,3 +1,4 @@
+import { Redis } from 'ioredis'
 import { pino } from 'pino'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
@@ -171,5 +172,29 @@ describe('Redis Streams bus (real redis-server)', () => {
     await b.start()
     await until(() => Object.keys(json(rb)).length === 300, 'B to have all 300 keys')
     expect(reloads).toBe(1)
+  })
+
+  it('an update Redis refused (out of memory) reaches the other server once Redis accepts again', async () => {
+    const store = new Map<string, Uint8Array[]>()
+    const a = make('A', redis.url, store)
+    const b = make('B', redis.url, store)
+    await a.start()
+    await b.start()
+    const ra = await a.open('oom')
+    const rb = await b.open('oom')
+    ra.doc.getMap('m').set('before', 1)
+    await until(() => json(rb).before === 1, 'first edit')
+    const admin = new Redis(redis.url)
+    try {
+      await admin.config('SET', 'maxmemory', '1') // noeviction: every write is refused
+      ra.doc.getMap('m').set('refused', 2)
+      store.set('oom', [Y.encodeStateAsUpdate(ra.doc)]) // A made it durable meanwhile
+      await new Promise((r) => setTimeout(r, 300))
+      expect(json(rb).refused).toBeUndefined()
+    } finally {
+      await admin.config('SET', 'maxmemory', '0')
+      admin.disconnect()
+    }
+    await until(() => json(rb).refused === 2, 'the refused edit at B')
   })
 })

@@ -5,7 +5,8 @@ import type { Logger } from 'pino'
  * Cross-server fan-out on Redis Streams (ioredis), one stream per room: `tz:room:<room>`.
  *
  * Every entry is `s` (the publishing server's id), `t` (`u` a Yjs update, `a` an awareness
- * update, `q` a resync request carrying the requester's state vector) and `d` (the bytes).
+ * update, `q` a resync request carrying the requester's state vector, `r` a server whose
+ * publishes failed asking the others for a `q`) and `d` (the bytes).
  *
  * Why streams and not pub/sub: a server reads each watched stream with XREAD from the last id it
  * saw, so after a dropped connection (or a Redis restart with its append-only file) it continues
@@ -45,7 +46,7 @@ export type BusMessage =
 export interface BusMetrics {
   /** Seconds between an entry's id (Redis's clock at XADD) and its delivery here. */
   lag(seconds: number): void
-  published(type: 'u' | 'a' | 'q'): void
+  published(type: EntryType): void
   publishFailed(): void
   /** A gap the stream could not fill: the room was reloaded from the store. */
   reloaded(): void
@@ -75,8 +76,17 @@ interface Watch {
   resync: boolean
   /** Check whether entries after `lastId` were lost. */
   checkGap: boolean
+  /** Our publishes failed (Redis refused them): ask the others to resync with us (an `r` entry). */
+  nudge: boolean
+  /** Another server's publishes failed: reload what is durable from the store. */
+  reload: boolean
 }
 
+/** `u` update, `a` awareness, `q` resync request (with a state vector), `r` "resync with me". */
+type EntryType = 'u' | 'a' | 'q' | 'r'
+const EMPTY = new Uint8Array(0)
+/** Least time between two `r` entries of this server (Redis may still be refusing). */
+const NUDGE_EVERY_MS = 1000
 const KEY_PREFIX = 'tz:room:'
 /** Least time between two PEXPIREs of one stream (its TTL is 24 h by default). */
 const EXPIRE_REFRESH_MS = 60_000
@@ -110,6 +120,7 @@ export class RedisStreamBus {
   private readonly blockMs: number
   private readonly readCount: number
   private lastSampleAt = 0
+  private lastNudgeAt = 0
   /** When each room's stream expiry was last pushed back. */
   private readonly expiresPushed = new Map<string, number>()
 
@@ -185,7 +196,7 @@ export class RedisStreamBus {
       // Redis down: read from the start once it is back (bounded by maxLen; duplicates are harmless).
       this.opts.log.warn({ err: (err as Error).message, room }, 'redis bus: watch without position')
     }
-    this.watches.set(room, { ...pos, resync: true, checkGap: false })
+    this.watches.set(room, { ...pos, resync: true, checkGap: false, nudge: false, reload: false })
   }
 
   /** Stops watching an unloaded room. */
@@ -203,7 +214,7 @@ export class RedisStreamBus {
     this.xadd(room, msg.type === 'update' ? 'u' : 'a', msg.update)
   }
 
-  private xadd(room: string, type: 'u' | 'a' | 'q', data: Uint8Array): void {
+  private xadd(room: string, type: EntryType, data: Uint8Array): void {
     if (this.closed) return
     const key = streamKey(room)
     const bytes = Buffer.from(data.buffer, data.byteOffset, data.byteLength)
@@ -234,6 +245,10 @@ export class RedisStreamBus {
         // its rooms after Redis comes back.
         this.opts.metrics?.publishFailed()
         this.opts.log.debug({ err: err.message, room }, 'redis bus publish failed')
+        // Redis refused it while connected (out of memory, a timeout) or was down: once it
+        // accepts entries again, the other servers are asked to resync with this one.
+        const w = this.watches.get(room)
+        if (w && type !== 'a') w.nudge = true
       },
     )
   }
@@ -270,6 +285,15 @@ export class RedisStreamBus {
       if (w.checkGap) {
         await this.checkGap(name, w)
         w.checkGap = false
+      }
+      if (w.reload) {
+        w.reload = false
+        await this.reloadFromStore(name)
+      }
+      if (w.nudge && Date.now() - this.lastNudgeAt >= NUDGE_EVERY_MS) {
+        this.lastNudgeAt = Date.now()
+        w.nudge = false
+        this.xadd(name, 'r', EMPTY)
       }
       if (w.resync) {
         const room = target.peek(name)
@@ -323,6 +347,11 @@ export class RedisStreamBus {
     if (wentBack) w.lastId = '0-0'
     w.added = deleted
     w.resync = true
+    await this.reloadFromStore(name)
+  }
+
+  /** Applies everything durable of a room to it again (what the stream could not deliver). */
+  private async reloadFromStore(name: string): Promise<void> {
     const target = this.target
     if (!target?.peek(name)) return
     const records = await target.loadStored(name)
@@ -398,6 +427,14 @@ export class RedisStreamBus {
         )
       } else if (type === 'a') {
         room.receiveRemote({ type: 'awareness', update: bytes })
+      } else if (type === 'r') {
+        // Another server could not publish some of its updates: what it has made durable since is
+        // in the store (its room may be cold by now), the rest it answers to our resync request.
+        const w = this.watches.get(name)
+        if (w) {
+          w.reload = true
+          w.resync = true
+        }
       } else if (type === 'q') {
         // Cold rooms hold nothing that is not durable: the requester has it from the store.
         if (!room.isLive) return

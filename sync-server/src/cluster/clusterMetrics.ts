@@ -49,7 +49,7 @@ export function createClusterMetrics(): ClusterMetrics {
   })
   const reloads = new Counter({
     name: 'taizhang_bus_gap_reloads_total',
-    help: 'Rooms reloaded from the store because their stream had lost entries this server had not read',
+    help: 'Rooms reloaded from the store: their stream lost entries this server had not read, or another server could not publish',
     registers: [registry],
   })
   const streamLength = new Gauge({
