@@ -7,7 +7,6 @@ import {
   type BusMetrics,
   type BusRoom,
   type BusTarget,
-  compareIds,
   RedisStreamBus,
 } from './RedisStreamBus.js'
 import { type RedisService, startRedis } from './services/redisService.js'
@@ -89,13 +88,6 @@ describe('Redis Streams bus (real redis-server)', () => {
     buses.push(s.bus)
     return s
   }
-
-  it('compares stream ids numerically', () => {
-    expect(compareIds('10-0', '9-5')).toBe(1)
-    expect(compareIds('5-10', '5-9')).toBe(1)
-    expect(compareIds('5-1', '5-1')).toBe(0)
-    expect(compareIds('0-0', '1-0')).toBe(-1)
-  })
 
   it('fans updates and awareness out to the other server, not back to the sender', async () => {
     const store = new Map<string, Uint8Array[]>()

@@ -1,58 +1,20 @@
 import { Redis } from 'ioredis'
 import type { Logger } from 'pino'
+import type { BusMessage, BusMetrics, BusTarget } from './busPorts.js'
+import {
+  checkPosition,
+  compareIds,
+  type EntryType,
+  idTime,
+  type Position,
+  parseStreamInfo,
+  readEntry,
+  roomOfKey,
+  type StreamInfo,
+  streamKey,
+} from './streams.js'
 
-/**
- * Cross-server fan-out on Redis Streams (ioredis), one stream per room: `tz:room:<room>`.
- *
- * Every entry is `s` (the publishing server's id), `t` (`u` a Yjs update, `a` an awareness
- * update, `q` a resync request carrying the requester's state vector, `r` a server whose
- * publishes failed asking the others for a `q`) and `d` (the bytes).
- *
- * Why streams and not pub/sub: a server reads each watched stream with XREAD from the last id it
- * saw, so after a dropped connection (or a Redis restart with its append-only file) it continues
- * where it stopped instead of losing what was published meanwhile.
- *
- * How far back: each stream keeps about `maxLen` entries (XADD MAXLEN ~, default 10,000 per room)
- * and expires `ttlMs` (default 24 h) after its last entry. A server whose last id fell out of that
- * window (it lagged more than `maxLen` entries behind, or Redis lost entries: `max-deleted-entry-id`
- * past our id, or the stream went back or vanished) cannot catch up from the stream: it reloads the
- * room from the store (Postgres: everything durable) and asks the other servers for the rest (a `q`
- * entry: every server holding the room live answers with what the requester's state vector lacks,
- * which covers updates not yet durable anywhere). A server also sends a `q` when it starts
- * watching a room and after every reconnect, so nothing published in the gaps is missed.
- *
- * Delivery is at-least-once and Yjs updates are idempotent, so duplicates are harmless.
- */
-export interface BusRoom {
-  readonly name: string
-  readonly isLive: boolean
-  stateVector(): Uint8Array
-  /** What a peer with state vector `sv` lacks (the room's sync step 2). */
-  syncStep2(sv: Uint8Array): Uint8Array | Promise<Uint8Array>
-  receiveRemote(msg: BusMessage): unknown
-}
-
-/** Where delivered messages go: the loaded rooms of this server. */
-export interface BusTarget {
-  peek(name: string): BusRoom | undefined
-  /** Everything durable of a room (the fallback when the stream cannot fill a gap). */
-  loadStored(name: string): Promise<Uint8Array[]>
-}
-
-export type BusMessage =
-  | { type: 'update'; update: Uint8Array }
-  | { type: 'awareness'; update: Uint8Array }
-
-export interface BusMetrics {
-  /** Seconds between an entry's id (Redis's clock at XADD) and its delivery here. */
-  lag(seconds: number): void
-  published(type: EntryType): void
-  publishFailed(): void
-  /** A gap the stream could not fill: the room was reloaded from the store. */
-  reloaded(): void
-  /** Length of a watched room's stream, sampled at each gap check. */
-  streamLength(room: string, length: number): void
-}
+export type { BusMessage, BusMetrics, BusRoom, BusTarget } from './busPorts.js'
 
 export interface RedisStreamBusOptions {
   url: string
@@ -67,11 +29,7 @@ export interface RedisStreamBusOptions {
   metrics?: BusMetrics
 }
 
-interface Watch {
-  /** Last entry id read ('0-0': from the start). */
-  lastId: string
-  /** How many entries the stream had ever added up to `lastId` (its `entries-added` counter). */
-  added: number
+interface Watch extends Position {
   /** A `q` is due once the room is loaded. */
   resync: boolean
   /** Check whether entries after `lastId` were lost. */
@@ -82,30 +40,38 @@ interface Watch {
   reload: boolean
 }
 
-/** `u` update, `a` awareness, `q` resync request (with a state vector), `r` "resync with me". */
-type EntryType = 'u' | 'a' | 'q' | 'r'
 const EMPTY = new Uint8Array(0)
 /** Least time between two `r` entries of this server (Redis may still be refusing). */
 const NUDGE_EVERY_MS = 1000
-const KEY_PREFIX = 'tz:room:'
 /** Least time between two PEXPIREs of one stream (its TTL is 24 h by default). */
 const EXPIRE_REFRESH_MS = 60_000
 /** Wait before asking again when a remote update could not be applied (storage unavailable). */
 const RESYNC_RETRY_MS = 1000
 /** How often the watched streams' lengths are sampled for the metric. */
 const STREAM_SAMPLE_MS = 10_000
-export const streamKey = (room: string) => `${KEY_PREFIX}${room}`
-
-/** Compares two stream ids `ms-seq` numerically. */
-export function compareIds(a: string, b: string): number {
-  const [am = '0', as = '0'] = a.split('-')
-  const [bm = '0', bs = '0'] = b.split('-')
-  const d = BigInt(am) - BigInt(bm)
-  if (d !== 0n) return d < 0n ? -1 : 1
-  const e = BigInt(as) - BigInt(bs)
-  return e === 0n ? 0 : e < 0n ? -1 : 1
-}
-
+/**
+ * Cross-server fan-out on Redis Streams (ioredis), one stream per room: `tz:room:<room>`.
+ *
+ * Every entry is `s` (the publishing server's id), `t` (`u` a Yjs update, `a` an awareness
+ * update, `q` a resync request carrying the requester's state vector, `r` a server whose
+ * publishes failed asking the others for a `q`) and `d` (the bytes).
+ *
+ * Why streams and not pub/sub: a server reads each watched stream with XREAD from the last id it
+ * saw, so after a dropped connection (or a Redis restart with its append-only file) it continues
+ * where it stopped instead of losing what was published meanwhile.
+ *
+ * How far back: each stream keeps about `maxLen` entries (XADD MAXLEN ~, default 10,000 per room)
+ * and expires `ttlMs` (default 24 h) after its last entry. A server whose last id fell out of that
+ * window (it lagged more than `maxLen` entries behind: the stream's `entries-added` minus its
+ * `length` exceeds what it counted; or Redis lost entries: its `last-generated-id` is behind ours,
+ * or the stream vanished; `streams.ts`, `checkPosition`) cannot catch up from the stream: it reloads the
+ * room from the store (Postgres: everything durable) and asks the other servers for the rest (a `q`
+ * entry: every server holding the room live answers with what the requester's state vector lacks,
+ * which covers updates not yet durable anywhere). A server also sends a `q` when it starts
+ * watching a room and after every reconnect, so nothing published in the gaps is missed.
+ *
+ * Delivery is at-least-once and Yjs updates are idempotent, so duplicates are harmless.
+ */
 export class RedisStreamBus {
   private readonly pub: Redis
   private readonly sub: Redis
@@ -305,47 +271,28 @@ export class RedisStreamBus {
   }
 
   /** XINFO STREAM's counters, or null when the stream does not exist. */
-  private async streamInfo(
-    room: string,
-  ): Promise<{ lastGenerated: string; entriesAdded: number; length: number } | null> {
-    let info: unknown[]
+  private async streamInfo(room: string): Promise<StreamInfo | null> {
     try {
-      info = (await this.pub.call('XINFO', 'STREAM', streamKey(room))) as unknown[]
+      return parseStreamInfo((await this.pub.call('XINFO', 'STREAM', streamKey(room))) as unknown[])
     } catch (err) {
       if (/no such key/i.test((err as Error).message)) return null
       throw err
     }
-    const field = (k: string) => {
-      const i = info.indexOf(k)
-      return i >= 0 ? info[i + 1] : undefined
-    }
-    return {
-      lastGenerated: String(field('last-generated-id') ?? '0-0'),
-      entriesAdded: Number(field('entries-added') ?? 0),
-      length: Number(field('length') ?? 0),
-    }
   }
 
-  /**
-   * Whether entries after our position were lost: trimmed before we read them (more entries
-   * deleted from the stream's head than we had counted up to `lastId`), or gone with a Redis that
-   * lost data (its last id is behind ours, or the stream vanished).
-   */
+  /** Checks the watch's position (`checkPosition`); when entries were lost, reloads the room. */
   private async checkGap(name: string, w: Watch): Promise<void> {
     const info = await this.streamInfo(name)
     this.opts.metrics?.streamLength(name, info?.length ?? 0)
-    const deleted = info ? info.entriesAdded - info.length : 0
-    const wentBack = info ? compareIds(info.lastGenerated, w.lastId) < 0 : w.lastId !== '0-0'
-    const trimmed = deleted > w.added
-    if (!wentBack && !trimmed) return
+    const verdict = checkPosition(w, info)
+    if (!verdict.lost) return
     this.opts.log.warn(
       { room: name, lastId: w.lastId },
       'redis bus: entries lost; reloading the room',
     )
-    // Continue with what the stream still has (all of it if Redis went back), fill the rest from
-    // the store, and ask the live servers for what is not durable yet.
-    if (wentBack) w.lastId = '0-0'
-    w.added = deleted
+    // Read on from what the stream still has, fill the rest from the store, and ask the live
+    // servers for what is not durable yet.
+    Object.assign(w, verdict.next)
     w.resync = true
     await this.reloadFromStore(name)
   }
@@ -382,7 +329,7 @@ export class RedisStreamBus {
     if (!res) return
     const now = Date.now()
     for (const [keyBuf, entries] of res) {
-      const name = keyBuf.toString().slice(KEY_PREFIX.length)
+      const name = roomOfKey(keyBuf.toString())
       const w = this.watches.get(name)
       if (!w) continue
       for (const [idBuf, fields] of entries) {
@@ -390,7 +337,7 @@ export class RedisStreamBus {
         if (compareIds(id, w.lastId) <= 0) continue
         w.lastId = id
         w.added++
-        this.opts.metrics?.lag(Math.max(0, now - Number(id.split('-')[0])) / 1000)
+        this.opts.metrics?.lag(Math.max(0, now - idTime(id)) / 1000)
         await this.deliver(name, fields)
       }
       // A full batch: we are behind; make sure nothing was trimmed before we got to it.
@@ -399,19 +346,11 @@ export class RedisStreamBus {
   }
 
   private async deliver(name: string, fields: Buffer[]): Promise<void> {
-    let from = ''
-    let type = ''
-    let data: Buffer | undefined
-    for (let i = 0; i + 1 < fields.length; i += 2) {
-      const k = fields[i]!.toString()
-      if (k === 's') from = fields[i + 1]!.toString()
-      else if (k === 't') type = fields[i + 1]!.toString()
-      else if (k === 'd') data = fields[i + 1]
-    }
-    if (from === this.opts.serverId || !data) return
+    const entry = readEntry(fields)
+    if (!entry || entry.from === this.opts.serverId) return
     const room = this.target?.peek(name)
     if (!room) return
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    const { type, data: bytes } = entry
     try {
       if (type === 'u') {
         // Not awaited: a cold room revives in the background and keeps arrival order in its inbox.
