@@ -189,6 +189,27 @@ describe('reports: summaries, cross-tab, charts, completeness, report page (real
     expect(await b.page.getByTestId('summary-item').count()).toBe(before)
   })
 
+  it('computed columns and rules: values per row, a located error where the expression is typed', async () => {
+    await openReports(b, 'expr')
+    const tab = b.page.getByTestId('expr-tab')
+    const sheetValue = await tab
+      .locator('select')
+      .first()
+      .locator('option', { hasText: '指标' })
+      .getAttribute('value')
+    await tab.locator('select').first().selectOption(sheetValue!)
+    await b.page.getByTestId('computed-table').waitFor()
+    expect(await b.page.getByTestId('computed-value').count()).toBe(5)
+    await b.page.getByTestId('computed-expr').fill('服务人次 / 不存在')
+    const err = b.page.getByTestId('expr-error')
+    await err.waitFor()
+    expect(await err.locator('mark').textContent()).toBe('不存在')
+    expect(await err.textContent()).toContain('“指标”中没有名为“不存在”的列')
+    expect(await b.page.getByTestId('computed-save').isDisabled()).toBe(true)
+    await screenshot(b.page, 'reports-expr.png')
+    await b.page.getByTestId('computed-expr').fill('')
+  })
+
   it('the report page prints: a PDF with the report and without the toolbar', async () => {
     await openReports(b, 'report')
     await b.page.getByTestId('report-figure').first().waitFor()

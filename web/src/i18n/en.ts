@@ -242,6 +242,25 @@ export const en: Messages = {
   'rep.report.figureLabel': 'Caption, e.g. stations built',
   'rep.report.unit': 'Unit',
   'rep.report.figure': 'Key figure',
+  'rep.tab.expr': 'Computed & rules',
+  'rep.expr.row': 'Row {n}',
+  'rep.expr.computed': 'Computed columns',
+  'rep.expr.computedHelp':
+    'Computed columns are not stored; every device computes them from the expression, e.g. 服务人次 / 站点.持证社工.',
+  'rep.expr.name': 'Name',
+  'rep.expr.expr': 'Expression',
+  'rep.expr.namePlaceholder': 'Name, e.g. visits per worker',
+  'rep.expr.rules': 'Rules',
+  'rep.expr.level.error': 'Error',
+  'rep.expr.level.warning': 'Warning',
+  'rep.expr.violations': '{n} rows break it',
+  'rep.expr.messagePlaceholder': 'Message (optional)',
+  'rep.expr.outliers': 'Outlier warnings',
+  'rep.expr.outliersHelp':
+    "Values far from the station's own history (modified z-score, threshold {threshold}); a warning only, never blocking.",
+  'rep.expr.noGroup':
+    'The sheet has no column referencing stations, so there is no history to compare with.',
+  'rep.expr.noOutliers': 'No clear outliers',
   // issue 14 (ledger): periods
   'type.period': 'Period',
   'period.month': 'Month',

@@ -4,11 +4,12 @@ import { t } from '../i18n'
 import { ChartsTab } from './ChartsTab'
 import { CompletenessTab } from './CompletenessTab'
 import { createLedger } from './createLedger'
+import { ExprTab } from './ExprTab'
 import { ReportPage } from './ReportPage'
 import { SummariesTab } from './SummariesTab'
 import './reports.css'
 
-type Tab = 'summaries' | 'charts' | 'completeness' | 'report'
+type Tab = 'summaries' | 'charts' | 'completeness' | 'expr' | 'report'
 
 /** The reports overlay: one tab per view, all computed on this device from the live doc. */
 export function ReportsView(props: {
@@ -23,6 +24,7 @@ export function ReportsView(props: {
     ['summaries', 'rep.tab.summaries'],
     ['charts', 'rep.tab.charts'],
     ['completeness', 'rep.tab.completeness'],
+    ['expr', 'rep.tab.expr'],
     ['report', 'rep.tab.report'],
   ]
   return (
@@ -64,6 +66,9 @@ export function ReportsView(props: {
               readOnly={readOnly()}
               selectSheet={props.selectSheet}
             />
+          </Match>
+          <Match when={tab() === 'expr'}>
+            <ExprTab ledger={ledger} readOnly={readOnly()} />
           </Match>
           <Match when={tab() === 'report'}>
             <ReportPage ledger={ledger} readOnly={readOnly()} />
