@@ -100,13 +100,19 @@ export class RedisStreamBus {
       // Reconnect forever, at most every 2 s: a Redis restart must not need a server restart.
       retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 6), 2000),
     }
-    // Publishes fail fast while Redis is down (the resync after the reconnect covers them).
+    // Publishes fail fast while Redis is down (the resync after the reconnect covers them), and a
+    // Redis that hangs rather than refusing must not hold a room load or a publish forever.
     this.pub = new Redis(opts.url, {
       ...common,
       maxRetriesPerRequest: 1,
       enableOfflineQueue: false,
+      commandTimeout: 5000,
     })
-    this.sub = new Redis(opts.url, { ...common, maxRetriesPerRequest: null })
+    this.sub = new Redis(opts.url, {
+      ...common,
+      maxRetriesPerRequest: null,
+      commandTimeout: 10_000,
+    })
     for (const c of [this.pub, this.sub]) {
       // ioredis logs and reconnects by itself; the event must have a listener or Node throws.
       c.on('error', (err: Error) =>
