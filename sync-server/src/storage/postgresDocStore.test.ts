@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { type PostgresService, startPostgres } from '../cluster/services/postgresService.js'
 import { describeDocStore } from './docStore.contract.js'
-import { createPostgresDocStore } from './postgresDocStore.js'
+import { createPostgresDocStore, LOCK_SPACE } from './postgresDocStore.js'
 
 // One throwaway PostgreSQL (Debian's package, 127.0.0.1, temp dir) for the file; each store gets
 // a fresh database so the contract's "unknown room" checks start empty.
@@ -103,6 +103,39 @@ describe('Postgres store: several servers on one database', () => {
     expect(store.healthy()).toBe(true)
     expect(health).toEqual([false, true])
     expect(await store.load('r')).toEqual([new Uint8Array([1]), new Uint8Array([3])])
+    await store.close()
+  })
+
+  it('a compactor that dies holding the room lock releases it with its session; the next compaction runs', async () => {
+    const url = await freshDatabase()
+    const store = await createPostgresDocStore(url)
+    const d = new Y.Doc()
+    d.getMap('m').set('a', 1)
+    await store.append('r', Y.encodeStateAsUpdate(d))
+    // Another server's compaction, stuck inside its transaction with the room's lock.
+    const other = new pg.Client({ connectionString: url })
+    other.on('error', () => undefined) // its session is about to be killed
+    await other.connect()
+    await other.query('BEGIN')
+    await other.query("SELECT pg_advisory_xact_lock($1, hashtext('r'))", [LOCK_SPACE])
+    const pid = (await other.query('SELECT pg_backend_pid() AS pid')).rows[0].pid as number
+    d.getMap('m').set('b', 2)
+    let done = false
+    const compaction = store.compact('r', Y.encodeStateAsUpdate(d)).then(() => {
+      done = true
+    })
+    await new Promise((r) => setTimeout(r, 300))
+    expect(done).toBe(false) // one server compacts a room at a time
+    // That server crashes: its session ends, the transaction rolls back, the lock goes with it.
+    const admin = new pg.Client({ connectionString: url })
+    await admin.connect()
+    await admin.query('SELECT pg_terminate_backend($1)', [pid])
+    await admin.end()
+    await compaction
+    const stored = await store.load('r')
+    expect(stored).toHaveLength(1)
+    expect(docOf(stored).getMap('m').toJSON()).toEqual({ a: 1, b: 2 })
+    await other.end().catch(() => undefined)
     await store.close()
   })
 })

@@ -16,7 +16,7 @@ CREATE TABLE IF NOT EXISTS taizhang_updates (
 )`
 
 /** First key of the two-int advisory locks taken by compaction ('tz' in ASCII); the second is the room's hash. */
-const LOCK_SPACE = 0x747a
+export const LOCK_SPACE = 0x747a
 
 export interface PostgresDocStoreOptions {
   /** Pool size: rooms append in parallel, one room in call order (default 10). */
