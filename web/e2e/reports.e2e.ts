@@ -156,6 +156,26 @@ describe('reports: summaries, cross-tab, charts, completeness, report page (real
     await a.page.getByTestId('reports-close').click()
   })
 
+  it('the totals row under the grid sums what is shown; its kind is stored for everyone', async () => {
+    await showSummary(b, '服务人次：区县 × 月份')
+    const crossTotal = number(await b.page.getByTestId('crosstab-total').textContent())
+    await b.page.getByTestId('reports-close').click()
+    await tabs(b).nth(1).click()
+    const cols = await dataColumnIds(b.page)
+    const served = b.page.locator(`[data-testid="totals-row"] .tz-total[data-col="${cols[3]}"]`)
+    await served.waitFor()
+    expect(await served.getAttribute('data-kind')).toBe('sum')
+    expect(number(await served.textContent())).toBe(crossTotal)
+    await screenshot(b.page, 'reports-totals-row.png')
+    await served.click()
+    await tabs(a).nth(1).click()
+    await a.page.waitForFunction(
+      (sel) => document.querySelector(sel)?.getAttribute('data-kind') === 'avg',
+      `[data-testid="totals-row"] .tz-total[data-col="${cols[3]}"]`,
+      { timeout: 10_000 },
+    )
+  })
+
   it('a summary drills down to its rows', async () => {
     await showSummary(b, '各区县各月服务情况')
     const table = b.page.getByTestId('summary-table')

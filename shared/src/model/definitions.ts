@@ -18,6 +18,8 @@ export const DefinitionKinds = {
   report: 'report',
   completeness: 'completeness',
   complete: 'complete',
+  /** A sheet's totals row: column id → sum | avg | count | min | max | none. */
+  totals: 'totals',
 } as const
 export type DefinitionKind = (typeof DefinitionKinds)[keyof typeof DefinitionKinds]
 

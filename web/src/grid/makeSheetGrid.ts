@@ -21,6 +21,7 @@ import { makeRangeModel } from './features/range'
 import { makeRowEdits } from './features/rowEdits'
 import { rowNumbers } from './features/rowNumbers'
 import { selection } from './features/selection'
+import { totalsRow } from './features/totalsRow'
 import { unackedMarkers } from './features/unackedMarkers'
 import type { GridContext } from './gridContext'
 import { baseGridOptions, type EarlyGrid, registerGridModules } from './gridOptions'
@@ -138,6 +139,8 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
     clipboard,
     presence,
     problems,
+    // issue 14 (ledger): the totals row under the grid
+    totalsRow,
   ]
 
   const hosts = features.map(() => makeListenerHost())

@@ -261,6 +261,14 @@ export const en: Messages = {
   'rep.expr.noGroup':
     'The sheet has no column referencing stations, so there is no history to compare with.',
   'rep.expr.noOutliers': 'No clear outliers',
+  'totals.label': 'Total ({n} rows)',
+  'totals.sum': 'Sum',
+  'totals.avg': 'Avg',
+  'totals.count': 'Count',
+  'totals.min': 'Min',
+  'totals.max': 'Max',
+  'totals.none': 'None',
+  'totals.choose': 'Click to switch: sum / average / count / min / max / none',
   // issue 14 (ledger): periods
   'type.period': 'Period',
   'period.month': 'Month',
