@@ -3,8 +3,8 @@ import { createGrid, type GridApi, type GridOptions } from 'ag-grid-community'
 import type { UnackedCells } from '../doc/UnackedCells'
 import { buildColumnDefs } from './columnDefs'
 import { makeClipboard } from './features/clipboard'
-import { makeContextMenu } from './features/contextMenu'
 import { conflictMarkers } from './features/conflictMarkers'
+import { makeContextMenu } from './features/contextMenu'
 import { editing } from './features/editing'
 import type {
   FeatureContext,
@@ -12,12 +12,13 @@ import type {
   SelectionInfo,
   SheetGridEvents,
 } from './features/GridFeature'
-import { makeListenerHost } from './features/host'
+import { makeGridEventHub, makeListenerHost } from './features/host'
 import { keyboard } from './features/keyboard'
 import { makeModelBinding } from './features/modelBinding'
 import { makePresence, type PeerCell } from './features/presence'
 import { makeProblems } from './features/problems'
 import { makeRangeModel } from './features/range'
+import { makeRangeSelect } from './features/rangeSelect'
 import { makeRowEdits } from './features/rowEdits'
 import { rowNumbers } from './features/rowNumbers'
 import { selection } from './features/selection'
@@ -68,6 +69,15 @@ export interface SheetGridHandle {
   pasteText(text: string): void
   /** Opens the context menu under the focused cell. */
   openContextMenu(): void
+  /** Moves the range's focus corner (Shift+arrows). */
+  extendRange(dRows: number, dCols: number): void
+  selectAll(): void
+  selectWhole(what: 'rows' | 'columns'): void
+  fillDown(): void
+  /** Sorts by the focused column (null: no sort). */
+  sortFocused(dir: 'asc' | 'desc' | null): void
+  /** The focused cell's column id, if any. */
+  focusedColId(): string | null
   flushBinding(): void
   dispose(): void
 }
@@ -123,6 +133,7 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
   const rowEdits = makeRowEdits()
   const clipboard = makeClipboard(() => rowEdits.clearSelectedCells())
   const contextMenu = makeContextMenu()
+  const rangeSelect = makeRangeSelect()
   const presence = makePresence()
   const problems = makeProblems()
   const features: GridFeature[] = [
@@ -132,6 +143,7 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
     // issue 13: winners of concurrent writes
     conflictMarkers,
     selection,
+    rangeSelect,
     editing,
     rowEdits,
     keyboard,
@@ -143,7 +155,8 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
     totalsRow,
   ]
 
-  const hosts = features.map(() => makeListenerHost())
+  const hub = makeGridEventHub()
+  const hosts = features.map(() => makeListenerHost(hub))
   const shared: Omit<FeatureContext, 'host'> = {
     workbook,
     sheet,
@@ -179,6 +192,7 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
   const sheetOptions: GridOptions<RowData> = {
     columnDefs: buildColumnDefs(columns, readOnly),
     context: cells,
+    ...hub.options(),
   }
   features.forEach((f, i) => {
     const extra = f.options?.(ctxs[i]!) ?? {}
@@ -241,6 +255,19 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
     copySelection: () => clipboard.copySelection(),
     pasteText: (t) => clipboard.pasteText(t),
     openContextMenu: () => contextMenu.openAtFocus(),
+    extendRange: (dr, dc) => rangeSelect.extend(dr, dc),
+    selectAll: () => rangeSelect.selectAll(),
+    selectWhole: (what) => rangeSelect.selectWhole(what),
+    fillDown: () => rowEdits.fillDown(),
+    sortFocused(dir) {
+      const colId = api.getFocusedCell()?.column.getColId()
+      if (!colId || !cells.columns.has(colId)) return
+      api.applyColumnState({ state: [{ colId, sort: dir }], defaultState: { sort: null } })
+    },
+    focusedColId() {
+      const colId = api.getFocusedCell()?.column.getColId()
+      return colId && cells.columns.has(colId) ? colId : null
+    },
     flushBinding: () => binding.flush(),
     dispose() {
       for (let i = undo.length - 1; i >= 0; i--) undo[i]!()

@@ -43,6 +43,8 @@ export function OpenWorkbook(props: {
     wb,
     store.activeSheet,
     createMemo(() => store.focused()?.colId ?? null),
+    store.grid,
+    store.selection,
   )
   const commandContext = () => store.commandContext(allProblems.total)
   if (benchHook !== null) {

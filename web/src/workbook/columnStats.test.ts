@@ -1,7 +1,7 @@
 import { Workbook } from '@taizhang/shared'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { BUILD_SLICE_ROWS, ColumnStats } from './columnStats'
+import { aggregateValues, BUILD_SLICE_ROWS, ColumnStats, formatAggregate } from './columnStats'
 
 function setup(n: number) {
   const wb = Workbook.create(new Y.Doc(), { title: 't' })
@@ -63,5 +63,44 @@ describe('ColumnStats', () => {
     expect(updates).toBeGreaterThan(1)
     off()
     cs.dispose()
+  })
+})
+
+describe('selection stats (issue 12)', () => {
+  const plain = (n: number) => n.toLocaleString('zh-CN', { maximumFractionDigits: 2 })
+  it('counts non-empty cells and sums the numbers among them', () => {
+    expect(aggregateValues([1, null, '', 'x', 2.5, true])).toEqual({
+      count: 4,
+      sum: 3.5,
+      numbers: 2,
+    })
+  })
+  it('formats the average with 2 decimals in the column type, money keeps its unit', () => {
+    const values = [
+      500.5, 500.87, 501.26, 499.4, 502, 500, 501, 500.3, 501.2, 500, 501, 500.6, 503.26,
+    ]
+    const agg = aggregateValues(values)
+    const money = { type: 'money' as const, format: { unit: '万元' as const }, constraints: {} }
+    const out = formatAggregate(agg, money, plain, 'zh-CN')
+    expect(out.avg).toBe(`${(agg.sum / agg.numbers).toFixed(2)}万元`)
+    expect(out.sum).toMatch(/万元$/)
+    const ints = formatAggregate(
+      aggregateValues([1, 2]),
+      { type: 'integer', format: {}, constraints: {} },
+      plain,
+      'zh-CN',
+    )
+    expect(ints).toEqual({ sum: '3', avg: '1.50' })
+  })
+  it('takes float noise off sums and prints mixed columns as plain numbers', () => {
+    const agg = aggregateValues([0.1, 0.2])
+    expect(
+      formatAggregate(agg, { type: 'number', format: {}, constraints: {} }, plain, 'zh-CN').sum,
+    ).toBe('0.3')
+    expect(formatAggregate(agg, null, plain, 'zh-CN')).toEqual({ sum: '0.3', avg: '0.15' })
+    expect(formatAggregate(aggregateValues(['a']), null, plain, 'zh-CN')).toEqual({
+      sum: null,
+      avg: null,
+    })
   })
 })

@@ -1,4 +1,11 @@
-import type { CellValue, Sheet, SheetChange } from '@taizhang/shared'
+import {
+  type CellValue,
+  type Column,
+  formatValue,
+  isNumericType,
+  type Sheet,
+  type SheetChange,
+} from '@taizhang/shared'
 
 export interface ColumnAggregate {
   /** Non-empty cells. */
@@ -115,5 +122,55 @@ export class ColumnStats {
   dispose(): void {
     this.disposed = true
     if (this.timer !== null) clearTimeout(this.timer)
+  }
+}
+
+// ---- a selection's stats (issue 12, "grid") ------------------------------------------------
+
+/** Count / sum / numeric count over any cells (a selected block, a filtered column). */
+export function aggregateValues(
+  values: Iterable<CellValue>,
+  into: ColumnAggregate = { count: 0, sum: 0, numbers: 0 },
+): ColumnAggregate {
+  for (const v of values) {
+    const c = contributionOf(v)
+    if (c === null) continue
+    into.count++
+    if (c !== true) {
+      into.sum += c
+      into.numbers++
+    }
+  }
+  return into
+}
+
+/** Float noise off a sum (0.1 + 0.2 → 0.3), without rounding real decimals away. */
+function clean(n: number): number {
+  return Number.parseFloat(n.toPrecision(12))
+}
+
+/**
+ * A sum and an average as the status bar shows them: in the column's type when every number
+ * came from one kind of column (money keeps its unit, 276万元; percent stays a percent), the
+ * average with 2 decimals; otherwise plain numbers (`plain`, locale-aware, ≤ 2 decimals).
+ */
+export function formatAggregate(
+  agg: ColumnAggregate,
+  col: Pick<Column, 'type' | 'format' | 'constraints'> | null,
+  plain: (n: number) => string,
+  locale: 'zh-CN' | 'en',
+): { sum: string | null; avg: string | null } {
+  if (!agg.numbers) return { sum: null, avg: null }
+  const sum = clean(agg.sum)
+  const avg = clean(agg.sum / agg.numbers)
+  if (!col || !isNumericType(col.type)) return { sum: plain(sum), avg: plain(avg) }
+  const avgCol = {
+    type: col.type === 'integer' ? ('number' as const) : col.type,
+    format: { ...col.format, decimals: 2 },
+    constraints: col.constraints,
+  }
+  return {
+    sum: formatValue(sum, col, { locale }),
+    avg: formatValue(avg, avgCol, { locale }),
   }
 }

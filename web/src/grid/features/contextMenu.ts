@@ -1,4 +1,4 @@
-import type { CellContextMenuEvent, GridApi } from 'ag-grid-community'
+import type { GridApi } from 'ag-grid-community'
 import type { RowData } from '../rowData'
 import type { FeatureContext, GridFeature } from './GridFeature'
 
@@ -32,7 +32,7 @@ export function makeContextMenu(): ContextMenuFeature {
       ctx.host.listen(ctx.container, 'contextmenu', (e) => {
         if ((e.target as HTMLElement).closest('.ag-cell')) e.preventDefault()
       })
-      ctx.host.onGrid(api, 'cellContextMenu', (e: CellContextMenuEvent<RowData>) => {
+      ctx.host.onGridSync('cellContextMenu', (e) => {
         const ev = e.event as MouseEvent | null
         if (!ev) return
         ev.preventDefault()

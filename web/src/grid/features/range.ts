@@ -27,6 +27,11 @@ export interface RangeModel {
   info(): SelectionInfo
   /** Shift is held: a focus change extends the range instead of starting a new one. */
   shiftHeld: boolean
+  /**
+   * The grid's next focus change, if it is to this cell, leaves the range alone: the range was
+   * already set for it (a header click focuses a cell of the column; Shift+click extends).
+   */
+  keepFocusAt: GridPoint | null
 }
 
 export function makeRangeModel(
@@ -77,5 +82,6 @@ export function makeRangeModel(
       return { rows: rowIds.length, cols: colIds.length, rowIds, colIds }
     },
     shiftHeld: false,
+    keepFocusAt: null,
   }
 }

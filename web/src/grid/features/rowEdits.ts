@@ -13,6 +13,11 @@ export interface RowEditsFeature extends GridFeature {
   deleteSelectedRows(): void
   /** Clears every cell of the range in one transaction (one undo step). */
   clearSelectedCells(): void
+  /**
+   * Ctrl+D: the range's top row copied into the rows below it, one transaction; a one-row range
+   * takes the row above it, as in Excel.
+   */
+  fillDown(): void
 }
 
 /** Row insert/delete and clearing the range: the row commands of the toolbar, menu and keys. */
@@ -86,6 +91,30 @@ export function makeRowEdits(): RowEditsFeature {
       const s = ctx.range.info()
       const edits: { row: string; col: string; value: CellValue }[] = []
       for (const row of s.rowIds) for (const col of s.colIds) edits.push({ row, col, value: null })
+      if (edits.length) ctx.sheet.setCells(edits)
+    },
+    fillDown() {
+      if (!at || at.ctx.readOnly()) return
+      const { api, ctx } = at
+      const sel = ctx.cells.sel
+      if (!sel) return
+      const top = sel.r0 === sel.r1 ? sel.r0 - 1 : sel.r0
+      const source = top >= 0 ? api.getDisplayedRowAtIndex(top)?.data : undefined
+      if (!source) return
+      const colIds = ctx
+        .columns()
+        .slice(sel.c0, sel.c1 + 1)
+        .map((c) => c.id)
+      const edits: { row: string; col: string; value: CellValue }[] = []
+      for (let r = top + 1; r <= sel.r1; r++) {
+        const row = api.getDisplayedRowAtIndex(r)?.data
+        if (!row) continue
+        for (const col of colIds) {
+          const value = (source.cells[col] ?? null) as CellValue
+          // Unchanged cells are not written: no log entry, nothing to sync.
+          if ((row.cells[col] ?? null) !== value) edits.push({ row: row.id, col, value })
+        }
+      }
       if (edits.length) ctx.sheet.setCells(edits)
     },
   }

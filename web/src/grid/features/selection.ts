@@ -1,5 +1,3 @@
-import type { CellFocusedEvent } from 'ag-grid-community'
-import type { RowData } from '../rowData'
 import type { GridFeature } from './GridFeature'
 
 /**
@@ -25,7 +23,7 @@ export const selection: GridFeature = {
       },
       true,
     )
-    ctx.host.onGrid(api, 'cellFocused', (e: CellFocusedEvent<RowData>) => {
+    ctx.host.onGridSync('cellFocused', (e) => {
       if (
         e.rowIndex === null ||
         e.rowIndex === undefined ||
@@ -37,14 +35,18 @@ export const selection: GridFeature = {
       }
       const colId = e.column.getColId()
       const cell = { rowIndex: e.rowIndex, colId }
-      if (range.shiftHeld && range.anchor()) range.set(range.anchor(), cell)
+      const keep = range.keepFocusAt
+      range.keepFocusAt = null
+      if (keep && keep.rowIndex === cell.rowIndex && keep.colId === cell.colId) {
+        // The range was set for this focus already (a header or Shift+click).
+      } else if (range.shiftHeld && range.anchor()) range.set(range.anchor(), cell)
       else range.set(cell, cell)
       api.refreshCells({ force: false })
       const node = api.getDisplayedRowAtIndex(e.rowIndex)
       if (node?.data) events.onFocusChange?.({ rowId: node.data.id, colId, rowIndex: e.rowIndex })
       events.onSelectionChange?.(range.info())
     })
-    ctx.host.onGrid(api, 'modelUpdated', () => events.onSelectionChange?.(range.info()))
+    ctx.host.onGridSync('modelUpdated', () => events.onSelectionChange?.(range.info()))
     return undefined
   },
 }

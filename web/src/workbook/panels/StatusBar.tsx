@@ -20,8 +20,15 @@ export function StatusBar(props: {
                 {t('status.selection', { r: props.selection.rows, c: props.selection.cols })}
               </span>
             </Show>
-            <Show when={s().col}>
-              <span class="muted">{s().col}</span>
+            <Show when={s().col || s().selection}>
+              <Show when={s().col}>
+                <span class="muted">{s().col}</span>
+              </Show>
+              <Show when={s().filtered}>
+                <span class="muted" data-testid="stats-filtered">
+                  {t('status.filtered')}
+                </span>
+              </Show>
               <Show when={s().count !== null && s().count !== undefined}>
                 <span data-testid="col-count">
                   {t('status.count', { v: formatNumber(s().count ?? 0) })}
@@ -29,7 +36,7 @@ export function StatusBar(props: {
               </Show>
               <Show when={s().sum !== null && s().sum !== undefined}>
                 <span data-testid="col-sum">{t('status.sum', { v: s().sum ?? '' })}</span>
-                <span>{t('status.avg', { v: s().avg ?? '' })}</span>
+                <span data-testid="col-avg">{t('status.avg', { v: s().avg ?? '' })}</span>
               </Show>
             </Show>
           </>

@@ -131,6 +131,72 @@ export const builtinCommands: Command[] = [
     menu: {},
   },
   {
+    id: 'cells.fillDown',
+    label: 'cells.fillDown',
+    keys: ['Mod+D'],
+    enabled: (ctx) => !ctx.readOnly && hasGrid(ctx),
+    run: (ctx) => ctx.grid?.fillDown(),
+    menu: {},
+  },
+  {
+    id: 'sort.asc',
+    label: 'sort.asc',
+    enabled: (ctx) => !!ctx.grid?.focusedColId(),
+    run: (ctx) => ctx.grid?.sortFocused('asc'),
+    menu: {},
+  },
+  {
+    id: 'sort.desc',
+    label: 'sort.desc',
+    enabled: (ctx) => !!ctx.grid?.focusedColId(),
+    run: (ctx) => ctx.grid?.sortFocused('desc'),
+    menu: {},
+  },
+  {
+    id: 'sort.clear',
+    label: 'sort.clear',
+    enabled: (ctx) => !!ctx.grid?.api.getColumnState().some((c) => c.sort),
+    run: (ctx) => ctx.grid?.sortFocused(null),
+    menu: {},
+  },
+  {
+    id: 'range.selectAll',
+    label: 'range.selectAll',
+    keys: ['Mod+A'],
+    enabled: hasGrid,
+    run: (ctx) => ctx.grid?.selectAll(),
+  },
+  {
+    id: 'range.rows',
+    label: 'range.rows',
+    keys: ['Shift+ '],
+    enabled: hasGrid,
+    run: (ctx) => ctx.grid?.selectWhole('rows'),
+  },
+  {
+    id: 'range.columns',
+    label: 'range.columns',
+    keys: ['Mod+ '],
+    enabled: hasGrid,
+    run: (ctx) => ctx.grid?.selectWhole('columns'),
+  },
+  ...(
+    [
+      ['Up', -1, 0],
+      ['Down', 1, 0],
+      ['Left', 0, -1],
+      ['Right', 0, 1],
+    ] as const
+  ).map(
+    ([dir, dr, dc]): Command => ({
+      id: `range.extend${dir}`,
+      label: 'range.extend',
+      keys: [`Shift+Arrow${dir}`],
+      enabled: hasGrid,
+      run: (ctx) => ctx.grid?.extendRange(dr, dc),
+    }),
+  ),
+  {
     id: 'menu.open',
     label: 'cells.menu',
     keys: ['ContextMenu', 'Shift+F10'],
