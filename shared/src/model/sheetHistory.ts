@@ -135,7 +135,7 @@ export class SheetHistory {
   /** Deleted rows and columns, with who and when and the edits made to them while deleted. */
   trash(): { rows: TrashItem[]; columns: TrashItem[] } {
     return buildTrash(
-      this.log(),
+      this.conflicts(),
       this.sheet.deletedRowRemovals(),
       this.sheet.deletedColumnRemovals(),
     )

@@ -168,6 +168,10 @@ describe('conflicts the user sees and settles (issue 13)', () => {
         ['edit-on-deleted-row', '晚到'],
         ['fill-of-deleted-column', '晚到'],
       ])
+      // The trash shows the same edits (what the deleter had not seen), whatever the clocks.
+      const t = x.wb.history.trash().bySheet[0]!
+      expect(t.rows[0]!.editsWhileDeleted.map((e) => e.value)).toEqual([4, '晚到'])
+      expect(t.columns[0]!.editsWhileDeleted.map((e) => e.value)).toEqual(['晚到'])
     }
   })
 
