@@ -138,4 +138,35 @@ describe('Postgres store: several servers on one database', () => {
     await other.end().catch(() => undefined)
     await store.close()
   })
+
+  it('a row that was read but is not in the compacted state survives the compaction', async () => {
+    const url = await freshDatabase()
+    const a = await createPostgresDocStore(url)
+    const b = await createPostgresDocStore(url)
+    const da = new Y.Doc()
+    da.getMap('m').set('a', 1)
+    await a.append('r', Y.encodeStateAsUpdate(da))
+    const db = new Y.Doc()
+    db.getMap('m').set('b', 2)
+    await b.append('r', Y.encodeStateAsUpdate(db))
+    // A reads the room for something else (a cold read, the read API) and does not apply B's row.
+    expect(await a.load('r')).toHaveLength(2)
+    da.getMap('m').set('a2', 3)
+    await a.compact('r', Y.encodeStateAsUpdate(da))
+    expect(
+      docOf(await a.load('r'))
+        .getMap('m')
+        .toJSON(),
+    ).toEqual({ a: 1, a2: 3, b: 2 })
+    // Once A's doc holds B's row, A's next compaction folds it away.
+    for (const u of await a.load('r')) Y.applyUpdate(da, u)
+    await a.compact('r', Y.encodeStateAsUpdate(da))
+    expect(await a.load('r')).toHaveLength(1)
+    expect(
+      docOf(await a.load('r'))
+        .getMap('m')
+        .toJSON(),
+    ).toEqual({ a: 1, a2: 3, b: 2 })
+    await Promise.all([a.close(), b.close()])
+  })
 })

@@ -1,4 +1,5 @@
 import pg from 'pg'
+import * as Y from 'yjs'
 import { type DocStore, KeyedQueue } from './DocStore.js'
 import { GroupCommit } from './groupCommit.js'
 
@@ -45,13 +46,15 @@ export interface PostgresDocStore extends DocStore {
  * flushes: PostgreSQL's own group commit.
  *
  * Compaction in a cluster: other servers append to the same room concurrently, and a server's doc
- * may not hold their newest rows yet. So `compact(room, merged)` deletes only the rows this store
- * has handed to its caller (read by `load`, or written by `append`/`compact`): those are in the
- * caller's doc, hence in `merged`. It runs in one transaction under a per-room advisory lock, so
- * one server compacts a room at a time; a crash rolls the transaction back and the next
- * compaction simply repeats it. Rows of other servers stay until their writer (or a server that
- * loads them) compacts: a room holds at most about one merged row per server plus recent appends.
- * With one store (the contract suite) every row is known, so `compact` replaces everything.
+ * may not hold their newest rows yet. So `compact(room, merged)` deletes only rows it knows are in
+ * `merged`: the rows this store wrote (the caller applied them first), and rows its last `load`
+ * returned whose structs `merged` covers (checked by state vector: a load may have been for
+ * something other than building the doc). It runs in one transaction under a per-room advisory
+ * lock, so one server compacts a room at a time; a crash rolls the transaction back (the lock goes
+ * with the session) and the next compaction simply repeats it. Rows of other servers stay until
+ * their writer (or a server whose doc holds them) compacts: a room holds about one merged row per
+ * server plus recent appends. With one store (the contract suite) every row is its own, so
+ * `compact` replaces everything.
  */
 export async function createPostgresDocStore(
   connectionString: string,
@@ -108,15 +111,24 @@ export async function createPostgresDocStore(
       `INSERT INTO taizhang_updates (room, data) VALUES ${values} RETURNING room, seq`,
       ops.flatMap((o) => [o.room, o.data]),
     )
-    for (const r of res.rows) know(r.room, r.seq)
+    for (const r of res.rows) addTo(written, r.room, r.seq)
   })
   /** Per room, the seqs this store handed to its caller (see compaction above). */
-  const known = new Map<string, Set<string>>()
-  const know = (room: string, seq: string) => {
-    const set = known.get(room)
+  /**
+   * Per room, the rows this store wrote (appends, its compacted record): the caller applied them
+   * to its doc before writing, so they are in every later `merged`. And the rows its last `load`
+   * returned: usually in the doc too (a room is built from its load), but not always (a read for
+   * another purpose: a cold read, the read API, the bus refilling a gap), so compaction deletes
+   * one of those only if `merged` covers it (see `coveredBy`).
+   */
+  const written = new Map<string, Set<string>>()
+  const loaded = new Map<string, Set<string>>()
+  const addTo = (map: Map<string, Set<string>>, room: string, seq: string) => {
+    const set = map.get(room)
     if (set) set.add(seq)
-    else known.set(room, new Set([seq]))
+    else map.set(room, new Set([seq]))
   }
+
   let closed = false
   const guard = () => {
     if (closed) throw new Error('DocStore is closed')
@@ -156,9 +168,9 @@ export async function createPostgresDocStore(
             'SELECT seq, data FROM taizhang_updates WHERE room = $1 ORDER BY seq',
             [room],
           )
-          // Exactly what this read returned (plus later appends): rows another server compacted
-          // away since an earlier read are forgotten, so the set stays as small as the room.
-          known.set(room, new Set(res.rows.map((r) => r.seq)))
+          // Exactly what this read returned: rows another server compacted away since an earlier
+          // read are forgotten, so the set stays as small as the room.
+          loaded.set(room, new Set(res.rows.map((r) => r.seq)))
           return res.rows.map((r) => bytesOf(r.data))
         })
       }),
@@ -185,17 +197,28 @@ export async function createPostgresDocStore(
             await client.query('BEGIN')
             // One server compacts a room at a time; the lock goes with the transaction (also on a crash).
             await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_SPACE, room])
-            const mine = [...(known.get(room) ?? [])]
+            const mine = new Set(written.get(room))
+            const toCheck = [...(loaded.get(room) ?? [])].filter((seq) => !mine.has(seq))
+            if (toCheck.length > 0) {
+              const rows = await client.query<{ seq: string; data: Buffer }>(
+                'SELECT seq, data FROM taizhang_updates WHERE room = $1 AND seq = ANY($2::bigint[])',
+                [room, toCheck],
+              )
+              const mergedSv = stateVectorOf(merged)
+              for (const r of rows.rows) if (coveredBy(r.data, mergedSv)) mine.add(r.seq)
+            }
             await client.query(
               'DELETE FROM taizhang_updates WHERE room = $1 AND seq = ANY($2::bigint[])',
-              [room, mine],
+              [room, [...mine]],
             )
             const res = await client.query<{ seq: string }>(
               'INSERT INTO taizhang_updates (room, data) VALUES ($1, $2) RETURNING seq',
               [room, Buffer.from(merged.buffer, merged.byteOffset, merged.byteLength)],
             )
             await client.query('COMMIT')
-            known.set(room, new Set([res.rows[0]!.seq]))
+            written.set(room, new Set([res.rows[0]!.seq]))
+            const stillLoaded = [...(loaded.get(room) ?? [])].filter((seq) => !mine.has(seq))
+            loaded.set(room, new Set(stillLoaded))
           } catch (err) {
             failed = err
             await client.query('ROLLBACK').catch(() => undefined)
@@ -223,6 +246,28 @@ export async function createPostgresDocStore(
       await pool.end()
     },
   }
+}
+
+/** A Yjs update's state vector, or null if the bytes are not a Yjs update. */
+function stateVectorOf(update: Uint8Array): Map<number, number> | null {
+  try {
+    return Y.decodeStateVector(Y.encodeStateVectorFromUpdate(update))
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Whether `row` adds no struct to a document whose state is `mergedSv`: every client's clocks in
+ * it end at or before the merged state's (a full document state holds every clock below its state
+ * vector). Bytes that are not a Yjs update (the contract suite's) carry nothing to lose. Deletions
+ * without a struct are not checked: Taizhang's model deletes by writing (a struct).
+ */
+function coveredBy(row: Uint8Array, mergedSv: Map<number, number> | null): boolean {
+  const rowSv = stateVectorOf(row)
+  if (!rowSv || !mergedSv) return true
+  for (const [client, clock] of rowSv) if (clock > (mergedSv.get(client) ?? 0)) return false
+  return true
 }
 
 /** Errors that mean "the database is not reachable" (as opposed to a bad query). */
