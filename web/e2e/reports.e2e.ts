@@ -176,6 +176,46 @@ describe('reports: summaries, cross-tab, charts, completeness, report page (real
     )
   })
 
+  it('a row breaking a rule is a problem on both pages', async () => {
+    const count = async (br: Browser) =>
+      Number(
+        /\((\d+)\)/.exec((await br.page.getByTestId('problems-button').textContent()) ?? '')?.[1],
+      )
+    if (
+      await b.page
+        .getByTestId('reports')
+        .isVisible()
+        .catch(() => false)
+    )
+      await b.page.getByTestId('reports-close').click()
+    const before = await count(a)
+    const beforeB = await count(b)
+    await tabs(a).nth(1).click()
+    const cols = await dataColumnIds(a.page)
+    // Row 4 of 指标: 服务活动 15; 服务人次 1 breaks 服务人次 >= 服务活动（次）.
+    await typeInCell(a.page, 3, cols[3]!, '1')
+    await a.page.waitForFunction(
+      ([want]) =>
+        document
+          .querySelector('[data-testid="problems-button"]')
+          ?.textContent?.includes(`(${want})`),
+      [before + 1] as const,
+      { timeout: 10_000 },
+    )
+    await b.page.waitForFunction(
+      ([want]) =>
+        document
+          .querySelector('[data-testid="problems-button"]')
+          ?.textContent?.includes(`(${want})`),
+      [beforeB + 1] as const,
+      { timeout: 10_000 },
+    )
+    await a.page.getByTestId('problems-button').click()
+    await a.page.getByText('服务人次应不少于服务活动次数').first().waitFor()
+    await screenshot(a.page, 'reports-rule-problem.png')
+    await a.page.getByTestId('problems-button').click()
+  })
+
   it('a summary drills down to its rows', async () => {
     await showSummary(b, '各区县各月服务情况')
     const table = b.page.getByTestId('summary-table')

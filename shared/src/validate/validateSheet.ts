@@ -15,6 +15,8 @@ export const ProblemRules = {
   enum: 'enum',
   reference: 'reference',
   type: 'type',
+  /** A cross-field rule of the sheet (issue 14, shared/src/expr/computed.ts). */
+  rule: 'rule',
 } as const
 export type ProblemRule = (typeof ProblemRules)[keyof typeof ProblemRules]
 

@@ -1,5 +1,6 @@
 import type { Problem, Workbook } from '@taizhang/shared'
 import { type Accessor, createMemo, createSignal, onCleanup } from 'solid-js'
+import { makeRuleProblems, mergeProblems } from '../../reports/ruleProblems'
 import { countProblems, type ProblemsBySheet, WorkbookProblems } from '../workbookProblems'
 
 const NONE: readonly Problem[] = []
@@ -15,11 +16,16 @@ export interface AllProblems {
 
 /** The workbook's problems, all sheets, for as long as the calling owner lives. */
 export function createAllProblems(wb: Workbook): AllProblems {
-  const [bySheet, setBySheet] = createSignal<ProblemsBySheet>(new Map())
+  const [constraints, setBySheet] = createSignal<ProblemsBySheet>(new Map())
   const validator = new WorkbookProblems(wb, setBySheet)
   const off = wb.onChange((c) => validator.apply(c))
+  // issue 14 (ledger): rows breaking the sheets' cross-field rules are problems too.
+  const [rules, setRules] = createSignal<ProblemsBySheet>(new Map())
+  const offRules = makeRuleProblems(wb, setRules)
+  const bySheet = createMemo(() => mergeProblems(constraints(), rules()))
   onCleanup(() => {
     off()
+    offRules()
     validator.dispose()
   })
   const total = createMemo(() => countProblems(bySheet()))
