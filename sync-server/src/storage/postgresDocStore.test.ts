@@ -169,4 +169,30 @@ describe('Postgres store: several servers on one database', () => {
     ).toEqual({ a: 1, a2: 3, b: 2 })
     await Promise.all([a.close(), b.close()])
   })
+
+  it('a read row holding only a deletion the compacted state lacks survives the compaction', async () => {
+    const url = await freshDatabase()
+    const a = await createPostgresDocStore(url)
+    const b = await createPostgresDocStore(url)
+    const base = new Y.Doc()
+    base.getMap('m').set('gone', 1)
+    const baseUpdate = Y.encodeStateAsUpdate(base)
+    await a.append('r', baseUpdate)
+    // B deletes the key: an update with a delete set and no struct.
+    const db = new Y.Doc()
+    Y.applyUpdate(db, baseUpdate)
+    const before = Y.encodeStateVector(db)
+    db.getMap('m').delete('gone')
+    await b.append('r', Y.encodeStateAsUpdate(db, before))
+    const da = new Y.Doc()
+    Y.applyUpdate(da, baseUpdate)
+    expect(await a.load('r')).toHaveLength(2) // read, but A's doc never applied B's deletion
+    da.getMap('m').set('kept', 2)
+    await a.compact('r', Y.encodeStateAsUpdate(da))
+    expect(
+      docOf(await a.load('r'))
+        .getMap('m')
+        .toJSON(),
+    ).toEqual({ kept: 2 })
+  })
 })

@@ -204,8 +204,8 @@ export async function createPostgresDocStore(
                 'SELECT seq, data FROM taizhang_updates WHERE room = $1 AND seq = ANY($2::bigint[])',
                 [room, toCheck],
               )
-              const mergedSv = stateVectorOf(merged)
-              for (const r of rows.rows) if (coveredBy(r.data, mergedSv)) mine.add(r.seq)
+              const state = mergedState(merged)
+              for (const r of rows.rows) if (coveredBy(r.data, state)) mine.add(r.seq)
             }
             await client.query(
               'DELETE FROM taizhang_updates WHERE room = $1 AND seq = ANY($2::bigint[])',
@@ -257,16 +257,59 @@ function stateVectorOf(update: Uint8Array): Map<number, number> | null {
   }
 }
 
+type Ranges = Array<{ clock: number; len: number }>
+
+/** A compacted state as the coverage check needs it: its state vector, its delete set (lazily). */
+interface MergedState {
+  sv: Map<number, number>
+  svBytes: Uint8Array
+  deleted: () => Map<number, Ranges>
+}
+
+/** `merged`'s state, or null if the bytes are not a Yjs update (the contract suite's). */
+function mergedState(merged: Uint8Array): MergedState | null {
+  const sv = stateVectorOf(merged)
+  if (!sv) return null
+  const svBytes = Y.encodeStateVectorFromUpdate(merged)
+  let deleted: Map<number, Ranges> | null = null
+  return {
+    sv,
+    svBytes,
+    // Diffed against its own state vector, the state keeps no struct, only its delete set.
+    deleted: () => {
+      deleted ??= Y.decodeUpdate(Y.diffUpdate(merged, svBytes)).ds.clients as Map<number, Ranges>
+      return deleted
+    },
+  }
+}
+
+/** Whether the sorted, merged `ranges` (a Yjs delete set's) cover [clock, clock + len). */
+function rangesCover(ranges: Ranges, clock: number, len: number): boolean {
+  let pos = clock
+  for (const r of ranges) {
+    if (r.clock + r.len <= pos) continue
+    if (r.clock > pos) return false
+    pos = r.clock + r.len
+    if (pos >= clock + len) return true
+  }
+  return pos >= clock + len
+}
+
 /**
- * Whether `row` adds no struct to a document whose state is `mergedSv`: every client's clocks in
- * it end at or before the merged state's (a full document state holds every clock below its state
- * vector). Bytes that are not a Yjs update (the contract suite's) carry nothing to lose. Deletions
- * without a struct are not checked: Taizhang's model deletes by writing (a struct).
+ * Whether `row` adds nothing to the document whose full state is `state`: no struct past its
+ * state vector (a full state holds every clock below it) and no deletion outside its delete set
+ * (pure deletions, `Y.Map.delete`, carry no struct). Bytes that are not a Yjs update (the
+ * contract suite's) carry nothing to lose.
  */
-function coveredBy(row: Uint8Array, mergedSv: Map<number, number> | null): boolean {
+function coveredBy(row: Uint8Array, state: MergedState | null): boolean {
   const rowSv = stateVectorOf(row)
-  if (!rowSv || !mergedSv) return true
-  for (const [client, clock] of rowSv) if (clock > (mergedSv.get(client) ?? 0)) return false
+  if (!rowSv || !state) return true
+  for (const [client, clock] of rowSv) if (clock > (state.sv.get(client) ?? 0)) return false
+  const { ds } = Y.decodeUpdate(Y.diffUpdate(row, state.svBytes))
+  for (const [client, items] of ds.clients as Map<number, Ranges>) {
+    const have = state.deleted().get(client) ?? []
+    for (const { clock, len } of items) if (!rangesCover(have, clock, len)) return false
+  }
   return true
 }
 
