@@ -1,3 +1,4 @@
+import { AG_GRID_LOCALE_CN } from '@ag-grid-community/locale'
 import type { Sheet } from '@taizhang/shared'
 import {
   CellStyleModule,
@@ -8,6 +9,7 @@ import {
   createGrid,
   EventApiModule,
   type GridApi,
+  LocaleModule,
   type GridOptions,
   ModuleRegistry,
   NumberFilterModule,
@@ -24,6 +26,17 @@ import { buildColumnDefs } from './columnDefs'
 import { ROW_BUFFER } from './features/modelBinding'
 import type { GridContext } from './gridContext'
 import type { RowData } from './rowData'
+
+/**
+ * The language of AG Grid's own strings (filter popup, "No Rows To Show"…), following the app's:
+ * AG Grid's zh-CN catalog from @ag-grid-community/locale. `getLocaleText` reads it when a string
+ * is drawn, so a switch applies to popups opened after it without recreating the grid.
+ */
+let gridLocale: 'zh-CN' | 'en' = 'zh-CN'
+export function setGridLocale(locale: 'zh-CN' | 'en'): void {
+  gridLocale = locale
+}
+const zhText = AG_GRID_LOCALE_CN as Record<string, string>
 
 let modulesRegistered = false
 /** Only the modules we use: AllCommunityModule would add about 1 MB to the bundle. */
@@ -42,6 +55,7 @@ export function registerGridModules(): void {
     TextFilterModule,
     NumberFilterModule,
     CellStyleModule,
+    LocaleModule,
   ])
 }
 
@@ -90,6 +104,8 @@ export function baseGridOptions(): GridOptions<RowData> {
     },
     // AG Grid's own undo stack is cleared by every remote update; ours is Y.UndoManager.
     undoRedoCellEditing: false,
+    getLocaleText: (p) =>
+      gridLocale === 'zh-CN' ? (zhText[p.key] ?? p.defaultValue) : p.defaultValue,
   }
 }
 
@@ -115,6 +131,7 @@ export function createEarlyGrid(
   locale: 'zh-CN' | 'en' = 'zh-CN',
 ): EarlyGrid {
   registerGridModules()
+  setGridLocale(locale)
   const el = document.createElement('div')
   el.style.cssText = screen ? 'width:100%;height:100%' : 'width:100%;height:100%;visibility:hidden'
   parent.appendChild(el)

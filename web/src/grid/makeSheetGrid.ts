@@ -25,7 +25,7 @@ import { selection } from './features/selection'
 import { totalsRow } from './features/totalsRow'
 import { unackedMarkers } from './features/unackedMarkers'
 import type { GridContext } from './gridContext'
-import { baseGridOptions, type EarlyGrid, registerGridModules } from './gridOptions'
+import { baseGridOptions, type EarlyGrid, registerGridModules, setGridLocale } from './gridOptions'
 import { referenceLabel, referenceOptions } from './references'
 import type { RowData } from './rowData'
 
@@ -91,6 +91,7 @@ export interface SheetGridHandle {
 export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
   performance.mark('tz:grid0')
   registerGridModules()
+  setGridLocale(opts.locale)
   const { workbook, sheet, container } = opts
   let readOnly = opts.readOnly
   let text = opts.text
@@ -238,6 +239,7 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
       api.refreshCells({ force: true })
     },
     setLocale(locale, next) {
+      setGridLocale(locale)
       cells.locale = locale
       cells.unackedTitle = next.unacked
       text = next
