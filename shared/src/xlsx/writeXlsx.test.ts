@@ -5,8 +5,10 @@ import * as Y from 'yjs'
 import { applyImportPlan } from '../csv/applyImport.js'
 import { planImport } from '../csv/importPlan.js'
 import { suggestMapping } from '../csv/mapping.js'
+import { createWorkbookScopes } from '../expr/workbookScope.js'
 import { Workbook } from '../model/workbook.js'
 import type { CellValue, ColumnInit, ColumnType } from '../schema/columnTypes.js'
+import { saveSummary } from '../summary/store.js'
 import { openXlsx } from './readXlsx.js'
 import { readWorksheet } from './sheetTable.js'
 import { exportXlsx, isoDateToSerial } from './writeXlsx.js'
@@ -202,5 +204,69 @@ describe('XLSX4 export', () => {
     expect(isoDateToSerial('1900-02-28')).toBe(59)
     expect(isoDateToSerial('1900-03-01')).toBe(61)
     expect(isoDateToSerial('2024-05-24')).toBe(45436)
+  })
+})
+
+describe('XLSX4 summaries in a whole-workbook export', () => {
+  it('XLSX4 each stored summary and cross-tab becomes a worksheet of numbers with labelled totals', async () => {
+    const wb = Workbook.create(new Y.Doc(), { title: '淇县台账' })
+    const st = wb.sheet(wb.addSheet('站点'))
+    const name = st.addColumn({ name: '站点名称', type: 'text' })
+    const district = st.addColumn({ name: '区县', type: 'text' })
+    const period = st.addColumn({ name: '期间', type: 'text' })
+    const served = st.addColumn({ name: '服务人次', type: 'integer' })
+    st.insertRows([
+      { [name]: '朝歌街道社工站', [district]: '淇县', [period]: '7月', [served]: 5 },
+      { [name]: '桥盟街道社工站', [district]: '淇县', [period]: '8月', [served]: 10 },
+      { [name]: '殷行街道社工站', [district]: '杨浦区', [period]: '7月', [served]: 7 },
+    ])
+    const scope = createWorkbookScopes(wb).scope(st.id)!
+    expect(
+      saveSummary(wb, scope, {
+        type: 'table',
+        title: '按区县',
+        sheetId: st.id,
+        groupBy: ['区县'],
+        measures: [{ kind: 'sum', expr: '服务人次' }],
+      }).ok,
+    ).toBe(true)
+    expect(
+      saveSummary(wb, scope, {
+        type: 'crossTab',
+        title: '区县×期间',
+        sheetId: st.id,
+        rows: '区县',
+        columns: '期间',
+        measure: { kind: 'sum', expr: '服务人次' },
+      }).ok,
+    ).toBe(true)
+    const out = await exportXlsx(wb)
+    // Summaries follow the sheets, in the order the doc lists them (by id).
+    expect(out.sheets[0]!.name).toBe('站点')
+    expect(
+      out.sheets
+        .slice(1)
+        .map((s) => s.name)
+        .sort(),
+    ).toEqual(['区县×期间', '按区县'].sort())
+    const book = new ExcelJS.Workbook()
+    await book.xlsx.load(out.bytes as unknown as ArrayBuffer)
+    const values = (n: string) =>
+      book
+        .getWorksheet(n)!
+        .getSheetValues()
+        .slice(1)
+        .map((r) => (r as unknown[]).slice(1))
+    const sum = values('按区县')
+    expect(sum[0]).toEqual(['区县', '服务人次 合计', '行数'])
+    expect(sum).toContainEqual(['淇县', 15, 2])
+    expect(sum).toContainEqual(['杨浦区', 7, 1])
+    expect(sum.at(-1)).toEqual(['总计', 22, 3])
+    const x = values('区县×期间')
+    expect(x[0]).toEqual(['区县 \\ 期间', '7月', '8月', '合计'])
+    expect(x.at(-1)).toEqual(['合计', 12, 10, 22])
+    // One sheet exported on its own carries no summaries.
+    const one = await exportXlsx(wb, { sheets: [{ sheetId: st.id }] })
+    expect(one.sheets.map((s) => s.name)).toEqual(['站点'])
   })
 })

@@ -3,6 +3,7 @@ import type { Workbook } from '../model/workbook.js'
 import type { CellValue, Column } from '../schema/columnTypes.js'
 import { DEFAULT_COLUMN_WIDTH } from '../schema/columnTypes.js'
 import { formatValue, isIsoDate } from '../schema/values.js'
+import { summarySheets } from './summarySheets.js'
 import { repackZip } from './zipWrite.js'
 
 /** One sheet of an export: which rows (the grid's filtered, sorted view) and columns, in order. */
@@ -17,6 +18,11 @@ export interface XlsxExportOptions {
   sheets?: readonly XlsxSheetSelection[]
   /** A title row above the header (the workbook title and the sheet name), merged across. */
   titleRow?: boolean
+  /**
+   * Also one worksheet per stored summary and cross-tab, computed now (issue 14's summaries).
+   * Default: true when every sheet is exported (no `sheets`), false otherwise.
+   */
+  summaries?: boolean
   /** Booleans and reference labels need no locale; kept for symmetry with the CSV export. */
   locale?: 'zh-CN' | 'en'
 }
@@ -161,6 +167,26 @@ export async function exportXlsx(
     XLSX.utils.book_append_sheet(book, ws, name)
     written.push({ name, rows, columns: cols.length })
     headerRowOf.push(top + 1)
+  }
+  if (options.summaries ?? !options.sheets) {
+    for (const sum of summarySheets(wb, options.locale ?? 'zh-CN')) {
+      const name = sheetName(sum.title, taken)
+      const top = options.titleRow ? 1 : 0
+      const data: (XLSX.CellObject | undefined)[][] = []
+      if (options.titleRow)
+        data.push([{ t: 's', v: title ? `${title} · ${sum.title}` : sum.title }])
+      data.push(sum.header.map((h) => ({ t: 's', v: h })))
+      for (const r of sum.rows) data.push(r)
+      const ws: XLSX.WorkSheet = { '!data': data } as XLSX.WorkSheet
+      const lastCol = Math.max(0, sum.header.length - 1)
+      ws['!ref'] = `A1:${colName(lastCol)}${top + 1 + sum.rows.length}`
+      ws['!cols'] = sum.header.map(() => ({ wpx: DEFAULT_COLUMN_WIDTH }))
+      if (options.titleRow && sum.header.length > 1)
+        ws['!merges'] = [{ s: { r: 0, c: 0 }, e: { r: 0, c: lastCol } }]
+      XLSX.utils.book_append_sheet(book, ws, name)
+      written.push({ name, rows: sum.rows.length, columns: sum.header.length })
+      headerRowOf.push(top + 1)
+    }
   }
   const stored = new Uint8Array(
     XLSX.write(book, { type: 'array', bookType: 'xlsx', compression: false }) as ArrayBuffer,
