@@ -42,7 +42,8 @@ export const en: Messages = {
   'home.onlyServer': 'Only on the server',
   'home.onlyServerHint':
     'This workbook is on the server and was never opened on this device. Click to download and open it.',
-  'home.serverUnknown': 'The server cannot be reached just now; only this device’s workbooks are listed.',
+  'home.serverUnknown':
+    'The server cannot be reached just now; only this device’s workbooks are listed.',
   'home.updated': 'Updated {time}',
   'blank.sheetName': 'Sheet1',
   'blank.colName': 'Name',

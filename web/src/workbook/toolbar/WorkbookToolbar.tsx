@@ -7,6 +7,7 @@ import { offeredTo } from '../../app/viewerVisibility'
 import { t } from '../../i18n'
 import { StatusBadge } from '../StatusBadge'
 import type { WorkbookStore } from '../session/createWorkbookStore'
+import { ToolbarOverflow } from '../ToolbarOverflow'
 import { commandLabel, commandShortcut } from './commandUi'
 
 /**
@@ -97,6 +98,8 @@ export function WorkbookToolbar(props: {
           />
         )}
       </For>
+      {/* narrow screens: the hidden buttons, in a menu (issue 12, "app") */}
+      <ToolbarOverflow />
       {buttons('end')}
     </div>
   )
