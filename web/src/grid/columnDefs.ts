@@ -2,6 +2,7 @@ import { type Column, isNumericType } from '@taizhang/shared'
 import type { CellClassParams, ColDef, ValueGetterParams } from 'ag-grid-community'
 import { cellKey } from './cellKey'
 import { PickerCellEditor, TextCellEditor } from './editors'
+import { DateCellEditor } from './editors/DateCellEditor'
 import type { GridContext } from './gridContext'
 import { displayText, TypedCellRenderer } from './renderers'
 import type { RowData } from './rowData'
@@ -56,8 +57,9 @@ export function buildColumnDefs(columns: readonly Column[], readOnly: boolean): 
       editable: !readOnly && col.type !== 'boolean',
       valueGetter: (p) => p.data?.cells[col.id] ?? null,
       cellRenderer: TypedCellRenderer,
-      cellEditor: picker ? PickerCellEditor : TextCellEditor,
-      cellEditorPopup: picker,
+      cellEditor: picker ? PickerCellEditor : col.type === 'date' ? DateCellEditor : TextCellEditor,
+      // The date editor's message shows under the cell: a popup is not clipped by it.
+      cellEditorPopup: picker || col.type === 'date',
       cellClass: numeric ? 'tz-num' : undefined,
       cellClassRules,
       headerClass: numeric ? 'tz-header-num' : undefined,

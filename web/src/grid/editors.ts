@@ -30,7 +30,7 @@ function contextOf(params: ICellEditorParams<RowData>): {
   return { ctx, col, value }
 }
 
-/** Text, numbers, percent, money: an input whose text is parsed on commit. Dates get a picker. */
+/** Text, numbers, percent, money: an input whose text is parsed on commit (dates: DateCellEditor). */
 export class TextCellEditor implements ICellEditorComp<RowData> {
   private input!: HTMLInputElement | HTMLTextAreaElement
   private startedByTyping = false
@@ -38,17 +38,11 @@ export class TextCellEditor implements ICellEditorComp<RowData> {
   init(params: ICellEditorParams<RowData>): void {
     const { col, value } = contextOf(params)
     this.startedByTyping = isPrintable(params.eventKey)
-    const isDate = col?.type === 'date'
     const input = document.createElement('input')
     input.className = 'tz-editor'
-    if (isDate && !this.startedByTyping) {
-      // The native date picker; typing free text ("2024年5月24日") uses the text input instead.
-      input.type = 'date'
-    } else {
-      input.type = 'text'
-      if (col && col.type !== 'text' && col.type !== 'enum' && col.type !== 'reference') {
-        input.inputMode = col.type === 'date' ? 'text' : 'decimal'
-      }
+    input.type = 'text'
+    if (col && col.type !== 'text' && col.type !== 'enum' && col.type !== 'reference') {
+      input.inputMode = col.type === 'date' ? 'text' : 'decimal'
     }
     if (
       col &&
