@@ -6,6 +6,8 @@ export * from './demo/demoWorkbook.js'
 export * from './completeness/index.js'
 export * from './expr/index.js'
 export * from './summary/index.js'
+// attestation: server-vouched authors and receive times (issue 13 §4)
+export * from './attest/index.js'
 // history: cell and row history, conflicts, settling, trash (issue 13)
 export * from './history/index.js'
 export * from './model/definitions.js'
@@ -18,3 +20,5 @@ export * from './schema/migrations.js'
 export * from './schema/values.js'
 export * from './validate/result.js'
 export * from './validate/validateSheet.js'
+// access (issue 16): roles, access rules, period locks, checkChange
+export * from './access/index.js'

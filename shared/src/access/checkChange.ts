@@ -1,0 +1,355 @@
+/**
+ * One rule, evaluated at both ends (STYLE.md pattern 7): `checkChange` decides whether an identity
+ * may make one change to a workbook. The server calls it for every change an incoming update makes
+ * (sync-server/src/policy/) and refuses the update when any is refused; the web app calls it to
+ * offer only what is allowed, offline too (web/src/access/).
+ *
+ * Order of the checks: read-only role → structure/rules/locks by role → period lock (the row's
+ * period, before and after the change) → grants (rules naming the role, or the role's default).
+ * Conditions see the row as it is and as it would be, and must hold for both, so a scoped editor
+ * can neither edit another station's row nor move its own row into another station.
+ */
+import { completenessSettings } from '../completeness/completeness.js'
+import {
+  type CompiledExpr,
+  compileSource,
+  type ExprScope,
+  type SheetSource,
+} from '../expr/evaluate.js'
+import { createWorkbookScopes, type WorkbookScopes } from '../expr/workbookScope.js'
+import type { Workbook } from '../model/workbook.js'
+import type { CellValue } from '../schema/columnTypes.js'
+import { type AccessRule, periodLockState, readRules } from './accessDoc.js'
+import { type AccessIdentity, Roles, userRecord } from './roles.js'
+
+/** What one update (or one UI action) changes, as the rules see it. */
+export type Change =
+  /** A cell of an existing row; `value` is the new value (undefined: cleared). */
+  | { kind: 'cell'; sheetId: string; rowId: string; colId: string; value?: CellValue }
+  /** A new row with its values by column id. */
+  | {
+      kind: 'row-insert'
+      sheetId: string
+      rowId: string
+      values: Readonly<Record<string, CellValue>>
+    }
+  | { kind: 'row-delete'; sheetId: string; rowId: string }
+  | { kind: 'row-move'; sheetId: string; rowId: string }
+  /** Sheets, columns (add/delete/rename/type), the workbook title: owners only. */
+  | { kind: 'structure'; sheetId?: string; what: 'sheet' | 'column' | 'meta' }
+  /** An access rule: owners only. */
+  | { kind: 'rules' }
+  /** A lock, reopen, lock exception or auto-lock setting of a sheet's period: approvers and owners. */
+  | { kind: 'lock'; sheetId: string; period?: string }
+  /** A ledger definition (issue 14): `complete` marks are row-like (station + period), the rest is setup. */
+  | { kind: 'definition'; defKind: string; id: string }
+
+export const RefusalReasons = {
+  readOnly: 'read-only',
+  structure: 'structure-owner-only',
+  rules: 'rules-owner-only',
+  locks: 'locks-approver-only',
+  definitions: 'definitions-not-allowed',
+  locked: 'period-locked',
+  row: 'row-not-in-scope',
+  column: 'column-not-allowed',
+  sheet: 'sheet-not-allowed',
+} as const
+export type RefusalReason = (typeof RefusalReasons)[keyof typeof RefusalReasons]
+export const REFUSAL_REASONS: readonly RefusalReason[] = Object.values(RefusalReasons)
+
+export const REFUSAL_MESSAGES: Record<RefusalReason, { zh: string; en: string }> = {
+  'read-only': { zh: '只读权限，不能修改', en: 'read-only access: no changes allowed' },
+  'structure-owner-only': {
+    zh: '只有所有者可以修改表和列的结构',
+    en: 'only an owner may change sheets and columns',
+  },
+  'rules-owner-only': {
+    zh: '只有所有者可以修改权限规则',
+    en: 'only an owner may change access rules',
+  },
+  'locks-approver-only': {
+    zh: '只有审核人或所有者可以锁定或解锁期间',
+    en: 'only an approver or owner may lock or reopen a period',
+  },
+  'definitions-not-allowed': {
+    zh: '无权修改该表的统计与规则定义',
+    en: 'not allowed to change this definition',
+  },
+  'period-locked': { zh: '该期间已锁定', en: 'this period is locked' },
+  'row-not-in-scope': {
+    zh: '这一行不属于你负责的站点或区县',
+    en: 'this row is outside your station or district',
+  },
+  'column-not-allowed': { zh: '无权修改这一列', en: 'not allowed to change this column' },
+  'sheet-not-allowed': { zh: '无权修改这张表', en: 'not allowed to change this sheet' },
+}
+
+export type Decision =
+  | { ok: true }
+  | {
+      ok: false
+      reason: RefusalReason
+      message: { zh: string; en: string }
+      /** For `period-locked`: the period and who locked it when (`auto`: by the auto-lock setting). */
+      lock?: { period: string; by: string; at: number; auto: boolean }
+    }
+
+const ALLOWED: Decision = { ok: true }
+function refuse(reason: RefusalReason, lock?: Extract<Decision, { ok: false }>['lock']): Decision {
+  return lock
+    ? { ok: false, reason, message: REFUSAL_MESSAGES[reason], lock }
+    : { ok: false, reason, message: REFUSAL_MESSAGES[reason] }
+}
+
+/** A sheet source whose cells can be overridden: the row "as it would be" after a change. */
+class OverlaySource implements SheetSource {
+  rowId = ''
+  values: Readonly<Record<string, CellValue>> = {}
+  constructor(private readonly base: SheetSource) {}
+  get id() {
+    return this.base.id
+  }
+  get name() {
+    return this.base.name
+  }
+  columns() {
+    return this.base.columns()
+  }
+  rowIds() {
+    return this.base.rowIds()
+  }
+  cell(rowId: string, colId: string): CellValue | undefined {
+    if (rowId === this.rowId && colId in this.values) return this.values[colId]
+    return this.base.cell(rowId, colId)
+  }
+}
+
+/**
+ * A checker over one live workbook: compiled conditions and lookup indexes are kept between
+ * calls (rules change rarely; rows often). `dispose` stops it watching the workbook.
+ */
+export interface AccessChecker {
+  check(who: AccessIdentity, change: Change, now: number): Decision
+  dispose(): void
+}
+
+export function createAccessChecker(wb: Workbook): AccessChecker {
+  const scopes: WorkbookScopes = createWorkbookScopes(wb)
+  const compiled = new Map<string, { overlay: OverlaySource; expr: CompiledExpr } | null>()
+  let compiledFor = ''
+
+  const condition = (
+    rule: AccessRule,
+    sheetId: string,
+    who: AccessIdentity,
+  ): { overlay: OverlaySource; expr: CompiledExpr } | null => {
+    const key = `${rule.id}\u0000${sheetId}\u0000${JSON.stringify(userRecord(who))}\u0000${rule.condition}`
+    const hit = compiled.get(key)
+    if (hit !== undefined) return hit
+    const base = scopes.scope(sheetId, { user: userRecord(who) })
+    let out: { overlay: OverlaySource; expr: CompiledExpr } | null = null
+    if (base && rule.condition) {
+      const overlay = new OverlaySource(base.sheet)
+      const scope: ExprScope = { ...base, sheet: overlay }
+      const c = compileSource(rule.condition, scope)
+      // A rule that does not compile grants nothing (fails closed); the rules editor shows why.
+      if (c.ok) out = { overlay, expr: c.compiled }
+    }
+    compiled.set(key, out)
+    return out
+  }
+
+  /** Whether `rule` admits the row as it is (values {}) or as it would be (values given). */
+  const admits = (
+    rule: AccessRule,
+    sheetId: string,
+    rowId: string,
+    values: Readonly<Record<string, CellValue>>,
+    who: AccessIdentity,
+  ): boolean => {
+    if (!rule.condition || rule.condition.trim() === '') return true
+    const c = condition(rule, sheetId, who)
+    if (!c) return false
+    c.overlay.rowId = rowId
+    c.overlay.values = values
+    try {
+      const r = c.expr.raw(rowId)
+      return r.ok && r.value === true
+    } finally {
+      c.overlay.values = {}
+    }
+  }
+
+  /** The role's default grants when no stored rule names it (old tokens keep working). */
+  const defaults = (wb: Workbook, who: AccessIdentity, sheetId: string): AccessRule[] => {
+    if (who.role !== Roles.scopedEditor) {
+      return [{ id: `default:${who.role}`, role: who.role, sheets: '*', columns: '*' }]
+    }
+    // A scoped editor may write the periodic sheets' rows of its own station or district.
+    const s = completenessSettings(wb, sheetId)
+    if (!s || !who.scope) return []
+    const stationCol = quoteName(wb, sheetId, s.stationColumn)
+    if (!stationCol) return []
+    if (who.scope.station !== undefined) {
+      return [
+        {
+          id: `default:station`,
+          role: who.role,
+          sheets: [sheetId],
+          columns: '*',
+          condition: `rec.${stationCol} == user.station`,
+        },
+      ]
+    }
+    const refSheet = wb.sheet(sheetId).column(s.stationColumn)?.format.refSheet
+    const district =
+      s.districtColumn && refSheet ? quoteName(wb, refSheet, s.districtColumn) : undefined
+    if (!district) return []
+    return [
+      {
+        id: `default:district`,
+        role: who.role,
+        sheets: [sheetId],
+        columns: '*',
+        condition: `rec.${stationCol}.${district} == user.district`,
+      },
+    ]
+  }
+
+  const grants = (who: AccessIdentity, sheetId: string): AccessRule[] => {
+    const mine = readRules(wb).filter((r) => r.role === who.role)
+    return mine.length > 0 ? mine : defaults(wb, who, sheetId)
+  }
+
+  /** The period and station of a row (before or after), when the sheet is periodic. */
+  const keysOf = (sheetId: string, rowId: string, values: Readonly<Record<string, CellValue>>) => {
+    const s = completenessSettings(wb, sheetId)
+    if (!s) return undefined
+    const read = (col: string) =>
+      col in values
+        ? values[col]
+        : wb.hasSheet(sheetId)
+          ? wb.sheet(sheetId).getCell(rowId, col)
+          : null
+    const period = read(s.periodColumn)
+    const station = read(s.stationColumn)
+    return {
+      period: typeof period === 'string' ? period : null,
+      station: typeof station === 'string' && station !== '' ? station : null,
+    }
+  }
+
+  const checkLock = (
+    sheetId: string,
+    rowId: string,
+    values: Readonly<Record<string, CellValue>>,
+    now: number,
+  ): Decision => {
+    const k = keysOf(sheetId, rowId, values)
+    if (!k?.period) return ALLOWED
+    const state = periodLockState(wb, sheetId, k.period, k.station, now)
+    if (!state.locked) return ALLOWED
+    return refuse(RefusalReasons.locked, {
+      period: k.period,
+      by: state.by,
+      at: state.at,
+      auto: state.auto,
+    })
+  }
+
+  const checkRow = (
+    who: AccessIdentity,
+    sheetId: string,
+    rowId: string,
+    colIds: readonly string[] | '*',
+    after: Readonly<Record<string, CellValue>> | null,
+    existing: boolean,
+    now: number,
+  ): Decision => {
+    // Locks bind everyone, owners too: a locked month changes only after an approver reopens it.
+    if (existing) {
+      const before = checkLock(sheetId, rowId, {}, now)
+      if (!before.ok) return before
+    }
+    if (after) {
+      const lockAfter = checkLock(sheetId, rowId, after, now)
+      if (!lockAfter.ok) return lockAfter
+    }
+    if (who.role === Roles.owner) return ALLOWED
+    const rules = grants(who, sheetId).filter((r) => r.sheets === '*' || r.sheets.includes(sheetId))
+    if (rules.length === 0) return refuse(RefusalReasons.sheet)
+    const covering = rules.filter(
+      (r) =>
+        r.columns === '*' ||
+        (colIds !== '*' && colIds.every((c) => (r.columns as readonly string[]).includes(c))),
+    )
+    if (covering.length === 0) return refuse(RefusalReasons.column)
+    const ok = covering.some(
+      (r) =>
+        (!existing || admits(r, sheetId, rowId, {}, who)) &&
+        (!after || admits(r, sheetId, rowId, after, who)),
+    )
+    return ok ? ALLOWED : refuse(RefusalReasons.row)
+  }
+
+  return {
+    check(who, change, now) {
+      // Rules or the workbook changed since the last call: compiled conditions may be stale.
+      const stamp = JSON.stringify(readRules(wb))
+      if (stamp !== compiledFor) {
+        compiled.clear()
+        compiledFor = stamp
+      }
+      if (who.role === Roles.viewer) return refuse(RefusalReasons.readOnly)
+      switch (change.kind) {
+        case 'structure':
+          return who.role === Roles.owner ? ALLOWED : refuse(RefusalReasons.structure)
+        case 'rules':
+          return who.role === Roles.owner ? ALLOWED : refuse(RefusalReasons.rules)
+        case 'lock':
+          return who.role === Roles.owner || who.role === Roles.approver
+            ? ALLOWED
+            : refuse(RefusalReasons.locks)
+        case 'definition':
+          return checkDefinition(who, change.defKind)
+        case 'cell':
+          return checkRow(
+            who,
+            change.sheetId,
+            change.rowId,
+            [change.colId],
+            { [change.colId]: change.value ?? null },
+            true,
+            now,
+          )
+        case 'row-insert':
+          return checkRow(who, change.sheetId, change.rowId, '*', change.values, false, now)
+        case 'row-delete':
+        case 'row-move':
+          return checkRow(who, change.sheetId, change.rowId, '*', null, true, now)
+      }
+    },
+    dispose: () => scopes.dispose(),
+  }
+}
+
+/**
+ * Ledger definitions: owners, approvers and editors define summaries, charts and rules (as before
+ * issue 16); a scoped editor may only mark completeness and choose totals. `complete` marks by a
+ * scoped editor are not checked per station here: the mark's key names the station, and the
+ * completeness view offers marking only on the editor's own rows.
+ */
+function checkDefinition(who: AccessIdentity, defKind: string): Decision {
+  if (who.role !== Roles.scopedEditor) return ALLOWED
+  return defKind === 'complete' || defKind === 'totals'
+    ? ALLOWED
+    : refuse(RefusalReasons.definitions)
+}
+
+/** A column's name as the expression language reads it after `rec.`; undefined if it has none usable. */
+function quoteName(wb: Workbook, sheetId: string, colId: string): string | undefined {
+  if (!wb.hasSheet(sheetId)) return undefined
+  const name = wb.sheet(sheetId).column(colId)?.name
+  return name && /^[\p{L}_$][\p{L}\p{N}_$]*$/u.test(name) ? name : undefined
+}

@@ -1,0 +1,3 @@
+export * from './accessDoc.js'
+export * from './checkChange.js'
+export * from './roles.js'
