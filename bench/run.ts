@@ -183,6 +183,16 @@ const sections: Section[] = [
       return String(readJson('bench/results/cluster.json').markdown ?? '')
     },
   },
+  // history (issue 13): a cell's history, a remote batch's inbox, state growth of the records.
+  {
+    id: 'history',
+    title: 'History and conflicts (issue 13)',
+    command: 'npx tsx bench/history/history.bench.ts',
+    async run() {
+      tsx('bench/history/history.bench.ts', ['--json', 'bench/results/history.json'])
+      return String(readJson('bench/results/history.json').markdown ?? '')
+    },
+  },
   {
     // The issue's soak size; too long for every `npm run bench`, so only with --soak-full, and in
     // a section of its own so that the reduced run above never overwrites its figures.

@@ -50,15 +50,35 @@ export class SheetHistory {
     return log ? log.toArray().map(readEditEntry) : []
   }
 
-  /** One cell's log entries, in log order. */
+  /**
+   * The last cell read and its records, kept while the log's length is unchanged (the log only
+   * ever grows, so an equal length means equal contents): a panel re-reading its cell on every
+   * change scans the log only when the log grew.
+   */
+  private lastCell: { rowId: string; colId: string; length: number; recs: LogRecord[] } | null =
+    null
+
+  /**
+   * One cell's log entries, in log order: one pass over the log's Yjs items and their record
+   * arrays (no copy of the whole log, no object per record that is not this cell's).
+   */
   private cellEntries(rowId: string, colId: string): EditEntry[] {
     const log = this.ctx.history(this.sheet.id)
     if (!log) return []
-    const out: EditEntry[] = []
-    // Straight over the records: a 100,000-entry log is read without an entry object per record.
-    for (const rec of log.toArray())
-      if (rec[0] === rowId && rec[1] === colId) out.push(readEditEntry(rec))
-    return out
+    const last = this.lastCell
+    if (last && last.rowId === rowId && last.colId === colId && last.length === log.length)
+      return last.recs.map(readEditEntry)
+    const recs: LogRecord[] = []
+    for (let item = log._start; item !== null; item = item.right) {
+      if (item.deleted || !item.countable) continue
+      const arr = item.content.getContent() as LogRecord[]
+      for (let i = 0; i < arr.length; i++) {
+        const rec = arr[i]!
+        if (rec[0] === rowId && rec[1] === colId) recs.push(rec)
+      }
+    }
+    this.lastCell = { rowId, colId, length: log.length, recs }
+    return recs.map(readEditEntry)
   }
 
   /** Every recorded write to one cell, oldest first by time. */
