@@ -15,15 +15,14 @@ import type {
 import { makeGridEventHub, makeListenerHost } from './features/host'
 import { keyboard } from './features/keyboard'
 import { makeModelBinding } from './features/modelBinding'
-import { narrowPinned } from './features/narrowPinned'
 import { makePresence, type PeerCell } from './features/presence'
 import { makeProblems } from './features/problems'
 import { makeRangeModel } from './features/range'
 import { makeRangeSelect } from './features/rangeSelect'
+import { makeRowDrag } from './features/rowDrag'
 import { makeRowEdits } from './features/rowEdits'
 import { rowNumbers } from './features/rowNumbers'
 import { selection } from './features/selection'
-import { tapEditing } from './features/tapEditing'
 import { totalsRow } from './features/totalsRow'
 import { unackedMarkers } from './features/unackedMarkers'
 import type { GridContext } from './gridContext'
@@ -80,6 +79,12 @@ export interface SheetGridHandle {
   sortFocused(dir: 'asc' | 'desc' | null): void
   /** The focused cell's column id, if any. */
   focusedColId(): string | null
+  /** Moves the selected rows one shown row up or down (one undo step). */
+  moveRows(delta: -1 | 1): void
+  /** Moves the selected rows to shown row `rowNumber` (1-based). */
+  moveRowsTo(rowNumber: number): void
+  /** Whether a sort is on (rows then can't be moved: the order shown is not the sheet's). */
+  isSorted(): boolean
   flushBinding(): void
   dispose(): void
 }
@@ -146,6 +151,11 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
     // issue 13: winners of concurrent writes
     conflictMarkers,
     selection,
+    // before rangeSelect: a press on the row handle is a move, not a range drag
+    makeRowDrag(
+      (ids, to) => rowEdits.moveRowsToIndex(ids, to),
+      () => rowEdits.selectedRowIds(),
+    ),
     rangeSelect,
     editing,
     rowEdits,
@@ -154,9 +164,6 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
     clipboard,
     presence,
     problems,
-    // narrow screens and touch (issue 12, "app")
-    narrowPinned,
-    tapEditing,
     // issue 14 (ledger): the totals row under the grid
     totalsRow,
   ]
@@ -275,6 +282,9 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
       const colId = api.getFocusedCell()?.column.getColId()
       return colId && cells.columns.has(colId) ? colId : null
     },
+    moveRows: (delta) => rowEdits.moveSelectedRows(delta),
+    moveRowsTo: (n) => rowEdits.moveSelectedRowsTo(n),
+    isSorted: () => api.getColumnState().some((c) => !!c.sort),
     flushBinding: () => binding.flush(),
     dispose() {
       for (let i = undo.length - 1; i >= 0; i--) undo[i]!()

@@ -157,6 +157,11 @@ export const en: Messages = {
   'range.columns': 'Select whole columns',
   'range.extend': 'Extend selection',
   'status.filtered': '(filtered)',
+  'row.moveUp': 'Move up',
+  'row.moveDown': 'Move down',
+  'row.moveTo': 'Move to…',
+  'row.moveToPrompt': 'Move to which row? (1–{n})',
+  'row.moveToBad': '"{v}" is not a row number between 1 and {n}; nothing was moved.',
   // end grid commands
   'type.boolean': 'Yes/No',
   'type.reference': 'Reference',

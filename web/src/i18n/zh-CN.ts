@@ -147,6 +147,11 @@ export const zhCN = {
   'range.columns': '选中整列',
   'range.extend': '扩展选区',
   'status.filtered': '（筛选后）',
+  'row.moveUp': '上移',
+  'row.moveDown': '下移',
+  'row.moveTo': '移到…',
+  'row.moveToPrompt': '移到第几行？（1–{n}）',
+  'row.moveToBad': '“{v}”不是 1–{n} 之间的行号，未移动。',
   // end grid commands
   'type.date': '日期',
   'type.enum': '选项',

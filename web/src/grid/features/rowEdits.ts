@@ -18,6 +18,15 @@ export interface RowEditsFeature extends GridFeature {
    * takes the row above it, as in Excel.
    */
   fillDown(): void
+  /**
+   * Moves the selected rows (or the focused one) up or down by one shown row, one transaction;
+   * the range and focus move with them. Nothing under a sort (the order shown is not the sheet's).
+   */
+  moveSelectedRows(delta: -1 | 1): void
+  /** Moves the selected rows to stand at shown row `rowNumber` (1-based). */
+  moveSelectedRowsTo(rowNumber: number): void
+  /** Moves the given rows before (or after, when past the end) the shown row at `toIndex`. */
+  moveRowsToIndex(rowIds: readonly string[], toIndex: number): void
 }
 
 /** Row insert/delete and clearing the range: the row commands of the toolbar, menu and keys. */
@@ -116,6 +125,78 @@ export function makeRowEdits(): RowEditsFeature {
         }
       }
       if (edits.length) ctx.sheet.setCells(edits)
+    },
+    moveSelectedRows(delta) {
+      if (!at || at.ctx.readOnly()) return
+      const { api } = at
+      const ids = self.selectedRowIds()
+      if (!ids.length) return
+      const idx = ids.map((id) => api.getRowNode(id)?.rowIndex ?? -1)
+      const first = Math.min(...idx)
+      const last = Math.max(...idx)
+      if (first < 0) return
+      if (delta < 0 && first > 0) self.moveRowsToIndex(ids, first - 1)
+      if (delta > 0 && last < api.getDisplayedRowCount() - 1) self.moveRowsToIndex(ids, last + 2)
+    },
+    moveSelectedRowsTo(rowNumber) {
+      if (!at) return
+      const ids = self.selectedRowIds()
+      if (!ids.length) return
+      const first = Math.min(...ids.map((id) => at!.api.getRowNode(id)?.rowIndex ?? 0))
+      // Rows moved down land after the target row, as Excel does with a cut row inserted there.
+      const target = rowNumber - 1
+      self.moveRowsToIndex(ids, target > first ? target + 1 : target)
+    },
+    moveRowsToIndex(rowIds, toIndex) {
+      if (!at || at.ctx.readOnly() || !rowIds.length) return
+      const { api, ctx } = at
+      if (api.getColumnState().some((c) => c.sort)) return
+      const count = api.getDisplayedRowCount()
+      const moving = new Set(rowIds)
+      const oldFirst = Math.min(...rowIds.map((id) => api.getRowNode(id)?.rowIndex ?? 0))
+      // The shown row the block goes before (skipping the moving rows), or after the last.
+      let before: string | undefined
+      for (let i = Math.max(0, toIndex); i < count; i++) {
+        const id = api.getDisplayedRowAtIndex(i)?.data?.id
+        if (id && !moving.has(id)) {
+          before = id
+          break
+        }
+      }
+      let after: string | undefined
+      if (!before) {
+        for (let i = count - 1; i >= 0; i--) {
+          const id = api.getDisplayedRowAtIndex(i)?.data?.id
+          if (id && !moving.has(id)) {
+            after = id
+            break
+          }
+        }
+      }
+      if (!before && !after) return
+      const f = api.getFocusedCell()
+      const colId = f?.column.getColId()
+      const sel = ctx.cells.sel
+      ctx.sheet.moveRows(rowIds, before ? { before } : { after: after! })
+      ctx.flush()
+      // The range and focus follow the rows.
+      const newFirst = Math.min(...rowIds.map((id) => api.getRowNode(id)?.rowIndex ?? 0))
+      const shift = newFirst - oldFirst
+      const anchor = ctx.range.anchor()
+      const focus = ctx.range.focus()
+      if (sel && anchor && focus)
+        ctx.range.set(
+          { ...anchor, rowIndex: anchor.rowIndex + shift },
+          { ...focus, rowIndex: focus.rowIndex + shift },
+        )
+      if (f && colId) {
+        const rowIndex = f.rowIndex + shift
+        ctx.range.keepFocusAt = { rowIndex, colId }
+        api.ensureIndexVisible(rowIndex)
+        api.setFocusedCell(rowIndex, colId)
+      }
+      api.refreshCells({ force: false })
+      ctx.events.onSelectionChange?.(ctx.range.info())
     },
   }
   return self

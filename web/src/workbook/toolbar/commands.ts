@@ -1,4 +1,5 @@
 import { type Command, registerCommands } from '../../app/toolbarExtensions'
+import { t } from '../../i18n'
 
 const hasGrid = (ctx: Parameters<Command['enabled']>[0]) => ctx.grid !== null
 
@@ -127,6 +128,42 @@ export const builtinCommands: Command[] = [
         ?.readText()
         .then((text) => ctx.grid?.pasteText(text))
         .catch(() => {})
+    },
+    menu: {},
+  },
+  {
+    id: 'row.moveUp',
+    label: 'row.moveUp',
+    keys: ['Alt+Shift+ArrowUp'],
+    enabled: (ctx) => !ctx.readOnly && hasGrid(ctx) && !ctx.grid?.isSorted(),
+    run: (ctx) => ctx.grid?.moveRows(-1),
+    menu: {},
+  },
+  {
+    id: 'row.moveDown',
+    label: 'row.moveDown',
+    keys: ['Alt+Shift+ArrowDown'],
+    enabled: (ctx) => !ctx.readOnly && hasGrid(ctx) && !ctx.grid?.isSorted(),
+    run: (ctx) => ctx.grid?.moveRows(1),
+    menu: {},
+  },
+  {
+    id: 'row.moveTo',
+    label: 'row.moveTo',
+    enabled: (ctx) => !ctx.readOnly && hasGrid(ctx) && !ctx.grid?.isSorted(),
+    run: (ctx) => {
+      const n = ctx.grid?.api.getDisplayedRowCount() ?? 0
+      let hint = ''
+      for (let tries = 0; tries < 3; tries++) {
+        const answer = window.prompt(`${hint}${t('row.moveToPrompt', { n })}`)
+        if (answer === null) return
+        const to = Number(answer.trim())
+        if (Number.isInteger(to) && to >= 1 && to <= n) {
+          ctx.grid?.moveRowsTo(to)
+          return
+        }
+        hint = `${t('row.moveToBad', { v: answer, n })}\n`
+      }
     },
     menu: {},
   },
