@@ -15,6 +15,7 @@ import type {
 import { makeGridEventHub, makeListenerHost } from './features/host'
 import { keyboard } from './features/keyboard'
 import { makeModelBinding } from './features/modelBinding'
+import { narrowPinned } from './features/narrowPinned'
 import { makePresence, type PeerCell } from './features/presence'
 import { makeProblems } from './features/problems'
 import { makeRangeModel } from './features/range'
@@ -23,6 +24,7 @@ import { makeRowDrag } from './features/rowDrag'
 import { makeRowEdits } from './features/rowEdits'
 import { rowNumbers } from './features/rowNumbers'
 import { selection } from './features/selection'
+import { tapEditing } from './features/tapEditing'
 import { totalsRow } from './features/totalsRow'
 import { unackedMarkers } from './features/unackedMarkers'
 import type { GridContext } from './gridContext'
@@ -164,6 +166,9 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
     clipboard,
     presence,
     problems,
+    // narrow screens and touch (issue 12, "app")
+    narrowPinned,
+    tapEditing,
     // issue 14 (ledger): the totals row under the grid
     totalsRow,
   ]
