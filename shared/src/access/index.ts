@@ -1,3 +1,4 @@
 export * from './accessDoc.js'
 export * from './checkChange.js'
+export * from './classifyUpdate.js'
 export * from './roles.js'

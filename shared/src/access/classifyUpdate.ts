@@ -1,0 +1,304 @@
+/**
+ * "What does this update change?" (issue 16 §2): decode a Yjs update's structs and delete set
+ * against the doc it is about to be applied to, and name each change the way `checkChange` reads
+ * them (a cell, a row inserted/deleted/moved, structure, a rule, a lock record, a definition).
+ * Pure (yjs only), so the server decides with it and the client can tell which of its pending
+ * changes a refusal covers.
+ *
+ * Where an item lives: an encoded item names its parent only when it has no origin; otherwise Yjs
+ * infers parent and map key from the origin (or right origin) item, so we do the same, looking the
+ * origin up in the update itself or in the doc. An origin that the doc has garbage-collected makes
+ * Yjs drop the item (it becomes GC), so it changes nothing; an origin found nowhere (the update
+ * depends on changes the server has not seen) is `unresolved`. Hand-written against the decoded
+ * structs because no library classifies Yjs updates by document path.
+ */
+import * as Y from 'yjs'
+import {
+  ROOT_HISTORY,
+  ROOT_LEDGER,
+  ROOT_ROW_LOG,
+  ROOT_SETTLEMENTS,
+  ROOT_SHEETS,
+  SHEET_BATCHES,
+  SHEET_CELLS,
+  SHEET_COLUMNS,
+  SHEET_DELETIONS,
+  SHEET_ROW_ORDER,
+  SHEET_ROWS,
+  splitCellKey,
+} from '../model/keys.js'
+import type { Workbook } from '../model/workbook.js'
+import type { CellValue } from '../schema/columnTypes.js'
+import { ROOT_ACCESS } from './accessDoc.js'
+import type { Change } from './checkChange.js'
+
+/** A change the decoder could not place: it refers to structs neither the update nor the doc holds. */
+export interface Unresolved {
+  kind: 'unresolved'
+}
+export type ClassifiedChange = Change | Unresolved
+
+/** Roots whose entries only accompany data edits (edit logs, settlements): checked through those edits. */
+const LOG_ROOTS = new Set([ROOT_HISTORY, ROOT_ROW_LOG, ROOT_SETTLEMENTS])
+/** Column fields anyone who may write may change (a column's width is layout, not structure). */
+const FREE_COLUMN_FIELDS = new Set(['width'])
+
+interface Location {
+  /** Keys from the root to the parent type (root name first); a list element's key is '#'. */
+  path: string[]
+  /** The map key, or null for a list element. */
+  sub: string | null
+}
+
+type DecodedItem = Y.Item
+
+function contentValues(content: unknown, offset: number): unknown[] {
+  if (content instanceof Y.ContentAny) return content.arr.slice(offset)
+  if (content instanceof Y.ContentJSON) return content.arr.slice(offset)
+  if (content instanceof Y.ContentString) return [content.str.slice(offset)]
+  if (content instanceof Y.ContentType) return [content.type]
+  return []
+}
+
+/** The changes `update` would make to `wb`'s doc, deduplicated (last value of a cell wins). */
+export function classifyUpdate(wb: Workbook, update: Uint8Array): ClassifiedChange[] {
+  const doc = wb.doc
+  const store = doc.store
+  const { structs, ds } = Y.decodeUpdate(update)
+
+  const rootNames = new Map<unknown, string>()
+  for (const [name, type] of doc.share) rootNames.set(type, name)
+
+  // The update's own items, per client sorted by clock, for origin lookups.
+  const own = new Map<number, DecodedItem[]>()
+  for (const s of structs) {
+    if (!(s instanceof Y.Item)) continue
+    let list = own.get(s.id.client)
+    if (!list) {
+      list = []
+      own.set(s.id.client, list)
+    }
+    list.push(s)
+  }
+  for (const list of own.values()) list.sort((a, b) => a.id.clock - b.id.clock)
+  const findOwn = (id: Y.ID): DecodedItem | undefined => {
+    const list = own.get(id.client)
+    if (!list) return undefined
+    let lo = 0
+    let hi = list.length - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      const it = list[mid] as DecodedItem
+      if (id.clock < it.id.clock) hi = mid - 1
+      else if (id.clock >= it.id.clock + it.length) lo = mid + 1
+      else return it
+    }
+    return undefined
+  }
+  const inDoc = (id: Y.ID) => Y.getState(store, id.client) > id.clock
+  /** The doc's struct holding `id` (an Item, or GC). Only called when `inDoc(id)`. */
+  const findDoc = (id: Y.ID) => Y.getItem(store, id) as Y.Item | Y.GC
+
+  const typePathInDoc = (type: Y.AbstractType<unknown>): string[] | null => {
+    const item = type._item
+    if (!item) {
+      const name = rootNames.get(type)
+      return name === undefined ? null : [name]
+    }
+    const loc = docItemLocation(item)
+    return loc ? [...loc.path, loc.sub ?? '#'] : null
+  }
+  const docItemLocation = (item: Y.Item): Location | null => {
+    const parent = item.parent as Y.AbstractType<unknown> | null
+    if (!parent) return null
+    const path = typePathInDoc(parent)
+    return path ? { path, sub: item.parentSub } : null
+  }
+
+  type Found = Location | 'gc' | 'unresolved'
+  const memo = new Map<DecodedItem, Found>()
+  const locateOwn = (item: DecodedItem, depth = 0): Found => {
+    const hit = memo.get(item)
+    if (hit) return hit
+    let out: Found = 'unresolved'
+    const parent = item.parent as unknown
+    if (depth > 10_000) out = 'unresolved'
+    else if (typeof parent === 'string') out = { path: [parent], sub: item.parentSub }
+    else if (parent instanceof Y.ID) {
+      const p = locateId(parent, depth)
+      out = typeof p === 'string' ? p : { path: [...p.path, p.sub ?? '#'], sub: item.parentSub }
+    } else {
+      const ref = (item.origin ?? item.rightOrigin) as Y.ID | null
+      out = ref ? locateId(ref, depth) : 'unresolved'
+    }
+    memo.set(item, out)
+    return out
+  }
+  /** Where the item holding `id` lives (its parent path and key). */
+  const locateId = (id: Y.ID, depth: number): Found => {
+    if (inDoc(id)) {
+      const s = findDoc(id)
+      if (!(s instanceof Y.Item)) return 'gc'
+      return docItemLocation(s) ?? 'gc'
+    }
+    const o = findOwn(id)
+    return o ? locateOwn(o, depth + 1) : 'unresolved'
+  }
+
+  const changes = new Map<string, ClassifiedChange>()
+  const inserts = new Map<
+    string,
+    { sheetId: string; rowId: string; values: Record<string, CellValue> }
+  >()
+  const batchCols = new Map<string, string[]>() // `${sheetId}|${batchId}` → column ids (from the update)
+  const pendingRows: { sheetId: string; record: unknown[] }[] = []
+  const add = (key: string, c: ClassifiedChange) => changes.set(key, c)
+
+  const place = (loc: Location, values: unknown[], deleted: boolean) => {
+    const [root, sheetId, part, colId] = loc.path
+    const depth = loc.path.length
+    if (root === undefined) return
+    if (LOG_ROOTS.has(root)) return
+    if (root === ROOT_ACCESS) {
+      const key = loc.sub ?? ''
+      if (depth === 1 && key.startsWith('rule:')) add('rules', { kind: 'rules' })
+      else if (depth === 1 && /^(lock|exception|autolock):/.test(key)) {
+        const sid = key.slice(key.indexOf(':') + 1).split('|')[0] ?? ''
+        add(`lock|${sid}`, { kind: 'lock', sheetId: sid })
+      } else add('rules', { kind: 'rules' })
+      return
+    }
+    if (root === ROOT_LEDGER && depth === 1 && loc.sub) {
+      const i = loc.sub.indexOf(':')
+      const defKind = i > 0 ? loc.sub.slice(0, i) : loc.sub
+      add(`def|${loc.sub}`, { kind: 'definition', defKind, id: loc.sub.slice(i + 1) })
+      return
+    }
+    if (root !== ROOT_SHEETS) {
+      add(`meta|${root}`, { kind: 'structure', what: 'meta' })
+      return
+    }
+    if (depth === 1 || sheetId === undefined) {
+      add(`sheet|${loc.sub}`, { kind: 'structure', sheetId: loc.sub ?? undefined, what: 'sheet' })
+      return
+    }
+    if (depth === 2) {
+      add(`sheet|${sheetId}`, { kind: 'structure', sheetId, what: 'sheet' })
+      return
+    }
+    if (part === SHEET_COLUMNS) {
+      if (depth === 4 && loc.sub && FREE_COLUMN_FIELDS.has(loc.sub)) return
+      add(`col|${sheetId}|${colId ?? loc.sub}`, { kind: 'structure', sheetId, what: 'column' })
+      return
+    }
+    if (depth !== 3) {
+      add(`sheet|${sheetId}`, { kind: 'structure', sheetId, what: 'sheet' })
+      return
+    }
+    switch (part) {
+      case SHEET_CELLS: {
+        const k = loc.sub ? splitCellKey(loc.sub) : undefined
+        if (!k) return add(`sheet|${sheetId}`, { kind: 'structure', sheetId, what: 'sheet' })
+        const overlay = values[0]
+        const value = !deleted && Array.isArray(overlay) ? (overlay[0] as CellValue) : null
+        return add(`cell|${sheetId}|${loc.sub}`, {
+          kind: 'cell',
+          sheetId,
+          rowId: k[0],
+          colId: k[1],
+          value,
+        })
+      }
+      case SHEET_ROWS:
+        for (const record of values) {
+          if (!Array.isArray(record) || typeof record[0] !== 'string') continue
+          if (deleted)
+            add(`del|${sheetId}|${record[0]}`, { kind: 'row-delete', sheetId, rowId: record[0] })
+          else pendingRows.push({ sheetId, record })
+        }
+        return
+      case SHEET_BATCHES:
+        if (!deleted && loc.sub && Array.isArray(values[0]))
+          batchCols.set(`${sheetId}|${loc.sub}`, values[0] as string[])
+        return
+      case SHEET_ROW_ORDER:
+        if (loc.sub)
+          add(`move|${sheetId}|${loc.sub}`, { kind: 'row-move', sheetId, rowId: loc.sub })
+        return
+      case SHEET_DELETIONS:
+        for (const t of values) {
+          if (Array.isArray(t) && typeof t[0] === 'string')
+            add(`del|${sheetId}|${t[0]}`, { kind: 'row-delete', sheetId, rowId: t[0] })
+        }
+        return
+      default:
+        add(`sheet|${sheetId}`, { kind: 'structure', sheetId, what: 'sheet' })
+    }
+  }
+
+  // Inserted items: the part the doc does not have yet.
+  for (const item of own.values()) {
+    for (const it of item) {
+      const known = Y.getState(store, it.id.client) - it.id.clock
+      if (known >= it.length) continue
+      const loc = locateOwn(it)
+      if (loc === 'gc') continue
+      if (loc === 'unresolved') {
+        add('unresolved', { kind: 'unresolved' })
+        continue
+      }
+      place(loc, contentValues(it.content, Math.max(0, known)), false)
+    }
+  }
+
+  // Deleted items the doc holds (items both created and deleted by this update change nothing).
+  for (const [client, ranges] of ds.clients) {
+    const docStructs = store.clients.get(client)
+    if (!docStructs) continue
+    for (const { clock, len } of ranges) {
+      const end = Math.min(clock + len, Y.getState(store, client))
+      if (clock >= end) continue
+      for (let i = Y.findIndexSS(docStructs, clock); i < docStructs.length; i++) {
+        const s = docStructs[i] as Y.Item | Y.GC
+        if (s.id.clock >= end) break
+        if (!(s instanceof Y.Item) || s.deleted) continue
+        const loc = docItemLocation(s)
+        if (!loc) continue
+        const from = Math.max(0, clock - s.id.clock)
+        const to = Math.min(s.length, end - s.id.clock)
+        place(loc, contentValues(s.content, 0).slice(from, to), true)
+      }
+    }
+  }
+
+  // Row inserts, with their values by column id (the batch from the update or the doc), and the
+  // cell edits the same update makes to those new rows folded in.
+  for (const { sheetId, record } of pendingRows) {
+    const [rowId, , batchId, ...vals] = record as [string, string, string, ...CellValue[]]
+    const cols = batchCols.get(`${sheetId}|${batchId}`) ?? docBatch(wb, sheetId, batchId) ?? []
+    const values: Record<string, CellValue> = {}
+    cols.forEach((c, i) => {
+      values[c] = vals[i] ?? null
+    })
+    inserts.set(`${sheetId}|${rowId}`, { sheetId, rowId, values })
+  }
+  for (const [key, c] of changes) {
+    if (c.kind !== 'cell') continue
+    const ins = inserts.get(`${c.sheetId}|${c.rowId}`)
+    if (!ins) continue
+    ins.values[c.colId] = c.value ?? null
+    changes.delete(key)
+  }
+  for (const ins of inserts.values()) {
+    changes.set(`ins|${ins.sheetId}|${ins.rowId}`, { kind: 'row-insert', ...ins })
+  }
+  return [...changes.values()]
+}
+
+function docBatch(wb: Workbook, sheetId: string, batchId: string): string[] | undefined {
+  const sheet = wb.doc.getMap(ROOT_SHEETS).get(sheetId)
+  if (!(sheet instanceof Y.Map)) return undefined
+  const batches = sheet.get(SHEET_BATCHES)
+  const cols = batches instanceof Y.Map ? batches.get(batchId) : undefined
+  return Array.isArray(cols) ? (cols as string[]) : undefined
+}
