@@ -8,23 +8,7 @@ import {
 } from '@taizhang/shared'
 import { createMemo, createSignal, For, Show } from 'solid-js'
 import { type MessageKey, t } from '../i18n'
-
-function optionsToText(col: Column): string {
-  return (col.constraints.options ?? [])
-    .map((o) => (o.color ? `${o.value}=${o.color}` : o.value))
-    .join('\n')
-}
-
-function textToOptions(s: string) {
-  return s
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .map((l) => {
-      const i = l.lastIndexOf('=')
-      return i > 0 ? { value: l.slice(0, i).trim(), color: l.slice(i + 1).trim() } : { value: l }
-    })
-}
+import { EnumOptionsEditor } from './EnumOptionsEditor'
 
 function numOrUndef(s: string): number | string | undefined {
   const v = s.trim()
@@ -219,21 +203,18 @@ export function ColumnPanel(props: {
                     </label>
                   </Show>
                   <Show when={col.type === 'enum'}>
-                    <label class="field">
-                      {t('col.options')}
-                      <textarea
-                        rows="5"
-                        value={optionsToText(col)}
-                        onChange={(e) =>
+                    <div class="field">
+                      {t('enum.options')}
+                      <EnumOptionsEditor
+                        options={col.constraints.options ?? []}
+                        disabled={props.readOnly}
+                        onChange={(options) =>
                           sheet().updateColumn(col.id, {
-                            constraints: {
-                              ...col.constraints,
-                              options: textToOptions(e.currentTarget.value),
-                            },
+                            constraints: { ...col.constraints, options },
                           })
                         }
                       />
-                    </label>
+                    </div>
                   </Show>
                   <Show when={col.type === 'reference'}>
                     <label class="field">
