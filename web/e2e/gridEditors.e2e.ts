@@ -94,4 +94,41 @@ describe('grid editors (real Chromium, real taizhang serve)', () => {
       await waitForCell(p, 4, dateCol, stored)
     }
   })
+
+  it('Space ticks a checkbox; a key typed over an enum cell opens the picker filtered by it, Enter picks', async () => {
+    const p = a.page
+    const flag = await columnNamed(a, '示范社工站')
+    const box = `${cellSel(0, flag)} input[type="checkbox"]`
+    const was = await p.locator(box).isChecked()
+    await p.locator(cellSel(0, flag)).click({ position: { x: 60, y: 10 } })
+    await p.keyboard.press('Space')
+    await p.waitForFunction(
+      ([s, w]) => (document.querySelector(s as string) as HTMLInputElement)?.checked === !w,
+      [box, was] as const,
+    )
+    await b.page.waitForFunction(
+      ([s, w]) => (document.querySelector(s as string) as HTMLInputElement)?.checked === !w,
+      [box, was] as const,
+    )
+    await p.keyboard.press('Space')
+    await p.waitForFunction(
+      ([s, w]) => (document.querySelector(s as string) as HTMLInputElement)?.checked === w,
+      [box, was] as const,
+    )
+
+    const kind = await columnNamed(a, '类型')
+    await p.locator(cellSel(1, kind)).click()
+    // A key typed over the cell opens the picker with it as the filter (the key is not lost).
+    await p.keyboard.press('x')
+    await p.locator('.tz-picker').waitFor()
+    expect(await p.locator('.tz-picker-search').inputValue()).toBe('x')
+    // Chinese typed into the picker filters it; Enter picks the single match.
+    await p.keyboard.press('Backspace')
+    await p.keyboard.insertText('专项')
+    expect(await p.locator('.tz-picker-search').inputValue()).toBe('专项')
+    await p.waitForFunction(() => document.querySelectorAll('.tz-picker-item').length === 1)
+    expect(await p.locator('.tz-picker-item').allTextContents()).toEqual(['专项社工站'])
+    await p.keyboard.press('Enter')
+    await waitForCell(p, 1, kind, '专项社工站')
+  })
 })

@@ -219,6 +219,9 @@ export class PickerCellEditor implements ICellEditorComp<RowData> {
 
   afterGuiAttached(): void {
     this.search.focus()
+    // Typed over the cell: the caret after the typed key, so the next keys follow it.
+    const n = this.search.value.length
+    this.search.setSelectionRange(n, n)
   }
 
   isPopup(): boolean {

@@ -20,7 +20,22 @@ export const editing: GridFeature = {
       ctx.sheet.setCell(e.data.id, colId, value)
     },
   }),
-  install: () => undefined,
+  install(api, ctx) {
+    // Space ticks or unticks a boolean cell, as in Excel/WPS checkboxes (AG Grid does nothing:
+    // boolean columns are not editable, the renderer's checkbox writes directly).
+    ctx.host.listen(ctx.container, 'keydown', (e) => {
+      if (e.key !== ' ' || e.ctrlKey || e.metaKey || e.altKey || e.shiftKey) return
+      if (ctx.readOnly() || api.getEditingCells().length) return
+      if ((e.target as HTMLElement).closest('input, textarea, select, .ag-popup')) return
+      const f = api.getFocusedCell()
+      const col = f ? ctx.cells.columns.get(f.column.getColId()) : undefined
+      const row = f ? api.getDisplayedRowAtIndex(f.rowIndex)?.data : undefined
+      if (!col || col.type !== 'boolean' || !row) return
+      e.preventDefault()
+      ctx.sheet.setCell(row.id, col.id, row.cells[col.id] !== true)
+    })
+    return undefined
+  },
 }
 
 /** An editor's result as the value to store; undefined means "write nothing". */
