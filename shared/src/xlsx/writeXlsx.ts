@@ -105,24 +105,44 @@ function colName(c: number): string {
   return XLSX.utils.encode_col(c)
 }
 
+/** One worksheet to write: its name, header, widths and rows of cells (data only: crosses to a worker). */
+export interface XlsxSheetInput {
+  name: string
+  header: string[]
+  /** Column widths in CSS pixels. */
+  widths: number[]
+  rows: (XLSX.CellObject | undefined)[][]
+}
+
+/** Everything `writeXlsxBook` needs; plain data, so the main thread can hand it to a worker. */
+export interface XlsxBookInput {
+  title: string
+  titleRow: boolean
+  sheets: XlsxSheetInput[]
+}
+
 /**
- * Writes sheets as an .xlsx (issue #15 §2): one worksheet per sheet, typed cells (numbers, dates as
- * serials, booleans) with the column's number format, the header row frozen, an autofilter over the
- * header, column widths from the grid, an optional title row, and the workbook title in the
- * document properties. Text is never written as a formula.
+ * A worksheet of the export as the main thread reads it: header and widths at once, the cells of
+ * rows `from` to `to` on demand, so a big sheet can be read in slices between which the page paints.
  */
-export async function exportXlsx(
-  wb: Workbook,
-  options: XlsxExportOptions = {},
-): Promise<XlsxExportResult> {
-  const book = XLSX.utils.book_new()
-  const title = wb.meta().title
-  book.Props = { Title: title || 'Taizhang' }
+export interface XlsxSheetPart {
+  name: string
+  header: string[]
+  widths: number[]
+  rowCount: number
+  cells(from: number, to: number): (XLSX.CellObject | undefined)[][]
+}
+
+/**
+ * The worksheets an export writes (issue #15 §2): one per selected sheet (all by default), typed
+ * cells with the column's number format (text is never a formula), and, for a whole-workbook
+ * export, one per stored summary and cross-tab. Names are made Excel-safe and unique.
+ */
+export function xlsxSheetParts(wb: Workbook, options: XlsxExportOptions = {}): XlsxSheetPart[] {
   const selections: readonly XlsxSheetSelection[] =
     options.sheets ?? wb.listSheets().map((s) => ({ sheetId: s.id }))
   const taken = new Set<string>()
-  const written: XlsxExportResult['sheets'] = []
-  const headerRowOf: number[] = []
+  const parts: XlsxSheetPart[] = []
   for (const sel of selections) {
     const sheet = wb.sheet(sel.sheetId)
     const all = sheet.columns()
@@ -140,53 +160,85 @@ export async function exportXlsx(
       }
     })
     const formats = cols.map(xlsxNumberFormat)
-    const name = sheetName(sheet.name, taken)
-    const data: (XLSX.CellObject | undefined)[][] = []
-    const top = options.titleRow ? 1 : 0
-    if (options.titleRow)
-      data.push([{ t: 's', v: title ? `${title} · ${sheet.name}` : sheet.name }])
-    data.push(cols.map((c) => ({ t: 's', v: c.name })))
-    let rows = 0
-    for (const id of sel.rowIds ?? sheet.rowIds()) {
-      const cells = sheet.getRow(id)?.cells
-      if (!cells) continue
-      rows++
-      const line: (XLSX.CellObject | undefined)[] = new Array(cols.length)
-      for (let i = 0; i < cols.length; i++)
-        line[i] = cellFor(cells[cols[i]!.id], cols[i]!, formats[i], labels[i])
-      data.push(line)
-    }
-    const ws: XLSX.WorkSheet = { '!data': data } as XLSX.WorkSheet
-    const lastCol = Math.max(0, cols.length - 1)
-    ws['!ref'] = `A1:${colName(lastCol)}${top + 1 + rows}`
-    ws['!cols'] = cols.map((c) => ({ wpx: c.width || DEFAULT_COLUMN_WIDTH }))
-    if (cols.length > 0)
-      ws['!autofilter'] = { ref: `A${top + 1}:${colName(lastCol)}${top + 1 + rows}` }
-    if (options.titleRow && cols.length > 1)
-      ws['!merges'] = [{ s: { r: 0, c: 0 }, e: { r: 0, c: lastCol } }]
-    XLSX.utils.book_append_sheet(book, ws, name)
-    written.push({ name, rows, columns: cols.length })
-    headerRowOf.push(top + 1)
+    const ids = (sel.rowIds ?? sheet.rowIds()).filter((id) => sheet.hasRow(id))
+    parts.push({
+      name: sheetName(sheet.name, taken),
+      header: cols.map((c) => c.name),
+      widths: cols.map((c) => c.width || DEFAULT_COLUMN_WIDTH),
+      rowCount: ids.length,
+      cells(from, to) {
+        const out: (XLSX.CellObject | undefined)[][] = []
+        for (let r = from; r < Math.min(to, ids.length); r++) {
+          const cells = sheet.getRow(ids[r]!)?.cells ?? {}
+          const line: (XLSX.CellObject | undefined)[] = new Array(cols.length)
+          for (let i = 0; i < cols.length; i++)
+            line[i] = cellFor(cells[cols[i]!.id], cols[i]!, formats[i], labels[i])
+          out.push(line)
+        }
+        return out
+      },
+    })
   }
-  if (options.summaries ?? !options.sheets) {
-    for (const sum of summarySheets(wb, options.locale ?? 'zh-CN')) {
-      const name = sheetName(sum.title, taken)
-      const top = options.titleRow ? 1 : 0
-      const data: (XLSX.CellObject | undefined)[][] = []
-      if (options.titleRow)
-        data.push([{ t: 's', v: title ? `${title} · ${sum.title}` : sum.title }])
-      data.push(sum.header.map((h) => ({ t: 's', v: h })))
-      for (const r of sum.rows) data.push(r)
-      const ws: XLSX.WorkSheet = { '!data': data } as XLSX.WorkSheet
-      const lastCol = Math.max(0, sum.header.length - 1)
-      ws['!ref'] = `A1:${colName(lastCol)}${top + 1 + sum.rows.length}`
-      ws['!cols'] = sum.header.map(() => ({ wpx: DEFAULT_COLUMN_WIDTH }))
-      if (options.titleRow && sum.header.length > 1)
-        ws['!merges'] = [{ s: { r: 0, c: 0 }, e: { r: 0, c: lastCol } }]
-      XLSX.utils.book_append_sheet(book, ws, name)
-      written.push({ name, rows: sum.rows.length, columns: sum.header.length })
-      headerRowOf.push(top + 1)
-    }
+  if (options.summaries ?? !options.sheets)
+    for (const sum of summarySheets(wb, options.locale ?? 'zh-CN'))
+      parts.push({
+        name: sheetName(sum.title, taken),
+        header: sum.header,
+        widths: sum.header.map(() => DEFAULT_COLUMN_WIDTH),
+        rowCount: sum.rows.length,
+        cells: (from, to) => sum.rows.slice(from, to),
+      })
+  return parts
+}
+
+/**
+ * Writes sheets as an .xlsx (issue #15 §2): `xlsxSheetParts` read at once, then `writeXlsxBook`.
+ * The web app does the same in two halves: slices read on the main thread, the write in a worker.
+ */
+export async function exportXlsx(
+  wb: Workbook,
+  options: XlsxExportOptions = {},
+): Promise<XlsxExportResult> {
+  const parts = xlsxSheetParts(wb, options)
+  return writeXlsxBook({
+    title: wb.meta().title,
+    titleRow: options.titleRow === true,
+    sheets: parts.map((p) => ({
+      name: p.name,
+      header: p.header,
+      widths: p.widths,
+      rows: p.cells(0, p.rowCount),
+    })),
+  })
+}
+
+/**
+ * The .xlsx bytes of `input`: the header row frozen, an autofilter over the table, the widths, an
+ * optional title row merged above the header, the workbook title in the document properties.
+ */
+export async function writeXlsxBook(input: XlsxBookInput): Promise<XlsxExportResult> {
+  const book = XLSX.utils.book_new()
+  const title = input.title
+  book.Props = { Title: title || 'Taizhang' }
+  const written: XlsxExportResult['sheets'] = []
+  const headerRowOf: number[] = []
+  const top = input.titleRow ? 1 : 0
+  for (const sheet of input.sheets) {
+    const data: (XLSX.CellObject | undefined)[][] = []
+    if (input.titleRow) data.push([{ t: 's', v: title ? `${title} · ${sheet.name}` : sheet.name }])
+    data.push(sheet.header.map((h) => ({ t: 's', v: h })))
+    for (const r of sheet.rows) data.push(r)
+    const rows = sheet.rows.length
+    const n = sheet.header.length
+    const ws: XLSX.WorkSheet = { '!data': data } as XLSX.WorkSheet
+    const lastCol = Math.max(0, n - 1)
+    ws['!ref'] = `A1:${colName(lastCol)}${top + 1 + rows}`
+    ws['!cols'] = sheet.widths.map((wpx) => ({ wpx }))
+    if (n > 0) ws['!autofilter'] = { ref: `A${top + 1}:${colName(lastCol)}${top + 1 + rows}` }
+    if (input.titleRow && n > 1) ws['!merges'] = [{ s: { r: 0, c: 0 }, e: { r: 0, c: lastCol } }]
+    XLSX.utils.book_append_sheet(book, ws, sheet.name)
+    written.push({ name: sheet.name, rows, columns: n })
+    headerRowOf.push(top + 1)
   }
   const stored = new Uint8Array(
     XLSX.write(book, { type: 'array', bookType: 'xlsx', compression: false }) as ArrayBuffer,

@@ -182,7 +182,7 @@ async function inflateBounded(
   const writer = inflater.writable.getWriter()
   // The write settles only as the output is read; its failure is the reader's failure below.
   writer
-    .write(data)
+    .write(data as Uint8Array<ArrayBuffer>) // the DOM lib types want a plain ArrayBuffer view
     .then(() => writer.close())
     .catch(() => undefined)
   const reader = inflater.readable.getReader()

@@ -75,7 +75,7 @@ async function deflateRaw(data: Uint8Array): Promise<Uint8Array> {
   const writer = stream.writable.getWriter()
   // Settles as the output is read below; a failure there is the reader's failure.
   writer
-    .write(data)
+    .write(data as Uint8Array<ArrayBuffer>) // the DOM lib types want a plain ArrayBuffer view
     .then(() => writer.close())
     .catch(() => undefined)
   const reader = stream.readable.getReader()

@@ -1,16 +1,23 @@
 import type { Workbook } from '@taizhang/shared'
 import { downloadBytes } from '../csv/download'
+import type { FromExportWorker, ToExportWorker } from './exportProtocol'
 
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+/** Rows read and posted per task (a few tens of ms for 12 columns). */
+const SLICE_ROWS = 4000
 
 /** A file name Windows accepts, with the .xlsx extension. */
 export function xlsxFileName(name: string): string {
   return `${name.replace(/[\\/:*?"<>|]+/g, '_').trim() || 'workbook'}.xlsx`
 }
 
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
+
 /**
- * Writes and downloads an .xlsx (issue #15 §2). The writer (SheetJS) is imported here, on first
- * use, so the app's entry chunk does not carry it.
+ * Writes and downloads an .xlsx (issue #15 §2). The sheets are read on the main thread in slices
+ * of SLICE_ROWS rows, a task each, and posted to a worker that runs SheetJS's `write` (seconds for
+ * 100,000 rows, one synchronous call) and the re-deflate; the cell reader (`xlsxSheetParts`) is
+ * imported on first use, so the app's entry chunk carries none of it.
  */
 export async function downloadXlsx(
   wb: Workbook,
@@ -21,11 +28,34 @@ export async function downloadXlsx(
     fileName: string
   },
 ): Promise<{ sheets: number; bytes: number }> {
-  const { exportXlsx } = await import('@taizhang/shared/xlsx')
-  const result = await exportXlsx(wb, {
+  const { xlsxSheetParts } = await import('@taizhang/shared/xlsx')
+  const parts = xlsxSheetParts(wb, {
     ...(opts.sheet ? { sheets: [opts.sheet] } : {}),
     titleRow: opts.titleRow,
   })
-  downloadBytes(result.bytes, xlsxFileName(opts.fileName), XLSX_MIME)
-  return { sheets: result.sheets.length, bytes: result.bytes.length }
+  const worker = new Worker(new URL('./exportWorker.ts', import.meta.url), {
+    type: 'module',
+    name: 'xlsx-export',
+  })
+  try {
+    const done = new Promise<FromExportWorker>((resolve, reject) => {
+      worker.onmessage = (e: MessageEvent<FromExportWorker>) => resolve(e.data)
+      worker.onerror = (e) => reject(new Error(e.message || 'export worker error'))
+    })
+    const post = (m: ToExportWorker) => worker.postMessage(m)
+    for (const p of parts) {
+      post({ type: 'sheet', name: p.name, header: p.header, widths: p.widths })
+      for (let from = 0; from < p.rowCount; from += SLICE_ROWS) {
+        post({ type: 'rows', rows: p.cells(from, from + SLICE_ROWS) })
+        await nextTask()
+      }
+    }
+    post({ type: 'write', title: wb.meta().title, titleRow: opts.titleRow })
+    const r = await done
+    if (r.type === 'error') throw new Error(r.message)
+    downloadBytes(r.bytes, xlsxFileName(opts.fileName), XLSX_MIME)
+    return { sheets: r.sheets.length, bytes: r.bytes.length }
+  } finally {
+    worker.terminate()
+  }
 }
