@@ -35,14 +35,14 @@ class DocRoom implements BusRoom {
 }
 
 /** One server: its rooms, its "store" (the durable records), and its bus. */
-function server(
+async function server(
   id: string,
   url: string,
   store: Map<string, Uint8Array[]>,
   opts: { maxLen?: number; readCount?: number; metrics?: BusMetrics } = {},
 ) {
   const rooms = new Map<string, DocRoom>()
-  const bus = new RedisStreamBus({ url, serverId: id, log, blockMs: 50, ...opts })
+  const bus = await RedisStreamBus.create({ url, serverId: id, log, blockMs: 50, ...opts })
   const target: BusTarget = {
     peek: (n) => rooms.get(n),
     loadStored: async (n) => store.get(n) ?? [],
@@ -83,16 +83,16 @@ describe('Redis Streams bus (real redis-server)', () => {
   afterEach(async () => {
     for (const b of buses.splice(0)) await b.close()
   })
-  const make = (...args: Parameters<typeof server>) => {
-    const s = server(...args)
+  const make = async (...args: Parameters<typeof server>) => {
+    const s = await server(...args)
     buses.push(s.bus)
     return s
   }
 
   it('fans updates and awareness out to the other server, not back to the sender', async () => {
     const store = new Map<string, Uint8Array[]>()
-    const a = make('A', redis.url, store)
-    const b = make('B', redis.url, store)
+    const a = await make('A', redis.url, store)
+    const b = await make('B', redis.url, store)
     await a.start()
     await b.start()
     const ra = await a.open('fan')
@@ -108,11 +108,11 @@ describe('Redis Streams bus (real redis-server)', () => {
 
   it('a server opening a room gets what another server holds but has not stored (resync request)', async () => {
     const store = new Map<string, Uint8Array[]>()
-    const a = make('A', redis.url, store)
+    const a = await make('A', redis.url, store)
     await a.start()
     const ra = await a.open('late')
     for (let i = 0; i < 20; i++) ra.doc.getMap('m').set(`k${i}`, i)
-    const b = make('B', redis.url, store)
+    const b = await make('B', redis.url, store)
     await b.start()
     const rb = await b.open('late') // the store is empty: only A's doc has the edits
     await until(() => Object.keys(json(rb)).length === 20, 'B to catch up from A')
@@ -120,8 +120,8 @@ describe('Redis Streams bus (real redis-server)', () => {
 
   it('catches up after a Redis restart: edits made while Redis was down reach the other server', async () => {
     const store = new Map<string, Uint8Array[]>()
-    const a = make('A', redis.url, store)
-    const b = make('B', redis.url, store)
+    const a = await make('A', redis.url, store)
+    const b = await make('B', redis.url, store)
     await a.start()
     await b.start()
     const ra = await a.open('restart')
@@ -140,7 +140,7 @@ describe('Redis Streams bus (real redis-server)', () => {
 
   it('a reader that fell behind a trimmed stream reloads the room from the store and resyncs', async () => {
     const store = new Map<string, Uint8Array[]>()
-    const a = make('A', redis.url, store, { maxLen: 10 })
+    const a = await make('A', redis.url, store, { maxLen: 10 })
     await a.start()
     const ra = await a.open('trim')
     // B watches (position recorded) but does not read yet.
@@ -152,7 +152,7 @@ describe('Redis Streams bus (real redis-server)', () => {
       reloaded: () => reloads++,
       streamLength: () => undefined,
     }
-    const b = make('B', redis.url, store, { readCount: 5, metrics })
+    const b = await make('B', redis.url, store, { readCount: 5, metrics })
     await b.bus.connect()
     const rb = await b.open('trim')
     for (let i = 0; i < 300; i++) {
@@ -168,8 +168,8 @@ describe('Redis Streams bus (real redis-server)', () => {
 
   it('an update Redis refused (out of memory) reaches the other server once Redis accepts again', async () => {
     const store = new Map<string, Uint8Array[]>()
-    const a = make('A', redis.url, store)
-    const b = make('B', redis.url, store)
+    const a = await make('A', redis.url, store)
+    const b = await make('B', redis.url, store)
     await a.start()
     await b.start()
     const ra = await a.open('oom')

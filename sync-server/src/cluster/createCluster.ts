@@ -69,7 +69,7 @@ export async function createCluster(opts: ClusterOptions): Promise<Cluster> {
   let bus: RedisStreamBus | undefined
   let relay: RoomRelay | undefined
   if (opts.busUrl) {
-    const b = new RedisStreamBus({
+    const b = await RedisStreamBus.create({
       url: opts.busUrl,
       serverId,
       log,

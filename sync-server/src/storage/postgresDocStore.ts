@@ -1,4 +1,4 @@
-import pg from 'pg'
+import type pg from 'pg'
 import * as Y from 'yjs'
 import { type DocStore, KeyedQueue } from './DocStore.js'
 import { GroupCommit } from './groupCommit.js'
@@ -60,7 +60,10 @@ export async function createPostgresDocStore(
   connectionString: string,
   opts: PostgresDocStoreOptions = {},
 ): Promise<PostgresDocStore> {
-  const pool = new pg.Pool({
+  // Loaded on demand: a server on LevelDB never loads pg (its resident memory counts, see
+  // BENCHMARKS "RSS"), and a dynamic import stays lazy in the bundle.
+  const { default: pgClient } = await import('pg')
+  const pool: pg.Pool = new pgClient.Pool({
     connectionString,
     max: opts.maxConnections ?? 10,
     // Acknowledgements depend on it: set per session, whatever the server's default.
