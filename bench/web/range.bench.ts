@@ -1,0 +1,231 @@
+/**
+ * Range operations in the web app (issue 12): select + copy of 100 × 12 and 10,000 × 12 cells,
+ * clear of a 10,000-cell range, fill-down of 5,000 rows; the longest main-thread task of each.
+ *
+ *   npx tsx bench/web/range.bench.ts [--runs 5]
+ *
+ * Builds the app with the measurement hook (`VITE_TZ_DEBUG=1`, into a temporary directory), starts
+ * the real `taizhang serve` on 127.0.0.1, opens a new workbook in Chromium and writes a 10,000 × 12
+ * sheet into it through the app's own session. Each operation runs through the grid handle the
+ * commands use (range → copy TSV / clear / fill down); its task is the synchronous call plus every
+ * 'longtask' (PerformanceObserver) until the grid has settled. The reference, measured in the same
+ * page and run, is the bare model work the operation cannot avoid: reading the same cells and
+ * joining them as TSV (copy), or `sheet.setCells` of the same edits (clear, fill-down).
+ * Prints a markdown table; writes bench/results/range.json.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createWorkbook, launchChromium, startServer } from '../../web/e2e/harness.js'
+import { COLUMNS, generateRows } from '../layout/data.js'
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
+const ROWS = 10_000
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+
+type Op = 'copy100' | 'copy10k' | 'clear10k' | 'fill5k'
+
+async function main() {
+  const args = process.argv.slice(2)
+  const runs = Number(args[args.indexOf('--runs') + 1]) || 5
+  const work = mkdtempSync(join(tmpdir(), 'tz-range-bench-'))
+  const webDir = join(work, 'web')
+  execFileSync(
+    'npx',
+    ['vite', 'build', '--outDir', webDir, '--emptyOutDir', '--logLevel', 'warn'],
+    {
+      cwd: REPO,
+      env: { ...process.env, VITE_TZ_DEBUG: '1' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  )
+  mkdirSync(join(work, 'data'))
+  const server = await startServer({ webDir, dataDir: join(work, 'data') })
+  const context = await launchChromium(join(work, 'profile'), {
+    viewport: { width: 1280, height: 800 },
+  })
+  try {
+    await context.addInitScript({ content: 'globalThis.__name ??= (f) => f' })
+    await context.addInitScript(() => {
+      if (!localStorage.getItem('taizhang.identity'))
+        localStorage.setItem(
+          'taizhang.identity',
+          JSON.stringify({ id: 'bench-range', name: '测评', color: '#2563eb' }),
+        )
+    })
+    const page = context.pages()[0] ?? (await context.newPage())
+    page.on('pageerror', (e) => console.error('pageerror:', e.message))
+    await createWorkbook(page, server.origin, server.token, 'demo')
+    await page.waitForFunction(
+      () => !!(window as never as { __tzBench?: { session: unknown } }).__tzBench?.session,
+    )
+    // A 10,000 × 12 sheet written through the app's session (the same model calls as an import).
+    const rows = generateRows(ROWS)
+    const sheetId = await page.evaluate(
+      ({ columns, rows }) => {
+        const hook = (window as never as { __tzBench: { session: { workbook: any } } }).__tzBench
+        const wb = hook.session.workbook
+        const id = wb.addSheet('基准')
+        const sheet = wb.sheet(id)
+        const ids = columns.map((c: { name: string; type: string }) =>
+          sheet.addColumn(
+            c.type === 'enum'
+              ? {
+                  name: c.name,
+                  type: c.type,
+                  constraints: {
+                    options: ['运营中', '筹建中', '暂停', '撤销'].map((value) => ({ value })),
+                  },
+                }
+              : { name: c.name, type: c.type },
+          ),
+        )
+        for (let i = 0; i < rows.length; i += 5000)
+          sheet.insertRows(
+            rows
+              .slice(i, i + 5000)
+              .map((r: unknown[]) =>
+                Object.fromEntries(ids.map((c: string, j: number) => [c, r[j] ?? null])),
+              ),
+          )
+        return id
+      },
+      { columns: COLUMNS, rows },
+    )
+    await page.locator(`[data-testid="sheet-tabs"] .tab[data-sheet-id="${sheetId}"]`).click()
+    await page.waitForFunction(
+      (n) => {
+        const g = (
+          window as never as {
+            __tzBench: { grid: { api: { getDisplayedRowCount(): number } } | null }
+          }
+        ).__tzBench.grid
+        return g !== null && g.api.getDisplayedRowCount() === n
+      },
+      ROWS,
+      { timeout: 60_000 },
+    )
+
+    const measure = (op: Op, reference: boolean) =>
+      page.evaluate(
+        async ({ op, reference }) => {
+          const hook = (window as never as { __tzBench: { session: { workbook: any }; grid: any } })
+            .__tzBench
+          const g = hook.grid
+          const sheet = hook.session.workbook.sheet(g.api.getGridOption('context').sheetId)
+          const cols: string[] = sheet.columns().map((c: { id: string }) => c.id)
+          const rowIds: string[] = sheet.rowIds()
+          const shape = {
+            copy100: [100, 12],
+            copy10k: [10_000, 12],
+            clear10k: [1000, 10],
+            fill5k: [5000, 1],
+          }[op] as [number, number]
+          const [nRows, nCols] = shape
+          const tasks: number[] = []
+          const obs = new PerformanceObserver((l) => {
+            for (const e of l.getEntries()) tasks.push(e.duration)
+          })
+          obs.observe({ type: 'longtask' })
+          // Start each run from the same cell with a one-cell range.
+          g.focusCell(rowIds[0], cols[0])
+          await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50)))
+          const t0 = performance.now()
+          let out = 0
+          if (reference) {
+            if (op === 'copy100' || op === 'copy10k') {
+              const lines: string[] = []
+              for (let r = 0; r < nRows; r++)
+                lines.push(
+                  cols
+                    .slice(0, nCols)
+                    .map((c) => String(sheet.getCell(rowIds[r], c) ?? ''))
+                    .join('\t'),
+                )
+              out = lines.join('\r\n').length
+            } else {
+              const edits: { row: string; col: string; value: unknown }[] = []
+              for (let r = op === 'fill5k' ? 1 : 0; r < nRows; r++)
+                for (const c of cols.slice(0, nCols))
+                  edits.push({
+                    row: rowIds[r]!,
+                    col: c,
+                    value: op === 'fill5k' ? sheet.getCell(rowIds[0], c) : null,
+                  })
+              sheet.setCells(edits)
+            }
+          } else {
+            g.extendRange(nRows - 1, nCols - 1)
+            if (op === 'copy100' || op === 'copy10k') out = g.copySelection().length
+            else if (op === 'clear10k') g.clearSelectedCells()
+            else g.fillDown()
+          }
+          const sync = performance.now() - t0
+          // Until the grid has drawn the change and nothing more runs.
+          await new Promise((r) =>
+            requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(r, 300))),
+          )
+          obs.disconnect()
+          // Put the data back for the next run (not measured).
+          hook.session.workbook.undo?.()
+          return { longest: Math.max(sync, ...tasks), sync, out }
+        },
+        { op, reference },
+      )
+
+    const undo = () =>
+      page.evaluate(() => {
+        const hook = (window as never as { __tzBench: { session: { undo: { undo(): void } } } })
+          .__tzBench
+        hook.session.undo.undo()
+      })
+    const results: Record<string, { ours: number[]; reference: number[] }> = {}
+    for (const op of ['copy100', 'copy10k', 'clear10k', 'fill5k'] as Op[]) {
+      results[op] = { ours: [], reference: [] }
+      for (let i = 0; i < runs; i++) {
+        // Interleaved, so both see the same page state and heap.
+        const ours = await measure(op, false)
+        if (op === 'clear10k' || op === 'fill5k') await undo()
+        const ref = await measure(op, true)
+        if (op === 'clear10k' || op === 'fill5k') await undo()
+        results[op]!.ours.push(ours.longest)
+        results[op]!.reference.push(ref.longest)
+      }
+    }
+    const label: Record<Op, string> = {
+      copy100: 'select + copy 100 × 12 (TSV)',
+      copy10k: 'select + copy 10,000 × 12 (TSV)',
+      clear10k: 'clear a 10,000-cell range (1,000 × 10)',
+      fill5k: 'fill down 5,000 rows (Ctrl+D)',
+    }
+    const target: Record<Op, number> = { copy100: 100, copy10k: 200, clear10k: 100, fill5k: 200 }
+    const lines = [
+      `| operation (${runs} runs, longest main-thread task) | ours median ms | reference median ms | ratio | target | |`,
+      '| --- | ---: | ---: | ---: | ---: | --- |',
+    ]
+    for (const op of Object.keys(results) as Op[]) {
+      const o = median(results[op]!.ours)
+      const r = median(results[op]!.reference)
+      lines.push(
+        `| ${label[op]} | ${o.toFixed(1)} | ${r.toFixed(1)} | ${(o / r).toFixed(2)} | ≤ ${target[op]} | ${o <= target[op] ? 'PASS' : 'FAIL'} |`,
+      )
+    }
+    mkdirSync(join(REPO, 'bench/results'), { recursive: true })
+    writeFileSync(join(REPO, 'bench/results/range.json'), JSON.stringify(results, null, 2) + '\n')
+    console.log(lines.join('\n'))
+  } finally {
+    await context.close()
+    await server.stop()
+    rmSync(work, { recursive: true, force: true })
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    console.error(e)
+    process.exit(1)
+  },
+)
