@@ -216,6 +216,36 @@ describe('reports: summaries, cross-tab, charts, completeness, report page (real
     await a.page.getByTestId('problems-button').click()
   })
 
+  it('retyping a date column to 期间 converts every value in one undoable step', async () => {
+    await tabs(a).nth(0).click()
+    await a.page.getByRole('button', { name: '列设置' }).click()
+    const panel = a.page.getByTestId('column-panel')
+    await panel.getByRole('button', { name: '建站日期' }).click()
+    await panel.locator('select').first().selectOption('period')
+    const note = a.page.getByTestId('retype-note')
+    await note.waitFor()
+    expect(await note.textContent()).toBe('已转换 22 个值；0 个无法识别的值保留原样，已标为问题')
+    // Columns off screen are not in the DOM: scroll the grid to its right end, then find 建站日期.
+    await a.page.evaluate(() => {
+      const h = document.querySelector<HTMLElement>('.ag-body-horizontal-scroll-viewport')
+      if (h) h.scrollLeft = h.scrollWidth
+    })
+    const header = a.page.locator('.ag-header-cell[col-id]', { hasText: '建站日期' })
+    await header.waitFor()
+    const founded = (await header.getAttribute('col-id'))!
+    await a.page.waitForFunction(
+      (sel) => /^\d{4}年\d{1,2}月$/.test(document.querySelector(sel)?.textContent?.trim() ?? ''),
+      `.ag-row[row-index="0"] [col-id="${founded}"]`,
+    )
+    await screenshot(a.page, 'reports-retype-period.png')
+    await a.page.getByTestId('undo').click()
+    await a.page.waitForFunction(
+      (sel) => /^\d{4}-\d{2}-\d{2}$/.test(document.querySelector(sel)?.textContent?.trim() ?? ''),
+      `.ag-row[row-index="0"] [col-id="${founded}"]`,
+    )
+    await a.page.getByRole('button', { name: '列设置' }).click()
+  })
+
   it('a summary drills down to its rows', async () => {
     await showSummary(b, '各区县各月服务情况')
     const table = b.page.getByTestId('summary-table')

@@ -294,6 +294,7 @@ export const en: Messages = {
   'totals.max': 'Max',
   'totals.none': 'None',
   'totals.choose': 'Click to switch: sum / average / count / min / max / none',
+  'col.retypeResult': '{converted} values converted; {kept} that could not be read were kept as they were and are flagged as problems',
   // issue 14 (ledger): periods
   'type.period': 'Period',
   'period.month': 'Month',

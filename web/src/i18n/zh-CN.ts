@@ -283,6 +283,7 @@ export const zhCN = {
   'totals.max': '最大',
   'totals.none': '无',
   'totals.choose': '点击切换：合计 / 平均 / 计数 / 最小 / 最大 / 无',
+  'col.retypeResult': '已转换 {converted} 个值；{kept} 个无法识别的值保留原样，已标为问题',
   // issue 14 (ledger): periods
   'type.period': '期间',
   'period.month': '月',

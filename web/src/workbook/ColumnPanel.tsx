@@ -4,6 +4,7 @@ import {
   type ColumnType,
   MONEY_UNITS,
   type MoneyUnit,
+  planRetype,
   type Workbook,
 } from '@taizhang/shared'
 import { createMemo, createSignal, For, Show } from 'solid-js'
@@ -31,6 +32,25 @@ export function ColumnPanel(props: {
     return sheet().columns()
   })
   const [openId, setOpenId] = createSignal<string | null>(null)
+  // issue 14 (ledger): retyping to 期间 converts what parses, keeps (and counts) the rest.
+  const [retypeNote, setRetypeNote] = createSignal('')
+  const retype = (col: Column, type: ColumnType) => {
+    const s = sheet()
+    setRetypeNote('')
+    if (type !== 'period') return s.updateColumn(col.id, { type })
+    const plan = planRetype(
+      s.rowIds().map((id): [string, ReturnType<typeof s.getCell>] => [id, s.getCell(id, col.id)]),
+      col,
+      { type, format: col.format, constraints: col.constraints },
+    )
+    props.workbook.transact(() => {
+      s.updateColumn(col.id, { type })
+      s.setCells(plan.edits.map((e) => ({ row: e.rowId, col: col.id, value: e.value })))
+    })
+    setRetypeNote(
+      t('col.retypeResult', { converted: plan.edits.length, kept: plan.failures.length }),
+    )
+  }
   const sheets = createMemo(() => {
     void props.version
     return props.workbook.listSheets()
@@ -101,15 +121,37 @@ export function ColumnPanel(props: {
                     {t('col.type')}
                     <select
                       value={col.type}
-                      onChange={(e) =>
-                        sheet().updateColumn(col.id, { type: e.currentTarget.value as ColumnType })
-                      }
+                      onChange={(e) => retype(col, e.currentTarget.value as ColumnType)}
                     >
                       <For each={COLUMN_TYPES}>
                         {(ty) => <option value={ty}>{t(`type.${ty}` as MessageKey)}</option>}
                       </For>
                     </select>
                   </label>
+                  <Show when={retypeNote()}>
+                    <p class="muted" data-testid="retype-note">
+                      {retypeNote()}
+                    </p>
+                  </Show>
+                  <Show when={col.type === 'period'}>
+                    <label class="field">
+                      {t('col.granularity')}
+                      <select
+                        value={col.format.granularity ?? ''}
+                        onChange={(e) => {
+                          const g = e.currentTarget.value as 'month' | 'quarter' | 'year' | ''
+                          sheet().updateColumn(col.id, {
+                            format: { ...col.format, granularity: g === '' ? undefined : g },
+                          })
+                        }}
+                      >
+                        <option value="">{t('period.any')}</option>
+                        <option value="month">{t('period.month')}</option>
+                        <option value="quarter">{t('period.quarter')}</option>
+                        <option value="year">{t('period.year')}</option>
+                      </select>
+                    </label>
+                  </Show>
                   <div class="checks">
                     <label>
                       <input
