@@ -49,13 +49,13 @@ try {
     await page.setContent('<!doctype html><meta charset="utf-8"><title>xlsx bench</title>')
     await page.addScriptTag({ content: script })
     const r = (await page.evaluate(
-      (n) =>
+      ([n, src]) =>
         (
           globalThis as unknown as {
-            runXlsxBench: (n: number) => Promise<Record<string, number>>
+            runXlsxBench: (n: number, src: string) => Promise<Record<string, number>>
           }
-        ).runXlsxBench(n),
-      rows,
+        ).runXlsxBench(n as number, src as string),
+      [rows, script] as const,
     )) as Record<string, number>
     all.push({ ...r, loadAverage: loadavg()[0]! })
     console.log(`run ${i + 1}`, JSON.stringify(r))
@@ -73,6 +73,8 @@ const summary = {
   bareWriteMs: med.bareWriteMs,
   exportRatio: +(med.exportMs! / med.bareWriteMs!).toFixed(2),
   exportLongestTaskMs: med.exportLongestTaskMs,
+  exportWorkerMs: med.exportWorkerMs,
+  exportWorkerLongestTaskMs: med.exportWorkerLongestTaskMs,
   importApplyLongestTaskMs: med.importApplyLongestTaskMs,
   importHeapRatio: +(med.importHeapBytes! / med.fileBytes!).toFixed(2),
   fileBytes: med.fileBytes,

@@ -12,7 +12,14 @@ import {
   suggestMapping,
   Workbook,
 } from '../../shared/src/index.js'
-import { exportXlsx, openXlsx, readWorksheet } from '../../shared/src/xlsx/index.js'
+import {
+  exportXlsx,
+  openXlsx,
+  readWorksheet,
+  writeXlsxBook,
+  type XlsxSheetInput,
+  xlsxSheetParts,
+} from '../../shared/src/xlsx/index.js'
 import { makeCsv } from '../csv/data.js'
 
 type Mem = { usedJSHeapSize: number }
@@ -56,10 +63,61 @@ function ledger(rows: number): { wb: Workbook; sheetId: string } {
   return { wb, sheetId: r.report.sheetId }
 }
 
-export async function runXlsxBench(rows: number): Promise<Record<string, number>> {
+/**
+ * The web app's export path (web/src/xlsx/exportXlsxFile.ts): 4,000-row slices read on the main
+ * thread, a task each, posted to a worker running this same bundle, which writes the file.
+ */
+async function exportViaWorker(wb: Workbook, sheetId: string, script: string): Promise<number> {
+  const worker = new Worker(URL.createObjectURL(new Blob([script], { type: 'text/javascript' })))
+  try {
+    const done = new Promise<number>((resolve, reject) => {
+      worker.onmessage = (e: MessageEvent<{ bytes: number }>) => resolve(e.data.bytes)
+      worker.onerror = (e) => reject(new Error(e.message))
+    })
+    for (const p of xlsxSheetParts(wb, { sheets: [{ sheetId }] })) {
+      worker.postMessage({ type: 'sheet', name: p.name, header: p.header, widths: p.widths })
+      for (let from = 0; from < p.rowCount; from += 4000) {
+        worker.postMessage({ type: 'rows', rows: p.cells(from, from + 4000) })
+        await nextTask()
+      }
+    }
+    worker.postMessage({ type: 'write', title: wb.meta().title, titleRow: false })
+    return await done
+  } finally {
+    worker.terminate()
+  }
+}
+
+// In the worker: the same messages as web/src/xlsx/exportWorker.ts.
+if (typeof document === 'undefined') {
+  const sheets: XlsxSheetInput[] = []
+  ;(globalThis as unknown as { onmessage: (e: MessageEvent) => void }).onmessage = (e) => {
+    const m = e.data as
+      | { type: 'sheet'; name: string; header: string[]; widths: number[] }
+      | { type: 'rows'; rows: XlsxSheetInput['rows'] }
+      | { type: 'write'; title: string; titleRow: boolean }
+    if (m.type === 'sheet')
+      sheets.push({ name: m.name, header: m.header, widths: m.widths, rows: [] })
+    else if (m.type === 'rows') for (const r of m.rows) sheets[sheets.length - 1]!.rows.push(r)
+    else
+      void writeXlsxBook({ title: m.title, titleRow: m.titleRow, sheets }).then((r) =>
+        postMessage({ bytes: r.bytes.length }),
+      )
+  }
+}
+
+export async function runXlsxBench(rows: number, script: string): Promise<Record<string, number>> {
   const out: Record<string, number> = {}
   const { wb, sheetId } = ledger(rows)
   await nextTask()
+
+  // The app's path: slices on the main thread, the write in a worker.
+  gc()
+  const tw = performance.now()
+  const viaWorker = await longestTask(() => exportViaWorker(wb, sheetId, script))
+  out.exportWorkerMs = ms(tw)
+  out.exportWorkerLongestTaskMs = viaWorker.longestMs
+  out.exportWorkerFileBytes = viaWorker.value
 
   // Export: ours (typed cells, formats, frozen header, filter, widths; native deflate).
   gc()
