@@ -1,3 +1,4 @@
+import type { Scope } from '@taizhang/shared'
 import type { Role } from './auth/tokens.js'
 import type { WireMessage } from './wsFrame.js'
 
@@ -6,6 +7,8 @@ export interface Peer {
   readonly id: number
   readonly role: Role
   readonly name: string
+  /** access (issue 16): a scoped editor's station or district, from its token. */
+  readonly scope?: Scope
   /** Opted into the acknowledgement extension (`?ack=1`). */
   readonly wantsAck: boolean
   /** Awareness client ids this connection owns (claimed by its first awareness states). */

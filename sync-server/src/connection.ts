@@ -1,4 +1,4 @@
-import { CLOSE } from '@taizhang/shared'
+import { CLOSE, type Scope } from '@taizhang/shared'
 import type { Logger } from 'pino'
 import type { Role } from './auth/tokens.js'
 import type { Limits } from './limits.js'
@@ -20,6 +20,8 @@ export interface ConnectionDeps {
 export interface Identity {
   role: Role
   name: string
+  /** access (issue 16): a scoped editor's station or district. */
+  scope?: Scope
 }
 
 let nextPeerId = 1
@@ -99,6 +101,7 @@ export function acceptConnection(
     id: nextPeerId++,
     role: who.role,
     name: who.name,
+    ...(who.scope ? { scope: who.scope } : {}),
     wantsAck,
     clientIds: new Set(),
     send(message) {

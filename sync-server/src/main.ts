@@ -3,6 +3,7 @@ import { CLOSE } from '@taizhang/shared'
 import type { Logger } from 'pino'
 import type { Cluster } from './cluster/createCluster.js'
 import { LIMITS, type Limits } from './limits.js'
+import { createAccessPolicy } from './policy/AccessPolicy.js'
 import { createMetrics, type Metrics } from './metrics.js'
 import { Reclaimer } from './reclaim.js'
 import { LiveDocs, Rooms } from './rooms.js'
@@ -31,6 +32,8 @@ export interface ServerOptions {
   gc?: () => void
   /** cluster (issue #17): the bus and health of a server that is one of several (`createCluster`). */
   cluster?: Cluster
+  /** access (issue 16): enforce access rules on updates (default on; off for the bench's reference). */
+  accessRules?: boolean
 }
 
 export interface RunningServer {
@@ -72,6 +75,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     liveDocs,
     released: (bytes) => reclaimer.note(bytes),
     relay: opts.cluster?.relay, // cluster: fan-out to the other servers
+    // access (issue 16): rules at the door
+    policy: opts.accessRules === false ? undefined : createAccessPolicy(opts.now ?? Date.now),
   })
   await opts.cluster?.attach(rooms, opts.store)
   const base = {

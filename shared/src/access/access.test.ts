@@ -122,6 +122,9 @@ describe('access: checkChange', () => {
     const { wb, m, rows, cols } = ledger()
     const ck = createAccessChecker(wb)
     const structure = { kind: 'structure', sheetId: m.id, what: 'column' } as const
+    // Before any access setup, editors keep shaping sheets as they did before issue 16.
+    expect(ck.check(editor, structure, NOW)).toEqual({ ok: true })
+    setAutoLock(wb, m.id, { days: 30 })
     expect(ck.check(owner, structure, NOW)).toEqual({ ok: true })
     for (const who of [editor, approver, clerkA]) {
       expect(ck.check(who, structure, NOW)).toMatchObject({ reason: 'structure-owner-only' })

@@ -19,7 +19,7 @@ import {
 import { createWorkbookScopes, type WorkbookScopes } from '../expr/workbookScope.js'
 import type { Workbook } from '../model/workbook.js'
 import type { CellValue } from '../schema/columnTypes.js'
-import { type AccessRule, periodLockState, readRules } from './accessDoc.js'
+import { type AccessRule, accessMap, periodLockState, readRules } from './accessDoc.js'
 import { type AccessIdentity, Roles, userRecord } from './roles.js'
 
 /** What one update (or one UI action) changes, as the rules see it. */
@@ -304,6 +304,9 @@ export function createAccessChecker(wb: Workbook): AccessChecker {
       if (who.role === Roles.viewer) return refuse(RefusalReasons.readOnly)
       switch (change.kind) {
         case 'structure':
+          // A workbook nobody has set access up for keeps the editor tokens of before issue 16
+          // working as they did (editors shaped sheets); the first rule or lock makes it owner-only.
+          if (who.role === Roles.editor && accessMap(wb).size === 0) return ALLOWED
           return who.role === Roles.owner ? ALLOWED : refuse(RefusalReasons.structure)
         case 'rules':
           return who.role === Roles.owner ? ALLOWED : refuse(RefusalReasons.rules)

@@ -51,7 +51,7 @@ describe('access: classifyUpdate', () => {
     const r = replica()
     const s = r.client.sheet(r.m.id)
     s.deleteRows([r.rows.rc7])
-    s.moveRows([r.rows.ra6], { index: 3 })
+    s.moveRows([r.rows.ra6], { after: r.rows.rb7 })
     expect(classifyUpdate(r.wb, r.diff())).toEqual(
       expect.arrayContaining([
         { kind: 'row-delete', sheetId: r.m.id, rowId: r.rows.rc7 },

@@ -198,16 +198,20 @@ export function classifyUpdate(wb: Workbook, update: Uint8Array): ClassifiedChan
     switch (part) {
       case SHEET_CELLS: {
         const k = loc.sub ? splitCellKey(loc.sub) : undefined
-        if (!k) return add(`sheet|${sheetId}`, { kind: 'structure', sheetId, what: 'sheet' })
+        if (!k) {
+          add(`sheet|${sheetId}`, { kind: 'structure', sheetId, what: 'sheet' })
+          return
+        }
         const overlay = values[0]
         const value = !deleted && Array.isArray(overlay) ? (overlay[0] as CellValue) : null
-        return add(`cell|${sheetId}|${loc.sub}`, {
+        add(`cell|${sheetId}|${loc.sub}`, {
           kind: 'cell',
           sheetId,
           rowId: k[0],
           colId: k[1],
           value,
         })
+        return
       }
       case SHEET_ROWS:
         for (const record of values) {
@@ -234,6 +238,14 @@ export function classifyUpdate(wb: Workbook, update: Uint8Array): ClassifiedChan
       default:
         add(`sheet|${sheetId}`, { kind: 'structure', sheetId, what: 'sheet' })
     }
+  }
+
+  // A client's first new struct must continue where the doc's clock for it ends; a gap means the
+  // update builds on structs the server never applied (Yjs would park it as pending).
+  for (const [client, list] of own) {
+    const first = list[0]
+    if (first && first.id.clock > Y.getState(store, client))
+      add('unresolved', { kind: 'unresolved' })
   }
 
   // Inserted items: the part the doc does not have yet.

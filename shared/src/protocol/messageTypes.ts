@@ -9,6 +9,11 @@ export const MESSAGE_TYPE = {
   queryAwareness: 3,
   /** Server → client: `varUint(100) · varUint8Array(encodeStateVector(durable doc))`. */
   durable: 100,
+  /**
+   * access (issue 16): server → author of a refused update: `varUint(101) · varString(JSON
+   * { count, refused })` (SYNC.md "Access refusals"). Sent to every client; older ones ignore it.
+   */
+  refused: 101,
 } as const
 export type MessageType = (typeof MESSAGE_TYPE)[keyof typeof MESSAGE_TYPE]
 

@@ -26,6 +26,12 @@ export const API_ERRORS = {
     zh: '访问令牌已过期，请向台账管理员索取新的链接。',
     en: 'The token has expired; ask the workbook owner for a new link.',
   },
+  // access (issue 16): a signed token whose role and scope do not belong together
+  'token-bad-scope': {
+    status: 401,
+    zh: '访问令牌的角色与范围不匹配（限定范围的编辑者必须且只能有一个站点或区县）。',
+    en: 'The token role and scope do not match (a scoped editor has exactly one station or district).',
+  },
   'token-other-workbook': {
     status: 403,
     zh: '此令牌无权访问这个台账。',

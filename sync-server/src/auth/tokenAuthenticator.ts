@@ -32,7 +32,14 @@ export function createTokenAuthenticator(opts: {
           metric: 'token-wrong-workbook',
         }
       }
-      return { ok: true, identity: { role: v.claims.role, name: v.claims.name } }
+      return {
+        ok: true,
+        identity: {
+          role: v.claims.role,
+          name: v.claims.name,
+          ...(v.claims.scope ? { scope: v.claims.scope } : {}),
+        },
+      }
     },
   }
 }

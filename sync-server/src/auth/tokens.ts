@@ -1,18 +1,22 @@
 import { createHmac, timingSafeEqual } from 'node:crypto'
+import { type Role as AccessRole, checkIdentityClaims, isRole, type Scope } from '@taizhang/shared'
 
 /** Who a token speaks for. `workbook` is one workbook id or `*` (all workbooks). */
 export interface TokenClaims {
   workbook: string
   role: Role
+  /** access (issue 16): a scoped editor's station or district; no other role carries one. */
+  scope?: Scope
   name: string
   /** Expiry, Unix milliseconds. */
   expiresAt: number
 }
-export type Role = 'editor' | 'viewer'
+/** owner, approver, editor, scoped-editor or viewer (shared/src/access/roles.ts). */
+export type Role = AccessRole
 
 export type VerifyResult =
   | { ok: true; claims: TokenClaims }
-  | { ok: false; reason: 'missing' | 'malformed' | 'bad-signature' | 'expired' }
+  | { ok: false; reason: 'missing' | 'malformed' | 'bad-signature' | 'expired' | 'bad-scope' }
 
 const PREFIX = 'tz1'
 const DAY_MS = 86_400_000
@@ -28,7 +32,13 @@ const sign = (secret: string, body: string) =>
 export function signToken(secret: string, claims: TokenClaims): string {
   const body = b64url(
     Buffer.from(
-      JSON.stringify({ w: claims.workbook, r: claims.role, n: claims.name, e: claims.expiresAt }),
+      JSON.stringify({
+        w: claims.workbook,
+        r: claims.role,
+        n: claims.name,
+        ...(claims.scope ? { s: claims.scope } : {}),
+        e: claims.expiresAt,
+      }),
     ),
   )
   return `${PREFIX}.${body}.${b64url(sign(secret, body))}`
@@ -58,14 +68,17 @@ export function verifyToken(
   const claims = parseClaims(raw)
   if (!claims) return { ok: false, reason: 'malformed' }
   if (claims.expiresAt <= now) return { ok: false, reason: 'expired' }
-  return { ok: true, claims }
+  // access (issue 16): a signed token whose role and scope do not belong together is refused.
+  const scope = checkIdentityClaims(claims.role, (raw as Record<string, unknown>).s)
+  if (!scope.ok) return { ok: false, reason: 'bad-scope' }
+  return { ok: true, claims: scope.scope ? { ...claims, scope: scope.scope } : claims }
 }
 
 function parseClaims(raw: unknown): TokenClaims | null {
   if (typeof raw !== 'object' || raw === null) return null
   const { w, r, n, e } = raw as Record<string, unknown>
   if (typeof w !== 'string' || typeof n !== 'string' || typeof e !== 'number') return null
-  if (r !== 'editor' && r !== 'viewer') return null
+  if (!isRole(r)) return null
   return { workbook: w, role: r, name: n, expiresAt: e }
 }
 

@@ -1,4 +1,4 @@
-import { CLOSE, MESSAGE_TYPE, SYNC_STEP } from '@taizhang/shared'
+import { CLOSE, canWrite, MESSAGE_TYPE, SYNC_STEP } from '@taizhang/shared'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as authProtocol from 'y-protocols/auth'
@@ -114,6 +114,8 @@ const ACCEPTED: Record<Accepted, HandleResult> = {
   ok: OK,
   invalid: INVALID,
   unavailable: UNAVAILABLE,
+  // access (issue 16): the room already sent the refusal and counted each reason
+  'access-refused': { kind: 'ok' },
 }
 
 function handleSync(
@@ -139,7 +141,7 @@ function handleSync(
     case SYNC_STEP.update: {
       const update = decoding.readVarUint8Array(decoder)
       if (decoding.hasContent(decoder)) return trailing()
-      if (peer.role !== 'editor') {
+      if (!canWrite(peer.role)) {
         // A viewer's sync step 2 that brings nothing new is the normal handshake, not an edit.
         const verdict = (changes: boolean): HandleResult => {
           if (!changes) return OK

@@ -1,5 +1,6 @@
 /** What became of an editor's update (`unavailable`: the room could not read its storage). */
-export type Accepted = 'ok' | 'invalid' | 'unavailable'
+/** `access-refused`: refused by the access rules (issue 16), nothing stored, the sender told. */
+export type Accepted = 'ok' | 'invalid' | 'unavailable' | 'access-refused'
 
 /** What the inbox asks of its room. */
 export interface InboxHooks<O> {

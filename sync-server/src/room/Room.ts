@@ -2,8 +2,9 @@ import { writeDurableMessage } from '@taizhang/shared'
 import type { Logger } from 'pino'
 import * as Y from 'yjs'
 import type { Limits } from '../limits.js'
-import type { Metrics } from '../metrics.js'
+import { bump, type Metrics } from '../metrics.js'
 import type { Peer } from '../Peer.js'
+import { type AccessPolicy, type PolicyVerdict, refusedMessage } from '../policy/AccessPolicy.js'
 import type { DocStore } from '../storage/DocStore.js'
 import { frameBinary, type WireMessage } from '../wsFrame.js'
 import { type Clock, systemClock, type Timer } from './clock.js'
@@ -41,6 +42,8 @@ export interface RoomDeps {
   clock?: Clock
   /** Where this server's updates and presence go to reach other servers (the cluster bus). */
   relay?: RoomRelay
+  /** access (issue 16): rules checked on every client update before it is applied. */
+  policy?: AccessPolicy
 }
 
 /**
@@ -414,6 +417,28 @@ export class Room {
     const pendingStructsBefore = store.pendingStructs
     const pendingDsBefore = store.pendingDs
     live.changed = false
+    // access (issue 16): the rules decide before anything is applied; a refusal leaves no trace.
+    if (this.deps.policy && origin !== REMOTE) {
+      let verdict: PolicyVerdict
+      try {
+        verdict = this.deps.policy.check(live.doc, update, {
+          role: origin.role,
+          name: origin.name,
+          ...(origin.scope ? { scope: origin.scope } : {}),
+        })
+      } catch {
+        return 'invalid'
+      }
+      if (!verdict.ok) {
+        for (const r of verdict.refused) bump(this.deps.metrics.rejected, `access-${r.reason}`)
+        this.deps.log.info(
+          { room: this.name, peer: origin.id, refused: verdict.refused.length },
+          'update refused by access rules',
+        )
+        origin.send(refusedMessage(verdict.refused))
+        return 'access-refused'
+      }
+    }
     try {
       Y.applyUpdate(live.doc, update, origin)
     } catch {

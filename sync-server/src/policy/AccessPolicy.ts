@@ -1,0 +1,105 @@
+/**
+ * Access rules at the door (issue 16 §2): before a client's update is applied, work out what it
+ * changes (`classifyUpdate`, against the room's doc) and ask the same pure `checkChange` the web
+ * app asks. One refused change refuses the whole update: the room then applies, stores and
+ * broadcasts nothing, and the sender gets a `refused` message (docs/SYNC.md "Access refusals").
+ */
+import {
+  type AccessChecker,
+  type AccessIdentity,
+  type ClassifiedChange,
+  classifyUpdate,
+  createAccessChecker,
+  MESSAGE_TYPE,
+  META_SCHEMA_VERSION,
+  type RefusalReason,
+  ROOT_META,
+  Roles,
+  SCHEMA_VERSION,
+  Workbook,
+} from '@taizhang/shared'
+import * as encoding from 'lib0/encoding'
+import * as Y from 'yjs'
+
+/** One refused change, as the `refused` message lists it. */
+export interface RefusedChange {
+  change: ClassifiedChange
+  reason: RefusalReason | 'unresolved'
+  message: { zh: string; en: string }
+  lock?: { period: string; by: string; at: number; auto: boolean }
+}
+
+export type PolicyVerdict = { ok: true } | { ok: false; refused: RefusedChange[] }
+
+const UNRESOLVED_MESSAGE = {
+  zh: '这次修改依赖服务器未接受的修改，请重新同步',
+  en: 'this update builds on changes the server did not accept; resynchronise',
+}
+/** At most this many refused changes are listed in one message (the count is always exact). */
+export const REFUSED_LIST_MAX = 200
+
+/** What the room asks of the policy; `null` deps in tests mean "rules off". */
+export interface AccessPolicy {
+  check(doc: Y.Doc, update: Uint8Array, who: AccessIdentity): PolicyVerdict
+}
+
+export function createAccessPolicy(now: () => number): AccessPolicy {
+  // One workbook view and checker per live doc; they go with the doc when the room unloads.
+  const checkers = new WeakMap<Y.Doc, { wb: Workbook; checker: AccessChecker }>()
+  const current = (doc: Y.Doc) => {
+    let c = checkers.get(doc)
+    if (c) return c
+    // Opening a doc below the current schema would migrate it here, writing structs nobody
+    // else sees: read such a doc through a copy instead (until a client migrates it).
+    const version = doc.getMap(ROOT_META).get(META_SCHEMA_VERSION)
+    const target = typeof version === 'number' && version >= SCHEMA_VERSION ? doc : copyOf(doc)
+    const wb = Workbook.open(target).workbook
+    c = { wb, checker: createAccessChecker(wb) }
+    if (target === doc) checkers.set(doc, c)
+    return c
+  }
+  return {
+    check(doc, update, who) {
+      // Owners may change anything but a locked period; everyone else is checked change by change.
+      const { wb, checker } = current(doc)
+      const refused: RefusedChange[] = []
+      const t = now()
+      for (const change of classifyUpdate(wb, update)) {
+        if (change.kind === 'unresolved') {
+          if (who.role !== Roles.owner)
+            refused.push({ change, reason: 'unresolved', message: UNRESOLVED_MESSAGE })
+          continue
+        }
+        const d = checker.check(who, change, t)
+        if (!d.ok) {
+          refused.push(
+            d.lock
+              ? { change, reason: d.reason, message: d.message, lock: d.lock }
+              : { change, reason: d.reason, message: d.message },
+          )
+        }
+      }
+      return refused.length === 0 ? { ok: true } : { ok: false, refused }
+    },
+  }
+}
+
+function copyOf(doc: Y.Doc): Y.Doc {
+  const copy = new Y.Doc({ gc: false })
+  Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc))
+  return copy
+}
+
+/**
+ * `varUint(101) · varString(JSON)`: `{ count, refused: RefusedChange[] (at most 200) }`, sent to
+ * the author of a refused update only (docs/SYNC.md "Access refusals").
+ */
+export function refusedMessage(refused: readonly RefusedChange[]): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MESSAGE_TYPE.refused)
+  encoding.writeVarString(
+    e,
+    JSON.stringify({ count: refused.length, refused: refused.slice(0, REFUSED_LIST_MAX) }),
+  )
+  return encoding.toUint8Array(e)
+}
