@@ -102,6 +102,8 @@ describe('the workbook around the grid: viewers, presence, problems, share (real
       expect(await v.page.getByTestId('share').count()).toBe(0)
       expect(await v.page.getByTestId('undo').count()).toBe(0)
       expect(await v.page.getByTestId('add-row').count()).toBe(0)
+      // An extension's button that read-only-ness disables is hidden too (CSV import).
+      expect(await v.page.getByTestId('csv-import').isVisible()).toBe(false)
       expect(await v.page.getByTestId('problems-button').count()).toBe(1)
       await screenshot(v.page, 'app-viewer.png')
     } finally {
