@@ -32,27 +32,30 @@ function deleterSaw(col: ColumnRemoval, e: EditEntry, inputs: ConflictInputs): b
   return (col.sv[String(id.client)] ?? 0) > id.clock
 }
 
-/** The log's entries grouped per cell (rowId, then colId), in log order. */
+/** The log's entries grouped per cell, in log order (one flat map: no map per row). */
 function groupByCell(log: readonly EditEntry[]): EditEntry[][] {
-  const byRow = new Map<string, Map<string, EditEntry[]>>()
-  const out: EditEntry[][] = []
+  const byCell = new Map<string, EditEntry[]>()
   for (const e of log) {
     // Undo notes record what an undo did, not a value anyone chose: no part in conflicts.
     if (isUndoNote(e)) continue
-    let row = byRow.get(e.rowId)
-    if (!row) {
-      row = new Map()
-      byRow.set(e.rowId, row)
-    }
-    let list = row.get(e.colId)
-    if (!list) {
-      list = []
-      row.set(e.colId, list)
-      out.push(list)
-    }
-    list.push(e)
+    // Ids never contain U+0001, so the joined key is unambiguous.
+    const k = `${e.rowId}\u0001${e.colId}`
+    const list = byCell.get(k)
+    if (list) list.push(e)
+    else byCell.set(k, [e])
   }
-  return out
+  return [...byCell.values()]
+}
+/** Whether two writes of a cell share a prev edit (were made without seeing each other). */
+function hasSiblings(list: readonly EditEntry[]): boolean {
+  if (list.length < 2) return false
+  if (list.length === 2) return list[0]!.prevEditId === list[1]!.prevEditId
+  const prevs = new Set<string | null>()
+  for (const e of list) {
+    if (prevs.has(e.prevEditId)) return true
+    prevs.add(e.prevEditId)
+  }
+  return false
 }
 
 /**
@@ -65,6 +68,13 @@ export function findConflicts(log: readonly EditEntry[], inputs: ConflictInputs)
   const out: Conflict[] = []
   for (const list of groupByCell(log)) {
     const first = list[0]!
+    // Most cells were written once, or one write after another: with no two writes sharing a
+    // prev edit (siblings), no branch lost, and only a deletion can have hidden a write.
+    if (!hasSiblings(list)) {
+      const del = inputs.deletedRows.get(first.rowId)
+      const deadCol = deadColumns?.get(first.colId)
+      if (!del && !deadCol) continue
+    }
     const byId = new Map(list.map((e) => [e.editId, e]))
     const winnerId = inputs.winnerOf(first.rowId, first.colId)
     const winner = winnerId ? (byId.get(winnerId) ?? null) : null

@@ -1,4 +1,5 @@
 export * from './cellHistory.js'
+export * from './conflictIndex.js'
 export * from './conflicts.js'
 export * from './log.js'
 export * from './rowHistory.js'

@@ -1,4 +1,5 @@
 import { buildCellHistory } from '../history/cellHistory.js'
+import { ConflictIndex } from '../history/conflictIndex.js'
 import { findConflicts } from '../history/conflicts.js'
 import { readEditEntry } from '../history/log.js'
 import { buildRowHistory } from '../history/rowHistory.js'
@@ -13,7 +14,7 @@ import type {
   RowRemoval,
 } from '../history/types.js'
 import { CONFLICT_RESTORE, CSV_IMPORT, FILL, PASTE, RESTORE_EDIT } from './origins.js'
-import type { ReadonlySheetIndex } from './sheetIndex.js'
+import { arrayChanges, type ReadonlySheetIndex } from './sheetIndex.js'
 import type { LogRecord, WorkbookContext } from './types.js'
 
 /** How a write's transaction origin reads in the history (everything else: typed). */
@@ -114,9 +115,41 @@ export class SheetHistory {
     return buildRowHistory(this.ctx.rowLog().toArray(), this.sheet.id, rowId, batchId)
   }
 
-  /** Every losing write of the sheet (settled or not). */
+  /** The log's entries by cell, kept up to date as the log grows (see `ConflictIndex`). */
+  private index: ConflictIndex | null = null
+
+  /**
+   * Every losing write of the sheet (settled or not), sorted by the losing write (time, edit id,
+   * kind). Incremental: the first call reads the whole log, then an observer adds each
+   * transaction's new log records (from its new structs: O(change), as `SheetIndex` does).
+   */
   conflicts(): Conflict[] {
-    return this.conflictsIn(this.log())
+    const log = this.ctx.history(this.sheet.id)
+    if (!log) return []
+    if (!this.index) {
+      const ix = new ConflictIndex()
+      ix.add(log.toArray().map(readEditEntry))
+      // Lives as long as the doc: the sheet handle and this history are kept for the doc's life.
+      log.observe((event) => {
+        const { added } = arrayChanges(event.target, event.transaction)
+        const fresh: EditEntry[] = []
+        for (const item of added)
+          for (const rec of item.content.getContent() as LogRecord[]) fresh.push(readEditEntry(rec))
+        ix.add(fresh)
+      })
+      this.index = ix
+    }
+    const deletedColumns = this.sheet.deletedColumnRemovals()
+    let ids: Map<string, { client: number; clock: number }> | null = null
+    return this.index.conflicts({
+      winnerOf: (rowId, colId) => this.sheet.index.overlayEntry(rowId, colId)?.[1],
+      deletedRows: this.sheet.deletedRowRemovals(),
+      deletedColumns,
+      logId: (editId) => {
+        ids ??= this.logIds(new Set(deletedColumns.keys()))
+        return ids.get(editId)
+      },
+    })
   }
 
   private conflictsIn(entries: readonly EditEntry[]): Conflict[] {

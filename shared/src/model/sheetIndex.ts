@@ -614,7 +614,7 @@ export class SheetIndex implements ReadonlySheetIndex {
  * `event.delta` walk every item of the array (one per insert, deleted ones included) on every
  * event, which made each remote row insert or delete cost O(sheet history) on every replica.
  */
-function arrayChanges(
+export function arrayChanges(
   target: object,
   tr: Y.Transaction,
 ): {

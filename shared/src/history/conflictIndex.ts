@@ -1,0 +1,81 @@
+import { findConflicts } from './conflicts.js'
+import { isUndoNote } from './log.js'
+import type { ColumnRemoval, Conflict, EditEntry, RowRemoval } from './types.js'
+
+/** Ids never contain U+0001, so a joined cell key is unambiguous. */
+const key = (rowId: string, colId: string) => `${rowId}\u0001${colId}`
+
+const KIND_ORDER: Record<Conflict['kind'], number> = {
+  'concurrent-edit': 0,
+  'edit-on-deleted-row': 1,
+  'fill-of-deleted-column': 2,
+}
+
+/**
+ * `findConflicts` kept up to date as the log grows, for a workbook whose log has 100,000 entries
+ * and gets a remote edit every second: entries are added once (`add`), grouped by cell, and a
+ * query only examines the cells that can hold a loser: those where two writes share a prev edit
+ * (siblings), and the cells of deleted rows and columns. The whole-log pass of `findConflicts`
+ * took 0.2–1.6 s at that size. The result is sorted by the losing write (time, edit id, kind),
+ * so it does not depend on the order entries arrived in: every replica lists the same.
+ */
+export class ConflictIndex {
+  private readonly groups = new Map<string, EditEntry[]>()
+  private readonly byRow = new Map<string, string[]>()
+  private readonly byCol = new Map<string, string[]>()
+  /** Cells where two writes share a prev edit. */
+  private readonly contested = new Set<string>()
+  /** Edit ids added: an entry offered twice is added once (see `add`). */
+  private readonly ids = new Set<string>()
+
+  /**
+   * Adds log entries (any order; undo notes are ignored). An entry already added is skipped: a
+   * reader walking the log's Yjs items can meet a record again when Yjs splits an item it had
+   * merged (a concurrent insert whose origin falls inside it).
+   */
+  add(entries: readonly EditEntry[]): void {
+    for (const e of entries) {
+      if (isUndoNote(e) || this.ids.has(e.editId)) continue
+      this.ids.add(e.editId)
+      const k = key(e.rowId, e.colId)
+      let list = this.groups.get(k)
+      if (!list) {
+        list = []
+        this.groups.set(k, list)
+        const r = this.byRow.get(e.rowId)
+        if (r) r.push(k)
+        else this.byRow.set(e.rowId, [k])
+        const c = this.byCol.get(e.colId)
+        if (c) c.push(k)
+        else this.byCol.set(e.colId, [k])
+      }
+      if (!this.contested.has(k) && list.some((x) => x.prevEditId === e.prevEditId))
+        this.contested.add(k)
+      list.push(e)
+    }
+  }
+
+  /** Every losing write, as `findConflicts` over all entries added, in a replica-independent order. */
+  conflicts(inputs: {
+    winnerOf(rowId: string, colId: string): string | undefined
+    deletedRows: ReadonlyMap<string, RowRemoval>
+    deletedColumns?: ReadonlyMap<string, ColumnRemoval>
+    logId?(editId: string): { client: number; clock: number } | undefined
+  }): Conflict[] {
+    const cells = new Set(this.contested)
+    for (const rowId of inputs.deletedRows.keys())
+      for (const k of this.byRow.get(rowId) ?? []) cells.add(k)
+    for (const colId of inputs.deletedColumns?.keys() ?? [])
+      for (const k of this.byCol.get(colId) ?? []) cells.add(k)
+    const entries: EditEntry[] = []
+    for (const k of cells) for (const e of this.groups.get(k)!) entries.push(e)
+    const out = findConflicts(entries, inputs)
+    out.sort(
+      (a, b) =>
+        a.lost.at - b.lost.at ||
+        (a.lost.editId < b.lost.editId ? -1 : a.lost.editId > b.lost.editId ? 1 : 0) ||
+        KIND_ORDER[a.kind] - KIND_ORDER[b.kind],
+    )
+    return out
+  }
+}
