@@ -1,3 +1,4 @@
+import { checkIdentityClaims, isRole, ROLES, SCOPE_PROBLEM_MESSAGES } from '@taizhang/shared'
 import { expiryInDays, shareUrl, signToken, WORKBOOK_ID } from '../auth/tokens.js'
 import { readSecret, resolveDataDir } from '../dataDir.js'
 import {
@@ -15,7 +16,9 @@ Usage: taizhang token --workbook <id|*> --role editor|viewer [--days N] [--name 
 
 Options:
   --workbook <id|*>      the workbook the token opens (* = every workbook)
-  --role <role>          editor or viewer
+  --role <role>          owner, approver, editor, scoped-editor or viewer
+  --scope-station <s>    scoped-editor only: the station (name or row id) it may write
+  --scope-district <d>   scoped-editor only: the district whose stations it may write
   --days <n>             lifetime in days (default 30)
   --name <who>           display name carried by the token (default "user")
   --public-url <url>     base of the link (env TAIZHANG_PUBLIC_URL; else from --host/--port)
@@ -28,7 +31,7 @@ Options:
 
 export const token: Command = {
   name: 'token',
-  summary: 'mint an editor or viewer token and its share link',
+  summary: 'mint a token (owner, approver, editor, scoped-editor, viewer) and its share link',
   async run(argv) {
     const v = parseCommandArgs(
       argv,
@@ -36,6 +39,8 @@ export const token: Command = {
         ...NETWORK_OPTIONS,
         workbook: { type: 'string' },
         role: { type: 'string' },
+        'scope-station': { type: 'string' },
+        'scope-district': { type: 'string' },
         days: { type: 'string' },
         name: { type: 'string' },
         data: { type: 'string' },
@@ -50,8 +55,22 @@ export const token: Command = {
       process.stderr.write('--workbook <id|*> is required (letters, digits, _ and -)\n')
       return 2
     }
-    if (v.role !== 'editor' && v.role !== 'viewer') {
-      process.stderr.write('--role editor|viewer is required\n')
+    // access (issue 16): five roles; a scoped editor names exactly one station or district.
+    if (!isRole(v.role)) {
+      process.stderr.write(`--role is required: ${ROLES.join('|')}\n`)
+      return 2
+    }
+    const scopeArg =
+      v['scope-station'] !== undefined || v['scope-district'] !== undefined
+        ? { station: v['scope-station'], district: v['scope-district'] }
+        : undefined
+    const scope = checkIdentityClaims(
+      v.role,
+      scopeArg && JSON.parse(JSON.stringify(scopeArg)), // drops the option not given
+    )
+    if (!scope.ok) {
+      const m = SCOPE_PROBLEM_MESSAGES[scope.reason]
+      process.stderr.write(`${m.zh}\n${m.en}\n`)
       return 2
     }
     const days = Number(v.days ?? '30')
@@ -64,7 +83,13 @@ export const token: Command = {
     const dataDir = resolveDataDir(v.data, env)
     const { secret } = readSecret({ secretFile: v['secret-file'], dataDir }, env)
     const expiresAt = expiryInDays(Date.now(), days)
-    const tok = signToken(secret, { workbook, role: v.role, name: v.name ?? 'user', expiresAt })
+    const tok = signToken(secret, {
+      workbook,
+      role: v.role,
+      name: v.name ?? 'user',
+      ...(scope.scope ? { scope: scope.scope } : {}),
+      expiresAt,
+    })
     const url = shareUrl(net.publicUrl ?? defaultPublicUrl(net.host, net.port), workbook, tok)
     if (v.json) process.stdout.write(`${JSON.stringify({ token: tok, url, expiresAt })}\n`)
     else process.stdout.write(`${tok}\n${url}\n`)
