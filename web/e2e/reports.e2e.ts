@@ -262,6 +262,24 @@ describe('reports: summaries, cross-tab, charts, completeness, report page (real
     await screenshot(b.page, 'reports-drilldown.png')
   })
 
+  it('a period range (本月…) limits summaries grouped by 期间', async () => {
+    await showSummary(b, '各区县各月服务情况')
+    const table = b.page.getByTestId('summary-table')
+    await table.waitFor()
+    expect(await table.locator('tr[data-level="0"]').count()).toBeGreaterThan(0)
+    // The demo's figures are for 2024: this month has none of them.
+    await b.page.getByTestId('summary-range').selectOption('thisMonth')
+    await b.page.waitForFunction(
+      () =>
+        document.querySelectorAll('[data-testid="summary-table"] tr[data-level="0"]').length === 0,
+    )
+    await b.page.getByTestId('summary-range').selectOption('')
+    await b.page.waitForFunction(
+      () =>
+        document.querySelectorAll('[data-testid="summary-table"] tr[data-level="0"]').length > 0,
+    )
+  })
+
   it('a bad expression gets a located zh message and saves nothing', async () => {
     await openReports(b, 'summaries')
     const before = await b.page.getByTestId('summary-item').count()

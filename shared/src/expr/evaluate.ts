@@ -11,6 +11,7 @@
  * Blanks: a blank input gives a blank result (暂无数据 is not zero), comparisons with a blank are
  * unknown (null), so a rule over a blank cell is neither broken nor passed; aggregates skip blanks.
  */
+import { periodInRange, periodRange } from '../periods/ranges.js'
 import type { CellValue, Column, MoneyUnit } from '../schema/columnTypes.js'
 import {
   type ExprError,
@@ -279,6 +280,19 @@ const FUNCTIONS: Record<string, Fn> = {
     },
   },
   ISBLANK: { min: 1, max: 1, run: ([x]) => x === null || x === undefined || x === '' },
+  /** INPERIOD(期间, "2024-07", "2024-09"): the period lies wholly in the range (periods/ranges.ts). */
+  INPERIOD: {
+    min: 3,
+    max: 3,
+    run: ([p, from, to]) => {
+      const range = periodRange(
+        'custom',
+        { year: 0, month: 1 },
+        { from: String(from ?? ''), to: String(to ?? '') },
+      )
+      return range ? periodInRange(p ?? null, range) : false
+    },
+  },
   LEN: {
     min: 1,
     max: 1,

@@ -77,6 +77,26 @@ describe('expressions', () => {
     expect(run('IF(服务人次 = 300，1，2)', scope, rows[0]!)).toEqual({ ok: true, value: 1 })
   })
 
+  it('INPERIOD: a period inside a range (本月, 本季度… as from/to)', () => {
+    const { scope, rows } = ledger()
+    expect(run('INPERIOD(期间, "2024-07", "2024-09")', scope, rows[1]!)).toEqual({
+      ok: true,
+      value: true,
+    })
+    expect(run('INPERIOD(期间, "2024-07", "2024-09")', scope, rows[0]!)).toEqual({
+      ok: true,
+      value: false,
+    })
+    expect(run('INPERIOD(期间, "2024-Q3", "2024-Q3")', scope, rows[2]!)).toEqual({
+      ok: true,
+      value: true,
+    })
+    expect(run('INPERIOD(期间, "x", "2024-09")', scope, rows[1]!)).toEqual({
+      ok: true,
+      value: false,
+    })
+  })
+
   it('ROUND rounds half away from zero on decimal digits', () => {
     expect(roundHalfAway(2.675, 2)).toBe(2.68)
     expect(roundHalfAway(-2.5, 0)).toBe(-3)

@@ -295,6 +295,12 @@ export const en: Messages = {
   'totals.none': 'None',
   'totals.choose': 'Click to switch: sum / average / count / min / max / none',
   'col.retypeResult': '{converted} values converted; {kept} that could not be read were kept as they were and are flagged as problems',
+  'rep.range.label': 'Period',
+  'rep.range.all': 'All',
+  'rep.range.thisMonth': 'This month',
+  'rep.range.lastMonth': 'Last month',
+  'rep.range.thisQuarter': 'This quarter',
+  'rep.range.thisYear': 'This year',
   // issue 14 (ledger): periods
   'type.period': 'Period',
   'period.month': 'Month',

@@ -284,6 +284,12 @@ export const zhCN = {
   'totals.none': '无',
   'totals.choose': '点击切换：合计 / 平均 / 计数 / 最小 / 最大 / 无',
   'col.retypeResult': '已转换 {converted} 个值；{kept} 个无法识别的值保留原样，已标为问题',
+  'rep.range.label': '期间',
+  'rep.range.all': '全部',
+  'rep.range.thisMonth': '本月',
+  'rep.range.lastMonth': '上月',
+  'rep.range.thisQuarter': '本季度',
+  'rep.range.thisYear': '今年',
   // issue 14 (ledger): periods
   'type.period': '期间',
   'period.month': '月',

@@ -1,10 +1,14 @@
 import {
   AGGREGATE_KINDS,
   type AggregateKind,
+  calendarMonthOf,
   crossTabToCsv,
   formatKey,
   formatValue,
   type MoneyUnit,
+  periodOfMonth,
+  periodRange,
+  type RangeKind,
   removeSummary,
   type StoredSummary,
   saveSummary,
@@ -33,6 +37,15 @@ export function SummariesTab(props: {
     return list.find((s) => s.id === selected()) ?? list[0]
   })
   const lang = () => locale()
+  const [rangeKind, setRangeKind] = createSignal<RangeKind | ''>('')
+  const pickRange = (kind: RangeKind | '') => {
+    setRangeKind(kind)
+    const r =
+      kind === '' || kind === 'custom' ? undefined : periodRange(kind, calendarMonthOf(Date.now()))
+    const month = (m: number) =>
+      periodOfMonth({ year: Math.floor(m / 12), month: (m % 12) + 1 }, 'month')
+    props.ledger.setPeriodRange(r ? { from: month(r.from), to: month(r.to) } : null)
+  }
 
   return (
     <div class="reports-split">
@@ -70,6 +83,20 @@ export function SummariesTab(props: {
                   {wb.hasSheet(s().def.sheetId) ? wb.sheet(s().def.sheetId).name : ''}
                 </span>
                 <span class="spacer" />
+                <label class="rep-inline">
+                  {t('rep.range.label')}
+                  <select
+                    data-testid="summary-range"
+                    value={rangeKind()}
+                    onChange={(e) => pickRange(e.currentTarget.value as RangeKind | '')}
+                  >
+                    <option value="">{t('rep.range.all')}</option>
+                    <option value="thisMonth">{t('rep.range.thisMonth')}</option>
+                    <option value="lastMonth">{t('rep.range.lastMonth')}</option>
+                    <option value="thisQuarter">{t('rep.range.thisQuarter')}</option>
+                    <option value="thisYear">{t('rep.range.thisYear')}</option>
+                  </select>
+                </label>
                 <Show when={s().live}>
                   {(live) => (
                     <button

@@ -16,6 +16,7 @@ import {
   onDefinitionsChange,
   readDefinition,
   type StoredSummary,
+  type SummaryDef,
   summaryDefOf,
   type Workbook,
   type WorkbookScopes,
@@ -41,11 +42,35 @@ export interface Ledger {
   report: () => ReportLayout
   /** Runs `fn` tracked on the version, so a view re-reads it after any change. */
   live<T>(fn: () => T): T
+  /** Limit summaries grouped by a period column to a range of periods (null: all). */
+  setPeriodRange(range: { from: string; to: string } | null): void
+  periodRange: () => { from: string; to: string } | null
+}
+
+/** The summary limited to a period range: a filter on its first group key that is a period column. */
+function withPeriodRange(
+  wb: Workbook,
+  def: SummaryDef,
+  range: { from: string; to: string } | null,
+): SummaryDef {
+  if (!range || !wb.hasSheet(def.sheetId)) return def
+  const periodNames = new Set(
+    wb
+      .sheet(def.sheetId)
+      .columns()
+      .filter((c) => c.type === 'period')
+      .map((c) => c.name),
+  )
+  const key = def.groupBy.find((g) => periodNames.has(g.trim()))
+  if (!key) return def
+  const cond = `INPERIOD(${key.trim()}, "${range.from}", "${range.to}")`
+  return { ...def, filter: def.filter?.trim() ? `(${def.filter}) && ${cond}` : cond }
 }
 
 export function createLedger(wb: Workbook): Ledger {
   const scopes = createWorkbookScopes(wb)
   const [version, setVersion] = createSignal(0)
+  let range: { from: string; to: string } | null = null
   let summaries: SummaryEntry[] = []
   let charts: [string, ChartDef][] = []
   let completeness: CompletenessSettings[] = []
@@ -55,7 +80,7 @@ export function createLedger(wb: Workbook): Ledger {
     summaries = listSummaries(wb).map(([id, def]) => {
       const scope = scopes.scope(def.sheetId)
       if (!scope) return { id, def, live: null, error: null }
-      const r = LiveSummary.create(summaryDefOf(def), scope)
+      const r = LiveSummary.create(withPeriodRange(wb, summaryDefOf(def), range), scope)
       return r.ok
         ? { id, def, live: r.summary, error: null }
         : { id, def, live: null, error: { error: r.error, where: r.where } }
@@ -103,6 +128,15 @@ export function createLedger(wb: Workbook): Ledger {
     live: (fn) => {
       version()
       return fn()
+    },
+    setPeriodRange(next) {
+      range = next
+      readAll()
+      setVersion((v) => v + 1)
+    },
+    periodRange: () => {
+      version()
+      return range
     },
   }
 }
