@@ -137,7 +137,17 @@ export interface AccessChecker {
 export function createAccessChecker(wb: Workbook): AccessChecker {
   const scopes: WorkbookScopes = createWorkbookScopes(wb)
   const compiled = new Map<string, { overlay: OverlaySource; expr: CompiledExpr } | null>()
-  let compiledFor = ''
+  // Rules are read once and kept until the access map changes (it changes rarely; rows often).
+  let rules: AccessRule[] | null = null
+  const onAccess = () => {
+    rules = null
+    compiled.clear()
+  }
+  accessMap(wb).observe(onAccess)
+  const currentRules = () => {
+    if (!rules) rules = readRules(wb)
+    return rules
+  }
 
   const condition = (
     rule: AccessRule,
@@ -218,7 +228,7 @@ export function createAccessChecker(wb: Workbook): AccessChecker {
   }
 
   const grants = (who: AccessIdentity, sheetId: string): AccessRule[] => {
-    const mine = readRules(wb).filter((r) => r.role === who.role)
+    const mine = currentRules().filter((r) => r.role === who.role)
     return mine.length > 0 ? mine : defaults(wb, who, sheetId)
   }
 
@@ -295,12 +305,6 @@ export function createAccessChecker(wb: Workbook): AccessChecker {
 
   return {
     check(who, change, now) {
-      // Rules or the workbook changed since the last call: compiled conditions may be stale.
-      const stamp = JSON.stringify(readRules(wb))
-      if (stamp !== compiledFor) {
-        compiled.clear()
-        compiledFor = stamp
-      }
       if (who.role === Roles.viewer) return refuse(RefusalReasons.readOnly)
       switch (change.kind) {
         case 'structure':
@@ -333,7 +337,10 @@ export function createAccessChecker(wb: Workbook): AccessChecker {
           return checkRow(who, change.sheetId, change.rowId, '*', null, true, now)
       }
     },
-    dispose: () => scopes.dispose(),
+    dispose: () => {
+      accessMap(wb).unobserve(onAccess)
+      scopes.dispose()
+    },
   }
 }
 
