@@ -131,4 +131,14 @@ describe('grid editors (real Chromium, real taizhang serve)', () => {
     await p.keyboard.press('Enter')
     await waitForCell(p, 1, kind, '专项社工站')
   })
+
+  it('a column header cut short shows its full name on hover', async () => {
+    const p = a.page
+    const flag = await columnNamed(a, '示范社工站')
+    await p.locator(`.ag-header-cell[col-id="${flag}"] .ag-header-cell-text`).hover()
+    const tip = p.locator('.ag-tooltip')
+    await tip.waitFor({ timeout: 10_000 })
+    expect((await tip.textContent())?.trim()).toBe('示范社工站')
+    await screenshot(p, 'grid-header-tooltip.png')
+  })
 })

@@ -52,6 +52,7 @@ export function buildColumnDefs(columns: readonly Column[], readOnly: boolean): 
     defs.push({
       colId: col.id,
       headerName: col.name,
+      headerTooltip: col.name,
       pinned: i === 0 ? 'left' : undefined,
       width: col.width,
       editable: !readOnly && col.type !== 'boolean',

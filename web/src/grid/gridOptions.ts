@@ -9,14 +9,15 @@ import {
   createGrid,
   EventApiModule,
   type GridApi,
-  LocaleModule,
   type GridOptions,
+  LocaleModule,
   ModuleRegistry,
   NumberFilterModule,
   RenderApiModule,
   RowApiModule,
   ScrollApiModule,
   TextFilterModule,
+  TooltipModule,
   themeQuartz,
 } from 'ag-grid-community'
 import { isCommandKey } from '../app/toolbarExtensions'
@@ -56,6 +57,8 @@ export function registerGridModules(): void {
     NumberFilterModule,
     CellStyleModule,
     LocaleModule,
+    // Column headers show their full name on hover (long names are cut: 投入资金（万…).
+    TooltipModule,
   ])
 }
 
