@@ -176,6 +176,47 @@ describe('access rules at the door (issue 16)', () => {
     })
   })
 
+  it('an approver locks and reopens a month through the server; an editor may not lock', async () => {
+    const { m, rows, served } = await setup()
+    const srv = scope.srv
+    if (!srv) throw new Error('no server')
+    const approver = scope.connect(srv.wsBase, 'ledger', tokenFor('approver'), { ack: true })
+    await synced(approver)
+    await waitFor(() => approver.doc.getMap('sheets').size === 2, 'approver has the ledger')
+    const approverWb = Workbook.open(approver.doc).workbook
+    setPeriodLock(approverWb, m.id, '2024-07', { locked: true, by: '审核员', at: 2 })
+    await waitFor(() => ownChangesDurable(approver), 'lock stored')
+
+    const editor = scope.connect(srv.wsBase, 'ledger', tokenFor('editor'), { ack: true })
+    const editorRefused = listenRefused(editor)
+    await synced(editor)
+    await waitFor(() => editor.doc.getMap('sheets').size === 2, 'editor has the ledger')
+    setPeriodLock(Workbook.open(editor.doc).workbook, m.id, '2024-07', {
+      locked: false,
+      by: '编辑',
+      at: 3,
+    })
+    await waitFor(() => editorRefused.length === 1, 'editor lock refused')
+    expect(editorRefused[0]?.refused.map((r) => r.reason)).toEqual(['locks-approver-only'])
+
+    const during = await clerk()
+    during.wb.sheet(m.id).setCell(rows.a7, served, 70)
+    await waitFor(() => during.refused.length === 1, 'July locked')
+    expect(during.refused[0]?.refused[0]?.lock).toEqual({
+      period: '2024-07',
+      by: '审核员',
+      at: 2,
+      auto: false,
+    })
+
+    setPeriodLock(approverWb, m.id, '2024-07', { locked: false, by: '审核员', at: 4 })
+    await waitFor(() => ownChangesDurable(approver), 'reopen stored')
+    const after = await clerk()
+    after.wb.sheet(m.id).setCell(rows.a7, served, 71)
+    await waitFor(() => ownChangesDurable(after.c), 'clerk edit stored after reopening')
+    expect(after.refused).toEqual([])
+  })
+
   it('a forged or invalid scope is refused at the upgrade (401, no document byte)', async () => {
     scope.srv = await startTestServer()
     const good = clerkToken()
