@@ -1,0 +1,276 @@
+/**
+ * Access rules' cost (issue 16 §2): confirmed-write throughput with rules on vs off (one room and
+ * 50 rooms) and fan-out p99 with rules on vs off, on the same in-process server code in one run.
+ * Writers are scoped editors (the full check: classify, lock lookup, row condition) writing cells
+ * of their own station's rows of a monthly ledger; the reference is the same server with
+ * `accessRules: false`. Rounds alternate on/off; medians of BENCH_REPEAT rounds (default 3).
+ *
+ *   npx tsx bench/access/access.bench.ts
+ */
+
+import { saveCompletenessSettings, setPeriodLock, Workbook } from '../../shared/src/index.js'
+import * as decoding from '../../sync-server/node_modules/lib0/decoding.js'
+import * as encoding from '../../sync-server/node_modules/lib0/encoding.js'
+import pinoModule from '../../sync-server/node_modules/pino/pino.js'
+import { signToken } from '../../sync-server/src/auth/tokens.js'
+import { startServer } from '../../sync-server/src/main.js'
+import { createMemoryDocStore } from '../../sync-server/src/storage/memoryDocStore.js'
+import { WebSocket } from '../../sync-server/src/wsNode.js'
+import { Y } from '../layout/deps.js'
+
+const SECRET = 'bench-secret-0123456789abcdef'
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3)
+const PER_ROOM_1 = 2000
+const PER_ROOM_50 = 100
+const FANOUT_CLIENTS = 10
+const FANOUT_ROUNDS = 200
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((xs.length * p) / 100))] ?? 0
+
+function syncUpdate(u: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, 0)
+  encoding.writeVarUint(e, 2)
+  encoding.writeVarUint8Array(e, u)
+  return encoding.toUint8Array(e)
+}
+
+/** The seed: 20 stations × 12 months, January locked; returns the doc and the row ids per station. */
+function seed() {
+  const doc = new Y.Doc()
+  const wb = Workbook.create(doc, { title: '月报', author: { id: 'o', name: '局长' } })
+  const st = wb.sheet(wb.addSheet('站点'))
+  const name = st.addColumn({ name: '站点名称', type: 'text' })
+  const stations = st.insertRows(Array.from({ length: 20 }, (_, i) => ({ [name]: `第${i}站` })))
+  const m = wb.sheet(wb.addSheet('指标'))
+  const station = m.addColumn({
+    name: '站点',
+    type: 'reference',
+    format: { refSheet: st.id, refColumn: name },
+  })
+  const period = m.addColumn({ name: '期间', type: 'period', format: { granularity: 'month' } })
+  const served = m.addColumn({ name: '服务人次', type: 'integer' })
+  const rows: Record<string, string> = {}
+  for (let month = 2; month <= 12; month++) {
+    const ids = m.insertRows(
+      stations.map((s) => ({ [station]: s, [period]: `2024-${String(month).padStart(2, '0')}` })),
+    )
+    if (month === 7)
+      ids.forEach((id, i) => {
+        rows[`第${i}站`] = id
+      })
+  }
+  saveCompletenessSettings(wb, {
+    sheetId: m.id,
+    stationColumn: station,
+    periodColumn: period,
+    granularity: 'month',
+    required: [served],
+    from: '2024-01',
+    to: '2024-12',
+  })
+  setPeriodLock(wb, m.id, '2024-01', { locked: true, by: '审核员', at: 1 })
+  return { state: Y.encodeStateAsUpdate(doc), sheetId: m.id, served, row0: rows['第0站'] ?? '' }
+}
+
+interface Raw {
+  ws: WebSocket
+  onFrame: (d: Uint8Array) => void
+  open: Promise<void>
+}
+function raw(url: string): Raw {
+  const ws = new WebSocket(url)
+  const r: Raw = {
+    ws,
+    onFrame: () => undefined,
+    open: new Promise((res, rej) => {
+      ws.on('open', () => res())
+      ws.on('error', rej)
+    }),
+  }
+  ws.on('message', (d: Buffer) => r.onFrame(new Uint8Array(d)))
+  return r
+}
+
+function durableClock(d: Uint8Array, client: number): number {
+  const dec = decoding.createDecoder(d)
+  if (decoding.readVarUint(dec) !== 100) return -1
+  const sv = Y.decodeStateVector(decoding.readVarUint8Array(dec))
+  return sv.get(client) ?? 0
+}
+
+async function waitFor(cond: () => boolean, what: string) {
+  const until = Date.now() + 120_000
+  while (!cond()) {
+    if (Date.now() > until) throw new Error(`stalled: ${what}`)
+    await sleep(1)
+  }
+}
+
+async function withServer<T>(rules: boolean, f: (base: string) => Promise<T>): Promise<T> {
+  const server = await startServer({
+    host: '127.0.0.1',
+    port: 0,
+    store: createMemoryDocStore(),
+    secret: SECRET,
+    log: pinoModule({ level: 'silent' }),
+    webDir: '/nonexistent',
+    accessRules: rules,
+    limits: {
+      RATE_MESSAGES_PER_S: 1e6,
+      RATE_BURST_MESSAGES: 1e6,
+      RATE_BYTES_PER_S: 1e9,
+      RATE_BURST_BYTES: 1e9,
+    },
+  })
+  try {
+    return await f(`ws://127.0.0.1:${server.port}/sync`)
+  } finally {
+    await server.close()
+  }
+}
+
+const token = (role: 'owner' | 'scoped-editor') =>
+  signToken(SECRET, {
+    workbook: '*',
+    role,
+    name: role,
+    expiresAt: Date.now() + 3_600_000,
+    ...(role === 'scoped-editor' ? { scope: { station: '第0站' } } : {}),
+  })
+
+/** Seeds a room through an owner connection and waits for its ack. */
+async function seedRoom(base: string, room: string, s: ReturnType<typeof seed>) {
+  const owner = raw(`${base}/${room}?ack=1&token=${token('owner')}`)
+  await owner.open
+  const doc = new Y.Doc()
+  Y.applyUpdate(doc, s.state)
+  let done = false
+  owner.onFrame = (d) => {
+    if (d[0] === 100) done = true
+  }
+  owner.ws.send(syncUpdate(s.state))
+  await waitFor(() => done, 'seed ack')
+  owner.ws.close()
+}
+
+/** The writer's cell edits, each its own update, made on a replica by the model. */
+function edits(s: ReturnType<typeof seed>, n: number) {
+  const doc = new Y.Doc()
+  Y.applyUpdate(doc, s.state)
+  const wb = Workbook.open(doc, { author: { id: 'c', name: 'clerk' } }).workbook
+  const msgs: Uint8Array[] = []
+  doc.on('update', (u: Uint8Array) => msgs.push(syncUpdate(u)))
+  for (let i = 0; i < n; i++) wb.sheet(s.sheetId).setCell(s.row0, s.served, i)
+  return { msgs, client: doc.clientID, last: Y.getState(doc.store, doc.clientID) }
+}
+
+async function throughput(
+  rules: boolean,
+  rooms: number,
+  perRoom: number,
+  s: ReturnType<typeof seed>,
+) {
+  return withServer(rules, async (base) => {
+    for (let i = 0; i < rooms; i++) await seedRoom(base, `r${i}`, s)
+    const work = Array.from({ length: rooms }, () => edits(s, perRoom))
+    const writers = await Promise.all(
+      work.map(async (_, i) => {
+        const w = raw(`${base}/r${i}?ack=1&token=${token('scoped-editor')}`)
+        await w.open
+        return w
+      }),
+    )
+    await sleep(100)
+    const t0 = performance.now()
+    await Promise.all(
+      writers.map(async (w, i) => {
+        const job = work[i]!
+        let confirmed = 0
+        w.onFrame = (d) => {
+          if (d[0] === 100) confirmed = Math.max(confirmed, durableClock(d, job.client))
+        }
+        for (const m of job.msgs) w.ws.send(m)
+        await waitFor(() => confirmed >= job.last, 'writes confirmed')
+        w.ws.close()
+      }),
+    )
+    return (rooms * perRoom) / ((performance.now() - t0) / 1000)
+  })
+}
+
+async function fanout(rules: boolean, s: ReturnType<typeof seed>) {
+  return withServer(rules, async (base) => {
+    await seedRoom(base, 'fan', s)
+    const clients = await Promise.all(
+      Array.from({ length: FANOUT_CLIENTS }, async () => {
+        const c = raw(`${base}/fan?token=${token('scoped-editor')}`)
+        await c.open
+        return c
+      }),
+    )
+    await sleep(200)
+    const { msgs } = edits(s, FANOUT_ROUNDS + 10)
+    const all: number[] = []
+    for (let r = 0; r < msgs.length; r++) {
+      const got = new Set<number>()
+      let last = 0
+      clients.forEach((c, i) => {
+        c.onFrame = (d) => {
+          if (i !== 0 && d[0] === 0 && d[1] === 2 && !got.has(i)) {
+            got.add(i)
+            last = performance.now()
+          }
+        }
+      })
+      const t0 = performance.now()
+      clients[0]!.ws.send(msgs[r]!)
+      await waitFor(() => got.size === FANOUT_CLIENTS - 1, 'fan-out round')
+      if (r >= 10) all.push(last - t0)
+      await sleep(2)
+    }
+    for (const c of clients) c.ws.close()
+    return { p50: median(all), p99: pct(all, 99) }
+  })
+}
+
+const s = seed()
+const res = {
+  on1: [] as number[],
+  off1: [] as number[],
+  on50: [] as number[],
+  off50: [] as number[],
+  onP99: [] as number[],
+  offP99: [] as number[],
+}
+for (let round = 0; round < REPEAT; round++) {
+  const order = round % 2 === 0 ? [true, false] : [false, true]
+  for (const rules of order) {
+    const k = rules ? 'on' : 'off'
+    res[`${k}1`].push(await throughput(rules, 1, PER_ROOM_1, s))
+    res[`${k}50`].push(await throughput(rules, 50, PER_ROOM_50, s))
+    res[`${k}P99`].push((await fanout(rules, s)).p99)
+  }
+}
+const out = {
+  throughput1: {
+    on: median(res.on1),
+    off: median(res.off1),
+    ratio: median(res.on1) / median(res.off1),
+  },
+  throughput50: {
+    on: median(res.on50),
+    off: median(res.off50),
+    ratio: median(res.on50) / median(res.off50),
+  },
+  fanoutP99ms: {
+    on: median(res.onP99),
+    off: median(res.offP99),
+    ratio: median(res.onP99) / median(res.offP99),
+  },
+  rounds: res,
+}
+process.stdout.write(`${JSON.stringify(out, null, 2)}\n`)
