@@ -9,6 +9,8 @@ export interface Peer {
   readonly name: string
   /** access (issue 16): a scoped editor's station or district, from its token. */
   readonly scope?: Scope
+  /** Stable user id from the token (attestation binds client ids to it). */
+  readonly user: string
   /** Opted into the acknowledgement extension (`?ack=1`). */
   readonly wantsAck: boolean
   /** Awareness client ids this connection owns (claimed by its first awareness states). */

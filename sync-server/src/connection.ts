@@ -22,6 +22,8 @@ export interface Identity {
   name: string
   /** access (issue 16): a scoped editor's station or district. */
   scope?: Scope
+  /** Stable user id (token `--user`; the name for tokens minted before it existed). */
+  user: string
 }
 
 let nextPeerId = 1
@@ -102,6 +104,7 @@ export function acceptConnection(
     role: who.role,
     name: who.name,
     ...(who.scope ? { scope: who.scope } : {}),
+    user: who.user,
     wantsAck,
     clientIds: new Set(),
     send(message) {

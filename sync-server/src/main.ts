@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { CLOSE } from '@taizhang/shared'
 import type { Logger } from 'pino'
+import { Attester } from './attest/Attester.js'
 import type { Cluster } from './cluster/createCluster.js'
 import { LIMITS, type Limits } from './limits.js'
 import { createAccessPolicy } from './policy/AccessPolicy.js'
@@ -77,6 +78,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     relay: opts.cluster?.relay, // cluster: fan-out to the other servers
     // access (issue 16): rules at the door
     policy: opts.accessRules === false ? undefined : createAccessPolicy(opts.now ?? Date.now),
+    attester: new Attester(opts.secret, opts.now ?? Date.now), // attestation (issue 13 §4)
   })
   await opts.cluster?.attach(rooms, opts.store)
   const base = {

@@ -161,7 +161,8 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 }
 
 /**
- * `POST /api/share` with `Authorization: Bearer <token>` and `{workbook, role, days?, name?}`.
+ * `POST /api/share` with `Authorization: Bearer <token>` and `{workbook, role, days?, name?,
+ * user?}` (user: the stable id attestation binds edits to, issue 13 §4).
  * Rule: the caller's token must be an editor token covering `workbook` (that id or `*`); the new
  * token names exactly that workbook and expires no later than the caller's own token.
  */
@@ -186,6 +187,7 @@ async function share(req: IncomingMessage, res: ServerResponse, deps: HttpDeps):
     workbook: parsed.workbook,
     role: parsed.role,
     name: parsed.name,
+    ...(parsed.user !== undefined ? { user: parsed.user } : {}),
     expiresAt: Math.min(expiryInDays(now, parsed.days), v.claims.expiresAt),
   }
   const token = signToken(deps.secret, claims)
@@ -202,9 +204,9 @@ async function share(req: IncomingMessage, res: ServerResponse, deps: HttpDeps):
 
 function parseShareRequest(
   body: unknown,
-): { workbook: string; role: Role; days: number; name: string } | string {
+): { workbook: string; role: Role; days: number; name: string; user?: string } | string {
   if (typeof body !== 'object' || body === null) return 'body must be an object'
-  const { workbook, role, days, name } = body as Record<string, unknown>
+  const { workbook, role, days, name, user } = body as Record<string, unknown>
   if (typeof workbook !== 'string' || !WORKBOOK_ID.test(workbook)) return 'bad workbook id'
   if (role !== 'editor' && role !== 'viewer') return 'role must be editor or viewer'
   const d = days === undefined ? SHARE_DEFAULT_DAYS : days
@@ -213,7 +215,11 @@ function parseShareRequest(
   }
   const n = name === undefined ? 'shared link' : name
   if (typeof n !== 'string' || n.length > 100) return 'name must be a string of ≤ 100 chars'
-  return { workbook, role, days: d, name: n }
+  // attestation (issue 13 §4): an optional stable user id
+  if (user !== undefined && (typeof user !== 'string' || !/^\S{1,128}$/u.test(user))) {
+    return 'user must be 1–128 characters without spaces'
+  }
+  return { workbook, role, days: d, name: n, ...(user !== undefined ? { user } : {}) }
 }
 
 function readBody(req: IncomingMessage, max: number): Promise<string> {

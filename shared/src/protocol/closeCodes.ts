@@ -16,6 +16,10 @@ export const CLOSE = {
   unauthorized: { code: 4401, reason: 'unauthorized' },
   /** Token valid but does not cover this workbook (normally HTTP 403 before the upgrade). */
   forbidden: { code: 4403, reason: 'forbidden' },
+  /** Attestation (issue 13 §4): new edits under a client id bound to another user. */
+  clientIdBound: { code: 4409, reason: 'client-id-bound' },
+  /** Attestation (issue 13 §4): a write to the server-written `attest` record. */
+  attestWrite: { code: 4410, reason: 'attest-write' },
   /** A message type the server does not know. */
   unknownMessageType: { code: 4415, reason: 'unknown-message-type' },
   /** A document update that fails to decode or apply. */

@@ -13,7 +13,7 @@ describe('token authenticator', () => {
   it('admits a valid token for its workbook or for every workbook (*)', () => {
     expect(auth.authorize(token('w1', 'viewer'), 'w1')).toEqual({
       ok: true,
-      identity: { role: 'viewer', name: '王五' },
+      identity: { role: 'viewer', name: '王五', user: '王五' },
     })
     expect(auth.authorize(token('*', 'editor'), 'w2')).toMatchObject({ ok: true })
   })
@@ -39,7 +39,7 @@ describe('token authenticator', () => {
     const dev = createTokenAuthenticator({ secret: SECRET, now: () => NOW, devAnonymous: true })
     expect(dev.authorize(null, 'w1')).toEqual({
       ok: true,
-      identity: { role: 'editor', name: 'anonymous' },
+      identity: { role: 'editor', name: 'anonymous', user: 'anonymous' },
     })
     expect(dev.authorize('garbage', 'w1')).toMatchObject({ ok: false, status: 401 })
   })

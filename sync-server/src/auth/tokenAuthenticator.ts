@@ -13,7 +13,7 @@ export function createTokenAuthenticator(opts: {
   return {
     authorize(token, workbook): AuthDecision {
       if (opts.devAnonymous && !token) {
-        return { ok: true, identity: { role: 'editor', name: 'anonymous' } }
+        return { ok: true, identity: { role: 'editor', name: 'anonymous', user: 'anonymous' } }
       }
       const v = verifyToken(opts.secret, token, opts.now())
       if (!v.ok) {
@@ -37,6 +37,7 @@ export function createTokenAuthenticator(opts: {
         identity: {
           role: v.claims.role,
           name: v.claims.name,
+          user: v.claims.user ?? v.claims.name,
           ...(v.claims.scope ? { scope: v.claims.scope } : {}),
         },
       }

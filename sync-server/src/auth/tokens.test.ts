@@ -24,6 +24,15 @@ describe('tokens', () => {
     expect(verifyToken('s3cret', 'garbage', now)).toMatchObject({ ok: false, reason: 'malformed' })
     expect(verifyToken('s3cret', undefined, now)).toMatchObject({ ok: false, reason: 'missing' })
   })
+  it('carries a stable user id (u) when given, and none for older tokens', () => {
+    const withUser = { ...claims, user: 'u-zhang-01' }
+    expect(verifyToken('s3cret', signToken('s3cret', withUser), now)).toEqual({
+      ok: true,
+      claims: withUser,
+    })
+    const noUser = verifyToken('s3cret', signToken('s3cret', claims), now)
+    expect(noUser.ok && 'user' in noUser.claims).toBe(false)
+  })
   it('covers one workbook or all', () => {
     expect(coversWorkbook(claims, 'wb1')).toBe(true)
     expect(coversWorkbook(claims, 'wb2')).toBe(false)

@@ -8,6 +8,8 @@ export interface TokenClaims {
   /** access (issue 16): a scoped editor's station or district; no other role carries one. */
   scope?: Scope
   name: string
+  /** Stable user id (`--user`); tokens minted before it have none (the name stands in). */
+  user?: string
   /** Expiry, Unix milliseconds. */
   expiresAt: number
 }
@@ -27,7 +29,8 @@ const sign = (secret: string, body: string) =>
 
 /**
  * Mints `tz1.<base64url(json claims)>.<base64url(HMAC-SHA256(secret, "tz1.<claims>"))>`.
- * Claims are short keys: w workbook, r role, n name, e expiry (Unix ms).
+ * Claims are short keys: w workbook, r role, n name, u user id (optional), s scope (optional,
+ * `{station}` or `{district}`, scoped editors only), e expiry (Unix ms).
  */
 export function signToken(secret: string, claims: TokenClaims): string {
   const body = b64url(
@@ -36,6 +39,7 @@ export function signToken(secret: string, claims: TokenClaims): string {
         w: claims.workbook,
         r: claims.role,
         n: claims.name,
+        ...(claims.user !== undefined ? { u: claims.user } : {}),
         ...(claims.scope ? { s: claims.scope } : {}),
         e: claims.expiresAt,
       }),
@@ -76,10 +80,11 @@ export function verifyToken(
 
 function parseClaims(raw: unknown): TokenClaims | null {
   if (typeof raw !== 'object' || raw === null) return null
-  const { w, r, n, e } = raw as Record<string, unknown>
+  const { w, r, n, u, e } = raw as Record<string, unknown>
   if (typeof w !== 'string' || typeof n !== 'string' || typeof e !== 'number') return null
   if (!isRole(r)) return null
-  return { workbook: w, role: r, name: n, expiresAt: e }
+  if (u !== undefined && typeof u !== 'string') return null
+  return { workbook: w, role: r, name: n, ...(u !== undefined ? { user: u } : {}), expiresAt: e }
 }
 
 /** Whether `claims` let their holder open `workbook` at all. */

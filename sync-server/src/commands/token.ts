@@ -12,7 +12,7 @@ import {
 const HELP = `
 taizhang token — mint an access token and a share link
 
-Usage: taizhang token --workbook <id|*> --role editor|viewer [--days N] [--name <who>]
+Usage: taizhang token --workbook <id|*> --role editor|viewer [--days N] [--user <id>] [--name <who>]
 
 Options:
   --workbook <id|*>      the workbook the token opens (* = every workbook)
@@ -21,6 +21,7 @@ Options:
   --scope-district <d>   scoped-editor only: the district whose stations it may write
   --days <n>             lifetime in days (default 30)
   --name <who>           display name carried by the token (default "user")
+  --user <id>            stable user id the server attests edits with (default: the name)
   --public-url <url>     base of the link (env TAIZHANG_PUBLIC_URL; else from --host/--port)
   --host, --port         as for serve (env TAIZHANG_HOST, TAIZHANG_PORT)
   --data <dir>           data directory holding the secret (env TAIZHANG_DATA, default ./data)
@@ -43,6 +44,7 @@ export const token: Command = {
         'scope-district': { type: 'string' },
         days: { type: 'string' },
         name: { type: 'string' },
+        user: { type: 'string' },
         data: { type: 'string' },
         'secret-file': { type: 'string' },
         json: { type: 'boolean' },
@@ -78,6 +80,10 @@ export const token: Command = {
       process.stderr.write('--days must be a positive number\n')
       return 2
     }
+    if (v.user !== undefined && !/^[^\s]{1,128}$/u.test(v.user)) {
+      process.stderr.write('--user <id> must be 1–128 characters without spaces\n')
+      return 2
+    }
     const env = process.env
     const net = resolveNetwork(v, env)
     const dataDir = resolveDataDir(v.data, env)
@@ -88,6 +94,7 @@ export const token: Command = {
       role: v.role,
       name: v.name ?? 'user',
       ...(scope.scope ? { scope: scope.scope } : {}),
+      ...(v.user !== undefined ? { user: v.user } : {}),
       expiresAt,
     })
     const url = shareUrl(net.publicUrl ?? defaultPublicUrl(net.host, net.port), workbook, tok)

@@ -116,6 +116,13 @@ const ACCEPTED: Record<Accepted, HandleResult> = {
   unavailable: UNAVAILABLE,
   // access (issue 16): the room already sent the refusal and counted each reason
   'access-refused': { kind: 'ok' },
+  // attestation (issue 13 §4): refused, nothing stored
+  'attest-client-bound': {
+    kind: 'close',
+    close: CLOSE.clientIdBound,
+    rejected: 'client-id-bound',
+  },
+  'attest-binding-write': { kind: 'close', close: CLOSE.attestWrite, rejected: 'attest-write' },
 }
 
 function handleSync(
@@ -157,7 +164,11 @@ function handleSync(
         if (typeof changes === 'boolean') return verdict(changes)
         return changes.then(verdict, () => INVALID)
       }
-      const accepted = room.acceptUpdate(update, peer)
+      const accepted = room.acceptUpdate(
+        update,
+        peer,
+        step === SYNC_STEP.step2 ? 'handshake' : 'live',
+      )
       if (typeof accepted === 'string') return ACCEPTED[accepted]
       return accepted.then((a) => ACCEPTED[a])
     }

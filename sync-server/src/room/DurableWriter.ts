@@ -59,9 +59,12 @@ export class DurableWriter<P> {
   }
 
   /** Queues an applied update for the next batch. */
-  enqueue(update: Uint8Array): void {
-    this.pending.push(update)
-    this.pendingBytes += update.length
+  enqueue(...updates: Uint8Array[]): void {
+    // Several at once (an edit and the server's attestation of it) go into the same batch.
+    for (const update of updates) {
+      this.pending.push(update)
+      this.pendingBytes += update.length
+    }
     this.schedule()
   }
 

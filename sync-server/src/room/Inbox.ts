@@ -1,6 +1,13 @@
 /** What became of an editor's update (`unavailable`: the room could not read its storage). */
-/** `access-refused`: refused by the access rules (issue 16), nothing stored, the sender told. */
-export type Accepted = 'ok' | 'invalid' | 'unavailable' | 'access-refused'
+/** `attest-*`: refused by attestation (issue 13 §4), nothing stored. */
+export type Accepted =
+  | 'ok'
+  | 'invalid'
+  | 'unavailable'
+  | 'attest-client-bound'
+  | 'attest-binding-write'
+  /** access (issue 16): refused by the access rules, nothing stored, the sender told. */
+  | 'access-refused'
 
 /** What the inbox asks of its room. */
 export interface InboxHooks<O> {

@@ -1,6 +1,8 @@
 import { writeDurableMessage } from '@taizhang/shared'
 import type { Logger } from 'pino'
 import * as Y from 'yjs'
+import type { Attester } from '../attest/Attester.js'
+import type { AttestMode } from '../attest/checkUpdate.js'
 import type { Limits } from '../limits.js'
 import { bump, type Metrics } from '../metrics.js'
 import type { Peer } from '../Peer.js'
@@ -44,6 +46,8 @@ export interface RoomDeps {
   relay?: RoomRelay
   /** access (issue 16): rules checked on every client update before it is applied. */
   policy?: AccessPolicy
+  /** Attestation (issue 13 §4): checks client updates and records bindings and receive times. */
+  attester?: Attester
 }
 
 /**
@@ -72,6 +76,8 @@ export interface RoomRelay {
 
 /** Who an accepted update came from: a local peer, or another server (through the relay). */
 type Origin = Peer | typeof REMOTE
+/** Updates that arrived as a sync step 2 (a handshake), for attestation's relay rule. */
+const handshakes = new WeakSet<Uint8Array>()
 const REMOTE = Symbol('remote')
 
 /**
@@ -389,7 +395,13 @@ export class Room {
    * client's handshake usually does not) and revives its doc from storage only if it does; updates
    * arriving meanwhile wait in order.
    */
-  acceptUpdate(update: Uint8Array, origin: Peer): Accepted | Promise<Accepted> {
+  acceptUpdate(
+    update: Uint8Array,
+    origin: Peer,
+    mode: AttestMode = 'live',
+  ): Accepted | Promise<Accepted> {
+    // The inbox carries (update, origin) only; the mode rides beside the bytes until applied.
+    if (mode === 'handshake') handshakes.add(update)
     return this.accept(update, origin)
   }
 
@@ -439,6 +451,30 @@ export class Room {
         return 'access-refused'
       }
     }
+    const attester = this.deps.attester
+    let verdict: ReturnType<Attester['check']> | null = null
+    if (attester && origin !== REMOTE) {
+      // Checked before anything is applied: a refused update leaves no trace (issue 13 §4).
+      try {
+        verdict = attester.check(
+          this.name,
+          live.doc,
+          update,
+          { user: origin.user, name: origin.name },
+          handshakes.has(update) ? 'handshake' : 'live',
+          origin.clientIds,
+        )
+      } catch {
+        return 'invalid'
+      }
+      if (!verdict.ok) {
+        this.deps.log.warn(
+          { room: this.name, peer: origin.id, user: origin.user, reason: verdict.reason },
+          'update refused by attestation',
+        )
+        return verdict.reason === 'binding-write' ? 'attest-binding-write' : 'attest-client-bound'
+      }
+    }
     try {
       Y.applyUpdate(live.doc, update, origin)
     } catch {
@@ -464,7 +500,18 @@ export class Room {
     // receiver holds it too, so a crash before the write loses nothing acknowledged).
     if (origin === REMOTE) this.sendAll(frameBinary(syncUpdateMessage(update)), null)
     else this.emit({ type: 'update', update }, origin)
-    this.writer.enqueue(update)
+    let own: Uint8Array | null = null
+    if (attester && verdict?.ok && origin !== REMOTE) {
+      // The server's own write (bindings, receive times): to every peer, the bus and storage, in
+      // the same durable batch as the edit it attests.
+      own = attester.record(this.name, live.doc, verdict, { user: origin.user, name: origin.name })
+      if (own) {
+        live.changed = false
+        this.emit({ type: 'update', update: own }, null)
+      }
+    }
+    if (own) this.writer.enqueue(update, own)
+    else this.writer.enqueue(update)
     return 'ok'
   }
 

@@ -38,12 +38,13 @@ export async function waitFor(
 export function tokenFor(
   role: Role,
   workbook = '*',
-  opts: { name?: string; expiresAt?: number; secret?: string } = {},
+  opts: { name?: string; user?: string; expiresAt?: number; secret?: string } = {},
 ): string {
   return signToken(opts.secret ?? SECRET, {
     workbook,
     role,
     name: opts.name ?? role,
+    ...(opts.user !== undefined ? { user: opts.user } : {}),
     expiresAt: opts.expiresAt ?? Date.now() + 3_600_000,
   })
 }

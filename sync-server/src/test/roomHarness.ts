@@ -72,6 +72,10 @@ export class FakePeer implements Peer {
     readonly wantsAck = false,
     readonly name = `peer${this.id}`,
   ) {}
+  /** attestation: the user id (the name stands in, as for tokens without one) */
+  get user(): string {
+    return this.name
+  }
   send(message: Uint8Array): void {
     this.received.push(message)
   }
