@@ -53,7 +53,7 @@ async function serverDoc(s: TestServer): Promise<Y.Doc> {
   return probe.doc
 }
 
-describe('attestation (issue 13 §4)', () => {
+describe('S8 attestation (issue 13 §4)', () => {
   it('names the author from the token, not the name the client chose, with the server receive time', async () => {
     const s = await server()
     const wang = client(s, 'u-wang', '王小明')
