@@ -177,10 +177,14 @@ export function createAccessChecker(wb: Workbook): AccessChecker {
     rowId: string,
     values: Readonly<Record<string, CellValue>>,
     who: AccessIdentity,
+    skipUnread = false,
   ): boolean => {
     if (!rule.condition || rule.condition.trim() === '') return true
     const c = condition(rule, sheetId, who)
     if (!c) return false
+    // The row "as it would be" differs from the row as it is only in `values`: when the condition
+    // reads none of those columns, its answer is the one already computed for the row as it is.
+    if (skipUnread && !Object.keys(values).some((col) => c.expr.reads.has(col))) return true
     c.overlay.rowId = rowId
     c.overlay.values = values
     try {
@@ -282,7 +286,14 @@ export function createAccessChecker(wb: Workbook): AccessChecker {
       const before = checkLock(sheetId, rowId, {}, now)
       if (!before.ok) return before
     }
-    if (after) {
+    // An existing row's period or station changes only if the change writes those columns.
+    const keys = completenessSettings(wb, sheetId)
+    const movesKeys =
+      !existing ||
+      (after !== null &&
+        keys !== undefined &&
+        (keys.periodColumn in after || keys.stationColumn in after))
+    if (after && movesKeys) {
       const lockAfter = checkLock(sheetId, rowId, after, now)
       if (!lockAfter.ok) return lockAfter
     }
@@ -298,7 +309,7 @@ export function createAccessChecker(wb: Workbook): AccessChecker {
     const ok = covering.some(
       (r) =>
         (!existing || admits(r, sheetId, rowId, {}, who)) &&
-        (!after || admits(r, sheetId, rowId, after, who)),
+        (!after || admits(r, sheetId, rowId, after, who, existing)),
     )
     return ok ? ALLOWED : refuse(RefusalReasons.row)
   }
