@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
 import { type ApiAuthDeps, authenticate } from './apiAuth.js'
+import { listConflicts } from './conflicts.js'
 import { ApiError, sendError, sendJson } from './errors.js'
 import type { WorkbookSource } from './WorkbookSource.js'
 import {
@@ -67,6 +68,15 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, deps: ApiDeps
   const [id, sub, sheetRef, ...rest] = segments
   if (id === undefined) {
     return sendJson(res, 200, { workbooks: await listWorkbooks(caller, source) })
+  }
+  // conflicts (issue 13 §5): GET /api/workbooks/<id>/conflicts
+  if (sub === 'conflicts' && sheetRef === undefined) {
+    const wb = await openWorkbookFor(caller, id, source)
+    try {
+      return sendJson(res, 200, listConflicts(wb, url.searchParams.get('all') === '1'))
+    } finally {
+      wb.destroy()
+    }
   }
   if (rest.length > 0 || (sub !== undefined && sub !== 'sheets')) throw new ApiError('not-found')
   if (sub === 'sheets' && sheetRef === undefined) throw new ApiError('not-found')

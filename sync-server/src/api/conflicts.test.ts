@@ -1,0 +1,61 @@
+import { Workbook } from '@taizhang/shared'
+import { afterEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { createMemoryDocStore } from '../storage/memoryDocStore.js'
+import { startTestServer, type TestServer, tokenFor } from '../test/helpers.js'
+
+let srv: TestServer | undefined
+afterEach(async () => {
+  await srv?.server.close()
+  srv = undefined
+})
+
+describe('GET /api/workbooks/<id>/conflicts (issue 13 §5)', () => {
+  it('lists the same-cell race with the current and the losing value, author and time; 401 without a token, 404 for an unknown workbook', async () => {
+    const docA = new Y.Doc()
+    const a = Workbook.create(docA, { title: '台账', author: { id: 'u-a', name: '甲' } })
+    const sheetId = a.addSheet('站点')
+    const col = a.sheet(sheetId).addColumn({ name: '人数', type: 'number' })
+    const [row] = a.sheet(sheetId).insertRows([{ [col]: 1 }])
+    const docB = new Y.Doc()
+    Y.applyUpdate(docB, Y.encodeStateAsUpdate(docA))
+    const b = Workbook.open(docB, { author: { id: 'u-b', name: '乙' } }).workbook
+    // At once, neither having seen the other: one value wins, the other is a conflict.
+    a.sheet(sheetId).setCell(row!, col, 101)
+    b.sheet(sheetId).setCell(row!, col, 202)
+    Y.applyUpdate(docA, Y.encodeStateAsUpdate(docB))
+    Y.applyUpdate(docB, Y.encodeStateAsUpdate(docA))
+    const store = createMemoryDocStore()
+    await store.append('wb1', Y.encodeStateAsUpdate(docA))
+    srv = await startTestServer({ store })
+
+    const res = await fetch(`${srv.http}/api/workbooks/wb1/conflicts`, {
+      headers: { authorization: `Bearer ${tokenFor('viewer', 'wb1')}` },
+    })
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as { conflicts: Array<Record<string, unknown>> }
+    expect(body.conflicts).toHaveLength(1)
+    const c = body.conflicts[0]!
+    const shown = a.sheet(sheetId).readRows()[0]!.cells[col]
+    expect(c).toMatchObject({
+      kind: 'concurrent-edit',
+      sheet: { id: sheetId, name: '站点' },
+      rowId: row,
+      column: { id: col, name: '人数' },
+      current: { value: shown },
+      lost: { value: shown === 101 ? 202 : 101, by: shown === 101 ? '乙' : '甲' },
+      settlements: [],
+    })
+
+    expect((await fetch(`${srv.http}/api/workbooks/wb1/conflicts`)).status).toBe(401)
+    const missing = await fetch(`${srv.http}/api/workbooks/nope/conflicts`, {
+      headers: { authorization: `Bearer ${tokenFor('viewer')}` },
+    })
+    expect(missing.status).toBe(404)
+    expect(await missing.json()).toMatchObject({
+      error: 'workbook-not-found',
+      zh: expect.any(String),
+      en: expect.any(String),
+    })
+  })
+})
