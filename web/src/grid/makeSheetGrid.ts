@@ -3,6 +3,7 @@ import { createGrid, type GridApi, type GridOptions } from 'ag-grid-community'
 import type { UnackedCells } from '../doc/UnackedCells'
 import { buildColumnDefs } from './columnDefs'
 import { makeClipboard } from './features/clipboard'
+import { computedColumns } from './features/computedColumns'
 import { conflictMarkers } from './features/conflictMarkers'
 import { makeContextMenu } from './features/contextMenu'
 import { editing } from './features/editing'
@@ -171,6 +172,8 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
     tapEditing,
     // issue 14 (ledger): the totals row under the grid
     totalsRow,
+    // issue 14 (ledger2): computed columns, read-only, after the data columns
+    computedColumns,
   ]
 
   const hub = makeGridEventHub()

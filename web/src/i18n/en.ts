@@ -294,6 +294,10 @@ export const en: Messages = {
   'totals.max': 'Max',
   'totals.none': 'None',
   'totals.choose': 'Click to switch: sum / average / count / min / max / none',
+  // issue 14 (ledger2): computed columns in the grid
+  'computed.tooltip': 'Computed column (read-only, computed on this device): {expr}',
+  'computed.readOnly': 'Computed column, not editable',
+  'computed.broken': 'Bad expression',
   'col.retypeResult': '{converted} values converted; {kept} that could not be read were kept as they were and are flagged as problems',
   'rep.range.label': 'Period',
   'rep.range.all': 'All',

@@ -283,6 +283,10 @@ export const zhCN = {
   'totals.max': '最大',
   'totals.none': '无',
   'totals.choose': '点击切换：合计 / 平均 / 计数 / 最小 / 最大 / 无',
+  // issue 14 (ledger2): computed columns in the grid
+  'computed.tooltip': '计算列（只读，由设备计算）：{expr}',
+  'computed.readOnly': '计算列，不能编辑',
+  'computed.broken': '表达式有误',
   'col.retypeResult': '已转换 {converted} 个值；{kept} 个无法识别的值保留原样，已标为问题',
   'rep.range.label': '期间',
   'rep.range.all': '全部',

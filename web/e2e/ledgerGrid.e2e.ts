@@ -1,0 +1,118 @@
+/**
+ * Ledger features in the grid (issue 14, "ledger2") in real Chromium on the real server, two pages
+ * on the demo workbook: the computed column 人均服务人次 (ROUND(服务人次 / 站点.持证社工, 1)) is shown
+ * read-only on both pages, marked as computed in its header, refuses editing, and follows A's edits
+ * on B live.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  type Browser,
+  cellSel,
+  cellText,
+  createWorkbook,
+  dataColumnIds,
+  openBrowser,
+  type Server,
+  screenshot,
+  startServer,
+  typeInCell,
+  waitSaved,
+} from './harness'
+
+let server: Server
+let a: Browser
+let b: Browser
+
+const tabs = (br: Browser) => br.page.locator('[data-testid="sheet-tabs"] .tab[data-sheet-id]')
+const computedHeader = (br: Browser) => br.page.locator('.ag-header-cell[col-id^="__computed:"]')
+
+/** Scrolls the grid to its right edge, where the computed columns are. */
+async function scrollRight(br: Browser) {
+  await br.page.evaluate(() => {
+    for (const el of document.querySelectorAll<HTMLElement>(
+      '.ag-body-horizontal-scroll-viewport, .ag-center-cols-viewport',
+    ))
+      el.scrollLeft = el.scrollWidth
+  })
+}
+
+describe('ledger in the grid: computed columns (real Chromium, two pages)', () => {
+  beforeAll(async () => {
+    server = await startServer()
+    a = await openBrowser('lg-a', { name: '王敏', color: '#2563eb' })
+    b = await openBrowser('lg-b', { name: '李强', color: '#d97706' })
+    const id = await createWorkbook(a.page, server.origin, server.token, 'demo')
+    await waitSaved(a.page, { synced: true })
+    await b.page.goto(`${server.origin}/#/w/${id}?token=${encodeURIComponent(server.token)}`)
+    await b.page.getByTestId('workbook').waitFor()
+    for (const br of [a, b]) {
+      await tabs(br).nth(1).click()
+      await br.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
+    }
+  })
+  afterAll(async () => {
+    await a?.close()
+    await b?.close()
+    await server?.stop()
+  })
+
+  it('shows the computed column read-only, marked in the header, live on both pages', async () => {
+    for (const br of [a, b]) {
+      await computedHeader(br).first().waitFor({ timeout: 10_000 })
+      expect(await computedHeader(br).count()).toBe(1)
+      expect((await computedHeader(br).textContent())?.trim()).toBe('ƒ 人均服务人次')
+      expect(await computedHeader(br).getAttribute('class')).toContain('tz-header-computed')
+    }
+    const computed = (await computedHeader(a).getAttribute('col-id'))!
+    const served = (await dataColumnIds(a.page))[3]!
+    for (const br of [a, b]) await scrollRight(br)
+    await b.page.locator(cellSel(0, computed)).waitFor()
+
+    const s0 = Number((await cellText(a.page, 0, served)).replace(/[^\d.-]/g, ''))
+    const c0 = Number(await cellText(b.page, 0, computed))
+    expect(s0).toBeGreaterThan(0)
+    expect(c0).toBeGreaterThan(0)
+    // 持证社工 of row 0's station, recovered from the shown ratio (rounded to 0.1).
+    const workers = s0 / c0
+
+    // A doubles 服务人次: B's computed value follows without a reload.
+    await scrollRight(a)
+    await typeInCell(a.page, 0, served, String(s0 * 2))
+    await waitSaved(a.page, { synced: true })
+    await b.page.waitForFunction(
+      ([sel, before]) => {
+        const text = document.querySelector(sel!)?.textContent?.trim() ?? ''
+        return text !== '' && text !== before
+      },
+      [cellSel(0, computed), String(c0)] as const,
+      { timeout: 10_000 },
+    )
+    const c1 = Number(await cellText(b.page, 0, computed))
+    expect(Math.abs(c1 - (s0 * 2) / workers)).toBeLessThanOrEqual(0.2)
+    await scrollRight(b)
+    await screenshot(b.page, 'ledgerGrid-computed.png')
+
+    // 0 served → 0.0 exactly, on both pages.
+    await typeInCell(a.page, 0, served, '0')
+    await waitSaved(a.page, { synced: true })
+    await b.page.waitForFunction(
+      (sel) => document.querySelector(sel)?.textContent?.trim() === '0.0',
+      cellSel(0, computed),
+      { timeout: 10_000 },
+    )
+    expect(await cellText(a.page, 0, computed)).toBe('0.0')
+
+    // Editing is refused: no editor opens by Enter, typing or a double click, nothing changes.
+    await scrollRight(a)
+    const cell = a.page.locator(cellSel(0, computed))
+    await cell.click()
+    await a.page.keyboard.press('Enter')
+    await a.page.keyboard.type('9')
+    await cell.dblclick()
+    expect(await a.page.locator('.tz-editor').count()).toBe(0)
+    await a.page.keyboard.press('Escape')
+    expect(await cellText(a.page, 0, computed)).toBe('0.0')
+    // Its cells carry the read-only computed style.
+    expect(await a.page.locator(`[col-id="${computed}"].tz-computed`).count()).toBeGreaterThan(0)
+  })
+})
