@@ -52,6 +52,22 @@ export const API_ERRORS = {
     zh: '这个台账里没有这张工作表（可用工作表编号或名称）。',
     en: 'No such sheet in this workbook (give its id or its name).',
   },
+  // cell history (issue 13 §5)
+  'bad-history-query': {
+    status: 400,
+    zh: '请用 ?row=<行编号>&col=<列编号或列名> 指定单元格。',
+    en: 'Name the cell with ?row=<row id>&col=<column id or name>.',
+  },
+  'row-not-found': {
+    status: 404,
+    zh: '这张工作表里没有这一行。',
+    en: 'No such row in this sheet.',
+  },
+  'column-not-found': {
+    status: 404,
+    zh: '这张工作表里没有这一列（可用列编号或列名）。',
+    en: 'No such column in this sheet (give its id or its name).',
+  },
   'bad-path': {
     status: 400,
     zh: '地址无法解析（编码有误）。',

@@ -3,6 +3,8 @@ import type { Logger } from 'pino'
 import { type ApiAuthDeps, authenticate } from './apiAuth.js'
 import { listConflicts } from './conflicts.js'
 import { ApiError, sendError, sendJson } from './errors.js'
+import { cellHistoryOf } from './history.js'
+import { findSheet } from './readWorkbook.js'
 import type { WorkbookSource } from './WorkbookSource.js'
 import {
   describeWorkbook,
@@ -74,6 +76,18 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, deps: ApiDeps
     const wb = await openWorkbookFor(caller, id, source)
     try {
       return sendJson(res, 200, listConflicts(wb, url.searchParams.get('all') === '1'))
+    } finally {
+      wb.destroy()
+    }
+  }
+  // cell history (issue 13 §5): GET /api/workbooks/<id>/sheets/<sheet>/history?row=&col=
+  if (sub === 'sheets' && sheetRef !== undefined && rest.length === 1 && rest[0] === 'history') {
+    const wb = await openWorkbookFor(caller, id, source)
+    try {
+      const sheet = findSheet(wb, sheetRef)
+      if (!sheet) throw new ApiError('sheet-not-found')
+      const q = url.searchParams
+      return sendJson(res, 200, cellHistoryOf(wb, sheet, q.get('row'), q.get('col')))
     } finally {
       wb.destroy()
     }
