@@ -326,7 +326,18 @@ describe('reports: summaries, cross-tab, charts, completeness, report page (real
       .first()
       .waitFor({ timeout: 15_000 })
     await screenshot(b.page, 'reports-report-page.png')
+    // Report print CSS is scoped to the report's own print (blanks): other printing is unaffected.
     await b.page.emulateMedia({ media: 'print' })
+    expect(
+      await b.page.evaluate(
+        () => getComputedStyle(document.querySelector('[data-testid="reports-open"]')!).visibility,
+      ),
+    ).toBe('visible')
+    // The print dialog is the browser's; the test prints through CDP instead of window.print().
+    await b.page.evaluate(() => {
+      window.print = () => {}
+    })
+    await b.page.getByTestId('report-print').click()
     const visible = await b.page.evaluate(() => ({
       title: document.querySelector('.report-title h1')?.textContent ?? '',
       titleShown:
@@ -347,6 +358,12 @@ describe('reports: summaries, cross-tab, charts, completeness, report page (real
     expect(pdf.byteLength).toBeGreaterThan(20_000)
     // Chinese glyphs are embedded as a CJK font subset.
     expect(pdf.toString('latin1')).toMatch(/Noto.?Sans.?CJK|NotoSansCJK|Noto Sans CJK|CIDFontType/)
+    await b.page.evaluate(() => window.dispatchEvent(new Event('afterprint')))
+    expect(
+      await b.page.evaluate(() =>
+        document.documentElement.classList.contains('tz-report-printing'),
+      ),
+    ).toBe(false)
     await b.page.emulateMedia({ media: 'screen' })
   })
 

@@ -3,6 +3,7 @@ import { createSignal, For, Match, Show, Switch } from 'solid-js'
 import { locale, t } from '../i18n'
 import { LiveChart } from './ChartsTab'
 import type { Ledger } from './createLedger'
+import { printReport } from './printReport'
 import { formatFigure, type ReportItem, type ReportLayout } from './reportLayout'
 
 /**
@@ -84,7 +85,7 @@ export function ReportPage(props: { ledger: Ledger; readOnly: boolean }) {
           type="button"
           class="primary"
           data-testid="report-print"
-          onClick={() => window.print()}
+          onClick={() => printReport()}
         >
           {t('rep.report.print')}
         </button>
