@@ -7,6 +7,7 @@
 import {
   type AccessChecker,
   type AccessIdentity,
+  accessMap,
   type ClassifiedChange,
   classifyUpdate,
   createAccessChecker,
@@ -66,7 +67,11 @@ export function createAccessPolicy(now: () => number): AccessPolicy {
       const t = now()
       for (const change of classifyUpdate(wb, update)) {
         if (change.kind === 'unresolved') {
-          if (who.role !== Roles.owner)
+          // Parked as pending as before issue 16 when nothing it could hold is refused: for owners,
+          // and for editors of a workbook nobody has set access up for. Otherwise it may hide a
+          // refused change (it builds on structs the server never took), so it is refused.
+          const legacy = who.role === Roles.editor && accessMap(wb).size === 0
+          if (who.role !== Roles.owner && !legacy)
             refused.push({ change, reason: 'unresolved', message: UNRESOLVED_MESSAGE })
           continue
         }
