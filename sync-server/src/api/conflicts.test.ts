@@ -43,7 +43,12 @@ describe('GET /api/workbooks/<id>/conflicts (issue 13 §5)', () => {
       rowId: row,
       column: { id: col, name: '人数' },
       current: { value: shown },
-      lost: { value: shown === 101 ? 202 : 101, by: shown === 101 ? '乙' : '甲' },
+      lost: {
+        value: shown === 101 ? 202 : 101,
+        by: shown === 101 ? '乙' : '甲',
+        // Written into the store directly, never through the sync server: nobody attests it.
+        attested: { status: 'pending' },
+      },
       settlements: [],
     })
 

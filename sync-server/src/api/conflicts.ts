@@ -1,9 +1,24 @@
-import type { EditEntry, Workbook, WorkbookConflict } from '@taizhang/shared'
+import {
+  type AttestIndex,
+  type EditEntry,
+  readAttestation,
+  type Workbook,
+  type WorkbookConflict,
+} from '@taizhang/shared'
+import { attestedJson, logIds } from './history.js'
 
-/** An edit as the API shows it (the author is the name the edit log recorded). */
-function apiEdit(e: EditEntry | null) {
+type Ids = Map<string, { client: number; clock: number }>
+
+/** An edit as the API shows it: the logged author (`by`) and the attested one (`attested`). */
+function apiEdit(e: EditEntry | null, attest: AttestIndex, ids: Ids) {
   if (!e) return null
-  return { value: e.value, by: e.by, at: new Date(e.at).toISOString(), how: e.how }
+  return {
+    value: e.value,
+    by: e.by,
+    at: new Date(e.at).toISOString(),
+    how: e.how,
+    attested: attestedJson(attest, ids.get(e.editId)),
+  }
 }
 
 /**
@@ -19,6 +34,16 @@ export function listConflicts(wb: Workbook, all: boolean) {
       .columns()
       .find((c) => c.id === colId)?.name ?? null
   const list: WorkbookConflict[] = all ? wb.history.conflicts() : wb.history.unsettled()
+  const attest = readAttestation(wb.doc)
+  const idsBySheet = new Map<string, Ids>()
+  const idsOf = (sheetId: string): Ids => {
+    let ids = idsBySheet.get(sheetId)
+    if (!ids) {
+      ids = logIds(wb.doc, sheetId)
+      idsBySheet.set(sheetId, ids)
+    }
+    return ids
+  }
   return {
     conflicts: list.map((c) => ({
       id: c.id,
@@ -26,8 +51,8 @@ export function listConflicts(wb: Workbook, all: boolean) {
       sheet: { id: c.sheetId, name: names.get(c.sheetId) ?? null },
       rowId: c.rowId,
       column: { id: c.colId, name: columnName(c.sheetId, c.colId) },
-      current: c.kind === 'concurrent-edit' ? apiEdit(c.winner) : null,
-      lost: apiEdit(c.lost),
+      current: c.kind === 'concurrent-edit' ? apiEdit(c.winner, attest, idsOf(c.sheetId)) : null,
+      lost: apiEdit(c.lost, attest, idsOf(c.sheetId)),
       ...(c.kind !== 'concurrent-edit'
         ? { deletedBy: c.deletedBy, deletedAt: new Date(c.deletedAt).toISOString() }
         : {}),

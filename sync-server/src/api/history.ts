@@ -1,4 +1,5 @@
 import {
+  type AttestIndex,
   type LogRecord,
   ROOT_HISTORY,
   readAttestation,
@@ -13,7 +14,10 @@ import { ApiError } from './errors.js'
  * has the item's clock + i. Hand-written (read from the log's items): Yjs has no public way to
  * ask an array element's id. The same walk as the model's conflict analysis.
  */
-function logIds(doc: Y.Doc, sheetId: string): Map<string, { client: number; clock: number }> {
+export function logIds(
+  doc: Y.Doc,
+  sheetId: string,
+): Map<string, { client: number; clock: number }> {
   const out = new Map<string, { client: number; clock: number }>()
   const log = doc.getMap<Y.Array<LogRecord>>(ROOT_HISTORY).get(sheetId)
   for (let item = log?._start ?? null; item !== null; item = item.right) {
@@ -46,26 +50,30 @@ export function cellHistoryOf(wb: Workbook, sheet: Sheet, row: string | null, co
     rowId: row,
     column: { id: column.id, name: column.name },
     history: edits.map((e) => {
-      const id = ids.get(e.editId)
-      const a = id ? attest.authorOf(id.client, id.clock) : ({ status: 'pending' } as const)
       return {
         value: e.value,
         how: e.how,
         editId: e.editId,
         by: e.by,
         at: new Date(e.at).toISOString(),
-        attested:
-          a.status === 'attested'
-            ? {
-                status: a.status,
-                user: a.user,
-                name: a.name,
-                receivedAt: new Date(a.receivedAt).toISOString(),
-              }
-            : a.status === 'relayed'
-              ? { status: a.status, via: a.via, receivedAt: new Date(a.receivedAt).toISOString() }
-              : { status: a.status },
+        attested: attestedJson(attest, ids.get(e.editId)),
       }
     }),
   }
+}
+
+/** The attested author of the log record with Yjs id `id`, as the API shows it. */
+export function attestedJson(
+  attest: AttestIndex,
+  id: { client: number; clock: number } | undefined,
+) {
+  const a = id ? attest.authorOf(id.client, id.clock) : ({ status: 'pending' } as const)
+  if (a.status === 'attested') {
+    const { user, name } = a
+    return { status: a.status, user, name, receivedAt: new Date(a.receivedAt).toISOString() }
+  }
+  if (a.status === 'relayed') {
+    return { status: a.status, via: a.via, receivedAt: new Date(a.receivedAt).toISOString() }
+  }
+  return { status: a.status }
 }
