@@ -113,7 +113,7 @@ export function readAttestation(doc: Y.Doc): AttestIndex {
       const r = list[lo - 1]
       if (!r) return { status: 'pending' }
       if (r.via !== undefined) return { status: 'relayed', via: r.via, receivedAt: r.at }
-      if (!b || b.kind !== 'user') return { status: 'pending' }
+      if (b?.kind !== 'user') return { status: 'pending' }
       return { status: 'attested', user: b.user, name: b.name, receivedAt: r.at }
     },
   }
