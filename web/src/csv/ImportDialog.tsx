@@ -22,12 +22,14 @@ import {
 } from '@taizhang/shared'
 import { createSignal, For, onCleanup, onMount, Show } from 'solid-js'
 import type { WorkbookSession } from '../doc/openWorkbook'
+import { isPristineSheet } from '../home/blankSheet'
 import { importOtherWorksheets } from '../xlsx/importMore'
 import { xt } from '../xlsx/text'
 import { XlsxSheetOptions } from '../xlsx/XlsxSheetOptions'
 import { type CsvImporter, makeCsvImporter } from './importClient'
 import { LabeledSelect } from './LabeledSelect'
 import type { ReadSettings, ReadSummary, WorkerImportOptions, XlsxReadSettings } from './protocol'
+import { removeReplacedBlank } from './replaceBlank'
 import { csvLang, tx, typeLabel } from './text'
 
 type Step =
@@ -75,7 +77,13 @@ export function ImportDialog(props: {
   })
   const [summary, setSummary] = createSignal<ReadSummary | null>(null)
   const [mapping, setMapping] = createSignal<ColumnMapping[]>([])
-  const [toNew, setToNew] = createSignal(props.sheetId === null)
+  // A pristine sheet (a new blank workbook's, untouched) is replaced: the import goes to a new
+  // sheet and the blank one is removed in the same undo step (issue #12).
+  const blankId = isPristineSheet(wb, props.sheetId) ? props.sheetId : null
+  const [toNew, setToNew] = createSignal(props.sheetId === null || blankId !== null)
+  const replaceBlank = (importedId: string) => {
+    if (toNew()) removeReplacedBlank(wb, props.session.undo, blankId, importedId)
+  }
   const [newName, setNewName] = createSignal(
     props.file.name.replace(/\.(csv|txt|tsv|xlsx|xlsm)$/i, ''),
   )
@@ -198,6 +206,7 @@ export function ImportDialog(props: {
       setStep({ kind: 'refused', refusal: r.refusal })
       return
     }
+    replaceBlank(r.report.sheetId)
     let more: string[] | undefined
     if (summary()?.xlsx && extraSheets().length > 0) {
       const done = await importOtherWorksheets({
@@ -235,6 +244,7 @@ export function ImportDialog(props: {
       const s = wb.sheet(sheetId)
       for (const h of header) if (!existing.has(h)) s.addColumn({ name: h, type: 'text' })
     }, CSV_IMPORT)
+    replaceBlank(sheetId)
     props.selectSheet(sheetId)
     setStep({
       kind: 'done',
@@ -455,6 +465,11 @@ export function ImportDialog(props: {
                   </Show>
                   <option value="new">{tx('newSheet')}</option>
                 </LabeledSelect>
+                <Show when={toNew() && blankId && wb.hasSheet(blankId)}>
+                  <p class="banner info" data-testid="csv-replaces-blank">
+                    {tx('replacesBlank', { name: blankId ? wb.sheet(blankId).name : '' })}
+                  </p>
+                </Show>
                 <Show when={toNew()}>
                   <label>
                     {tx('newSheetName')}{' '}

@@ -13,6 +13,7 @@ import { linksStored, storeLink } from '../app/shareLinks'
 import { deleteLocalDoc } from '../doc/IdbPersistence'
 import { parseShareLink } from '../doc/token'
 import { formatTime, t } from '../i18n'
+import { fillBlankWorkbook } from './blankSheet'
 import { setPendingCreate } from './pendingCreate'
 import { fetchServerWorkbooks, type HomeRow, mergeWorkbookLists } from './serverList'
 
@@ -39,7 +40,12 @@ export function Home() {
     const title = demo ? t('home.demoTitle') : t('home.untitled')
     // Nothing is written until the workbook view takes the request (after the name prompt, if
     // any): leaving at the prompt leaves no empty "未命名台账" behind.
-    setPendingCreate(id, { title, demo, fill: demo ? (wb) => createDemoWorkbook(wb) : undefined })
+    // A blank workbook opens on one sheet with typed columns, ready to type into (issue #12).
+    setPendingCreate(id, {
+      title,
+      demo,
+      fill: demo ? (wb) => createDemoWorkbook(wb) : fillBlankWorkbook,
+    })
     navigate({ page: 'workbook', id })
   }
 
