@@ -1,4 +1,4 @@
-import { For, Show } from 'solid-js'
+import { For, onCleanup, onMount, Show } from 'solid-js'
 import { Dynamic } from 'solid-js/web'
 import { avatarText } from '../../app/avatarText'
 import type { Identity } from '../../app/identity'
@@ -9,6 +9,7 @@ import { StatusBadge } from '../StatusBadge'
 import type { WorkbookStore } from '../session/createWorkbookStore'
 import { ToolbarOverflow } from '../ToolbarOverflow'
 import { commandLabel, commandShortcut } from './commandUi'
+import { keepOneRow } from './fitOneRow'
 
 /**
  * The workbook toolbar: title, sync status, presence, then the command table's buttons
@@ -47,8 +48,11 @@ export function WorkbookToolbar(props: {
       }}
     </For>
   )
+  let bar!: HTMLDivElement
+  // One row at any width; what does not fit goes into 更多 (fitOneRow.ts).
+  onMount(() => onCleanup(keepOneRow(bar)))
   return (
-    <div class="toolbar">
+    <div class="toolbar" ref={bar}>
       <a class="btn ghost" href="#/">
         ← {t('wb.home')}
       </a>
