@@ -115,4 +115,61 @@ describe('ledger in the grid: computed columns (real Chromium, two pages)', () =
     // Its cells carry the read-only computed style.
     expect(await a.page.locator(`[col-id="${computed}"].tz-computed`).count()).toBeGreaterThan(0)
   })
+  it('a summary drill-down opens the sheet filtered to the group, with a chip that clears it', async () => {
+    const br = b
+    // The toolbar may have moved 报表 to its overflow menu: click the button itself.
+    await br.page.getByTestId('reports-open').evaluate((el) => (el as HTMLElement).click())
+    await br.page.getByTestId('reports-tab-summaries').click()
+    await br.page.getByTestId('summary-item').filter({ hasText: '各区县各月服务情况' }).click()
+    const table = br.page.getByTestId('summary-table')
+    await table.waitFor()
+    const first = table.locator('tr[data-level="0"]').first()
+    const rows = Number(((await first.locator('td').last().textContent()) ?? '').replace(/\D/g, ''))
+    expect(rows).toBeGreaterThan(0)
+    const district = ((await first.locator('td').first().textContent()) ?? '').trim()
+    await first.click()
+    await br.page.getByTestId('drill-open').click()
+    if (
+      await br.page
+        .getByTestId('reports')
+        .isVisible()
+        .catch(() => false)
+    )
+      await br.page.getByTestId('reports-close').click()
+    const chip = br.page.getByTestId('drill-chip')
+    await chip.waitFor({ state: 'visible', timeout: 10_000 })
+    const chipText = (await chip.textContent()) ?? ''
+    expect(chipText.startsWith('筛选：区县 = ')).toBe(true)
+    expect(chipText).toContain('期间 = ')
+    if (district) expect(chipText).toContain(district)
+    const label = br.page.getByTestId('totals-row').locator('.tz-total-label')
+    await br.page.waitForFunction(
+      (n) =>
+        document.querySelector('[data-testid="totals-row"] .tz-total-label')?.textContent ===
+        `合计（${n} 行）`,
+      rows,
+      { timeout: 10_000 },
+    )
+    expect(
+      await br.page.evaluate(
+        () =>
+          new Set(
+            [...document.querySelectorAll('.ag-row[row-index]')].map((r) =>
+              r.getAttribute('row-index'),
+            ),
+          ).size,
+      ),
+    ).toBe(rows)
+    await screenshot(br.page, 'ledgerGrid-drill.png')
+    await br.page.getByTestId('drill-clear').click()
+    await chip.waitFor({ state: 'hidden' })
+    await br.page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid="totals-row"] .tz-total-label')?.textContent ===
+        '合计（141 行）',
+      undefined,
+      { timeout: 10_000 },
+    )
+    expect(await label.textContent()).toBe('合计（141 行）')
+  })
 })

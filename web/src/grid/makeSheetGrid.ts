@@ -6,6 +6,7 @@ import { makeClipboard } from './features/clipboard'
 import { computedColumns } from './features/computedColumns'
 import { conflictMarkers } from './features/conflictMarkers'
 import { makeContextMenu } from './features/contextMenu'
+import { drillDown } from './features/drillDown'
 import { editing } from './features/editing'
 import type {
   FeatureContext,
@@ -174,6 +175,8 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
     totalsRow,
     // issue 14 (ledger2): computed columns, read-only, after the data columns
     computedColumns,
+    // issue 14 (ledger2): a summary's drill-down filters the sheet, with a chip to clear it
+    drillDown,
   ]
 
   const hub = makeGridEventHub()

@@ -298,6 +298,10 @@ export const en: Messages = {
   'computed.tooltip': 'Computed column (read-only, computed on this device): {expr}',
   'computed.readOnly': 'Computed column, not editable',
   'computed.broken': 'Bad expression',
+  // issue 14 (ledger2): drill-down filter chip
+  'drill.filter': 'Filter: ',
+  'drill.and': ', ',
+  'drill.clear': 'Clear the filter',
   'col.retypeResult': '{converted} values converted; {kept} that could not be read were kept as they were and are flagged as problems',
   'rep.range.label': 'Period',
   'rep.range.all': 'All',

@@ -287,6 +287,10 @@ export const zhCN = {
   'computed.tooltip': '计算列（只读，由设备计算）：{expr}',
   'computed.readOnly': '计算列，不能编辑',
   'computed.broken': '表达式有误',
+  // issue 14 (ledger2): drill-down filter chip
+  'drill.filter': '筛选：',
+  'drill.and': '，',
+  'drill.clear': '清除筛选',
   'col.retypeResult': '已转换 {converted} 个值；{kept} 个无法识别的值保留原样，已标为问题',
   'rep.range.label': '期间',
   'rep.range.all': '全部',

@@ -15,6 +15,7 @@ import {
   summaryToCsv,
 } from '@taizhang/shared'
 import { createMemo, createSignal, For, Show } from 'solid-js'
+import { groupLabel, openDrill } from '../grid/features/drillDown'
 import { locale, t } from '../i18n'
 import type { Ledger, SummaryEntry } from './createLedger'
 import { downloadText } from './download'
@@ -154,7 +155,18 @@ export function SummariesTab(props: {
                       <button
                         type="button"
                         data-testid="drill-open"
-                        onClick={() => props.selectSheet(s().def.sheetId)}
+                        onClick={() => {
+                          // issue 14 (ledger2): the sheet opens filtered to the group
+                          openDrill({
+                            sheetId: s().def.sheetId,
+                            conditions: d().keys.map((k, i) => ({
+                              label: groupLabel(groupByOf(s().def)[i] ?? ''),
+                              value: formatKey(k, lang()),
+                            })),
+                            rowIds: d().rows,
+                          })
+                          props.selectSheet(s().def.sheetId)
+                        }}
                       >
                         {t('rep.openSheet')}
                       </button>
@@ -334,4 +346,9 @@ function NewSummaryForm(props: { ledger: Ledger; onSaved: (id: string) => void }
       </button>
     </form>
   )
+}
+
+/** issue 14 (ledger2): a summary's or cross-tab's group-by expressions, outermost first. */
+function groupByOf(def: StoredSummary): string[] {
+  return def.type === 'crossTab' ? [def.rows, def.columns] : def.groupBy
 }
