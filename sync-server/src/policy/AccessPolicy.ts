@@ -14,6 +14,7 @@ import {
   MESSAGE_TYPE,
   META_SCHEMA_VERSION,
   type RefusalReason,
+  ROOT_ACCESS,
   ROOT_META,
   Roles,
   SCHEMA_VERSION,
@@ -61,6 +62,15 @@ export function createAccessPolicy(now: () => number): AccessPolicy {
   }
   return {
     check(doc, update, who) {
+      // A workbook nobody has set access up for (no rule, lock or exception): owners and editors
+      // write as before issue 16, so their updates are not classified at all — ordinary
+      // workbooks pay one struct decode, not a workbook view per doc and a walk per change
+      // (measured: classifying every update cut confirmed writes to 0.24-0.33x). Only the first
+      // rule or lock itself must still be an owner's: an editor's update that puts anything
+      // into the (empty) access root goes through the full check below.
+      if (isOpen(who) && doc.getMap(ROOT_ACCESS).size === 0) {
+        if (who.role === Roles.owner || !touchesRoot(update, ROOT_ACCESS)) return OK
+      }
       // Owners may change anything but a locked period; everyone else is checked change by change.
       const { wb, checker } = current(doc)
       const refused: RefusedChange[] = []
@@ -86,6 +96,23 @@ export function createAccessPolicy(now: () => number): AccessPolicy {
       }
       return refused.length === 0 ? { ok: true } : { ok: false, refused }
     },
+  }
+}
+
+const OK: PolicyVerdict = { ok: true }
+
+const isOpen = (who: AccessIdentity) => who.role === Roles.owner || who.role === Roles.editor
+
+/** Whether any struct of `update` sits directly in the root type `root`. */
+function touchesRoot(update: Uint8Array, root: string): boolean {
+  try {
+    return Y.decodeUpdate(update).structs.some(
+      // A decoded struct names a root type by its key (a string), which Item.parent's type omits.
+      (s) => s instanceof Y.Item && (s.parent as unknown) === root,
+    )
+  } catch {
+    // Undecodable: let the full check (and the room's own validation) decide.
+    return true
   }
 }
 

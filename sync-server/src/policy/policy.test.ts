@@ -176,6 +176,28 @@ describe('access rules at the door (issue 16)', () => {
     })
   })
 
+  it('a workbook with no access set up: an editor writes as before, but the first rule is still the owner’s', async () => {
+    scope.srv = await startTestServer()
+    const ed = scope.connect(scope.srv.wsBase, 'plain', tokenFor('editor'), { ack: true })
+    const refused = listenRefused(ed)
+    await synced(ed)
+    const wb = Workbook.create(ed.doc, { title: '台账', author: { id: 'e', name: '编辑' } })
+    const sh = wb.sheet(wb.addSheet('站点'))
+    const col = sh.addColumn({ name: '名称', type: 'text' })
+    const [row] = sh.insertRows([{ [col]: '朝歌街道社工站' }]) as [string]
+    sh.setCell(row, col, '桥盟街道社工站')
+    await waitFor(() => ownChangesDurable(ed), 'plain edits durable')
+    expect(refused).toEqual([])
+
+    writeRule(wb, { id: 'mine', role: 'scoped-editor', sheets: '*', columns: '*' })
+    await waitFor(() => refused.length === 1, 'an editor’s first rule refused')
+    expect(refused[0]?.refused.map((r) => r.reason)).toEqual(['rules-owner-only'])
+    const fresh = scope.connect(scope.srv.wsBase, 'plain', tokenFor('owner'), { ack: true })
+    await synced(fresh)
+    expect(fresh.doc.getMap('access').size).toBe(0)
+    expect(Workbook.open(fresh.doc).workbook.sheet(sh.id).getCell(row, col)).toBe('桥盟街道社工站')
+  })
+
   it('an approver locks and reopens a month through the server; an editor may not lock', async () => {
     const { m, rows, served } = await setup()
     const srv = scope.srv
