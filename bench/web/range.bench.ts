@@ -65,6 +65,7 @@ async function main() {
     const rows = generateRows(ROWS)
     const sheetId = await page.evaluate(
       ({ columns, rows }) => {
+        // biome-ignore lint/suspicious/noExplicitAny: runs in the page, where the app's types are not in scope
         const hook = (window as never as { __tzBench: { session: { workbook: any } } }).__tzBench
         const wb = hook.session.workbook
         const id = wb.addSheet('基准')
@@ -111,6 +112,7 @@ async function main() {
     const measure = (op: Op, reference: boolean) =>
       page.evaluate(
         async ({ op, reference }) => {
+          // biome-ignore lint/suspicious/noExplicitAny: runs in the page, where the app's types are not in scope
           const hook = (window as never as { __tzBench: { session: { workbook: any }; grid: any } })
             .__tzBench
           const g = hook.grid
