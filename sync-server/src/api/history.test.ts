@@ -29,7 +29,7 @@ describe('GET /api/workbooks/<id>/sheets/<sheet>/history (issue 13 §5)', () => 
     const [row] = wb.sheet(sheetId).insertRows([{ [col]: 1 }])
     const store = createMemoryDocStore()
     await store.append('wb1', Y.encodeStateAsUpdate(seed))
-    srv = await startTestServer({ store })
+    srv = await startTestServer({ store, attest: true })
 
     const token = tokenFor('editor', 'wb1', { user: 'u-wang', name: '王小明' })
     const c = connectClient(srv.wsBase, 'wb1', token)

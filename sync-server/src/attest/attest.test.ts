@@ -20,7 +20,7 @@ afterEach(async () => {
 })
 
 async function server(store = createMemoryDocStore()): Promise<TestServer> {
-  const s = await startTestServer({ store })
+  const s = await startTestServer({ store, attest: true })
   cleanup.push(() => s.server.close())
   return s
 }

@@ -43,6 +43,7 @@ Options:
                          100,000 rows), so keep it above the largest workbook
   --log-level <level>    pino level (env TAIZHANG_LOG_LEVEL, default info)
   --dev-anonymous        anyone may edit without a token (development only; logged loudly)
+  --attest               attest authors: bind client ids to token users (issue 13 §4; opt-in for now)
   -h, --help             show this help
 `
 
@@ -80,6 +81,7 @@ export const serve: Command = {
         'max-frame-mib': { type: 'string' },
         'log-level': { type: 'string' },
         'dev-anonymous': { type: 'boolean' },
+        attest: { type: 'boolean' },
       },
       HELP,
     )
@@ -131,6 +133,7 @@ export const serve: Command = {
         publicUrl: net.publicUrl,
         allowOrigins,
         devAnonymous: v['dev-anonymous'] ?? false,
+        attest: v.attest ?? false, // attestation (issue 13 §4)
         limits,
         // Exposed by the launcher (bin/taizhang.mjs runs Node with --expose-gc).
         gc: (globalThis as { gc?: () => void }).gc,

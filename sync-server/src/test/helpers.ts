@@ -100,6 +100,8 @@ export async function startTestServer(
     webDir?: string
     allowOrigins?: string[]
     gc?: () => void
+    /** attestation (issue 13 §4) on */
+    attest?: boolean
   } = {},
 ): Promise<TestServer> {
   const store = new InstrumentedStore(opts.store ?? createMemoryDocStore())
@@ -113,6 +115,7 @@ export async function startTestServer(
     allowOrigins: opts.allowOrigins,
     limits: opts.limits,
     gc: opts.gc,
+    attest: opts.attest,
   })
   return { server, store, wsBase: `ws://127.0.0.1:${server.port}/sync`, http: server.url }
 }
