@@ -117,8 +117,20 @@ describe('the workbook around the grid: viewers, presence, problems, share (real
       '有效天数须在 1 到 365 天之间。',
     )
     await dialog.locator('input[type="number"]').fill('7')
+    // attestation (issue 13 §4): the link carries a stable user id; one with a space is refused here.
+    await dialog.getByTestId('share-user').fill('u wang')
+    await dialog.locator('button[type="submit"]').click()
+    expect(await a.page.getByTestId('share-error').textContent()).toBe(
+      '用户编号不能含空格，最长 128 个字符。',
+    )
+    await dialog.getByTestId('share-user').fill('u-wang')
     await dialog.locator('button[type="submit"]').click()
     await a.page.getByTestId('share-url').waitFor()
     expect(await a.page.getByTestId('share-error').count()).toBe(0)
+    const link = await a.page.getByTestId('share-url').inputValue()
+    const tok = decodeURIComponent(link.split('token=')[1] ?? '')
+    const claims = JSON.parse(Buffer.from(tok.split('.')[1] ?? '', 'base64url').toString('utf8'))
+    expect(claims).toMatchObject({ u: 'u-wang' })
+    await screenshot(a.page, 'share-user.png')
   })
 })

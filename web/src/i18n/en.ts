@@ -324,6 +324,9 @@ export const en: Messages = {
   'share.viewer': 'Read-only link',
   'share.days': 'Valid for (days)',
   'share.name': 'Recipient name (optional)',
+  // attestation (issue 13 §4): the stable user id a share link carries
+  'share.user': 'Recipient user id (optional; edits are attributed to it)',
+  'share.err.user': 'A user id has no spaces and at most 128 characters.',
   'share.create': 'Create link',
   'share.failed': 'Could not create the link: {reason}',
   'share.offline': 'Creating a share link needs the network',

@@ -313,6 +313,9 @@ export const zhCN = {
   'share.viewer': '只读链接',
   'share.days': '有效天数',
   'share.name': '对方姓名（可选）',
+  // attestation (issue 13 §4): the stable user id a share link carries
+  'share.user': '对方用户编号（可选，修改记录以此认人）',
+  'share.err.user': '用户编号不能含空格，最长 128 个字符。',
   'share.create': '生成链接',
   'share.failed': '生成失败：{reason}',
   'share.offline': '需要联网才能生成分享链接',

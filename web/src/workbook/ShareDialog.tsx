@@ -11,6 +11,7 @@ export function ShareDialog(props: {
   const [role, setRole] = createSignal<'editor' | 'viewer'>('viewer')
   const [days, setDays] = createSignal(30)
   const [name, setName] = createSignal('')
+  const [user, setUser] = createSignal('') // attestation: stable user id
   const [url, setUrl] = createSignal<string | null>(null)
   const [error, setError] = createSignal<string | null>(null)
   const [busy, setBusy] = createSignal(false)
@@ -29,6 +30,11 @@ export function ShareDialog(props: {
       setError(badDays)
       return
     }
+    const userId = user().trim()
+    if (userId !== '' && !/^\S{1,128}$/u.test(userId)) {
+      setError(t('share.err.user'))
+      return
+    }
     setBusy(true)
     try {
       const headers: Record<string, string> = { 'content-type': 'application/json' }
@@ -41,6 +47,7 @@ export function ShareDialog(props: {
           role: role(),
           days: days(),
           name: name() || undefined,
+          user: userId || undefined,
         }),
       })
       if (!res.ok) {
@@ -121,6 +128,16 @@ export function ShareDialog(props: {
             maxLength={40}
             value={name()}
             onInput={(e) => setName(e.currentTarget.value)}
+          />
+        </label>
+        <label class="field">
+          {t('share.user')}
+          <input
+            type="text"
+            maxLength={128}
+            data-testid="share-user"
+            value={user()}
+            onInput={(e) => setUser(e.currentTarget.value)}
           />
         </label>
         <Show when={error()}>
