@@ -172,4 +172,60 @@ describe('ledger in the grid: computed columns (real Chromium, two pages)', () =
     )
     expect(await label.textContent()).toBe('合计（141 行）')
   })
+  it('the 期间 column filter: 自定义 from–to, 本月, 全部', async () => {
+    const br = a
+    const period = (await dataColumnIds(br.page))[1]!
+    const totals = () =>
+      br.page.evaluate(
+        () => document.querySelector('[data-testid="totals-row"] .tz-total-label')?.textContent,
+      )
+    const waitTotals = (text: string) =>
+      br.page.waitForFunction(
+        (want) =>
+          document.querySelector('[data-testid="totals-row"] .tz-total-label')?.textContent ===
+          want,
+        text,
+        { timeout: 10_000 },
+      )
+    await br.page.evaluate(() => {
+      for (const el of document.querySelectorAll<HTMLElement>(
+        '.ag-body-horizontal-scroll-viewport, .ag-center-cols-viewport',
+      ))
+        el.scrollLeft = 0
+    })
+    await br.page
+      .locator(`.ag-header-cell[col-id="${period}"] .ag-header-cell-filter-button`)
+      .click()
+    const kind = br.page.getByTestId('period-filter-kind')
+    await kind.waitFor()
+    await kind.selectOption('custom')
+    await br.page.getByTestId('period-filter-from').fill('2024-01')
+    await br.page.getByTestId('period-filter-to').fill('2024年1月')
+    await br.page.getByTestId('period-filter-to').press('Tab')
+    await br.page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid="totals-row"] .tz-total-label')?.textContent !==
+        '合计（141 行）',
+      undefined,
+      { timeout: 10_000 },
+    )
+    const n = Number(((await totals()) ?? '').replace(/\D/g, ''))
+    expect(n).toBeGreaterThan(0)
+    expect(n).toBeLessThan(141)
+    const shown = await br.page.evaluate(
+      (col) =>
+        [...document.querySelectorAll(`.ag-row [col-id="${col}"]`)].map((e) =>
+          e.textContent?.trim(),
+        ),
+      period,
+    )
+    expect(shown.length).toBeGreaterThan(0)
+    expect(shown.every((x) => x === '2024年1月')).toBe(true)
+    await screenshot(br.page, 'ledgerGrid-periodFilter.png')
+    // The demo's figures are for 2024: 本月 holds none of them.
+    await kind.selectOption('thisMonth')
+    await waitTotals('合计（0 行）')
+    await kind.selectOption('')
+    await waitTotals('合计（141 行）')
+  })
 })

@@ -3,6 +3,7 @@ import type { CellClassParams, ColDef, ValueGetterParams } from 'ag-grid-communi
 import { cellKey } from './cellKey'
 import { PickerCellEditor, TextCellEditor } from './editors'
 import { DateCellEditor } from './editors/DateCellEditor'
+import { PeriodFilter } from './features/periodFilter'
 import type { GridContext } from './gridContext'
 import { displayText, TypedCellRenderer } from './renderers'
 import type { RowData } from './rowData'
@@ -64,7 +65,13 @@ export function buildColumnDefs(columns: readonly Column[], readOnly: boolean): 
       cellClass: numeric ? 'tz-num' : undefined,
       cellClassRules,
       headerClass: numeric ? 'tz-header-num' : undefined,
-      filter: numeric ? 'agNumberColumnFilter' : 'agTextColumnFilter',
+      // issue 14 (ledger2): 期间 columns filter by 本月/上月/本季度/今年/自定义
+      filter:
+        col.type === 'period'
+          ? PeriodFilter
+          : numeric
+            ? 'agNumberColumnFilter'
+            : 'agTextColumnFilter',
       filterValueGetter: numeric
         ? undefined
         : (p) => {

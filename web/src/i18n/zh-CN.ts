@@ -291,6 +291,9 @@ export const zhCN = {
   'drill.filter': '筛选：',
   'drill.and': '，',
   'drill.clear': '清除筛选',
+  // issue 14 (ledger2): period column filter
+  'periodFilter.bad': '起止期间无法识别或起晚于止（如 2024-01 至 2024-06），未筛选。',
+  'periodFilter.custom': '自定义',
   'col.retypeResult': '已转换 {converted} 个值；{kept} 个无法识别的值保留原样，已标为问题',
   'rep.range.label': '期间',
   'rep.range.all': '全部',
