@@ -15,6 +15,7 @@ import {
 } from '@taizhang/shared'
 import type { IDoesFilterPassParams, IFilterComp, IFilterParams } from 'ag-grid-community'
 import { t } from '../../i18n'
+import './periodFilter.css'
 import type { RowData } from '../rowData'
 
 export interface PeriodFilterModel {
