@@ -8,6 +8,9 @@ import { conflictMarkers } from './features/conflictMarkers'
 import { makeContextMenu } from './features/contextMenu'
 import { drillDown } from './features/drillDown'
 import { editing } from './features/editing'
+// issue 12 (Search): the find bar and its match highlighting
+import { find } from './features/find'
+import './features/FindBar'
 import type {
   FeatureContext,
   GridFeature,
@@ -177,6 +180,8 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
     computedColumns,
     // issue 14 (ledger2): a summary's drill-down filters the sheet, with a chip to clear it
     drillDown,
+    // issue 12 (Search): find / replace highlights
+    find,
   ]
 
   const hub = makeGridEventHub()

@@ -302,6 +302,18 @@ export const en: Messages = {
   'drill.filter': 'Filter: ',
   'drill.and': ', ',
   'drill.clear': 'Clear the filter',
+  // issue 12 (Search): the find bar
+  'find.open': 'Find',
+  'find.openReplace': 'Replace',
+  'find.placeholder': 'Find (shown text, any case)',
+  'find.none': 'No results',
+  'find.prev': 'Previous (Shift+Enter)',
+  'find.next': 'Next (Enter)',
+  'find.allSheets': 'All sheets',
+  'find.close': 'Close (Esc)',
+  'find.replaceWith': 'Replace with',
+  'find.replace': 'Replace',
+  'find.replaceAll': 'Replace all',
   // issue 14 (ledger2): period column filter
   'periodFilter.bad': 'The from/to periods do not parse or are reversed (e.g. 2024-01 to 2024-06); nothing filtered.',
   'periodFilter.custom': 'Custom',

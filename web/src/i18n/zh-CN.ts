@@ -291,6 +291,18 @@ export const zhCN = {
   'drill.filter': '筛选：',
   'drill.and': '，',
   'drill.clear': '清除筛选',
+  // issue 12 (Search): the find bar
+  'find.open': '查找',
+  'find.openReplace': '替换',
+  'find.placeholder': '查找（显示的文字，不分大小写）',
+  'find.none': '无结果',
+  'find.prev': '上一个（Shift+Enter）',
+  'find.next': '下一个（Enter）',
+  'find.allSheets': '所有表',
+  'find.close': '关闭（Esc）',
+  'find.replaceWith': '替换为',
+  'find.replace': '替换',
+  'find.replaceAll': '全部替换',
   // issue 14 (ledger2): period column filter
   'periodFilter.bad': '起止期间无法识别或起晚于止（如 2024-01 至 2024-06），未筛选。',
   'periodFilter.custom': '自定义',
