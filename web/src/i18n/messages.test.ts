@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { en } from './en'
 import { zhCN } from './zh-CN'
 
-// Every web source file as text (Vite's raw import), except messages, tests and the CSV feature.
+// Every web source file as text (Vite's raw import), except messages, tests, the CSV feature and
+// the features' own zh/en catalogs (`<feature>/text.ts`, as csv/text.ts).
 const sources = import.meta.glob<string>(
-  ['../**/*.ts', '../**/*.tsx', '!../i18n/**', '!../**/*.test.ts', '!../csv/**'],
+  ['../**/*.ts', '../**/*.tsx', '!../i18n/**', '!../**/*.test.ts', '!../csv/**', '!../*/text.ts'],
   {
     query: '?raw',
     import: 'default',
@@ -20,7 +21,12 @@ describe('messages', () => {
     expect(Object.keys(sources).length).toBeGreaterThan(10)
     const offenders = Object.entries(sources)
       .filter(([, code]) => {
-        const stripped = code.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1')
+        // The line after a `zh-data` comment holds domain data (a unit, a column name the demo
+        // uses), not UI text: the comment says why.
+        const stripped = code
+          .replace(/^.*zh-data.*\n.*$/gm, '')
+          .replace(/\/\*[\s\S]*?\*\//g, '')
+          .replace(/(^|[^:])\/\/.*$/gm, '$1')
         return /[\u4e00-\u9fff]/.test(stripped)
       })
       .map(([file]) => file)

@@ -66,6 +66,7 @@ export function SettingsForm(props: { ledger: Ledger; onDone: () => void }) {
       district() ||
       stationSheet()
         ?.columns()
+        // zh-data: Chinese data (a district column's name, the 万 unit), not UI text
         .find((c) => c.name.includes('区县'))?.id
     saveCompletenessSettings(wb, {
       sheetId: s.id,

@@ -203,6 +203,7 @@ export function ExprTab(props: { ledger: Ledger; readOnly: boolean }) {
           />
           <input
             class="expr-input"
+            // zh-data: an example in the demo's own (Chinese) column names
             placeholder="服务人次 / 站点.持证社工"
             value={expr()}
             onInput={(e) => setExpr(e.currentTarget.value)}
@@ -271,6 +272,7 @@ export function ExprTab(props: { ledger: Ledger; readOnly: boolean }) {
         >
           <input
             class="expr-input"
+            // zh-data: an example in the demo's own (Chinese) column names
             placeholder="服务人次 >= 服务活动（次）"
             value={ruleExpr()}
             onInput={(e) => setRuleExpr(e.currentTarget.value)}

@@ -139,6 +139,7 @@ function AddItem(props: { ledger: Ledger; onAdd: (item: ReportItem) => void }) {
         />
         <select value={style()} onChange={(e) => setStyle(e.currentTarget.value as 'plain')}>
           <option value="plain">1,435</option>
+          {/* zh-data: a unit or number style, the same in every locale */}
           <option value="wan">2.3 万</option>
           <option value="percent">63.7%</option>
         </select>

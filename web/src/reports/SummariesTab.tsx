@@ -290,6 +290,7 @@ function NewSummaryForm(props: { ledger: Ledger; onSaved: (id: string) => void }
         {t('rep.field.groupBy')}
         <input
           data-testid="summary-groupby"
+          // zh-data: an example in the demo's own (Chinese) column names
           placeholder="站点.区县, 期间"
           value={groupBy()}
           onInput={(e) => setGroupBy(e.currentTarget.value)}
@@ -305,6 +306,7 @@ function NewSummaryForm(props: { ledger: Ledger; onSaved: (id: string) => void }
         {t('rep.field.expr')}
         <input
           data-testid="summary-expr"
+          // zh-data: an example in the demo's own (Chinese) column names
           placeholder="服务人次"
           value={expr()}
           onInput={(e) => setExpr(e.currentTarget.value)}
@@ -314,6 +316,7 @@ function NewSummaryForm(props: { ledger: Ledger; onSaved: (id: string) => void }
         <label>
           {t('rep.field.where')}
           <input
+            // zh-data: an example in the demo's own (Chinese) column names
             placeholder="服务人次 >= 100"
             value={where()}
             onInput={(e) => setWhere(e.currentTarget.value)}
@@ -324,7 +327,9 @@ function NewSummaryForm(props: { ledger: Ledger; onSaved: (id: string) => void }
         {t('rep.field.unit')}
         <select value={unit()} onChange={(e) => setUnit(e.currentTarget.value as '' | MoneyUnit)}>
           <option value="">{t('rep.unit.none')}</option>
+          {/* zh-data: a unit, the same in every locale */}
           <option value="元">元</option>
+          {/* zh-data: a unit, the same in every locale */}
           <option value="万元">万元</option>
         </select>
       </label>

@@ -30,6 +30,7 @@ export function formatFigure(
     // Below 10,000 a figure is written out (2,893 次), above in 万 (2.3 万次), as reports do.
     if (locale === 'en' || Math.abs(value) < 10_000)
       return new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(value)
+    // zh-data: Chinese data (a district column's name, the 万 unit), not UI text
     return `${(Math.round(value / 1000) / 10).toFixed(1)} 万`
   }
   return new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(value)
