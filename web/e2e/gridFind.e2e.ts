@@ -182,6 +182,26 @@ describe('find and replace (real Chromium, real taizhang serve)', () => {
     await page.keyboard.press('Control+f')
     await page.getByTestId('find-input').fill('杨浦')
     await expect.poll(async () => (await position(page).catch(() => [0, 0]))[1]).toBe(total - 1)
+
+    // All sheets: replace-all rewrites the text cells of every sheet in one undo step.
+    await page.getByTestId('find-all-sheets').check()
+    await expect.poll(async () => (await position(page))[1]).toBeGreaterThan(total - 1)
+    const [, all] = await position(page)
+    await page.getByTestId('find-input').press('Escape')
+    await page.keyboard.press('Control+h')
+    await page.getByTestId('replace-input').fill('长宁')
+    await page.getByTestId('replace-all').click()
+    const left = async () => {
+      const c = await count(page)
+      return c === '无结果' ? 0 : (await position(page))[1]
+    }
+    await expect.poll(left).toBeLessThan(all)
+    await page.getByTestId('find-input').press('Escape')
+    await page.getByTestId('find-bar').waitFor({ state: 'detached' })
+    await page.keyboard.press('Control+z')
+    await page.keyboard.press('Control+f')
+    await expect.poll(left).toBe(all)
+    await page.getByTestId('find-all-sheets').uncheck()
     await page.getByTestId('find-input').press('Escape')
   })
 })

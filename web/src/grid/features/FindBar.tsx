@@ -100,19 +100,28 @@ export function FindBar(props: ToolbarExtensionProps) {
     recompute(s.matches[s.index + 1] ?? null)
     if (findState().index >= 0) go(findState().index)
   }
-  /** Every match of the sheet on screen, one `setCells` (one undo step). */
+  /**
+   * Every match listed (this sheet, or every sheet when searching all) in one transaction, so
+   * one undo step takes it all back.
+   */
   const replaceAll = () => {
     const s = findState()
-    const sheetId = props.sheetId()
-    if (readOnly() || !sheetId) return
-    const sheet = props.session.workbook.sheet(sheetId)
-    const edits: { row: string; col: string; value: string }[] = []
+    if (readOnly() || !s.matches.length) return
+    const wb = props.session.workbook
+    const bySheet = new Map<string, { row: string; col: string; value: string }[]>()
     for (const m of s.matches) {
-      if (m.sheetId !== sheetId || !isText(sheet, m.colId)) continue
+      const sheet = wb.sheet(m.sheetId)
+      if (!isText(sheet, m.colId)) continue
       const next = replaceInValue(sheet.getCell(m.rowId, m.colId), s.query, replacement())
-      if (next !== null) edits.push({ row: m.rowId, col: m.colId, value: next })
+      if (next === null) continue
+      const list = bySheet.get(m.sheetId) ?? []
+      list.push({ row: m.rowId, col: m.colId, value: next })
+      bySheet.set(m.sheetId, list)
     }
-    if (edits.length) sheet.setCells(edits)
+    if (bySheet.size)
+      wb.transact(() => {
+        for (const [sheetId, edits] of bySheet) wb.sheet(sheetId).setCells(edits)
+      })
     recompute()
   }
 
