@@ -13,6 +13,7 @@ import {
 
 let server: Server
 let a: Browser
+let workbookId: string
 
 const count = (page: Page) => page.getByTestId('find-count').textContent()
 
@@ -57,7 +58,7 @@ describe('find and replace (real Chromium, real taizhang serve)', () => {
   beforeAll(async () => {
     server = await startServer()
     a = await openBrowser('find-a', { name: '王敏', color: '#2563eb' })
-    await createWorkbook(a.page, server.origin, server.token, 'demo')
+    workbookId = await createWorkbook(a.page, server.origin, server.token, 'demo')
     const first = (await dataColumnIds(a.page))[0]!
     await a.page.locator(cellSel(0, first)).waitFor()
   })
@@ -203,5 +204,33 @@ describe('find and replace (real Chromium, real taizhang serve)', () => {
     await expect.poll(left).toBe(all)
     await page.getByTestId('find-all-sheets').uncheck()
     await page.getByTestId('find-input').press('Escape')
+  })
+
+  it('a viewer finds but gets no replace row', async () => {
+    const res = await fetch(`${server.origin}/api/share`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
+      body: JSON.stringify({ workbook: workbookId, role: 'viewer', days: 1, name: '督导' }),
+    })
+    expect(res.status).toBe(200)
+    const { url } = (await res.json()) as { url: string }
+    const v = await openBrowser('find-viewer', { name: '督导', color: '#7c3aed' })
+    try {
+      await v.page.goto(url)
+      await v.page.getByTestId('workbook').waitFor()
+      const first = (await dataColumnIds(v.page))[0]!
+      await v.page.locator(cellSel(0, first)).waitFor({ timeout: 15_000 })
+      await expect(v.page.getByTestId('readonly-notice').textContent()).resolves.toBe('只读')
+      await v.page.locator(cellSel(0, first)).click()
+      // Replace is disabled for a viewer: Ctrl+H does not open the replace row; Ctrl+F finds.
+      await v.page.keyboard.press('Control+h')
+      await v.page.keyboard.press('Control+f')
+      await v.page.getByTestId('find-input').fill('杨浦')
+      await expect.poll(() => count(v.page)).toMatch(/^1 \/ \d+$/)
+      expect(await v.page.getByTestId('replace-input').count()).toBe(0)
+      expect(await v.page.getByTestId('replace-all').count()).toBe(0)
+    } finally {
+      await v.close()
+    }
   })
 })
