@@ -1,13 +1,14 @@
 // The only import path for other packages: `import { … } from '@taizhang/shared'`.
 
-export * from './csv/index.js'
-export * from './demo/demoWorkbook.js'
-// issue 14 (ledger): periods, expressions, summaries, completeness, definitions in the doc
-export * from './completeness/index.js'
-export * from './expr/index.js'
-export * from './summary/index.js'
+// access (issue 16): roles, access rules, period locks, checkChange
+export * from './access/index.js'
 // attestation: server-vouched authors and receive times (issue 13 §4)
 export * from './attest/index.js'
+// issue 14 (ledger): periods, expressions, summaries, completeness, definitions in the doc
+export * from './completeness/index.js'
+export * from './csv/index.js'
+export * from './demo/demoWorkbook.js'
+export * from './expr/index.js'
 // history: cell and row history, conflicts, settling, trash (issue 13)
 export * from './history/index.js'
 export * from './model/definitions.js'
@@ -18,7 +19,6 @@ export * from './schema/columnTypes.js'
 export * from './schema/inferColumnType.js'
 export * from './schema/migrations.js'
 export * from './schema/values.js'
+export * from './summary/index.js'
 export * from './validate/result.js'
 export * from './validate/validateSheet.js'
-// access (issue 16): roles, access rules, period locks, checkChange
-export * from './access/index.js'

@@ -315,9 +315,11 @@ export const en: Messages = {
   'find.replace': 'Replace',
   'find.replaceAll': 'Replace all',
   // issue 14 (ledger2): period column filter
-  'periodFilter.bad': 'The from/to periods do not parse or are reversed (e.g. 2024-01 to 2024-06); nothing filtered.',
+  'periodFilter.bad':
+    'The from/to periods do not parse or are reversed (e.g. 2024-01 to 2024-06); nothing filtered.',
   'periodFilter.custom': 'Custom',
-  'col.retypeResult': '{converted} values converted; {kept} that could not be read were kept as they were and are flagged as problems',
+  'col.retypeResult':
+    '{converted} values converted; {kept} that could not be read were kept as they were and are flagged as problems',
   'rep.range.label': 'Period',
   'rep.range.all': 'All',
   'rep.range.thisMonth': 'This month',
