@@ -10,7 +10,6 @@ import { drillDown } from './features/drillDown'
 import { editing } from './features/editing'
 // issue 12 (Search): the find bar and its match highlighting
 import { find } from './features/find'
-import './features/FindBar'
 import type {
   FeatureContext,
   GridFeature,

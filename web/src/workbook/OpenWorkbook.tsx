@@ -4,6 +4,9 @@ import { runKey } from '../app/toolbarExtensions'
 import type { WorkbookSession } from '../doc/openWorkbook'
 // issue 13: conflict inbox, cell history, trash (panels, toast and their commands)
 import '../history/commands'
+// issue 12 (Search): the find bar registers its commands and toolbar slot (a component: imported
+// here, not from the grid factory, which plain-TS unit tests load without the JSX transform).
+import '../grid/features/FindBar'
 import { HistoryPanels } from '../history/HistoryPanels'
 import { locale, t } from '../i18n'
 import { ColumnPanel } from './ColumnPanel'
