@@ -22,3 +22,5 @@ export * from './schema/values.js'
 export * from './summary/index.js'
 export * from './validate/result.js'
 export * from './validate/validateSheet.js'
+// versions-server (issue 13 §3): which stored versions to keep
+export * from './versions/retention.js'
