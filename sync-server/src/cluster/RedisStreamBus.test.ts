@@ -138,6 +138,40 @@ describe('Redis Streams bus (real redis-server)', () => {
     await until(() => json(rb).after === 4, 'edits after the restart')
   })
 
+  it('after a Redis restart, an edit whose publisher died and whose entry Redis lost is reloaded from the store', async () => {
+    const store = new Map<string, Uint8Array[]>()
+    const a = await make('A', redis.url, store)
+    const b = await make('B', redis.url, store)
+    await a.start()
+    await b.start()
+    const ra = await a.open('dead')
+    const rb = await b.open('dead')
+    ra.doc.getMap('m').set('before', 1)
+    await until(() => json(rb).before === 1, 'first edit')
+    // A commits an edit (acknowledged to its client), its entry never reaches B, and A dies: no
+    // live server can answer B's resync request, only the store has it.
+    await a.bus.close()
+    ra.doc.getMap('m').set('lost', 2)
+    store.set('dead', [Y.encodeStateAsUpdate(ra.doc)])
+    await redis.stop('SIGKILL')
+    await redis.start()
+    await until(() => json(rb).lost === 2, "the dead publisher's edit at B, from the store")
+  })
+
+  it('a room opened just after another server published replays the entry when that server died before answering', async () => {
+    const store = new Map<string, Uint8Array[]>()
+    const a = await make('A', redis.url, store)
+    await a.start()
+    const ra = await a.open('replay')
+    ra.doc.getMap('m').set('x', 1) // published; not in the store yet (A's commit is in flight)
+    await new Promise((r) => setTimeout(r, 100)) // the XADD is in
+    await a.bus.close() // A dies before anyone asks it
+    const b = await make('B', redis.url, store)
+    await b.start()
+    const rb = await b.open('replay') // watches after the entry, reads an empty store
+    await until(() => json(rb).x === 1, 'the entry published before the watch, replayed')
+  })
+
   it('a reader that fell behind a trimmed stream reloads the room from the store and resyncs', async () => {
     const store = new Map<string, Uint8Array[]>()
     const a = await make('A', redis.url, store, { maxLen: 10 })

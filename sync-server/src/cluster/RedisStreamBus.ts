@@ -36,8 +36,13 @@ interface Watch extends Position {
   checkGap: boolean
   /** Our publishes failed (Redis refused them): ask the others to resync with us (an `r` entry). */
   nudge: boolean
-  /** Another server's publishes failed: reload what is durable from the store. */
-  reload: boolean
+  /**
+   * When the room is due to be reloaded from the store (ms timestamps, soonest first): what the
+   * stream lost and no live server can answer any more (its publisher died) is durable there.
+   */
+  reloads: number[]
+  /** Entries published shortly before the watch began, replayed once the room is loaded. */
+  replay: { from: string; to: string } | null
 }
 
 const EMPTY = new Uint8Array(0)
@@ -49,6 +54,19 @@ const EXPIRE_REFRESH_MS = 60_000
 const RESYNC_RETRY_MS = 1000
 /** How often the watched streams' lengths are sampled for the metric. */
 const STREAM_SAMPLE_MS = 10_000
+/**
+ * A second reload after a disturbance, for updates whose commit was still in flight at the first
+ * (their publisher may be dead by now, its entry lost with Redis).
+ */
+const RELOAD_AGAIN_MS = 5000
+/**
+ * How far before its watch a room replays its stream once loaded: an update published just before
+ * the watch, not yet durable when the room read the store, whose publisher dies before answering
+ * our resync request, would otherwise be missed (its sender has its acknowledgement by then).
+ */
+const REPLAY_LOOKBACK_MS = 60_000
+/** At most this many entries are replayed (the store and the resync request cover the rest). */
+const REPLAY_MAX = 2000
 /**
  * Cross-server fan-out on Redis Streams (ioredis), one stream per room: `tz:room:<room>`.
  *
@@ -69,6 +87,16 @@ const STREAM_SAMPLE_MS = 10_000
  * entry: every server holding the room live answers with what the requester's state vector lacks,
  * which covers updates not yet durable anywhere). A server also sends a `q` when it starts
  * watching a room and after every reconnect, so nothing published in the gaps is missed.
+ *
+ * Three holes a `q` alone leaves, each closed here (regression tests in RedisStreamBus.test.ts):
+ * - the `q` itself fails because the publishing connection is still reconnecting: requests wait
+ *   until it is ready, and a failed `q` is sent again;
+ * - Redis lost an entry (SIGKILL within its one-second fsync window) whose publisher died since,
+ *   so nobody answers the `q`: after every reconnect (and on an `r`) the room is reloaded from the
+ *   store, then once more 5 s later for commits that were still in flight;
+ * - a room starts watching just after an entry was published, reads the store before that entry's
+ *   commit, and its publisher dies before answering: once loaded, the room replays the stream's
+ *   last minute of updates.
  *
  * Delivery is at-least-once and Yjs updates are idempotent, so duplicates are harmless.
  */
@@ -135,9 +163,13 @@ export class RedisStreamBus {
       this.up = true
       if (this.connectedOnce) {
         opts.log.info('redis bus reconnected: resyncing every watched room')
+        const now = Date.now()
         for (const w of this.watches.values()) {
           w.resync = true
           w.checkGap = true
+          // Redis may have lost entries whose publisher is gone (SIGKILLed since): they are
+          // durable, so the store has them now or, if the commit was in flight, a little later.
+          w.reloads = [now, now + RELOAD_AGAIN_MS]
         }
       }
       this.connectedOnce = true
@@ -173,14 +205,26 @@ export class RedisStreamBus {
   async watch(room: string): Promise<void> {
     if (this.watches.has(room)) return
     let pos = { lastId: '0-0', added: 0 }
+    let replay: Watch['replay'] = null
     try {
       const info = await this.streamInfo(room)
-      if (info) pos = { lastId: info.lastGenerated, added: info.entriesAdded }
+      if (info) {
+        pos = { lastId: info.lastGenerated, added: info.entriesAdded }
+        const from = Math.max(0, idTime(info.lastGenerated) - REPLAY_LOOKBACK_MS)
+        if (info.length > 0) replay = { from: `${from}-0`, to: info.lastGenerated }
+      }
     } catch (err) {
       // Redis down: read from the start once it is back (bounded by maxLen; duplicates are harmless).
       this.opts.log.warn({ err: (err as Error).message, room }, 'redis bus: watch without position')
     }
-    this.watches.set(room, { ...pos, resync: true, checkGap: false, nudge: false, reload: false })
+    this.watches.set(room, {
+      ...pos,
+      resync: true,
+      checkGap: false,
+      nudge: false,
+      reloads: [],
+      replay,
+    })
   }
 
   /** Stops watching an unloaded room. */
@@ -232,7 +276,9 @@ export class RedisStreamBus {
         // Redis refused it while connected (out of memory, a timeout) or was down: once it
         // accepts entries again, the other servers are asked to resync with this one.
         const w = this.watches.get(room)
-        if (w && type !== 'a') w.nudge = true
+        // Our resync request itself was lost: ask again later (the others' answers are what we lack).
+        if (w && type === 'q') this.resyncLater(room)
+        else if (w && type !== 'a') w.nudge = true
       },
     )
   }
@@ -265,17 +311,22 @@ export class RedisStreamBus {
         if (typeof len === 'number') this.opts.metrics?.streamLength(n, len)
       })
     }
+    // Requests published while the publishing connection is still reconnecting would fail: wait.
+    if (this.pub.status !== 'ready') return
+    const now = Date.now()
     for (const [name, w] of this.watches) {
       if (w.checkGap) {
         await this.checkGap(name, w)
         w.checkGap = false
       }
-      if (w.reload) {
-        w.reload = false
-        await this.reloadFromStore(name)
+      const due = w.reloads[0]
+      if (due !== undefined && due <= now) {
+        if (await this.reloadFromStore(name)) w.reloads.shift()
+        // The store is unavailable (PostgreSQL restarting): try again shortly, keep reading meanwhile.
+        else w.reloads[0] = now + RESYNC_RETRY_MS
       }
-      if (w.nudge && Date.now() - this.lastNudgeAt >= NUDGE_EVERY_MS) {
-        this.lastNudgeAt = Date.now()
+      if (w.nudge && now - this.lastNudgeAt >= NUDGE_EVERY_MS) {
+        this.lastNudgeAt = now
         w.nudge = false
         this.xadd(name, 'r', EMPTY)
       }
@@ -284,7 +335,29 @@ export class RedisStreamBus {
         if (!room) continue // still loading: asked once it is there
         w.resync = false
         this.xadd(name, 'q', room.stateVector())
+        if (w.replay) {
+          const { from, to } = w.replay
+          w.replay = null
+          await this.replayRange(name, from, to)
+        }
       }
+    }
+  }
+
+  /** Delivers the updates of other servers in the stream between two ids (inclusive), once. */
+  private async replayRange(name: string, from: string, to: string): Promise<void> {
+    const entries = (await this.pub.callBuffer(
+      'XRANGE',
+      streamKey(name),
+      from,
+      to,
+      'COUNT',
+      REPLAY_MAX,
+    )) as [Buffer, Buffer[]][]
+    for (const [, fields] of entries) {
+      const entry = readEntry(fields)
+      // Only updates: old resync requests were answered, old nudges were acted on.
+      if (entry?.type === 'u') await this.deliver(name, fields)
     }
   }
 
@@ -312,18 +385,28 @@ export class RedisStreamBus {
     // servers for what is not durable yet.
     Object.assign(w, verdict.next)
     w.resync = true
-    await this.reloadFromStore(name)
+    w.reloads.unshift(Date.now())
   }
 
-  /** Applies everything durable of a room to it again (what the stream could not deliver). */
-  private async reloadFromStore(name: string): Promise<void> {
+  /**
+   * Applies everything durable of a room to it again (what the stream could not deliver). False
+   * when the store could not be read (the caller retries later).
+   */
+  private async reloadFromStore(name: string): Promise<boolean> {
     const target = this.target
-    if (!target?.peek(name)) return
-    const records = await target.loadStored(name)
+    if (!target?.peek(name)) return true
+    let records: Uint8Array[]
+    try {
+      records = await target.loadStored(name)
+    } catch (err) {
+      this.opts.log.warn({ err: (err as Error).message, room: name }, 'redis bus: reload failed')
+      return false
+    }
     const room = target.peek(name)
-    if (!room) return
+    if (!room) return true
     for (const update of records) await room.receiveRemote({ type: 'update', update })
     this.opts.metrics?.reloaded()
+    return true
   }
 
   private async readOnce(): Promise<void> {
@@ -389,7 +472,8 @@ export class RedisStreamBus {
         // in the store (its room may be cold by now), the rest it answers to our resync request.
         const w = this.watches.get(name)
         if (w) {
-          w.reload = true
+          const now = Date.now()
+          w.reloads = [now, now + RELOAD_AGAIN_MS]
           w.resync = true
         }
       } else if (type === 'q') {
