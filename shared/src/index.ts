@@ -22,5 +22,7 @@ export * from './schema/values.js'
 export * from './summary/index.js'
 export * from './validate/result.js'
 export * from './validate/validateSheet.js'
+// versions (issue 13 §3): compare a version with now, roll back to it
+export * from './versions/index.js'
 // versions-server (issue 13 §3): which stored versions to keep
 export * from './versions/retention.js'

@@ -1,0 +1,209 @@
+import { RESTORE_EDIT } from '../model/origins.js'
+import type { CellEdit, Sheet } from '../model/sheet.js'
+import type { Workbook } from '../model/workbook.js'
+import type { CellValue, Column } from '../schema/columnTypes.js'
+import { asWorkbook, movedIds, type WorkbookSource } from './compare.js'
+
+/** What a rollback wrote, for the message after it. */
+export interface RollbackResult {
+  /** Cells written (in rows both have, and in rows brought back or re-created). */
+  cells: number
+  rowsRestored: number
+  rowsDeleted: number
+  /** Rows of the version no longer in the doc at all, inserted again (with new ids). */
+  rowsInserted: number
+  rowsMoved: number
+  columnsChanged: number
+  sheetsChanged: number
+}
+
+/** Puts the sheets the version has back in its order (one move per sheet out of place). */
+function orderSheets(current: Workbook, want: readonly string[]): number {
+  let moves = 0
+  const out = movedIds(
+    current.listSheets().map((s) => s.id),
+    want,
+  )
+  for (const id of want) {
+    if (!out.has(id)) continue
+    current.moveSheet(id, want.indexOf(id))
+    moves++
+  }
+  return moves
+}
+
+function columnPatch(want: Column, now: Column) {
+  const patch: Partial<Pick<Column, 'name' | 'type' | 'constraints' | 'format' | 'width'>> = {}
+  if (want.name !== now.name) patch.name = want.name
+  if (want.type !== now.type) patch.type = want.type
+  if (JSON.stringify(want.constraints) !== JSON.stringify(now.constraints))
+    patch.constraints = want.constraints
+  if (JSON.stringify(want.format) !== JSON.stringify(now.format)) patch.format = want.format
+  if (want.width !== now.width) patch.width = want.width
+  return patch
+}
+
+/** Brings a sheet's columns to the version's: restore, add, update, delete, then order. */
+function rollColumns(vs: Sheet, cs: Sheet, r: RollbackResult): void {
+  const want = vs.columns()
+  const live = new Map(cs.columns().map((c) => [c.id, c]))
+  const trashed = new Map(cs.deletedColumns().map((c) => [c.id, c]))
+  const wantIds = new Set(want.map((c) => c.id))
+  for (const w of want) {
+    let now = live.get(w.id)
+    if (!now && trashed.has(w.id)) {
+      cs.restoreColumn(w.id)
+      now = trashed.get(w.id)
+    }
+    if (!now) {
+      cs.addColumn({
+        id: w.id,
+        name: w.name,
+        type: w.type,
+        constraints: w.constraints,
+        format: w.format,
+        width: w.width,
+      })
+      r.columnsChanged++
+      continue
+    }
+    const patch = columnPatch(w, now)
+    if (Object.keys(patch).length > 0 || !live.has(w.id)) {
+      if (Object.keys(patch).length > 0) cs.updateColumn(w.id, patch)
+      r.columnsChanged++
+    }
+  }
+  for (const id of live.keys())
+    if (!wantIds.has(id)) {
+      cs.deleteColumn(id)
+      r.columnsChanged++
+    }
+  const wantOrder = want.map((c) => c.id)
+  const out = movedIds(
+    cs.columns().map((c) => c.id),
+    wantOrder,
+  )
+  for (const id of wantOrder)
+    if (out.has(id)) {
+      cs.moveColumn(id, wantOrder.indexOf(id))
+      r.columnsChanged++
+    }
+}
+
+/** Brings a sheet's rows and cells to the version's. */
+function rollRows(vs: Sheet, cs: Sheet, r: RollbackResult): void {
+  const wantRows = vs.rowIds()
+  const wantSet = new Set(wantRows)
+  const nowRows = cs.rowIds()
+  const nowSet = new Set(nowRows)
+  const cols = vs.columns()
+  const toRestore = wantRows.filter((id) => !nowSet.has(id) && cs.getAnyRow(id) !== undefined)
+  if (toRestore.length > 0) cs.restoreRows(toRestore)
+  r.rowsRestored += toRestore.length
+  const toDelete = nowRows.filter((id) => !wantSet.has(id))
+  if (toDelete.length > 0) cs.deleteRows(toDelete)
+  r.rowsDeleted += toDelete.length
+  // Rows of the version that this doc no longer has at all (a doc restored from an older backup):
+  // inserted again with their values; their ids are new, so `ids` maps the version's to the doc's.
+  const ids = new Map<string, string>()
+  const restoredSet = new Set(toRestore)
+  for (let i = 0; i < wantRows.length; i++) {
+    const id = wantRows[i]!
+    if (nowSet.has(id) || restoredSet.has(id)) {
+      ids.set(id, id)
+      continue
+    }
+    const values: Record<string, CellValue> = {}
+    for (const c of cols) values[c.id] = vs.getCell(id, c.id)
+    const prev = i > 0 ? ids.get(wantRows[i - 1]!) : undefined
+    const [newId] = cs.insertRows(
+      [values],
+      prev ? { after: prev } : { before: cs.rowIds()[0] ?? null },
+    )
+    ids.set(id, newId!)
+    r.rowsInserted++
+  }
+  const edits: CellEdit[] = []
+  for (const id of wantRows) {
+    const row = ids.get(id)!
+    if (row !== id) continue
+    for (const c of cols) {
+      const value = vs.getCell(id, c.id)
+      if (cs.getCell(row, c.id) !== value) edits.push({ row, col: c.id, value })
+    }
+  }
+  cs.setCells(edits)
+  r.cells += edits.length
+  // Order: rows out of place among the others move, each right after its predecessor in the
+  // version (processed in the version's order, so that predecessor already stands right).
+  const wantOrder = wantRows.map((id) => ids.get(id)!)
+  const out = movedIds(cs.rowIds(), wantOrder)
+  for (let i = 0; i < wantOrder.length; i++) {
+    const id = wantOrder[i]!
+    if (!out.has(id)) continue
+    cs.moveRows(
+      [id],
+      i > 0 ? { after: wantOrder[i - 1]! } : { before: cs.rowIds().find((x) => x !== id) ?? null },
+    )
+    r.rowsMoved++
+  }
+}
+
+/**
+ * Rolls the live workbook back to a version: writes, as ONE transaction through the model's
+ * normal write path (so: one undo step, an ordinary update every replica receives, every cell
+ * write in the edit log with how = restore, every row restore/delete in the row log), the
+ * forward changes that make its title, sheets, columns, rows and cells equal the version's.
+ * Nothing is erased: deleted rows, columns and sheets go to the trash as usual, and the history
+ * of each cell keeps every value it had. Report definitions and settled conflicts are left as
+ * they are.
+ *
+ * @example
+ * const res = rollbackTo(versionDoc, session.workbook)   // Ctrl+Z undoes it
+ */
+export function rollbackTo(versionSrc: WorkbookSource, current: Workbook): RollbackResult {
+  const version = asWorkbook(versionSrc)
+  const r: RollbackResult = {
+    cells: 0,
+    rowsRestored: 0,
+    rowsDeleted: 0,
+    rowsInserted: 0,
+    rowsMoved: 0,
+    columnsChanged: 0,
+    sheetsChanged: 0,
+  }
+  current.transact(() => {
+    const title = version.meta().title
+    if (current.meta().title !== title) current.setTitle(title)
+    const want = version.listSheets()
+    const wantIds = new Set(want.map((s) => s.id))
+    const trashed = new Set(current.deletedSheets().map((s) => s.id))
+    for (const s of want) {
+      if (!current.hasSheet(s.id)) {
+        current.addSheet(s.name, { id: s.id })
+        r.sheetsChanged++
+      } else if (trashed.has(s.id)) {
+        current.restoreSheet(s.id)
+        r.sheetsChanged++
+      }
+      const cs = current.sheet(s.id)
+      if (cs.name !== s.name) {
+        current.renameSheet(s.id, s.name)
+        r.sheetsChanged++
+      }
+      const vs = version.sheet(s.id)
+      rollColumns(vs, cs, r)
+      rollRows(vs, cs, r)
+    }
+    for (const s of current.listSheets())
+      if (!wantIds.has(s.id)) {
+        current.deleteSheet(s.id)
+        r.sheetsChanged++
+      }
+    r.sheetsChanged += orderSheets(
+      current,
+      want.map((s) => s.id),
+    )
+  }, RESTORE_EDIT)
+  return r
+}
