@@ -1,4 +1,6 @@
 export * from './accessDoc.js'
 export * from './checkChange.js'
 export * from './classifyUpdate.js'
+export * from './rebuild.js'
+export * from './refusedEdits.js'
 export * from './roles.js'
