@@ -1,6 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { SYNC_PATH } from '@taizhang/shared'
+import {
+  checkIdentityClaims,
+  isRole,
+  SCOPE_PROBLEM_MESSAGES,
+  type Scope,
+  SYNC_PATH,
+} from '@taizhang/shared'
 import type { Logger } from 'pino'
 import { handleApi, isApiPath } from './api/router.js'
 import { createRoomsSource } from './api/WorkbookSource.js'
@@ -179,7 +185,7 @@ async function share(req: IncomingMessage, res: ServerResponse, deps: HttpDeps):
   }
   const parsed = parseShareRequest(body)
   if (typeof parsed === 'string') return json(res, 400, { error: parsed })
-  if (v.claims.role !== 'editor' || !coversWorkbook(v.claims, parsed.workbook)) {
+  if (!mayShare(v.claims, parsed.role) || !coversWorkbook(v.claims, parsed.workbook)) {
     return json(res, 403, { error: 'forbidden: only an editor of this workbook may share it' })
   }
   const now = deps.now()
@@ -188,6 +194,7 @@ async function share(req: IncomingMessage, res: ServerResponse, deps: HttpDeps):
     role: parsed.role,
     name: parsed.name,
     ...(parsed.user !== undefined ? { user: parsed.user } : {}),
+    ...(parsed.scope ? { scope: parsed.scope } : {}),
     expiresAt: Math.min(expiryInDays(now, parsed.days), v.claims.expiresAt),
   }
   const token = signToken(deps.secret, claims)
@@ -202,13 +209,31 @@ async function share(req: IncomingMessage, res: ServerResponse, deps: HttpDeps):
   })
 }
 
+/**
+ * access (issue 16): who may mint which role. An owner any; an editor of every workbook (the
+ * server's first-run link) any; an editor of one workbook an editor, scoped editor or viewer
+ * (minting an owner or approver from it would raise its own rights). Nobody else shares.
+ */
+function mayShare(caller: TokenClaims, role: Role): boolean {
+  if (caller.role === 'owner') return true
+  if (caller.role !== 'editor') return false
+  return (
+    caller.workbook === '*' || role === 'editor' || role === 'scoped-editor' || role === 'viewer'
+  )
+}
+
 function parseShareRequest(
   body: unknown,
-): { workbook: string; role: Role; days: number; name: string; user?: string } | string {
+):
+  | { workbook: string; role: Role; days: number; name: string; user?: string; scope?: Scope }
+  | string {
   if (typeof body !== 'object' || body === null) return 'body must be an object'
-  const { workbook, role, days, name, user } = body as Record<string, unknown>
+  const { workbook, role, days, name, user, scope } = body as Record<string, unknown>
   if (typeof workbook !== 'string' || !WORKBOOK_ID.test(workbook)) return 'bad workbook id'
-  if (role !== 'editor' && role !== 'viewer') return 'role must be editor or viewer'
+  // access (issue 16): every role; a scoped editor's station or district, no scope for the rest
+  if (!isRole(role)) return 'role must be owner, approver, editor, scoped-editor or viewer'
+  const claims = checkIdentityClaims(role, scope)
+  if (!claims.ok) return SCOPE_PROBLEM_MESSAGES[claims.reason].en
   const d = days === undefined ? SHARE_DEFAULT_DAYS : days
   if (typeof d !== 'number' || !(d > 0) || d > SHARE_MAX_DAYS) {
     return `days must be in (0, ${SHARE_MAX_DAYS}]`
@@ -219,7 +244,14 @@ function parseShareRequest(
   if (user !== undefined && (typeof user !== 'string' || !/^\S{1,128}$/u.test(user))) {
     return 'user must be 1–128 characters without spaces'
   }
-  return { workbook, role, days: d, name: n, ...(user !== undefined ? { user } : {}) }
+  return {
+    workbook,
+    role,
+    days: d,
+    name: n,
+    ...(user !== undefined ? { user } : {}),
+    ...(claims.scope ? { scope: claims.scope } : {}),
+  }
 }
 
 function readBody(req: IncomingMessage, max: number): Promise<string> {

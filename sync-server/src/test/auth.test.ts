@@ -1,5 +1,6 @@
 import { MESSAGE_TYPE } from '@taizhang/shared'
 import { describe, expect, it } from 'vitest'
+import { verifyToken } from '../auth/tokens.js'
 import {
   ownChangesDurable,
   rawSocket,
@@ -164,5 +165,60 @@ describe('POST /api/share', () => {
     await synced(v)
     v.doc.getMap('m').set('x', 1)
     await waitFor(() => v.denied >= 1, 'denied')
+  })
+
+  // access-ui (issue 16): the share dialog mints every role, a scoped editor with its scope
+  it('mints every role; a scoped editor needs a scope; an editor of one workbook cannot mint an owner', async () => {
+    scope.srv = await startTestServer()
+    const claimsOf = async (r: Response) => {
+      const { token } = (await r.json()) as { token: string }
+      const v = verifyToken(SECRET, token, Date.now())
+      if (!v.ok) throw new Error(`minted token does not verify: ${v.reason}`)
+      return v.claims
+    }
+    const star = tokenFor('editor', '*')
+    for (const role of ['owner', 'approver', 'editor', 'viewer'] as const) {
+      const r = await share(scope.srv.http, star, { workbook: 'wb1', role })
+      expect(r.status).toBe(200)
+      expect((await claimsOf(r)).role).toBe(role)
+    }
+    const scoped = await share(scope.srv.http, star, {
+      workbook: 'wb1',
+      role: 'scoped-editor',
+      scope: { station: '朝歌街道社工站' },
+    })
+    expect(scoped.status).toBe(200)
+    expect((await claimsOf(scoped)).scope).toEqual({ station: '朝歌街道社工站' })
+    const noScope = await share(scope.srv.http, star, { workbook: 'wb1', role: 'scoped-editor' })
+    expect(noScope.status).toBe(400)
+    const viewerScope = await share(scope.srv.http, star, {
+      workbook: 'wb1',
+      role: 'viewer',
+      scope: { district: '杨浦区' },
+    })
+    expect(viewerScope.status).toBe(400)
+    const one = tokenFor('editor', 'wb1')
+    expect((await share(scope.srv.http, one, { workbook: 'wb1', role: 'owner' })).status).toBe(403)
+    expect(
+      (
+        await share(scope.srv.http, one, {
+          workbook: 'wb1',
+          role: 'scoped-editor',
+          scope: { district: '杨浦区' },
+        })
+      ).status,
+    ).toBe(200)
+    const owner = tokenFor('owner', 'wb1')
+    expect((await share(scope.srv.http, owner, { workbook: 'wb1', role: 'approver' })).status).toBe(
+      200,
+    )
+    expect(
+      (
+        await share(scope.srv.http, tokenFor('approver', 'wb1'), {
+          workbook: 'wb1',
+          role: 'viewer',
+        })
+      ).status,
+    ).toBe(403)
   })
 })

@@ -58,7 +58,9 @@ export async function storeLink(workbookId: string | null, token: string): Promi
   }
   await updateWorkbookEntry(workbookId, {
     token,
-    role: claims.role ?? 'editor',
+    // The registry (home list) tells only read-only from writable; access-ui (issue 16) reads the
+    // finer role from the token itself.
+    role: claims.role === 'viewer' ? 'viewer' : 'editor',
     lastOpened: Date.now(),
   })
 }

@@ -1,8 +1,15 @@
+import { checkIdentityClaims, isRole, type Role, type Scope } from '@taizhang/shared'
+
 /** What the web app can read from a share token without the server's secret. */
 export interface TokenClaims {
-  role?: 'editor' | 'viewer'
+  /** owner, approver, editor, scoped-editor or viewer (issue 16; shared/src/access/roles.ts). */
+  role?: Role
   workbook?: string
   name?: string
+  /** The stable user id (attestation, `u`). */
+  user?: string
+  /** A scoped editor's station or district (`s`); absent for every other role. */
+  scope?: Scope
   expiresAt?: number
 }
 
@@ -34,8 +41,14 @@ export function readTokenClaims(token: string): TokenClaims {
     const workbook = o.workbook ?? o.wb ?? o.w
     const name = o.name ?? o.n
     const exp = o.exp ?? o.expiresAt ?? o.e
+    const user = o.user ?? o.u
+    // A role and scope that do not belong together are read as no scope (the server refuses
+    // such a token at the upgrade anyway).
+    const claims = isRole(role) ? checkIdentityClaims(role, o.scope ?? o.s) : null
     return {
-      role: role === 'viewer' || role === 'editor' ? role : undefined,
+      role: isRole(role) ? role : undefined,
+      ...(claims?.ok && claims.scope ? { scope: claims.scope } : {}),
+      ...(typeof user === 'string' ? { user } : {}),
       workbook: typeof workbook === 'string' ? workbook : undefined,
       name: typeof name === 'string' ? name : undefined,
       // `exp` in JWT style is seconds; a large value is already milliseconds.

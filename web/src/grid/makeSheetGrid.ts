@@ -1,7 +1,9 @@
 import type { Column, Problem, Sheet, Workbook } from '@taizhang/shared'
 import { createGrid, type GridApi, type GridOptions } from 'ag-grid-community'
 import type { UnackedCells } from '../doc/UnackedCells'
-import { buildColumnDefs } from './columnDefs'
+import { buildColumnDefs as buildPlainColumnDefs } from './columnDefs'
+// issue 16 (access-ui): rules and locks decide what is editable; all writes go through one guard
+import { makeAccess } from './features/access'
 import { makeClipboard } from './features/clipboard'
 import { computedColumns } from './features/computedColumns'
 import { conflictMarkers } from './features/conflictMarkers'
@@ -105,7 +107,12 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
   performance.mark('tz:grid0')
   registerGridModules()
   setGridLocale(opts.locale)
-  const { workbook, sheet, container } = opts
+  const { workbook, container } = opts
+  // issue 16 (access-ui): the features write through the guarded sheet (refused cells skipped)
+  const access = makeAccess(workbook)
+  const sheet = access.guard(opts.sheet)
+  const buildColumnDefs = (cols: readonly Column[], ro: boolean) =>
+    access.decorate(buildPlainColumnDefs(cols, ro))
   let readOnly = opts.readOnly
   let text = opts.text
   const cells: GridContext = {
@@ -181,6 +188,8 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
     drillDown,
     // issue 12 (Search): find / replace highlights
     find,
+    // issue 16 (access-ui): locked / out-of-scope cells, their tooltip
+    access,
   ]
 
   const hub = makeGridEventHub()

@@ -3,9 +3,18 @@ import { en } from './en'
 import { zhCN } from './zh-CN'
 
 // Every web source file as text (Vite's raw import), except messages, tests, the CSV feature and
-// the features' own zh/en catalogs (`<feature>/text.ts`, as csv/text.ts).
+// the features' own zh/en catalogs (`<feature>/text.ts`, as csv/text.ts, or a sub-feature's,
+// as access/ui/text.ts).
 const sources = import.meta.glob<string>(
-  ['../**/*.ts', '../**/*.tsx', '!../i18n/**', '!../**/*.test.ts', '!../csv/**', '!../*/text.ts'],
+  [
+    '../**/*.ts',
+    '../**/*.tsx',
+    '!../i18n/**',
+    '!../**/*.test.ts',
+    '!../csv/**',
+    '!../*/text.ts',
+    '!../*/*/text.ts',
+  ],
   {
     query: '?raw',
     import: 'default',
