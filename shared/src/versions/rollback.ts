@@ -107,21 +107,28 @@ function rollRows(vs: Sheet, cs: Sheet, r: RollbackResult): void {
   // inserted again with their values; their ids are new, so `ids` maps the version's to the doc's.
   const ids = new Map<string, string>()
   const restoredSet = new Set(toRestore)
-  for (let i = 0; i < wantRows.length; i++) {
+  const kept = (id: string) => nowSet.has(id) || restoredSet.has(id)
+  for (let i = 0; i < wantRows.length; ) {
     const id = wantRows[i]!
-    if (nowSet.has(id) || restoredSet.has(id)) {
+    if (kept(id)) {
       ids.set(id, id)
+      i++
       continue
     }
-    const values: Record<string, CellValue> = {}
-    for (const c of cols) values[c.id] = vs.getCell(id, c.id)
+    // A run of missing rows goes in with one insert (a copy into an empty workbook: one call).
+    let j = i
+    while (j < wantRows.length && !kept(wantRows[j]!)) j++
+    const run = wantRows.slice(i, j)
+    const values = run.map((rowId) => {
+      const v: Record<string, CellValue> = {}
+      for (const c of cols) v[c.id] = vs.getCell(rowId, c.id)
+      return v
+    })
     const prev = i > 0 ? ids.get(wantRows[i - 1]!) : undefined
-    const [newId] = cs.insertRows(
-      [values],
-      prev ? { after: prev } : { before: cs.rowIds()[0] ?? null },
-    )
-    ids.set(id, newId!)
-    r.rowsInserted++
+    const made = cs.insertRows(values, prev ? { after: prev } : { before: cs.rowIds()[0] ?? null })
+    run.forEach((rowId, k) => ids.set(rowId, made[k]!))
+    r.rowsInserted += run.length
+    i = j
   }
   const edits: CellEdit[] = []
   for (const id of wantRows) {

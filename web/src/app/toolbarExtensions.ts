@@ -34,6 +34,8 @@ export type PanelName =
   | 'conflicts'
   | 'cellHistory'
   | 'trash'
+  // versions-web (issue 13 §3): the 版本 panel
+  | 'versions'
 
 /** What a command can see and do: the open workbook, its grid, and the view around them. */
 export interface CommandContext {

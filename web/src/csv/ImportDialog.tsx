@@ -23,6 +23,7 @@ import {
 import { createSignal, For, onCleanup, onMount, Show } from 'solid-js'
 import type { WorkbookSession } from '../doc/openWorkbook'
 import { isPristineSheet } from '../home/blankSheet'
+import { captureBeforeImport } from '../versions/api'
 import { importOtherWorksheets } from '../xlsx/importMore'
 import { xt } from '../xlsx/text'
 import { XlsxSheetOptions } from '../xlsx/XlsxSheetOptions'
@@ -197,6 +198,10 @@ export function ImportDialog(props: {
       ? { sheetId: sheet.id }
       : { newSheetName: uniqueSheetName(newName().trim() || 'CSV') }
     setStep({ kind: 'writing', written: 0, total: p.adds.count })
+    // versions-web (issue 13 §3): the server keeps a version before every import (CSV and Excel
+    // both apply here); offline or refused, it is skipped silently and the import goes on.
+    await captureBeforeImport(props.session.id, props.file.name)
+    if (disposed) return
     const r = await applyImportPlanStaged(wb, dest, p, {
       onProgress: (written, total) => setStep({ kind: 'writing', written, total }),
       aborted: () => disposed,

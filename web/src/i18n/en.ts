@@ -408,4 +408,6 @@ export const en: Messages = {
   'trash.editsWhile': '{n} edits made after it was deleted',
   'trash.restore': 'Restore',
   'trash.restoreAll': 'Restore all',
+  // versions-web (issue 13 §3): the toolbar command; the panel's strings are in versions/text.ts
+  'versions.title': 'Versions',
 }

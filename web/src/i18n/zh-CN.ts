@@ -394,6 +394,8 @@ export const zhCN = {
   'trash.editsWhile': '删除后又有 {n} 处修改',
   'trash.restore': '恢复',
   'trash.restoreAll': '全部恢复',
+  // versions-web (issue 13 §3): the toolbar command; the panel's strings are in versions/text.ts
+  'versions.title': '版本',
 } as const
 
 export type MessageKey = keyof typeof zhCN

@@ -8,6 +8,9 @@ import '../history/commands'
 // here, not from the grid factory, which plain-TS unit tests load without the JSX transform).
 import '../grid/features/FindBar'
 import { HistoryPanels } from '../history/HistoryPanels'
+// versions-web (issue 13 §3): the 版本 panel and its toolbar command
+import '../versions/commands'
+import { VersionsPanel } from '../versions/VersionsPanel'
 import { locale, t } from '../i18n'
 import { ColumnPanel } from './ColumnPanel'
 import { ContextMenu } from './ContextMenu'
@@ -142,6 +145,9 @@ export function OpenWorkbook(props: {
           />
         </Show>
         <HistoryPanels store={store} />
+        <Show when={store.panel() === 'versions'}>
+          <VersionsPanel store={store} token={props.token} />
+        </Show>
       </div>
       <SheetTabs
         workbook={wb}
