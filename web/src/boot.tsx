@@ -11,6 +11,8 @@ import { parseShareLink } from './doc/token'
 import.meta.glob('./csv/index.ts', { eager: true })
 // issue 14 (ledger): summaries, charts, completeness and the report page (web/src/reports/index.ts).
 import.meta.glob('./reports/index.ts', { eager: true })
+// access-recovery (issue 16 §3): the 未被接受的修改 list and the rebuild after a refusal.
+import.meta.glob('./access/recovery/index.ts', { eager: true })
 
 performance.mark('tz:boot')
 const [offlineReady, setOfflineReady] = createSignal(false)

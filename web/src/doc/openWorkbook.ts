@@ -9,10 +9,12 @@ import {
   CLOSE,
   installAckHandler,
   isPermanentClose,
+  MESSAGE_TYPE,
   SYNC_PATH,
   Workbook,
   type WorkbookChange,
 } from '@taizhang/shared'
+import * as decoding from 'lib0/decoding'
 import { type Accessor, createSignal } from 'solid-js'
 import * as authProtocol from 'y-protocols/auth'
 import { WebsocketProvider } from 'y-websocket'
@@ -97,11 +99,22 @@ export interface WorkbookSession {
   peers: Accessor<Peer[]>
   /** Bumped when the title or sheet list changes. */
   metaVersion: Accessor<number>
+  /**
+   * access (issue 16 §3): the server refused an update of this device (message 101); the socket is
+   * stopped until web/src/access/recovery rebuilds the doc from the server's state.
+   */
+  refusal: Accessor<RefusalNotice | null>
   setPresenceCursor(cursor: PresenceState['cursor']): void
   setIdentity(identity: Identity): void
   /** Resolves when local writes so far are committed to IndexedDB. */
   flushLocal(): Promise<void>
   destroy(): Promise<void>
+}
+
+/** The body of a `refused` message (docs/SYNC.md "Access refusals"), as received. */
+export interface RefusalNotice {
+  count: number
+  refused: unknown[]
 }
 
 const defaultWorker = (): Worker | null =>
@@ -251,11 +264,12 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
   const [synced, setSynced] = createSignal(false)
   const [unauthorized, setUnauthorized] = createSignal(false)
   const [acked, setAcked] = createSignal(false)
+  const [refusal, setRefusal] = createSignal<RefusalNotice | null>(null)
   // Drop the socket when the browser goes offline (it can linger half-open for a long time) and
   // reconnect at once when the network is back, instead of waiting out y-websocket's backoff.
   const onOnline = () => {
     setOnline(true)
-    if (provider && !provider.wsconnected && !unauthorized()) provider.connect()
+    if (provider && !provider.wsconnected && !unauthorized() && !refusal()) provider.connect()
   }
   const onOffline = () => {
     setOnline(false)
@@ -303,6 +317,22 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
         setRoleReadOnly(true)
         warn({ kind: 'permission-denied' })
       })
+    }
+    // access (issue 16 §3): y-websocket would resend a refused update on every reconnect, and every
+    // later update of this client id builds on it: stop the socket and let recovery rebuild.
+    p.messageHandlers[MESSAGE_TYPE.refused] = (_encoder, decoder) => {
+      let notice: RefusalNotice = { count: 1, refused: [] }
+      try {
+        const body = JSON.parse(decoding.readVarString(decoder)) as Partial<RefusalNotice>
+        notice = {
+          count: typeof body.count === 'number' ? body.count : 1,
+          refused: Array.isArray(body.refused) ? body.refused : [],
+        }
+      } catch {
+        // A garbled body still means "refused": recovery recomputes every change itself.
+      }
+      queueMicrotask(() => p.disconnect())
+      setRefusal(notice)
     }
     p.on('status', ({ status }) => {
       setSocket(status)
@@ -363,7 +393,7 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
   // concurrent with the creator's values and win half the time (Y.Map last-writer by client id).
   const connectNow = () => {
     // Idempotent: `online` may have connected it first.
-    if (provider && !destroyed && online() && !unauthorized()) provider.connect()
+    if (provider && !destroyed && online() && !unauthorized() && !refusal()) provider.connect()
   }
   if (isEmpty && !opts.create && provider) {
     connectNow()
@@ -435,6 +465,7 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
     localSave,
     warnings,
     metaVersion,
+    refusal,
     peers,
     setPresenceCursor(cursor) {
       provider?.awareness.setLocalStateField('cursor', cursor)
