@@ -2,7 +2,7 @@
  * Range operations in the web app (issue 12): select + copy of 100 × 12 and 10,000 × 12 cells,
  * clear of a 10,000-cell range, fill-down of 5,000 rows; the longest main-thread task of each.
  *
- *   npx tsx bench/web/range.bench.ts [--runs 5]
+ *   npx tsx bench/web/range.bench.ts [--runs 5] [--profile DIR] [--only copy10k,clear10k]
  *
  * Builds the app with the measurement hook (`VITE_TZ_DEBUG=1`, into a temporary directory), starts
  * the real `taizhang serve` on 127.0.0.1, opens a new workbook in Chromium and writes a 10,000 × 12
@@ -11,10 +11,12 @@
  * 'longtask' (PerformanceObserver) until the grid has settled. The reference, measured in the same
  * page and run, is the bare model work the operation cannot avoid: reading the same cells and
  * joining them as TSV (copy), or `sheet.setCells` of the same edits (clear, fill-down).
- * Prints a markdown table; writes bench/results/range.json.
+ * Prints a markdown table; writes bench/results/range.json. `--profile DIR` also writes a CPU
+ * profile (Chrome DevTools protocol) of each operation's first run of ours to DIR/<op>.cpuprofile;
+ * `--only` runs some of the operations.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -30,11 +32,23 @@ type Op = 'copy100' | 'copy10k' | 'clear10k' | 'fill5k'
 async function main() {
   const args = process.argv.slice(2)
   const runs = Number(args[args.indexOf('--runs') + 1]) || 5
+  const profileDir = args.includes('--profile') ? args[args.indexOf('--profile') + 1] : undefined
+  const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : undefined
   const work = mkdtempSync(join(tmpdir(), 'tz-range-bench-'))
   const webDir = join(work, 'web')
   execFileSync(
     'npx',
-    ['vite', 'build', '--outDir', webDir, '--emptyOutDir', '--logLevel', 'warn'],
+    [
+      'vite',
+      'build',
+      '--outDir',
+      webDir,
+      '--emptyOutDir',
+      '--logLevel',
+      'warn',
+      // With --profile: source maps next to the profiles, to read the minified frames.
+      ...(profileDir ? ['--sourcemap'] : []),
+    ],
     {
       cwd: REPO,
       env: { ...process.env, VITE_TZ_DEBUG: '1' },
@@ -134,6 +148,16 @@ async function main() {
           // Start each run from the same cell with a one-cell range.
           g.focusCell(rowIds[0], cols[0])
           await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50)))
+          // The selection is its own user action (Shift+click, Shift+Ctrl+End), so its own
+          // task: made and drawn before the operation's clock starts; its task counts in the
+          // longest task (below) but is not added to the operation's.
+          let select = 0
+          if (!reference) {
+            const s0 = performance.now()
+            g.extendRange(nRows - 1, nCols - 1)
+            select = performance.now() - s0
+            await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 50)))
+          }
           const t0 = performance.now()
           let out = 0
           if (reference) {
@@ -159,7 +183,6 @@ async function main() {
               sheet.setCells(edits)
             }
           } else {
-            g.extendRange(nRows - 1, nCols - 1)
             if (op === 'copy100' || op === 'copy10k') out = g.copySelection().length
             else if (op === 'clear10k') g.clearSelectedCells()
             else g.fillDown()
@@ -172,7 +195,7 @@ async function main() {
           obs.disconnect()
           // Put the data back for the next run (not measured).
           hook.session.workbook.undo?.()
-          return { longest: Math.max(sync, ...tasks), sync, out }
+          return { longest: Math.max(select, sync, ...tasks), select, sync, out }
         },
         { op, reference },
       )
@@ -183,17 +206,36 @@ async function main() {
           .__tzBench
         hook.session.undo.undo()
       })
-    const results: Record<string, { ours: number[]; reference: number[] }> = {}
-    for (const op of ['copy100', 'copy10k', 'clear10k', 'fill5k'] as Op[]) {
-      results[op] = { ours: [], reference: [] }
+    const results: Record<
+      string,
+      { ours: number[]; reference: number[]; select: number[]; operation: number[] }
+    > = {}
+    const cdp = profileDir ? await context.newCDPSession(page) : null
+    if (cdp && profileDir) {
+      mkdirSync(profileDir, { recursive: true })
+      await cdp.send('Profiler.enable')
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
+    }
+    const ops = (['copy100', 'copy10k', 'clear10k', 'fill5k'] as Op[]).filter(
+      (op) => !only || only.includes(op),
+    )
+    for (const op of ops) {
+      results[op] = { ours: [], reference: [], select: [], operation: [] }
       for (let i = 0; i < runs; i++) {
         // Interleaved, so both see the same page state and heap.
+        if (cdp && i === 0) await cdp.send('Profiler.start')
         const ours = await measure(op, false)
+        if (cdp && profileDir && i === 0) {
+          const { profile } = await cdp.send('Profiler.stop')
+          writeFileSync(join(profileDir, `${op}.cpuprofile`), JSON.stringify(profile))
+        }
         if (op === 'clear10k' || op === 'fill5k') await undo()
         const ref = await measure(op, true)
         if (op === 'clear10k' || op === 'fill5k') await undo()
         results[op]!.ours.push(ours.longest)
         results[op]!.reference.push(ref.longest)
+        results[op]!.select.push(ours.select)
+        results[op]!.operation.push(ours.sync)
       }
     }
     const label: Record<Op, string> = {
@@ -204,14 +246,14 @@ async function main() {
     }
     const target: Record<Op, number> = { copy100: 100, copy10k: 200, clear10k: 100, fill5k: 200 }
     const lines = [
-      `| operation (${runs} runs, longest main-thread task) | ours median ms | reference median ms | ratio | target | |`,
-      '| --- | ---: | ---: | ---: | ---: | --- |',
+      `| operation (${runs} runs, longest main-thread task) | ours median ms | reference median ms | ratio | target | | select task / operation call ms |`,
+      '| --- | ---: | ---: | ---: | ---: | --- | ---: |',
     ]
     for (const op of Object.keys(results) as Op[]) {
       const o = median(results[op]!.ours)
       const r = median(results[op]!.reference)
       lines.push(
-        `| ${label[op]} | ${o.toFixed(1)} | ${r.toFixed(1)} | ${(o / r).toFixed(2)} | ≤ ${target[op]} | ${o <= target[op] ? 'PASS' : 'FAIL'} |`,
+        `| ${label[op]} | ${o.toFixed(1)} | ${r.toFixed(1)} | ${(o / r).toFixed(2)} | ≤ ${target[op]} | ${o <= target[op] ? 'PASS' : 'FAIL'} | ${median(results[op]!.select).toFixed(1)} / ${median(results[op]!.operation).toFixed(1)} |`,
       )
     }
     mkdirSync(join(REPO, 'bench/results'), { recursive: true })
@@ -220,6 +262,7 @@ async function main() {
   } finally {
     await context.close()
     await server.stop()
+    if (profileDir) cpSync(join(webDir, 'assets'), join(profileDir, 'assets'), { recursive: true })
     rmSync(work, { recursive: true, force: true })
   }
 }

@@ -326,15 +326,21 @@ export class Sheet {
       const by = this.ctx.author().name
       const at = this.ctx.now()
       const entries: LogRecord[] = []
+      // Hoisted out of the loop (a 10,000-cell clear or fill runs it 10,000 times): the records,
+      // the cells map, and a writer that tells the index each entry as written. Each cell is
+      // still written before the next is read, so a cell given twice sees its first write.
+      const records = this.index.records
+      const cells = this.store.cellsMap
+      const setOverlay = this.writer.overlayWriter()
       for (const { row, col, value } of edits) {
-        assert(this.index.records.has(row), `no row ${row}`)
+        if (!records.has(row)) assert(false, `no row ${row}`)
         const key = cellKey(row, col)
-        const prev = this.index.overlayEntry(row, col)
+        const prev = cells.get(key)
         const current = prev ? prev[0] : (this.index.cell(row, col) ?? null)
         if (prev && current === value) continue
         if (!prev && current === (value ?? null)) continue
         const editId = this.ctx.newId(EDIT_ID_LENGTH)
-        this.writer.setOverlay(key, [value, editId] satisfies Overlay)
+        setOverlay(key, row, col, [value, editId] satisfies Overlay)
         const rec: LogRecord = [row, col, value, by, at, editId, prev ? prev[1] : null]
         if (code !== undefined) rec.push(code)
         entries.push(rec)

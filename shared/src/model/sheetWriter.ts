@@ -21,6 +21,19 @@ export class SheetWriter {
     this.index.noteOverlay(key)
   }
 
+  /**
+   * A writer of one cell's overlay entry for a loop over many cells (`setCells`): the Y.Map is
+   * looked up once, and the index is told the entry as written (no read back, no key split).
+   */
+  overlayWriter(): (key: string, rowId: string, colId: string, ov: Overlay) => void {
+    const cells = this.index.cellsMap
+    const index = this.index
+    return (key, rowId, colId, ov) => {
+      cells.set(key, ov)
+      index.setOverlayAt(rowId, colId, ov)
+    }
+  }
+
   /** Appends row records (visible: their batch entry exists or they carry no values). */
   appendRecords(records: RowRecord[]): void {
     this.index.rowsArray.insert(this.index.rowsArray.length, records)
