@@ -1,12 +1,26 @@
 import * as XLSX from '@e965/xlsx'
 import type { CsvRefusal } from '../csv/issues.js'
+import { CellStyles } from './cellText.js'
 import { MAX_XLSX_BYTES } from './limits.js'
+import { readSheetGrid, type SheetGrid } from './sheetStream.js'
+import {
+  readRels,
+  readSharedStrings,
+  readStyles,
+  readTitle,
+  readWorkbookPart,
+  resolvePath,
+  zipIndex,
+} from './xmlParts.js'
 import { guardXlsxBytes } from './zipGuard.js'
 
 /**
- * Opens an .xlsx workbook (issue #15 §1) with SheetJS (`@e965/xlsx` 0.20.3, chosen by measurement:
- * docs/XLSX.md) after `guardXlsxBytes` has checked it. Pure: bytes in, cells out, no I/O. Rows are
- * read by `readWorksheet` (`sheetTable.ts`) into the same table the CSV import plans from.
+ * Opens an .xlsx workbook (issue #15 §1) after `guardXlsxBytes` has checked it. Pure: bytes in,
+ * cells out, no I/O. Since the import-memory work the parts are streamed (`xmlParts.ts`,
+ * `sheetStream.ts`: native inflate → `saxes`), each worksheet straight into compact columns of
+ * import text; SheetJS (`@e965/xlsx` 0.20.3, chosen by measurement: docs/XLSX.md) still supplies
+ * the number-format knowledge (built-in formats, date test, serial → date). Rows are read by
+ * `readWorksheet` (`sheetTable.ts`) into the same table the CSV import plans from.
  */
 export interface XlsxWorksheetInfo {
   name: string
@@ -23,8 +37,8 @@ export interface XlsxBook {
   date1904: boolean
   /** The document title, if the file has one. */
   title?: string
-  /** SheetJS's parsed workbook (opaque outside this folder). */
-  readonly sheets: Readonly<Record<string, XLSX.WorkSheet>>
+  /** Each worksheet's cells as import text (opaque outside this folder). */
+  readonly grids: Readonly<Record<string, SheetGrid>>
 }
 
 export type XlsxOpenResult = { ok: true; book: XlsxBook } | { ok: false; refusal: CsvRefusal }
@@ -44,18 +58,51 @@ export async function openXlsx(bytes: Uint8Array): Promise<XlsxOpenResult> {
         ...(guard.detail ? { detail: guard.detail } : {}),
       },
     }
-  let wb: XLSX.WorkBook
   try {
-    wb = XLSX.read(bytes, {
-      type: 'array',
-      dense: true,
-      cellNF: true, // number formats: dates, %, 万元
-      cellFormula: true, // to say which values were formulas (the cached value is imported)
-      cellDates: false, // serials: converted here, with the workbook's date system
-      cellStyles: true, // hidden rows and columns
-      cellHTML: false,
-      bookVBA: false,
-    })
+    const zip = zipIndex(bytes)
+    if ('ok' in zip) return { ok: false, refusal: { kind: 'xlsx', reason: 'corrupt' } }
+    const root = await readRels(zip, '')
+    const office = [...root.values()]
+    const wbPath =
+      office.find((r) => r.type === 'officeDocument')?.target ??
+      [...zip.entries.keys()].find((n) => /^xl\/workbook\.xml$/i.test(n))
+    // A binary workbook (.xlsb) is not read: saving it as .xlsx is the way, as for .xls.
+    if (wbPath && /\.bin$/i.test(wbPath))
+      return { ok: false, refusal: { kind: 'xlsx', reason: 'legacy', detail: 'xlsb' } }
+    if (!wbPath || !zip.entries.has(wbPath))
+      return { ok: false, refusal: { kind: 'xlsx', reason: 'not-spreadsheet' } }
+    const rels = await readRels(zip, wbPath)
+    const wbDir = wbPath.slice(0, wbPath.lastIndexOf('/') + 1)
+    const byType = (type: string) => [...rels.values()].find((r) => r.type === type)?.target
+    const part = await readWorkbookPart(zip, wbPath)
+    if (part.sheets.length === 0)
+      return { ok: false, refusal: { kind: 'xlsx', reason: 'not-spreadsheet' } }
+    const strings = await readSharedStrings(zip, byType('sharedStrings'))
+    const st = await readStyles(zip, byType('styles'))
+    const styles = new CellStyles(st.xfFormats, st.formats, part.date1904)
+    const grids: Record<string, SheetGrid> = {}
+    const worksheets: XlsxWorksheetInfo[] = []
+    for (const s of part.sheets) {
+      const target = rels.get(s.rid)?.target ?? resolvePath(wbDir, `worksheets/${s.rid}.xml`)
+      // A chart sheet or a dialog sheet has no cells: listed as empty.
+      const grid =
+        rels.get(s.rid)?.type === 'worksheet' && zip.entries.has(target)
+          ? await readSheetGrid(zip, target, strings, styles)
+          : undefined
+      if (grid) grids[s.name] = grid
+      worksheets.push({
+        name: s.name,
+        hidden: s.hidden,
+        rows: grid?.rowCount ?? 0,
+        columns: grid?.width ?? 0,
+      })
+    }
+    const core = office.find((r) => r.type === 'core-properties')?.target ?? 'docProps/core.xml'
+    const title = await readTitle(zip, core)
+    return {
+      ok: true,
+      book: { worksheets, date1904: part.date1904, ...(title ? { title } : {}), grids },
+    }
   } catch (e) {
     return {
       ok: false,
@@ -66,29 +113,69 @@ export async function openXlsx(bytes: Uint8Array): Promise<XlsxOpenResult> {
       },
     }
   }
-  if (!wb.SheetNames || wb.SheetNames.length === 0)
-    return { ok: false, refusal: { kind: 'xlsx', reason: 'not-spreadsheet' } }
-  const props = wb.Workbook?.Sheets ?? []
-  const worksheets = wb.SheetNames.map((name, i): XlsxWorksheetInfo => {
-    const ws = wb.Sheets[name]
-    const ref = ws?.['!ref']
-    const range = ref ? XLSX.utils.decode_range(ref) : undefined
-    return {
-      name,
-      hidden: (props[i]?.Hidden ?? 0) !== 0,
-      rows: range ? range.e.r + 1 : 0,
-      columns: range ? range.e.c + 1 : 0,
-    }
-  })
-  const title = wb.Props?.Title
-  return {
-    ok: true,
-    book: {
-      worksheets,
-      date1904: Boolean(wb.Workbook?.WBProps?.date1904),
-      ...(title ? { title } : {}),
-      sheets: wb.Sheets,
-    },
+}
+
+/**
+ * The code of a built-in number format (ids below 164 are not written in the file). SheetJS's table
+ * has Excel's international ones; the East Asian ids map to the nearest of those, as ECMA-376
+ * §18.8.30 lists them: 27–31, 36, 50–58 dates; 32–35 times; 5–8 currency, 67–81 Thai variants.
+ */
+const BUILTIN_ALIAS: Record<number, number> = {
+  5: 37,
+  6: 38,
+  7: 39,
+  8: 40,
+  27: 14,
+  28: 14,
+  29: 14,
+  30: 14,
+  31: 14,
+  32: 21,
+  33: 21,
+  34: 21,
+  35: 21,
+  36: 14,
+  50: 14,
+  51: 14,
+  52: 14,
+  53: 14,
+  54: 14,
+  55: 14,
+  56: 14,
+  57: 14,
+  58: 14,
+  59: 1,
+  60: 2,
+  61: 3,
+  62: 4,
+  67: 9,
+  68: 10,
+  69: 12,
+  70: 13,
+  71: 14,
+  72: 14,
+  73: 15,
+  74: 16,
+  75: 17,
+  76: 20,
+  77: 21,
+  78: 22,
+  79: 45,
+  80: 46,
+  81: 47,
+}
+let builtins: Record<number, string> | undefined
+export function numberFormatCode(id: number): string {
+  builtins ??= XLSX.SSF.get_table() as Record<number, string>
+  return builtins[id] ?? builtins[BUILTIN_ALIAS[id] ?? 0] ?? 'General'
+}
+
+/** A number shown in a format, as Excel would (SheetJS's formatter). */
+export function showNumber(code: string, v: number, date1904: boolean): string {
+  try {
+    return String(XLSX.SSF.format(code, v, { date1904 }))
+  } catch {
+    return String(v)
   }
 }
 
