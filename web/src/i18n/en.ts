@@ -467,5 +467,6 @@ export const en: Messages = {
   'refused.recoverFailed':
     'Rebuild failed: {error}. Nothing local was changed; it will be retried.',
   'refused.whyLock': '{why} ({lock})',
+  'refused.loop': 'the server still refuses this device’s changes after rebuilding',
   'refused.retry': 'Retry',
 }

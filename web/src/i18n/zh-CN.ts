@@ -451,6 +451,7 @@ export const zhCN = {
   'refused.recovering': '服务器没有接受部分修改，正在按服务器上的数据重建本地台账…',
   'refused.recoverFailed': '重建失败：{error}。本地数据未改动，稍后会再试。',
   'refused.whyLock': '{why}（{lock}）',
+  'refused.loop': '重建后服务器仍拒绝本设备的修改',
   'refused.retry': '重试',
 } as const
 

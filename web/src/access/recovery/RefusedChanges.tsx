@@ -20,6 +20,25 @@ import { exportRefusedCsv } from './refusedCsv'
 import { refusedList, saveRefused } from './refusedStore'
 import { identityFromToken } from './tokenIdentity'
 
+const LOOP_MAX = 3
+const LOOP_MS = 120_000
+
+/** Rebuilds of this workbook in the last LOOP_MS in this tab, counting the one about to start. */
+function recentRecoveries(workbookId: string): number {
+  const key = `taizhang.recoveries.${workbookId}`
+  try {
+    const now = Date.now()
+    const raw: unknown = JSON.parse(sessionStorage.getItem(key) ?? '[]')
+    const times = (Array.isArray(raw) ? raw : []).filter(
+      (x): x is number => typeof x === 'number' && now - x < LOOP_MS,
+    )
+    if (times.length < LOOP_MAX) sessionStorage.setItem(key, JSON.stringify([...times, now]))
+    return times.length
+  } catch {
+    return 0
+  }
+}
+
 /** Automatic retries of a recovery whose server fetch failed (then the 重试 button). */
 const AUTO_RETRIES = 3
 const RETRY_MS = 3000
@@ -51,7 +70,14 @@ export function RefusedChanges(props: ToolbarExtensionProps) {
     )
   }
   createEffect(() => {
-    if (props.session.refusal() && recovering() === 'idle') recover()
+    if (!props.session.refusal() || recovering() !== 'idle') return
+    // A doc that is refused again right after each rebuild (something this device writes on open
+    // is refused) must not reload forever: after LOOP_MAX rebuilds in LOOP_MS, ask the user.
+    if (recentRecoveries(props.session.id) >= LOOP_MAX) {
+      setRecovering({ error: t('refused.loop') })
+      return
+    }
+    recover()
   })
 
   const reapply = (entries: readonly RefusedEdit[]) => {

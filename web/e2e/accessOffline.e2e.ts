@@ -1,0 +1,218 @@
+/**
+ * issue 16 §3 in the browser: a station clerk (scoped-editor token) edits June and July offline
+ * while the bureau locks June; back online the server refuses the clerk's update, the clerk's page
+ * rebuilds its doc from the server's state, keeps (and syncs) the July edit, and lists the June edit
+ * under 未被接受的修改; the bureau reopens June and the clerk re-applies it. The bureau's page (owner
+ * token) watches the data arrive. The workbook is built, locked and reopened by a headless real
+ * y-websocket client with the owner's token (the lock UI is access-ui's, built in parallel).
+ */
+import { execFileSync } from 'node:child_process'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  ACK_PARAMS,
+  installAckHandler,
+  SYNC_PATH,
+  saveCompletenessSettings,
+  setPeriodLock,
+  Workbook,
+} from '../../shared/src/index.js'
+import { WebsocketProvider, WS, Y } from '../../test/chaos/deps.js'
+import {
+  type Browser,
+  cellSel,
+  openBrowser,
+  REPO,
+  type Server,
+  screenshot,
+  startServer,
+  typeInCell,
+  waitForCell,
+  waitSaved,
+} from './harness'
+
+const STATION = '朝歌街道社工站'
+
+function mint(server: Server, args: string[]): string {
+  const out = execFileSync(
+    process.execPath,
+    ['bin/taizhang.mjs', 'token', '--workbook', '*', '--data', server.dataDir, '--json', ...args],
+    { cwd: join(REPO, 'sync-server'), encoding: 'utf8' },
+  )
+  return (JSON.parse(out) as { token: string }).token
+}
+
+/** The bureau's headless client: a real y-websocket provider with the owner token. */
+async function ownerClient(server: Server, workbookId: string, token: string) {
+  const doc = new Y.Doc()
+  const provider = new WebsocketProvider(
+    server.origin.replace(/^http/, 'ws') + SYNC_PATH,
+    workbookId,
+    doc,
+    { params: { ...ACK_PARAMS, token }, WebSocketPolyfill: WS as never, disableBc: true },
+  )
+  let durable = new Map<number, number>()
+  installAckHandler(provider as never, (sv) => {
+    durable = sv
+  })
+  await until(() => provider.synced, 20_000, 'owner client sync')
+  const acked = () =>
+    until(
+      () => (durable.get(doc.clientID) ?? 0) >= Y.getState(doc.store, doc.clientID),
+      20_000,
+      'owner edits acknowledged',
+    )
+  return { doc, provider, acked }
+}
+
+async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+let server: Server
+let clerk: Browser
+let bureau: Browser
+let owner: Awaited<ReturnType<typeof ownerClient>>
+let wb: Workbook
+const ids = { sheet: '', served: '', a6: '', a7: '' }
+const workbookId = 'acc-offline-e2e'
+
+const badge = (br: Browser, state: string) =>
+  br.page.waitForFunction(
+    (s) => document.querySelector('[data-testid="status-badge"]')?.getAttribute('data-state') === s,
+    state,
+    { timeout: 60_000 },
+  )
+
+async function openSheet(br: Browser, token: string) {
+  await br.page.goto(`${server.origin}/#/w/${workbookId}?token=${encodeURIComponent(token)}`)
+  await br.page.getByTestId('workbook').waitFor({ timeout: 60_000 })
+  await br.page.getByTestId('sheet-tabs').getByText('指标', { exact: true }).click()
+  await br.page.locator(cellSel(1, ids.served)).waitFor({ timeout: 30_000 })
+}
+
+describe('issue 16 §3: a refused offline edit is rebuilt around, listed and re-applied (two pages)', () => {
+  beforeAll(async () => {
+    server = await startServer()
+    const ownerToken = mint(server, ['--role', 'owner', '--name', '民政局'])
+    const clerkToken = mint(server, [
+      '--role',
+      'scoped-editor',
+      '--scope-station',
+      STATION,
+      '--name',
+      '朝歌站',
+    ])
+    owner = await ownerClient(server, workbookId, ownerToken)
+    wb = Workbook.create(owner.doc as never, { title: '月报', author: { id: 'o', name: '民政局' } })
+    const st = wb.sheet(wb.addSheet('站点'))
+    const name = st.addColumn({ name: '站点名称', type: 'text' })
+    const [a, b] = st.insertRows([{ [name]: STATION }, { [name]: '桥盟街道社工站' }]) as [
+      string,
+      string,
+    ]
+    const m = wb.sheet(wb.addSheet('指标'))
+    const station = m.addColumn({
+      name: '站点',
+      type: 'reference',
+      format: { refSheet: st.id, refColumn: name },
+    })
+    const period = m.addColumn({ name: '期间', type: 'period', format: { granularity: 'month' } })
+    ids.served = m.addColumn({ name: '服务人次', type: 'integer' })
+    ;[ids.a6, ids.a7] = m.insertRows([
+      { [station]: a, [period]: '2024-06', [ids.served]: 40 },
+      { [station]: a, [period]: '2024-07', [ids.served]: 3 },
+      { [station]: b, [period]: '2024-07', [ids.served]: 5 },
+    ]) as [string, string]
+    ids.sheet = m.id
+    saveCompletenessSettings(wb, {
+      sheetId: m.id,
+      stationColumn: station,
+      periodColumn: period,
+      granularity: 'month',
+      required: [ids.served],
+      from: '2024-06',
+      to: '2024-07',
+    })
+    await owner.acked()
+
+    clerk = await openBrowser('acc-clerk', { name: '朝歌站', color: '#2563eb' })
+    bureau = await openBrowser('acc-bureau', { name: '民政局', color: '#d97706' })
+    await openSheet(clerk, clerkToken)
+    await openSheet(bureau, ownerToken)
+    await badge(clerk, 'synced')
+  })
+
+  afterAll(async () => {
+    owner?.provider.destroy()
+    await clerk?.close()
+    await bureau?.close()
+    await server?.stop()
+  })
+
+  it('the June edit is refused and listed, July is kept and synced; re-applied after reopening', async () => {
+    const page = clerk.page
+    await clerk.context.setOffline(true)
+    await badge(clerk, 'offline')
+    await typeInCell(page, 0, ids.served, '41') // June: the bureau locks it meanwhile
+    await typeInCell(page, 1, ids.served, '30') // July: stays open
+    await waitSaved(page)
+
+    setPeriodLock(wb, ids.sheet, '2024-06', { locked: true, by: '审核员', at: Date.now() })
+    await owner.acked()
+
+    await clerk.context.setOffline(false)
+    // The server refuses the offline update; the page rebuilds from the server's state and reloads.
+    await page.getByTestId('refused-toast').waitFor({ timeout: 60_000 })
+    await badge(clerk, 'synced')
+    const m = () => wb.sheet(ids.sheet)
+    await until(() => m().getCell(ids.a7, ids.served) === 30, 30_000, 'July edit on the server')
+    expect(m().getCell(ids.a6, ids.served)).toBe(40)
+    await page.getByTestId('sheet-tabs').getByText('指标', { exact: true }).click()
+    await waitForCell(page, 1, ids.served, '30', 20_000)
+    await waitForCell(page, 0, ids.served, '40', 20_000)
+    await waitForCell(bureau.page, 1, ids.served, '30', 20_000)
+
+    await page.getByTestId('refused-toast').getByRole('button').click()
+    const items = page.getByTestId('refused-item')
+    await items.first().waitFor()
+    expect(await items.count()).toBe(1)
+    expect(await items.first().getAttribute('data-reason')).toBe('period-locked')
+    const text = (await items.first().textContent()) ?? ''
+    expect(text).toContain('指标')
+    expect(text).toContain('服务人次')
+    expect(text).toContain(STATION)
+    expect(text).toContain('2024-06')
+    expect(text).toContain('41')
+    expect(text).toContain('该期间已锁定')
+    await screenshot(page, 'access-refused-list.png')
+
+    // Still locked: re-applying keeps it in the list with its reason.
+    await page.getByTestId('refused-reapply').first().click()
+    await page.getByTestId('refused-note').waitFor()
+    expect(await items.count()).toBe(1)
+
+    // The bureau reopens June; once the clerk's page has it, re-applying writes the edit.
+    setPeriodLock(wb, ids.sheet, '2024-06', { locked: false, by: '审核员', at: Date.now() })
+    await owner.acked()
+    // The reopen reaches the page through the server; until it has, re-applying is refused again.
+    for (let i = 0; ; i++) {
+      await page.getByTestId('refused-reapply-all').click()
+      const empty = await page
+        .getByTestId('refused-empty')
+        .waitFor({ timeout: 2000 })
+        .then(() => true)
+        .catch(() => false)
+      if (empty) break
+      if (i >= 15) throw new Error('re-applying June never succeeded after the reopen')
+    }
+    await until(() => m().getCell(ids.a6, ids.served) === 41, 30_000, 'June edit on the server')
+    await waitForCell(bureau.page, 0, ids.served, '41', 20_000)
+    await badge(clerk, 'synced')
+    expect(await page.getByTestId('refused-toast').count()).toBe(0)
+  })
+})
