@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net'
 import { CLOSE } from '@taizhang/shared'
 import type { Logger } from 'pino'
+import { createRoomsSource } from './api/WorkbookSource.js'
 import { Attester } from './attest/Attester.js'
 import type { Cluster } from './cluster/createCluster.js'
 import { LIMITS, type Limits } from './limits.js'
@@ -10,6 +11,9 @@ import { Reclaimer } from './reclaim.js'
 import { LiveDocs, Rooms } from './rooms.js'
 import { createHttpServer } from './server.js'
 import type { DocStore } from './storage/DocStore.js'
+// versions (issue 13 §3)
+import { VERSION_EVERY_MS, VersionKeeper } from './versions/VersionKeeper.js'
+import type { VersionStore } from './versions/VersionStore.js'
 
 /** Everything the server needs, built by the caller (the CLI or a test): no env reads below. */
 export interface ServerOptions {
@@ -41,6 +45,10 @@ export interface ServerOptions {
    * web/e2e/appWorkbook.e2e.ts (cause not found yet); `taizhang serve --attest` turns it on.
    */
   attest?: boolean
+  /** versions (issue 13 §3): where versions are kept; absent: none (those API routes answer 503). */
+  versions?: VersionStore
+  /** Period of scheduled versions in ms (default VERSION_EVERY_MS, an hour); 0: no schedule. */
+  versionEveryMs?: number
 }
 
 export interface RunningServer {
@@ -50,6 +58,8 @@ export interface RunningServer {
   publicUrl: string
   metrics: Metrics
   rooms: Rooms
+  /** versions (issue 13 §3): present when `ServerOptions.versions` was given. */
+  versions?: VersionKeeper
   /**
    * Graceful stop: refuse new connections, close sockets (1001), write every pending update,
    * close storage. Bounded by SHUTDOWN_TIMEOUT_MS.
@@ -74,8 +84,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     () => rooms?.liveDocs ?? 0,
     reclaimer,
   )
+  // versions (issue 13 §3): reads rooms as the read API does; marks rooms changed on append
+  const keeper = opts.versions
+    ? new VersionKeeper({
+        store: opts.versions,
+        source: { read: (id) => createRoomsSource(rooms!, opts.store).read(id) },
+        listRooms: () => opts.store.list(),
+        log: opts.log,
+        now: opts.now ?? Date.now,
+        everyMs: opts.versionEveryMs ?? VERSION_EVERY_MS,
+      })
+    : undefined
   rooms = new Rooms({
-    store: opts.store,
+    store: keeper ? keeper.watch(opts.store) : opts.store,
     log: opts.log,
     metrics,
     limits,
@@ -101,6 +122,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     now: opts.now ?? Date.now,
     publicUrl: '',
     cluster: opts.cluster, // cluster: /healthz and /metrics
+    versions: keeper, // versions (issue 13 §3)
   }
   const { server, wss } = createHttpServer(base)
   await new Promise<void>((resolve, reject) => {
@@ -115,6 +137,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     opts.log.warn('DEV ANONYMOUS MODE: anyone who can reach this port can edit every workbook')
   }
 
+  keeper?.start() // versions: the schedule
+
   let closing: Promise<void> | null = null
   const close = () => {
     closing ??= (async () => {
@@ -128,6 +152,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
           opts.log.warn({ err }, 'close socket failed')
         }
       }
+      await keeper?.stop().catch((err: unknown) => opts.log.warn({ err }, 'versions stop failed'))
       try {
         await rooms.flushAll(giveUpAt)
       } catch (err) {
@@ -143,6 +168,9 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
       } catch (err) {
         opts.log.error({ err }, 'store close failed')
       }
+      await opts.versions?.close().catch((err: unknown) => {
+        opts.log.error({ err }, 'version store close failed')
+      })
       reclaimer.stop()
       for (const ws of wss.clients) ws.terminate()
       server.closeAllConnections()
@@ -150,5 +178,5 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     })()
     return closing
   }
-  return { port, url, publicUrl: base.publicUrl, metrics, rooms, close }
+  return { port, url, publicUrl: base.publicUrl, metrics, rooms, versions: keeper, close }
 }

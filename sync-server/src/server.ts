@@ -27,6 +27,7 @@ import { acceptConnection, type ConnectionDeps } from './connection.js'
 import { bump, renderMetrics } from './metrics.js'
 import { serveStatic } from './static.js'
 import type { DocStore } from './storage/DocStore.js'
+import type { VersionKeeper } from './versions/VersionKeeper.js'
 import { WebSocketServer } from './wsNode.js'
 
 export interface HttpDeps extends ConnectionDeps {
@@ -46,6 +47,8 @@ export interface HttpDeps extends ConnectionDeps {
   store?: DocStore
   /** cluster (issue #17): store/bus health for /healthz, its metrics for /metrics. */
   cluster?: Pick<Cluster, 'health' | 'metricsText'>
+  /** versions (issue 13 §3): takes and serves versions for the read API; absent = versions off. */
+  versions?: VersionKeeper
 }
 
 /** Share tokens: default and longest lifetime (days). */

@@ -68,6 +68,32 @@ export const API_ERRORS = {
     zh: '这张工作表里没有这一列（可用列编号或列名）。',
     en: 'No such column in this sheet (give its id or its name).',
   },
+  // versions (issue 13 §3): /api/workbooks/<id>/versions
+  'version-not-found': {
+    status: 404,
+    zh: '这个台账没有这个版本（可能已按保留规则清理）。',
+    en: 'No such version of this workbook (it may have been pruned by the retention policy).',
+  },
+  'bad-version-request': {
+    status: 400,
+    zh: '请求内容应为 JSON：{"name": 不超过 100 个字符的名称, "kind": "manual"、"import" 或 "rollback"}，不超过 16 KiB。',
+    en: 'The body must be JSON {"name": a name of at most 100 characters, "kind": "manual", "import" or "rollback"}, at most 16 KiB.',
+  },
+  'version-editor-only': {
+    status: 403,
+    zh: '只读用户可以查看版本，但不能保存版本。',
+    en: 'Viewers may list and open versions but not save one.',
+  },
+  'versions-method': {
+    status: 405,
+    zh: '版本接口只支持 GET 和 POST。',
+    en: 'The versions endpoint only supports GET and POST.',
+  },
+  'versions-off': {
+    status: 503,
+    zh: '此服务器未启用版本功能。',
+    en: 'Versions are not enabled on this server.',
+  },
   'bad-path': {
     status: 400,
     zh: '地址无法解析（编码有误）。',

@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Logger } from 'pino'
+// versions (issue 13 §3)
+import type { VersionKeeper } from '../versions/VersionKeeper.js'
+import { handleVersions } from '../versions/versionsApi.js'
 import { type ApiAuthDeps, authenticate } from './apiAuth.js'
 import { listConflicts } from './conflicts.js'
 import { ApiError, sendError, sendJson } from './errors.js'
@@ -18,6 +21,8 @@ export interface ApiDeps extends ApiAuthDeps {
   /** Null when the server was composed without storage access: every route answers 503. */
   source: WorkbookSource | null
   log: Logger
+  /** versions (issue 13 §3): absent when the server keeps no versions (those routes answer 503). */
+  versions?: VersionKeeper | null
 }
 
 /** The read API's path prefix; `server.ts` hands every request under it to `handleApi`. */
@@ -61,6 +66,15 @@ async function dispatch(req: IncomingMessage, res: ServerResponse, deps: ApiDeps
       .map((s) => decodeURIComponent(s))
   } catch {
     throw new ApiError('bad-path')
+  }
+  // versions (issue 13 §3): GET/POST /api/workbooks/<id>/versions, GET …/versions/<vid>
+  if (segments.length >= 2 && segments[1] === 'versions') {
+    const caller = authenticate(req, url, deps)
+    if (!deps.source) throw new ApiError('unavailable')
+    return handleVersions(req, res, caller, segments[0]!, segments.slice(2), {
+      versions: deps.versions,
+      source: deps.source,
+    })
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') throw new ApiError('method-not-allowed')
   const caller = authenticate(req, url, deps)

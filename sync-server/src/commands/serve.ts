@@ -16,6 +16,9 @@ import type { Limits } from '../limits.js'
 import { startServer } from '../main.js'
 import { createLevelDocStore } from '../storage/levelDocStore.js'
 import { createMemoryDocStore } from '../storage/memoryDocStore.js'
+import { createLevelVersionStore, VERSIONS_DIR } from '../versions/levelVersionStore.js'
+import { createMemoryVersionStore } from '../versions/memoryVersionStore.js'
+import { createPostgresVersionStore } from '../versions/postgresVersionStore.js'
 import { type Command, NETWORK_OPTIONS, parseCommandArgs, resolveNetwork } from './args.js'
 
 const HELP = `
@@ -45,6 +48,8 @@ Options:
   --dev-anonymous        anyone may edit without a token (development only; logged loudly)
   --attest               attest authors: bind client ids to token users (issue 13 §4; opt-in for now)
   -h, --help             show this help
+  --versions-every <m>   minutes between scheduled versions of a changed workbook (default 60;
+                         0: none, versions are still taken on demand and before imports)
 `
 
 /** The repository root: the nearest folder above this file holding pnpm-workspace.yaml. */
@@ -80,6 +85,7 @@ export const serve: Command = {
         'idle-unload-ms': { type: 'string' },
         'max-frame-mib': { type: 'string' },
         'log-level': { type: 'string' },
+        'versions-every': { type: 'string' }, // versions (issue 13 §3)
         'dev-anonymous': { type: 'boolean' },
         attest: { type: 'boolean' },
       },
@@ -120,6 +126,20 @@ export const serve: Command = {
             release()
             throw explainStoreOpenError(err, dataDir)
           }))
+    // versions (issue 13 §3): beside the documents (PostgreSQL table, or <data>/versions LevelDB)
+    const versionEveryMs =
+      v['versions-every'] === undefined ? undefined : minutes(v['versions-every'])
+    const versions = await (storeUrl
+      ? createPostgresVersionStore(storeUrl)
+      : v.storage === 'memory'
+        ? Promise.resolve(createMemoryVersionStore())
+        : createLevelVersionStore(join(dataDir, VERSIONS_DIR))
+    ).catch(async (err: unknown) => {
+      await cluster?.close()
+      await store.close()
+      release()
+      throw err
+    })
     const allowOrigins = (v['allow-origin'] ?? []).flatMap((o) => o.split(',')).filter(Boolean)
     let running: Awaited<ReturnType<typeof startServer>>
     try {
@@ -135,6 +155,8 @@ export const serve: Command = {
         devAnonymous: v['dev-anonymous'] ?? false,
         attest: v.attest ?? false, // attestation (issue 13 §4)
         limits,
+        versions, // versions (issue 13 §3)
+        versionEveryMs,
         // Exposed by the launcher (bin/taizhang.mjs runs Node with --expose-gc).
         gc: (globalThis as { gc?: () => void }).gc,
         cluster,
@@ -142,6 +164,7 @@ export const serve: Command = {
     } catch (err) {
       await cluster?.close()
       await store.close()
+      await versions.close()
       release()
       throw err
     }
@@ -189,6 +212,14 @@ export const serve: Command = {
       process.once('SIGINT', () => stop('SIGINT'))
     })
   },
+}
+
+/** versions: `--versions-every` minutes (0 allowed: no schedule) → ms. */
+function minutes(text: string): number {
+  const n = Number(text)
+  if (!Number.isFinite(n) || n < 0)
+    throw new Error(`--versions-every 需要不小于 0 的分钟数 / expects minutes ≥ 0, got ${text}`)
+  return Math.round(n * 60_000)
 }
 
 function positive(text: string): number {
