@@ -3,10 +3,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
 import { type PostgresService, startPostgres } from '../cluster/services/postgresService.js'
+import { createMemoryDocStore } from '../storage/memoryDocStore.js'
+import { silent } from '../test/helpers.js'
 import { createLevelVersionStore } from './levelVersionStore.js'
 import { createMemoryVersionStore } from './memoryVersionStore.js'
 import { createPostgresVersionStore } from './postgresVersionStore.js'
+import { VersionKeeper } from './VersionKeeper.js'
 import { describeVersionStore } from './versionStore.contract.js'
 
 describeVersionStore('memory', async () => ({ store: createMemoryVersionStore() }), {
@@ -75,6 +79,36 @@ describe('LevelDB version store: files', () => {
       await again.close()
     } finally {
       await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('scheduled versions on a cluster (two servers, one PostgreSQL)', () => {
+  it('one server takes a changed room’s scheduled version; the other skips it', async () => {
+    const url = await freshDatabase()
+    const docs = createMemoryDocStore()
+    const doc = new Y.Doc()
+    doc.getMap('m').set('k', 1)
+    await docs.append('r', Y.encodeStateAsUpdate(doc))
+    const stores = [await createPostgresVersionStore(url), await createPostgresVersionStore(url)]
+    const now = Date.UTC(2026, 4, 6)
+    const keepers = stores.map(
+      (store) =>
+        new VersionKeeper({
+          store,
+          source: { read: async (room) => docs.load(room) },
+          listRooms: () => docs.list(),
+          log: silent,
+          now: () => now,
+          everyMs: 3_600_000,
+        }),
+    )
+    try {
+      const made = await Promise.all(keepers.map((k) => k.tick()))
+      expect(made.flat()).toHaveLength(1)
+      expect(await stores[0]!.list('r')).toHaveLength(1)
+    } finally {
+      for (const s of stores) await s.close()
     }
   })
 })
