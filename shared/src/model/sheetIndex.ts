@@ -67,6 +67,18 @@ export class SheetIndex implements ReadonlySheetIndex {
   private readonly staged = new Map<string, Map<string, RowRecord>>()
   /** Visible row ids sorted by (order key, id); null when it must be rebuilt. */
   private ordered: string[] | null = null
+  /**
+   * The row `cell` read last: its record, batch columns and overlay. A summary or a computed
+   * column reads several cells of one row in a row, and each read looked the row up in maps of
+   * 100,000 entries (the largest cost of a summary's cold start). Dropped by every change to
+   * records (`records`, `rebuildAll`), batches and that row's overlay.
+   */
+  private lastRow: {
+    id: string
+    rec: RowRecord | undefined
+    cols: readonly string[]
+    ov: Map<string, CellValue> | undefined
+  } | null = null
 
   constructor(readonly sheet: Y.Map<unknown>) {
     this.rebuildAll()
@@ -108,6 +120,8 @@ export class SheetIndex implements ReadonlySheetIndex {
 
   /** Records by row id (complete: indexes any records a rebuild left for later). */
   get records(): Map<string, RowRecord> {
+    // Every change to the records goes through here (or `rebuildAll`).
+    this.lastRow = null
     const lazy = this.lazy
     if (lazy) {
       this.lazy = null
@@ -138,6 +152,7 @@ export class SheetIndex implements ReadonlySheetIndex {
 
   /** Re-reads everything from the Y types (a sheet created or replaced in this transaction). */
   rebuildAll(): void {
+    this.lastRow = null
     this.lazy = null
     this.byId.clear()
     this.staged.clear()
@@ -232,6 +247,7 @@ export class SheetIndex implements ReadonlySheetIndex {
    * event): the entry as written, without reading it back from the Y.Map or re-splitting its key.
    */
   setOverlayAt(rowId: string, colId: string, ov: Overlay | undefined): void {
+    if (this.lastRow?.id === rowId) this.lastRow = null
     if (ov === undefined) {
       const m = this.overlay.get(rowId)
       m?.delete(colId)
@@ -359,12 +375,22 @@ export class SheetIndex implements ReadonlySheetIndex {
 
   /** Reads one cell: the overlay wins over the record's value; undefined when empty. */
   cell(rowId: string, colId: string): CellValue | undefined {
-    const ov = this.overlay.get(rowId)
+    let row = this.lastRow
+    if (row === null || row.id !== rowId) {
+      const rec = this.record(rowId)
+      row = {
+        id: rowId,
+        rec,
+        cols: rec ? this.batchColumns(rec[2]) : [],
+        ov: this.overlay.get(rowId),
+      }
+      this.lastRow = row
+    }
+    const ov = row.ov
     if (ov?.has(colId)) return ov.get(colId)
-    const rec = this.record(rowId)
+    const rec = row.rec
     if (!rec) return undefined
-    const cols = this.batchColumns(rec[2])
-    const i = cols.indexOf(colId)
+    const i = row.cols.indexOf(colId)
     return i >= 0 ? rec[3 + i] : undefined
   }
 
@@ -457,6 +483,7 @@ export class SheetIndex implements ReadonlySheetIndex {
       case SHEET_BATCHES:
         // Entries are written once, with or after the records that use them. One appearing
         // publishes a staged batch; one removed (undo) hides its records again.
+        this.lastRow = null
         for (const key of (event as Y.YMapEvent<string[]>).keysChanged) {
           this.batchCache.delete(key)
           if (this.batchesMap.has(key)) this.revealBatch(key, change)

@@ -75,9 +75,13 @@ function blank(v: CellValue): boolean {
 
 /** Add (sign 1) or remove (sign −1) one row's input. */
 export function accumulate(s: AggState, input: AggInput, sign: 1 | -1): void {
+  accumulateValue(s, input.value, input.matched, sign)
+}
+
+/** `accumulate` without an input object (the summary's per-row hot path). */
+export function accumulateValue(s: AggState, v: CellValue, matched: boolean, sign: 1 | -1): void {
   s.rows += sign
-  if (input.matched) s.matched += sign
-  const v = input.value
+  if (matched) s.matched += sign
   if (blank(v)) return
   s.filled += sign
   if (typeof v === 'number' && Number.isFinite(v)) {

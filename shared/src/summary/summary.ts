@@ -9,16 +9,12 @@
 import { type CompiledExpr, compileSource, type ExprScope } from '../expr/evaluate.js'
 import type { ExprError } from '../expr/parse.js'
 import type { SheetChange, WorkbookChange } from '../model/types.js'
-import { comparePeriods, formatPeriod, isPeriod } from '../periods/period.js'
 import type { CellValue, MoneyUnit } from '../schema/columnTypes.js'
-import {
-  type AggregateKind,
-  type AggState,
-  accumulate,
-  emptyState,
-  finish,
-  mergeState,
-} from './aggregate.js'
+import { type AggregateKind, type AggState, accumulateValue, emptyState } from './aggregate.js'
+import { type CrossTab, compareKeyLists, type Key } from './keys.js'
+import { crossTabOf, tableOf } from './tables.js'
+
+export * from './keys.js'
 
 /** One measured column of a summary. */
 export interface MeasureDef {
@@ -53,16 +49,19 @@ export interface CrossTabDef {
   filter?: string
 }
 
-type Key = CellValue
-
+/** One source row's contribution: its group and its measured values (and share conditions). */
 interface RowEntry {
-  key: string
-  keys: Key[]
-  inputs: { value: CellValue; matched: boolean }[]
+  group: Group
+  values: CellValue[]
+  /** Per measure, whether the share condition held; null when no measure is a share. */
+  matched: boolean[] | null
 }
 
 interface Group {
   keys: Key[]
+  /** The leaf map of `LiveSummary.tree` holding this group, and its key there. */
+  parent: Map<Key, unknown>
+  leafKey: Key
   states: AggState[]
   /** Rows in the group (drill-down finds them through `entries`). */
   count: number
@@ -86,64 +85,19 @@ export type SummaryCompileResult =
   | { ok: true; summary: LiveSummary }
   | { ok: false; error: ExprError; where: string }
 
-const KIND_ZH: Record<AggregateKind, string> = {
-  sum: '合计',
-  avg: '平均',
-  count: '计数',
-  distinct: '去重计数',
-  min: '最小',
-  max: '最大',
-  share: '占比',
-}
-
-/** The default label of a measure: 服务人次 合计 / 去重计数 站点. */
-export function measureLabel(m: MeasureDef): string {
-  if (m.label) return m.label
-  const what = m.expr?.trim() ? m.expr.trim() : '行数'
-  return `${what} ${KIND_ZH[m.kind]}${m.unit ? `（${m.unit}）` : ''}`
-}
-
-function keyText(v: Key): string {
-  return v === null || v === undefined
-    ? '\u0000'
-    : typeof v === 'number'
-      ? `n${v}`
-      : `s${String(v)}`
-}
-
-// One collator: String#localeCompare builds one per call (20× slower when sorting thousands of groups).
-const COLLATOR = new Intl.Collator('zh-Hans-CN')
-
-/** Group keys in a person's order: periods chronologically, numbers numerically, text by pinyin order. */
-export function compareKeys(a: Key, b: Key): number {
-  if (a === b) return 0
-  if (a === null || a === undefined || a === '') return 1
-  if (b === null || b === undefined || b === '') return -1
-  if (typeof a === 'number' && typeof b === 'number') return a - b
-  if (isPeriod(a) || isPeriod(b)) return comparePeriods(a, b)
-  return COLLATOR.compare(String(a), String(b))
-}
-
-function compareKeyLists(a: readonly Key[], b: readonly Key[]): number {
-  for (let i = 0; i < a.length; i++) {
-    const c = compareKeys(a[i] ?? null, b[i] ?? null)
-    if (c !== 0) return c
-  }
-  return 0
-}
-
-/** How a key is shown: periods the Chinese way, blanks as （空）/(blank). */
-export function formatKey(v: Key, locale: 'zh-CN' | 'en' = 'zh-CN'): string {
-  if (v === null || v === undefined || v === '') return locale === 'en' ? '(blank)' : '（空）'
-  if (isPeriod(v)) return formatPeriod(v, locale === 'en' ? 'iso' : 'zh')
-  if (typeof v === 'boolean') return locale === 'en' ? (v ? 'Yes' : 'No') : v ? '是' : '否'
-  return String(v)
-}
-
 /** A summary kept up to date from the change feed. */
 export class LiveSummary {
   private readonly entries = new Map<string, RowEntry>()
-  private readonly groups = new Map<string, Group>()
+  /**
+   * Groups by their keys, one nested Map level per group-by key, keyed by the raw value (a blank
+   * as null): finding a row's group builds no key text (a 100,000-row cold start built and hashed
+   * 100,000 joined strings, its largest cost after reading the cells).
+   */
+  private readonly tree = new Map<Key, unknown>()
+  private readonly groups = new Set<Group>()
+  /** A scratch key list for lookups (copied only when a group is created). */
+  private readonly scratch: Key[]
+  private readonly hasShare: boolean
   private readonly allReads: Set<string>
   /** Groups in key order, kept until a group appears or disappears. */
   private sorted: Group[] | null = null
@@ -155,20 +109,31 @@ export class LiveSummary {
     private readonly measureExprs: (CompiledExpr | undefined)[],
     private readonly whereExprs: (CompiledExpr | undefined)[],
     private readonly filter: CompiledExpr | undefined,
+    rebuild: boolean,
   ) {
     const all = [...keyExprs, ...measureExprs, ...whereExprs, filter].filter(
       (c): c is CompiledExpr => !!c,
     )
     this.allReads = new Set(all.flatMap((c) => [...c.reads]))
+    this.scratch = new Array(Math.max(1, keyExprs.length)).fill(null)
+    this.hasShare = def.measures.some((m) => m.kind === 'share')
     this.readsOtherSheets = all.some((c) => c.readsOtherSheets)
-    this.rebuild()
+    if (rebuild) this.rebuild()
   }
 
   /** Whether a change in another sheet (a station's district) can move rows between groups. */
   readonly readsOtherSheets: boolean
 
-  /** Compile a definition; a bad expression names itself (group, measure or filter) and where. */
-  static create(def: SummaryDef, scope: ExprScope): SummaryCompileResult {
+  /**
+   * Compile a definition; a bad expression names itself (group, measure or filter) and where.
+   * `rebuild: false` leaves it empty, for the caller to fill with `rebuildInSlices` (one slice per
+   * task, as the web app does, so a 100,000-row sheet makes no long task).
+   */
+  static create(
+    def: SummaryDef,
+    scope: ExprScope,
+    opts: { rebuild?: boolean } = {},
+  ): SummaryCompileResult {
     const compileOne = (src: string, where: string) => {
       const c = compileSource(src, scope)
       if (!c.ok) throw Object.assign(new Error('compile'), { detail: { error: c.error, where } })
@@ -192,7 +157,10 @@ export class LiveSummary {
           : undefined,
       )
       const filter = def.filter?.trim() ? compileOne(def.filter, 'filter') : undefined
-      return { ok: true, summary: new LiveSummary(def, scope, keys, measures, wheres, filter) }
+      return {
+        ok: true,
+        summary: new LiveSummary(def, scope, keys, measures, wheres, filter, opts.rebuild ?? true),
+      }
     } catch (e) {
       const d = (e as { detail?: { error: ExprError; where: string } }).detail
       if (d) return { ok: false, error: d.error, where: d.where }
@@ -200,49 +168,78 @@ export class LiveSummary {
     }
   }
 
+  /** The group of these keys (`keys` may be the scratch list: it is copied when kept). */
+  private groupFor(keys: readonly Key[], create: boolean): Group | undefined {
+    let level = this.tree
+    const last = keys.length - 1
+    for (let i = 0; i < last; i++) {
+      let next = level.get(keys[i]!) as Map<Key, unknown> | undefined
+      if (!next) {
+        if (!create) return undefined
+        next = new Map()
+        level.set(keys[i]!, next)
+      }
+      level = next
+    }
+    const leafKey = keys[last] ?? null
+    let g = level.get(leafKey) as Group | undefined
+    if (!g && create) {
+      g = {
+        keys: keys.slice(0, this.keyExprs.length),
+        parent: level,
+        leafKey,
+        states: this.def.measures.map((m) => emptyState(m.kind)),
+        count: 0,
+      }
+      level.set(leafKey, g)
+      this.groups.add(g)
+      this.sorted = null
+    }
+    return g
+  }
+
+  /** A row's contribution; undefined when the filter leaves it out. Hot: runs once per row. */
   private entryOf(rowId: string): RowEntry | undefined {
     if (this.filter) {
       const f = this.filter.raw(rowId)
       if (!f.ok || f.value !== true) return undefined
     }
-    const keys: Key[] = new Array(this.keyExprs.length)
-    let key = ''
+    const keys = this.scratch
     for (let i = 0; i < this.keyExprs.length; i++) {
       const r = this.keyExprs[i]!.run(rowId)
-      const v = r.ok ? r.value : null
-      keys[i] = v
-      key = i === 0 ? keyText(v) : `${key}\u0001${keyText(v)}`
+      keys[i] = r.ok ? (r.value ?? null) : null
     }
-    const inputs = this.def.measures.map((m, i) => {
+    const group = this.groupFor(keys, true)!
+    const measures = this.def.measures
+    const values: CellValue[] = new Array(measures.length)
+    const matched = this.hasShare ? new Array<boolean>(measures.length) : null
+    for (let i = 0; i < measures.length; i++) {
       const e = this.measureExprs[i]
       let value: CellValue = 1
       if (e) {
         const r = e.run(rowId)
         value = r.ok ? r.value : null
       }
-      const w = this.whereExprs[i]
-      const matched = w
-        ? (() => {
-            const r = w.raw(rowId)
-            return r.ok && r.value === true
-          })()
-        : m.kind === 'share'
-          ? value !== null && value !== '' && value !== false
-          : false
-      return { value, matched }
-    })
-    return { key, keys, inputs }
+      values[i] = value
+      if (matched) {
+        const w = this.whereExprs[i]
+        if (w) {
+          const r = w.raw(rowId)
+          matched[i] = r.ok && r.value === true
+        } else
+          matched[i] =
+            measures[i]!.kind === 'share' && value !== null && value !== '' && value !== false
+      }
+    }
+    return { group, values, matched }
   }
 
   private add(rowId: string, e: RowEntry): void {
-    let g = this.groups.get(e.key)
-    if (!g) {
-      g = { keys: e.keys, states: this.def.measures.map((m) => emptyState(m.kind)), count: 0 }
-      this.groups.set(e.key, g)
-      this.sorted = null
-    }
+    const g = e.group
     g.count++
-    e.inputs.forEach((input, i) => accumulate(g.states[i]!, input, 1))
+    const { values, matched } = e
+    for (let i = 0; i < values.length; i++)
+      accumulateValue(g.states[i]!, values[i]!, matched ? matched[i]! : false, 1)
     this.entries.set(rowId, e)
   }
 
@@ -250,12 +247,14 @@ export class LiveSummary {
     const e = this.entries.get(rowId)
     if (!e) return
     this.entries.delete(rowId)
-    const g = this.groups.get(e.key)
-    if (!g) return
+    const g = e.group
     g.count--
-    e.inputs.forEach((input, i) => accumulate(g.states[i]!, input, -1))
+    const { values, matched } = e
+    for (let i = 0; i < values.length; i++)
+      accumulateValue(g.states[i]!, values[i]!, matched ? matched[i]! : false, -1)
     if (g.count === 0) {
-      this.groups.delete(e.key)
+      g.parent.delete(g.leafKey)
+      this.groups.delete(g)
       this.sorted = null
     }
   }
@@ -268,6 +267,8 @@ export class LiveSummary {
 
   /** Recompute every row (cold start, or a change elsewhere that may move any row). */
   rebuild(): void {
+    // Reads every row now, so a sliced rebuild under way (and its queue) is moot.
+    this.slicing = null
     for (const _ of this.rebuildInSlices(Number.POSITIVE_INFINITY));
   }
 
@@ -279,6 +280,7 @@ export class LiveSummary {
   *rebuildInSlices(sliceRows = 10_000): Generator<number, void, void> {
     this.entries.clear()
     this.groups.clear()
+    this.tree.clear()
     this.sorted = null
     const ids = this.scope.sheet.rowIds()
     for (let start = 0; start < ids.length; start += sliceRows) {
@@ -292,12 +294,74 @@ export class LiveSummary {
     }
   }
 
+  /** A rebuild in slices under way (`startSlicedRebuild`), with the changes that came meanwhile. */
+  private slicing: {
+    steps: Generator<number, void, void>
+    done: number
+    total: number
+    queued: WorkbookChange[]
+    sliceRows: number
+  } | null = null
+
+  /**
+   * Starts a rebuild run one slice per `step()` call (the web app calls it once per task). Until
+   * it is done the figures are incomplete (`building` says how far): `applyChange` meanwhile
+   * queues the change, applied when the last slice is done, or restarts the rebuild when the
+   * change needs one anyway. The result equals a rebuild in one pass (summary.test.ts).
+   */
+  startSlicedRebuild(sliceRows = 10_000): void {
+    this.slicing = {
+      steps: this.rebuildInSlices(sliceRows),
+      done: 0,
+      total: this.scope.sheet.rowIds().length,
+      queued: [],
+      sliceRows,
+    }
+  }
+
+  /** How far a sliced rebuild is (rows done of total); null when none is under way. */
+  get building(): { done: number; total: number } | null {
+    const s = this.slicing
+    return s ? { done: s.done, total: s.total } : null
+  }
+
+  /** Runs the next slice of a sliced rebuild; returns true when there is nothing more to run. */
+  step(): boolean {
+    const s = this.slicing
+    if (!s) return true
+    const r = s.steps.next()
+    if (!r.done) {
+      s.done = r.value
+      return false
+    }
+    this.slicing = null
+    for (const change of s.queued) this.applyChange(change)
+    return true
+  }
+
+  /**
+   * Whether `applyChange` would recompute every row for this change (columns changed, or another
+   * sheet the expressions read): a caller that slices its rebuilds runs `rebuildInSlices` instead.
+   */
+  needsRebuild(change: WorkbookChange): boolean {
+    for (const [sheetId, sc] of change.sheets) {
+      if (sheetId !== this.def.sheetId ? this.readsOtherSheets : sc.columns) return true
+    }
+    return false
+  }
+
   /**
    * Apply one transaction's changes; returns whether anything the summary shows may have changed.
    * Rows added, removed or with a changed cell that the definition reads are recomputed; a change in
    * another sheet the expressions read, or to columns, recomputes all.
    */
   applyChange(change: WorkbookChange): boolean {
+    const slicing = this.slicing
+    if (slicing) {
+      if (this.needsRebuild(change)) this.startSlicedRebuild(slicing.sliceRows)
+      else slicing.queued.push(change)
+      return false
+    }
     let touched = false
     for (const [sheetId, sc] of change.sheets) {
       if (sheetId !== this.def.sheetId) {
@@ -341,121 +405,20 @@ export class LiveSummary {
 
   /** The rows of the source sheet in a group (drill-down), in sheet order. */
   rowsOf(keys: readonly Key[]): string[] {
-    const key = keys.map(keyText).join('\u0001')
-    return this.scope.sheet.rowIds().filter((id) => this.entries.get(id)?.key === key)
+    const g = this.groupFor(keys.length ? keys.map((k) => k ?? null) : [null], false)
+    if (!g) return []
+    return this.scope.sheet.rowIds().filter((id) => this.entries.get(id)?.group === g)
   }
 
   /** The table: detail rows sorted by key, a subtotal after each first-key run (2+ keys), a grand total. */
   table(): SummaryTable {
     if (!this.sorted)
       this.sorted = [...this.groups.values()].sort((a, b) => compareKeyLists(a.keys, b.keys))
-    const groups = this.sorted
-    const kinds = this.def.measures.map((m) => m.kind)
-    const values = (states: AggState[]) => states.map((s, i) => finish(s, kinds[i]!))
-    const rows: SummaryRow[] = []
-    const total = this.def.measures.map((m) => emptyState(m.kind))
-    let totalRows = 0
-    let sub: AggState[] | undefined
-    let subKey: Key | undefined
-    let subRows = 0
-    const nested = this.def.groupBy.length >= 2
-    const flush = () => {
-      if (nested && sub)
-        rows.push({ level: 1, keys: [subKey ?? null], values: values(sub), rows: subRows })
-    }
-    for (const g of groups) {
-      if (nested && (sub === undefined || compareKeys(g.keys[0] ?? null, subKey ?? null) !== 0)) {
-        flush()
-        sub = this.def.measures.map((m) => emptyState(m.kind))
-        subKey = g.keys[0] ?? null
-        subRows = 0
-      }
-      rows.push({ level: 0, keys: g.keys, values: values(g.states), rows: g.count })
-      g.states.forEach((s, i) => {
-        mergeState(total[i]!, s)
-        if (sub) mergeState(sub[i]!, s)
-      })
-      totalRows += g.count
-      subRows += g.count
-    }
-    flush()
-    rows.push({ level: 2, keys: [], values: values(total), rows: totalRows })
-    return {
-      keyLabels: [...this.def.groupBy],
-      measureLabels: this.def.measures.map(measureLabel),
-      rows,
-    }
+    return tableOf(this.def, this.sorted)
   }
 
   /** The summary as a cross-tab of its first two keys and first measure (with row and column totals). */
   crossTab(): CrossTab {
-    const kind = this.def.measures[0]?.kind ?? 'count'
-    const rowKeys = new Map<string, Key>()
-    const colKeys = new Map<string, Key>()
-    const cells = new Map<string, AggState>()
-    const rowTotals = new Map<string, AggState>()
-    const colTotals = new Map<string, AggState>()
-    const total = emptyState(kind)
-    const into = (m: Map<string, AggState>, k: string, s: AggState) => {
-      let t = m.get(k)
-      if (!t) {
-        t = emptyState(kind)
-        m.set(k, t)
-      }
-      mergeState(t, s)
-    }
-    for (const g of this.groups.values()) {
-      const r = g.keys[0] ?? null
-      const c = g.keys[1] ?? null
-      const rk = keyText(r)
-      const ck = keyText(c)
-      rowKeys.set(rk, r)
-      colKeys.set(ck, c)
-      const s = g.states[0]
-      if (!s) continue
-      into(cells, `${rk}\u0001${ck}`, s)
-      into(rowTotals, rk, s)
-      into(colTotals, ck, s)
-      mergeState(total, s)
-    }
-    const rs = [...rowKeys.entries()].sort((a, b) => compareKeys(a[1], b[1]))
-    const cs = [...colKeys.entries()].sort((a, b) => compareKeys(a[1], b[1]))
-    const get = (s: AggState | undefined) =>
-      s ? finish(s, kind) : kind === 'sum' || kind === 'count' || kind === 'distinct' ? 0 : null
-    return {
-      rowLabel: this.def.groupBy[0] ?? '',
-      colLabel: this.def.groupBy[1] ?? '',
-      measureLabel: this.def.measures[0] ? measureLabel(this.def.measures[0]) : '',
-      rows: rs.map(([, v]) => v),
-      columns: cs.map(([, v]) => v),
-      cells: rs.map(([rk]) => cs.map(([ck]) => get(cells.get(`${rk}\u0001${ck}`)))),
-      rowTotals: rs.map(([rk]) => get(rowTotals.get(rk))),
-      columnTotals: cs.map(([ck]) => get(colTotals.get(ck))),
-      total: finish(total, kind),
-    }
-  }
-}
-
-/** A cross-tab's figures: `cells[r][c]`, totals along both sides. */
-export interface CrossTab {
-  rowLabel: string
-  colLabel: string
-  measureLabel: string
-  rows: Key[]
-  columns: Key[]
-  cells: (number | null)[][]
-  rowTotals: (number | null)[]
-  columnTotals: (number | null)[]
-  total: number | null
-}
-
-/** A cross-tab definition as a two-key summary of one measure. */
-export function crossTabSummary(def: CrossTabDef): SummaryDef {
-  return {
-    title: def.title,
-    sheetId: def.sheetId,
-    groupBy: [def.rows, def.columns],
-    measures: [def.measure],
-    filter: def.filter,
+    return crossTabOf(this.def, this.groups)
   }
 }
