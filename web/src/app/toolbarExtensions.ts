@@ -78,9 +78,12 @@ export interface Command {
    * but not prevented or run here.
    */
   native?: boolean
-  /** A toolbar button: before the extensions (`main`) or after them (`end`). */
+  /**
+   * A toolbar button: before the extensions (`main`) or after them (`end`); `more`: an item of
+   * the toolbar's 更多 menu only (grid-ui, issue 12), which is then always shown.
+   */
   toolbar?: {
-    slot: 'main' | 'end'
+    slot: 'main' | 'end' | 'more'
     /** Text before the label ("+"). */
     icon?: string
     testId?: string

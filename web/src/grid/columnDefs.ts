@@ -54,6 +54,10 @@ export function buildColumnDefs(columns: readonly Column[], readOnly: boolean): 
       colId: col.id,
       headerName: col.name,
       headerTooltip: col.name,
+      // grid-ui (issue 12): a long name wraps onto a second line instead of being cut (the
+      // header row grows to the tallest); double-clicking the resize border fits the column.
+      wrapHeaderText: true,
+      autoHeaderHeight: true,
       pinned: i === 0 ? 'left' : undefined,
       width: col.width,
       editable: !readOnly && col.type !== 'boolean',

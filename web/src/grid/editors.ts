@@ -1,5 +1,6 @@
 import { type CellValue, type Column, formatValue } from '@taizhang/shared'
 import type { ICellEditorComp, ICellEditorParams } from 'ag-grid-community'
+import { typedText } from './editors/typedText'
 import type { GridContext } from './gridContext'
 import { enumColor } from './renderers'
 import type { RowData } from './rowData'
@@ -12,10 +13,6 @@ export type EditorResult = { kind: 'text'; text: string } | { kind: 'value'; val
 
 export function isEditorResult(x: unknown): x is EditorResult {
   return typeof x === 'object' && x !== null && 'kind' in x
-}
-
-function isPrintable(key: string | null | undefined): key is string {
-  return !!key && key.length === 1
 }
 
 function contextOf(params: ICellEditorParams<RowData>): {
@@ -37,7 +34,8 @@ export class TextCellEditor implements ICellEditorComp<RowData> {
 
   init(params: ICellEditorParams<RowData>): void {
     const { col, value } = contextOf(params)
-    this.startedByTyping = isPrintable(params.eventKey)
+    const typed = typedText(params.eventKey)
+    this.startedByTyping = typed !== null
     const input = document.createElement('input')
     input.className = 'tz-editor'
     input.type = 'text'
@@ -53,11 +51,12 @@ export class TextCellEditor implements ICellEditorComp<RowData> {
     ) {
       input.style.textAlign = 'right'
     }
-    input.value = this.startedByTyping
-      ? params.eventKey!
-      : col
-        ? formatValue(value, col, { forEdit: true })
-        : String(value ?? '')
+    input.value =
+      typed !== null
+        ? typed
+        : col
+          ? formatValue(value, col, { forEdit: true })
+          : String(value ?? '')
     this.input = input
   }
 
@@ -127,7 +126,7 @@ export class PickerCellEditor implements ICellEditorComp<RowData> {
     search.type = 'text'
     search.className = 'tz-picker-search'
     search.placeholder = ctx.t('editor.search')
-    if (isPrintable(params.eventKey)) search.value = params.eventKey
+    search.value = typedText(params.eventKey) ?? ''
     const list = document.createElement('div')
     list.className = 'tz-picker-list'
     list.setAttribute('role', 'listbox')

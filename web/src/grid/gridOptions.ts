@@ -5,6 +5,7 @@ import {
   ClientSideRowModelApiModule,
   ClientSideRowModelModule,
   ColumnApiModule,
+  ColumnAutoSizeModule,
   CustomEditorModule,
   createGrid,
   EventApiModule,
@@ -59,6 +60,9 @@ export function registerGridModules(): void {
     LocaleModule,
     // Column headers show their full name on hover (long names are cut: 投入资金（万…).
     TooltipModule,
+    // grid-ui (issue 12): double-click a header's resize border to fit the column to its content
+    // (AG Grid's own autosize; api.autoSizeColumns).
+    ColumnAutoSizeModule,
   ])
 }
 

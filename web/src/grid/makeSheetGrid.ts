@@ -12,6 +12,8 @@ import { drillDown } from './features/drillDown'
 import { editing } from './features/editing'
 // issue 12 (Search): the find bar and its match highlighting
 import { find } from './features/find'
+// issue 12 (grid-ui): frozen columns, per person and device
+import { makeFreeze } from './features/freeze'
 import type {
   FeatureContext,
   GridFeature,
@@ -19,6 +21,8 @@ import type {
   SheetGridEvents,
 } from './features/GridFeature'
 import { makeGridEventHub, makeListenerHost } from './features/host'
+// issue 12 (grid-ui): IME composition over a selected cell
+import { ime } from './features/ime'
 import { keyboard } from './features/keyboard'
 import { makeModelBinding } from './features/modelBinding'
 import { narrowPinned } from './features/narrowPinned'
@@ -57,6 +61,8 @@ export interface SheetGridOptions extends SheetGridEvents {
   }
   /** A grid created while the workbook was read, to adopt instead of creating one. */
   early?: EarlyGrid | null
+  /** The workbook's id: this device's per-sheet view settings (frozen columns) are keyed by it. */
+  workbookId?: string
 }
 
 /** What the workbook view (and the command table) can ask of a sheet's grid. */
@@ -93,6 +99,10 @@ export interface SheetGridHandle {
   moveRowsTo(rowNumber: number): void
   /** Whether a sort is on (rows then can't be moved: the order shown is not the sheet's). */
   isSorted(): boolean
+  /** grid-ui (issue 12): freezes the data columns up to `colId` (null: none), saved on this device. */
+  freezeTo(colId: string | null): void
+  /** The last frozen data column as set, or null. */
+  frozenUpTo(): string | null
   flushBinding(): void
   dispose(): void
 }
@@ -157,6 +167,7 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
   const rangeSelect = makeRangeSelect()
   const presence = makePresence()
   const problems = makeProblems()
+  const freeze = makeFreeze(opts.workbookId ?? '')
   const features: GridFeature[] = [
     binding,
     rowNumbers,
@@ -171,12 +182,16 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
     ),
     rangeSelect,
     editing,
+    // issue 12 (grid-ui): Chinese typed through an IME over a selected cell starts its editor
+    ime,
     rowEdits,
     keyboard,
     contextMenu,
     clipboard,
     presence,
     problems,
+    // issue 12 (grid-ui): frozen columns, before narrowPinned caps their width
+    freeze,
     // narrow screens and touch (issue 12, "app")
     narrowPinned,
     tapEditing,
@@ -309,6 +324,8 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
     moveRows: (delta) => rowEdits.moveSelectedRows(delta),
     moveRowsTo: (n) => rowEdits.moveSelectedRowsTo(n),
     isSorted: () => api.getColumnState().some((c) => !!c.sort),
+    freezeTo: (colId) => freeze.freezeTo(colId),
+    frozenUpTo: () => freeze.frozenUpTo(),
     flushBinding: () => binding.flush(),
     dispose() {
       for (let i = undo.length - 1; i >= 0; i--) undo[i]!()

@@ -4,6 +4,8 @@ import { runKey } from '../app/toolbarExtensions'
 import type { WorkbookSession } from '../doc/openWorkbook'
 // issue 13: conflict inbox, cell history, trash (panels, toast and their commands)
 import '../history/commands'
+// issue 12 (grid-ui): 冻结至此列 / 取消冻结列 (context menu and 更多)
+import '../grid/features/freezeCommands'
 // issue 12 (Search): the find bar registers its commands and toolbar slot (a component: imported
 // here, not from the grid factory, which plain-TS unit tests load without the JSX transform).
 import '../grid/features/FindBar'

@@ -55,6 +55,8 @@ export function SheetGrid(props: SheetGridProps) {
       onPasted: props.onPasted,
       // The grid made while the workbook was read (the first sheet shown only).
       early: takeEarlyGrid(session.id),
+      // issue 12 (grid-ui): frozen columns are saved per workbook and sheet on this device
+      workbookId: session.id,
       onKey: (e) => props.onKey(e),
     })
     props.onReady(handle)

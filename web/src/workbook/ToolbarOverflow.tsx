@@ -8,7 +8,10 @@ import { ContextMenu, type MenuItem } from './ContextMenu'
  * hidden ones, read from the toolbar when opened, and clicks the real button. So commands and
  * extensions (CSV…) keep one implementation, and nothing is mounted twice.
  */
-export function ToolbarOverflow() {
+export function ToolbarOverflow(props: {
+  /** grid-ui (issue 12): commands offered in this menu only (toolbar slot `more`); shown always. */
+  more?: () => MenuItem[]
+}) {
   let button!: HTMLButtonElement
   const [menu, setMenu] = createSignal<{ x: number; y: number; items: MenuItem[] } | null>(null)
   const hiddenButtons = (): HTMLButtonElement[] => {
@@ -27,7 +30,7 @@ export function ToolbarOverflow() {
         action: () => b.click(),
       }),
     )
-    setMenu({ x: r.left, y: r.bottom + 2, items })
+    setMenu({ x: r.left, y: r.bottom + 2, items: [...items, ...(props.more?.() ?? [])] })
   }
   return (
     <>
@@ -36,6 +39,7 @@ export function ToolbarOverflow() {
         type="button"
         class="btn toolbar-more"
         data-testid="toolbar-more"
+        data-always={(props.more?.().length ?? 0) > 0 ? '' : undefined}
         aria-haspopup="menu"
         aria-expanded={menu() !== null}
         onClick={() => (menu() ? setMenu(null) : open())}

@@ -103,7 +103,17 @@ export function WorkbookToolbar(props: {
         )}
       </For>
       {/* narrow screens: the hidden buttons, in a menu (issue 12, "app") */}
-      <ToolbarOverflow />
+      <ToolbarOverflow
+        more={() =>
+          commands
+            .filter((c) => c.toolbar?.slot === 'more' && offeredTo(c, props.commandContext()))
+            .map((c) => ({
+              label: commandLabel(c, props.commandContext()),
+              disabled: !c.enabled(props.commandContext()),
+              action: () => c.run(props.commandContext()),
+            }))
+        }
+      />
       {buttons('end')}
     </div>
   )
