@@ -41,8 +41,7 @@ export interface ServerOptions {
   accessRules?: boolean
   /**
    * attestation (issue 13 §4): bind client ids to token identities and record receive times.
-   * Off by default for now: with it on, the web app's save indicator never reaches "saved" in
-   * web/e2e/appWorkbook.e2e.ts (cause not found yet); `taizhang serve --attest` turns it on.
+   * On unless `false` (`taizhang serve --no-attest`, for a reference run in benchmarks).
    */
   attest?: boolean
   /** versions (issue 13 §3): where versions are kept; absent: none (those API routes answer 503). */
@@ -105,8 +104,8 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     relay: opts.cluster?.relay, // cluster: fan-out to the other servers
     // access (issue 16): rules at the door
     policy: opts.accessRules === false ? undefined : createAccessPolicy(opts.now ?? Date.now),
-    // attestation (issue 13 §4), opt-in (see ServerOptions.attest)
-    attester: opts.attest ? new Attester(opts.secret, opts.now ?? Date.now) : undefined,
+    // attestation (issue 13 §4), on by default (see ServerOptions.attest)
+    attester: opts.attest === false ? undefined : new Attester(opts.secret, opts.now ?? Date.now) : undefined,
   })
   await opts.cluster?.attach(rooms, opts.store)
   const base = {

@@ -46,7 +46,8 @@ Options:
                          100,000 rows), so keep it above the largest workbook
   --log-level <level>    pino level (env TAIZHANG_LOG_LEVEL, default info)
   --dev-anonymous        anyone may edit without a token (development only; logged loudly)
-  --attest               attest authors: bind client ids to token users (issue 13 §4; opt-in for now)
+  --no-attest            do not attest authors (issue 13 §4: binding client ids to token users
+                         and recording receive times is on by default; off only for reference runs)
   -h, --help             show this help
   --versions-every <m>   minutes between scheduled versions of a changed workbook (default 60;
                          0: none, versions are still taken on demand and before imports)
@@ -87,7 +88,7 @@ export const serve: Command = {
         'log-level': { type: 'string' },
         'versions-every': { type: 'string' }, // versions (issue 13 §3)
         'dev-anonymous': { type: 'boolean' },
-        attest: { type: 'boolean' },
+        'no-attest': { type: 'boolean' },
       },
       HELP,
     )
@@ -153,7 +154,7 @@ export const serve: Command = {
         publicUrl: net.publicUrl,
         allowOrigins,
         devAnonymous: v['dev-anonymous'] ?? false,
-        attest: v.attest ?? false, // attestation (issue 13 §4)
+        attest: !v['no-attest'], // attestation (issue 13 §4), on by default
         limits,
         versions, // versions (issue 13 §3)
         versionEveryMs,

@@ -13,6 +13,10 @@ export interface UnackedEntry {
 export class UnackedCells {
   private readonly cells = new Map<string, UnackedEntry>()
   private listeners = new Set<(changedKeys: string[]) => void>()
+  // attestation (issue 13 §4): this device's client ids seen in markers and the last durable
+  // state vector, so the history can tell an own edit the server has not confirmed yet.
+  private readonly own = new Set<number>()
+  private durable: ReadonlyMap<number, number> | null = null
 
   constructor(private readonly storageKey: string | null) {
     if (!storageKey) return
@@ -28,6 +32,7 @@ export class UnackedCells {
             typeof e[2] === 'number'
           ) {
             this.cells.set(e[0], { client: e[1], clock: e[2] })
+            this.own.add(e[1])
           }
         }
       }
@@ -62,6 +67,7 @@ export class UnackedCells {
   }
 
   mark(keys: Iterable<string>, entry: UnackedEntry): void {
+    this.own.add(entry.client)
     const changed: string[] = []
     for (const k of keys) {
       this.cells.set(k, entry)
@@ -72,6 +78,7 @@ export class UnackedCells {
 
   /** Clears every entry the durable state vector covers. */
   acknowledge(durable: ReadonlyMap<number, number>): void {
+    this.durable = durable
     const changed: string[] = []
     for (const [k, e] of this.cells) {
       if ((durable.get(e.client) ?? 0) >= e.clock) {
@@ -80,6 +87,15 @@ export class UnackedCells {
       }
     }
     if (changed.length) this.changed(changed)
+  }
+
+  /**
+   * Whether the Yjs item (client, clock) is an edit of this device the server has not acknowledged
+   * yet (待服务器确认): a server receipt of an earlier run of the same client id says nothing of it.
+   */
+  isUnconfirmed(client: number, clock: number): boolean {
+    if (!this.own.has(client)) return false
+    return (this.durable?.get(client) ?? 0) <= clock
   }
 
   onChange(cb: (changedKeys: string[]) => void): () => void {

@@ -1,6 +1,8 @@
 import type { RowEvent, Workbook } from '@taizhang/shared'
 import { For, Show } from 'solid-js'
-import { formatTime, type MessageKey, t } from '../i18n'
+import { type MessageKey, t } from '../i18n'
+import { AuthorLine } from './AuthorLine'
+import { attestCellHistory, type LocalAcks } from './attested'
 import { howText, valueText } from './format'
 
 const ROW_KEYS: Record<RowEvent['kind'], MessageKey> = {
@@ -13,7 +15,8 @@ const ROW_KEYS: Record<RowEvent['kind'], MessageKey> = {
 /**
  * 单元格历史: every value the focused cell has had, newest first, with who, when and how; losing
  * concurrent writes are marked. 恢复 writes an older value back as a new edit (editors only).
- * Below, the row's own history (inserted, moved, deleted, restored).
+ * Below, the row's own history (inserted, moved, deleted, restored). Each entry names the author
+ * the server vouches for, or 待服务器确认 (issue 13 §4, `AuthorLine`).
  */
 export function CellHistoryPanel(props: {
   workbook: Workbook
@@ -22,6 +25,8 @@ export function CellHistoryPanel(props: {
   /** Bumped on every model change, so the lists re-read the doc. */
   version: number
   readOnly: boolean
+  /** This device's unacknowledged edits (`session.unacked`): they are 待服务器确认. */
+  acks: LocalAcks
   onClose: () => void
 }) {
   const sheet = () => (props.sheetId ? props.workbook.sheet(props.sheetId) : null)
@@ -36,6 +41,14 @@ export function CellHistoryPanel(props: {
     const s = sheet()
     return s && props.cell ? s.history.row(props.cell.rowId) : []
   }
+  // attestation (issue 13 §4): one read of the doc's records per model change.
+  const attest = () => {
+    const s = sheet()
+    const c = props.cell
+    return s && c
+      ? attestCellHistory(props.workbook.doc, s, c.rowId, items(), props.acks)
+      : { cell: [], row: [] }
+  }
   return (
     <aside class="side-panel" data-testid="cell-history">
       <header>
@@ -48,7 +61,7 @@ export function CellHistoryPanel(props: {
         <Show when={items().length} fallback={<p class="muted">{t('history.none')}</p>}>
           <ul class="history-list">
             <For each={items()}>
-              {(h) => (
+              {(h, i) => (
                 <li
                   data-testid="history-item"
                   data-how={h.how}
@@ -58,8 +71,11 @@ export function CellHistoryPanel(props: {
                     {valueText(sheet()!, props.cell!.colId, h.value)}
                   </div>
                   <div class="muted">
-                    {howText(h.how)} · {h.by ?? t('history.unknownAuthor')}
-                    {h.at !== null ? ` · ${formatTime(h.at)}` : ''}
+                    {howText(h.how)} ·{' '}
+                    <AuthorLine
+                      by={h.by}
+                      attest={attest().cell[i()] ?? { status: 'pending', at: h.at ?? 0 }}
+                    />
                   </div>
                   <Show when={h.current}>
                     <span class="history-badge">{t('history.current')}</span>
@@ -88,9 +104,13 @@ export function CellHistoryPanel(props: {
           <h4>{t('history.rowTitle')}</h4>
           <ul class="history-list">
             <For each={rowEvents()}>
-              {(e) => (
+              {(e, i) => (
                 <li data-testid="row-event" data-kind={e.kind}>
-                  {t(ROW_KEYS[e.kind])} · {howText(e.how)} · {e.by} · {formatTime(e.at)}
+                  {t(ROW_KEYS[e.kind])} · {howText(e.how)} ·{' '}
+                  <AuthorLine
+                    by={e.by}
+                    attest={attest().row[i()] ?? { status: 'pending', at: e.at }}
+                  />
                   <Show when={e.source}>
                     <div class="muted">{t('history.row.source', { source: e.source })}</div>
                   </Show>

@@ -1,4 +1,4 @@
-import type { WorkbookConflict } from '@taizhang/shared'
+import { ROOT_ATTEST, type WorkbookConflict } from '@taizhang/shared'
 import { createEffect, createSignal, onCleanup, Show } from 'solid-js'
 import { t } from '../i18n'
 import type { WorkbookStore } from '../workbook/session/createWorkbookStore'
@@ -17,6 +17,14 @@ export function HistoryPanels(props: { store: WorkbookStore }) {
   const wb = store.session.workbook
   const { watch, release } = makeConflictWatch(wb)
   onCleanup(release)
+  // attestation (issue 13 §4): the cell history re-reads when the server's records arrive or an
+  // acknowledgement confirms edits of this device (neither is a model change).
+  const [attestVersion, setAttestVersion] = createSignal(0)
+  const bumpAttest = () => setAttestVersion((v) => v + 1)
+  const attestMap = wb.doc.getMap(ROOT_ATTEST)
+  attestMap.observe(bumpAttest)
+  onCleanup(() => attestMap.unobserve(bumpAttest))
+  onCleanup(store.session.unacked.onChange(bumpAttest))
   const [mineOnly, setMineOnly] = createSignal(false)
   const [lostCount, setLostCount] = createSignal(0)
   // Conflicts already told about in this view: each loss of mine is announced once.
@@ -65,8 +73,9 @@ export function HistoryPanels(props: { store: WorkbookStore }) {
           workbook={wb}
           sheetId={store.activeSheet()}
           cell={store.focused()}
-          version={store.dataVersion()}
+          version={store.dataVersion() + attestVersion()}
           readOnly={store.readOnly()}
+          acks={store.session.unacked}
           onClose={close}
         />
       </Show>

@@ -1,0 +1,63 @@
+import {
+  attestEdit,
+  type CellHistoryItem,
+  type EditAttestation,
+  type EditYId,
+  logIds,
+  type RowEvent,
+  readAttestation,
+  rowEventIds,
+  type Sheet,
+} from '@taizhang/shared'
+import type * as Y from 'yjs'
+import { locale } from '../i18n'
+
+/** What the panels need to know of this device's own unacknowledged edits (UnackedCells). */
+export interface LocalAcks {
+  isUnconfirmed(client: number, clock: number): boolean
+}
+
+/**
+ * Attestation (issue 13 §4) of the entries a history panel shows: the server-vouched author and
+ * receive time of each, or 待服务器确认. Read from the doc on each call (the panels call it when
+ * the model changes): one pass over the attestation records and one over the sheet's logs.
+ */
+export function attestCellHistory(
+  doc: Y.Doc,
+  sheet: Sheet,
+  rowId: string,
+  items: readonly CellHistoryItem[],
+  acks: LocalAcks,
+): { cell: EditAttestation[]; row: EditAttestation[] } {
+  const index = readAttestation(doc)
+  const pending = (id: EditYId) => acks.isUnconfirmed(id.client, id.clock)
+  const events = sheet.history.row(rowId)
+  const rowIds = rowEventIds(doc, sheet.id, rowId, sheet.index.record(rowId)?.[2] ?? '')
+  const row = events.map((e, i) => attestEdit(index, rowIds[i], e.at, pending))
+  const insertAt = events.findIndex((e) => e.kind === 'insert')
+  const ids = items.some((h) => h.editId !== null) ? logIds(doc, sheet.id) : null
+  const cell = items.map((h) => {
+    const at = h.at ?? 0
+    // The value the row was inserted with: attested as the insert was.
+    if (h.editId === null) return insertAt >= 0 ? row[insertAt]! : attestEdit(index, undefined, at)
+    return attestEdit(index, ids?.get(h.editId), at, pending)
+  })
+  return { cell, row }
+}
+
+/** Short date and time for the two-times line: 5月6日 09:12 / 6 May 09:12 (with the year if not this year's). */
+export function shortTime(ms: number, now = Date.now()): string {
+  const d = new Date(ms)
+  const sameYear = d.getFullYear() === new Date(now).getFullYear()
+  const zh = locale() !== 'en'
+  return d.toLocaleString(zh ? 'zh-CN' : 'en-GB', {
+    ...(sameYear ? {} : { year: 'numeric' }),
+    month: zh ? 'numeric' : 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  })
+}
+
+export type { EditAttestation, RowEvent }
