@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import { CLOSE } from '@taizhang/shared'
 import type { Logger } from 'pino'
-import { createRoomsSource } from './api/WorkbookSource.js'
 import { Attester } from './attest/Attester.js'
 import type { Cluster } from './cluster/createCluster.js'
 import { LIMITS, type Limits } from './limits.js'
@@ -83,11 +82,19 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     () => rooms?.liveDocs ?? 0,
     reclaimer,
   )
-  // versions (issue 13 §3): reads rooms as the read API does; marks rooms changed on append
+  // versions (issue 13 §3): a capture writes the room's pending updates, then reads its stored
+  // records (merged off the event loop: a live doc's encode would stall it); appends mark rooms
+  // changed for the schedule
   const keeper = opts.versions
     ? new VersionKeeper({
         store: opts.versions,
-        source: { read: (id) => createRoomsSource(rooms!, opts.store).read(id) },
+        source: {
+          read: async (id) => {
+            await rooms?.peek(id)?.flush()
+            const records = await opts.store.load(id)
+            return records.length > 0 ? records : null
+          },
+        },
         listRooms: () => opts.store.list(),
         log: opts.log,
         now: opts.now ?? Date.now,
@@ -105,7 +112,7 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     // access (issue 16): rules at the door
     policy: opts.accessRules === false ? undefined : createAccessPolicy(opts.now ?? Date.now),
     // attestation (issue 13 §4), on by default (see ServerOptions.attest)
-    attester: opts.attest === false ? undefined : new Attester(opts.secret, opts.now ?? Date.now) : undefined,
+    attester: opts.attest === false ? undefined : new Attester(opts.secret, opts.now ?? Date.now),
   })
   await opts.cluster?.attach(rooms, opts.store)
   const base = {

@@ -1,20 +1,18 @@
-import { webcrypto } from 'node:crypto'
 import { promisify } from 'node:util'
-import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib'
+import { gunzip as gunzipCb } from 'node:zlib'
 import { DEFAULT_RETENTION, type RetentionPolicy } from '@taizhang/shared'
 import type { Logger } from 'pino'
-import * as Y from 'yjs'
 import type { DocStore } from '../storage/DocStore.js'
+import { type PackedSnapshot, SnapshotPacker } from './SnapshotPacker.js'
 import type { StoredVersion, VersionKind, VersionStore } from './VersionStore.js'
 
-// zlib's callback API runs the (de)compression on libuv's thread pool, off the event loop.
-const gzip = promisify(gzipCb)
+// zlib's callback API runs the decompression on libuv's thread pool, off the event loop.
 const gunzip = promisify(gunzipCb)
 
 /** Default period of scheduled versions: a room that changed gets one an hour (`--versions-every`). */
 export const VERSION_EVERY_MS = 60 * 60_000
 
-/** Where a capture reads a room's state: the API's `WorkbookSource` (live doc, else storage). */
+/** Where a capture reads a room's state (main.ts: its pending updates written, then its records). */
 export interface SnapshotSource {
   /** The room's state as Yjs updates (apply them all), or null when nothing is stored. */
   read(room: string): Promise<Uint8Array[] | null>
@@ -53,9 +51,9 @@ export interface VersionKeeperDeps {
 
 /**
  * Takes versions of workbooks (issue 13 §3): on demand (the API: 保存版本, before an import, before
- * a rollback) and on a schedule. A snapshot is the room's full state as one Yjs update (the live
- * doc's `encodeStateAsUpdate`, or the stored records merged), gzip-compressed on the thread pool
- * and hashed (WebCrypto, also off the event loop), so the event loop pays only for the encode.
+ * a rollback) and on a schedule. A snapshot is the room's full state as one Yjs update: its stored
+ * records merged (`Y.mergeUpdates`), hashed and gzip-compressed on a worker thread
+ * (`SnapshotPacker`), so the event loop only reads the records and hands them over.
  *
  * Schedule: every `everyMs`, each room marked changed (an append reached storage through this
  * server since its last pass; at start every stored room) is captured, one room after another,
@@ -71,6 +69,7 @@ export class VersionKeeper {
   private timer: ReturnType<typeof setTimeout> | null = null
   private running: Promise<string[]> | null = null
   private stopped = false
+  private readonly packer = new SnapshotPacker()
 
   constructor(private readonly deps: VersionKeeperDeps) {}
 
@@ -102,11 +101,12 @@ export class VersionKeeper {
     arm()
   }
 
-  /** Stops the schedule and waits for a pass in progress. */
+  /** Stops the schedule, waits for a pass in progress, stops the worker. */
   async stop(): Promise<void> {
     this.stopped = true
     if (this.timer) clearTimeout(this.timer)
     await this.running?.catch(() => undefined)
+    await this.packer.close()
   }
 
   /** Versions of `room`, newest first. */
@@ -175,23 +175,19 @@ export class VersionKeeper {
     return v.id
   }
 
-  private async snapshot(room: string): Promise<{ update: Uint8Array; hash: string } | null> {
+  private async snapshot(room: string): Promise<PackedSnapshot | null> {
     const updates = await this.deps.source.read(room)
     if (!updates || updates.length === 0) return null
-    // A live room gives its doc's encodeStateAsUpdate; a stored one its records, merged here.
-    const update = updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
-    const digest = await webcrypto.subtle.digest('SHA-256', update)
-    return { update, hash: Buffer.from(digest).toString('hex') }
+    return this.packer.pack(updates)
   }
 
   private async store(
     room: string,
     meta: { name: string; kind: VersionKind; author: string },
-    snap: { update: Uint8Array; hash: string },
+    snap: PackedSnapshot,
   ): Promise<StoredVersion> {
     const createdAt = this.deps.now()
-    const packed = await gzip(snap.update)
-    const v = await this.deps.store.put(room, { ...meta, createdAt, hash: snap.hash }, packed)
+    const v = await this.deps.store.put(room, { ...meta, createdAt, hash: snap.hash }, snap.packed)
     const pruned = await this.deps.store.prune(
       room,
       createdAt,
@@ -203,7 +199,7 @@ export class VersionKeeper {
         id: v.id,
         kind: v.kind,
         bytes: v.bytes,
-        raw: snap.update.length,
+        raw: snap.raw,
         pruned: pruned.length,
       },
       'version captured',

@@ -108,6 +108,7 @@ describe('scheduled versions on a cluster (two servers, one PostgreSQL)', () => 
       expect(made.flat()).toHaveLength(1)
       expect(await stores[0]!.list('r')).toHaveLength(1)
     } finally {
+      for (const k of keepers) await k.stop()
       for (const s of stores) await s.close()
     }
   })
