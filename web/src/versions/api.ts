@@ -13,6 +13,9 @@ export interface VersionInfo {
   bytes: number
 }
 
+/** The longest version name the server accepts (characters; docs/API.md). */
+export const MAX_VERSION_NAME = 100
+
 /** A refused or failed request, with the server's (or our) message in both languages. */
 export class VersionError extends Error {
   constructor(
@@ -98,10 +101,14 @@ export async function saveVersion(
   opts: VersionApiOptions,
   body: { name?: string; kind?: 'manual' | 'import' | 'rollback' },
 ): Promise<VersionInfo> {
+  // The server takes names of up to MAX_VERSION_NAME characters: a long file or version name in
+  // a generated one is cut rather than refused.
+  const name =
+    body.name === undefined ? undefined : [...body.name].slice(0, MAX_VERSION_NAME).join('')
   const res = await call(opts, '', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+    body: JSON.stringify({ ...body, ...(name !== undefined ? { name } : {}) }),
   })
   const out = (await res.json().catch(() => null)) as { version?: VersionInfo } | null
   if (!out?.version) throw badBody(res.status)

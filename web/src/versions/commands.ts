@@ -1,8 +1,8 @@
 import { registerCommands } from '../app/toolbarExtensions'
 
 /**
- * 版本 (issue 13 §3): a toolbar command at the end of the row (fitOneRow moves it into 更多 when the
- * row is full); viewers may open the panel too (it hides the buttons that write).
+ * 版本 (issue 13 §3): an item of the toolbar's 更多 menu (the row stays one row at 1280 px);
+ * viewers may open the panel too (it hides the buttons that write).
  */
 registerCommands([
   {
@@ -10,6 +10,6 @@ registerCommands([
     label: 'versions.title',
     enabled: () => true,
     run: (ctx) => ctx.view.togglePanel('versions'),
-    toolbar: { slot: 'end', testId: 'versions-button' },
+    toolbar: { slot: 'more', testId: 'versions-button' },
   },
 ])

@@ -1,0 +1,155 @@
+import type { Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  type Browser,
+  cellSel,
+  cellValue,
+  createWorkbook,
+  dataColumnIds,
+  openBrowser,
+  type Server,
+  screenshot,
+  startServer,
+  typeInCell,
+  waitForCell,
+  waitSaved,
+} from './harness'
+
+let server: Server
+let a: Browser
+let b: Browser
+let workbookId: string
+let col: string
+
+/** Opens the 版本 panel from the toolbar's 更多 menu. */
+async function openVersions(page: Page): Promise<void> {
+  await page.getByTestId('toolbar-more').click()
+  await page
+    .locator('[data-testid="context-menu"] button')
+    .filter({ hasText: /^\s*版本\s*$/ })
+    .click()
+  await page.getByTestId('versions-panel').waitFor({ timeout: 10_000 })
+}
+
+describe('issue 13 §3: versions (two real Chromium pages, real server)', () => {
+  beforeAll(async () => {
+    server = await startServer()
+    a = await openBrowser('ver-a', { name: '王敏', color: '#2563eb' })
+    b = await openBrowser('ver-b', { name: '李强', color: '#d97706' })
+    workbookId = await createWorkbook(a.page, server.origin, server.token, 'demo')
+    await waitSaved(a.page, { synced: true })
+    await b.page.goto(
+      `${server.origin}/#/w/${workbookId}?token=${encodeURIComponent(server.token)}`,
+    )
+    await b.page.getByTestId('workbook').waitFor()
+    await b.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
+    col = (await dataColumnIds(a.page))[0]!
+  })
+  afterAll(async () => {
+    await a?.close()
+    await b?.close()
+    await server?.stop()
+  })
+
+  it('save a version, edit, compare, roll back (seen live by the other page), one Ctrl+Z undoes it; a viewer lists and opens only', async () => {
+    const orig0 = (await cellValue(a.page, 0, col)) ?? ''
+    const orig1 = (await cellValue(a.page, 1, col)) ?? ''
+    expect(orig0).not.toBe('')
+
+    // 保存版本 with a name.
+    await openVersions(a.page)
+    const panel = a.page.getByTestId('versions-panel')
+    await panel.getByTestId('versions-name').fill('报送前')
+    await panel.getByTestId('versions-save').click()
+    const saved = panel.getByTestId('version-item').filter({ hasText: '报送前' })
+    await saved.waitFor({ timeout: 15_000 })
+    expect(await saved.getAttribute('data-kind')).toBe('manual')
+    // The author is the name the server takes from the token (the workspace token's: owner).
+    expect(await saved.textContent()).toContain('owner')
+
+    // Edit two cells after it; both pages see them.
+    await typeInCell(a.page, 0, col, '甲站点改名')
+    await typeInCell(a.page, 1, col, '乙站点改名')
+    await waitSaved(a.page, { synced: true })
+    await waitForCell(b.page, 1, col, '乙站点改名', 15_000)
+
+    // 与当前比较: exactly the two changed cells, old → new; a click focuses the live cell.
+    await saved.getByTestId('version-compare').click()
+    const diff = panel.getByTestId('versions-diff')
+    await diff.waitFor({ timeout: 15_000 })
+    const cells = diff.locator('[data-testid="versions-diff-item"][data-kind="cell"]')
+    await cells.first().waitFor()
+    expect(await cells.count()).toBe(2)
+    const texts = await cells.allTextContents()
+    expect(texts[0]).toContain(orig0)
+    expect(texts[0]).toContain('甲站点改名')
+    expect(texts[1]).toContain(orig1)
+    expect(texts[1]).toContain('乙站点改名')
+    await cells.nth(1).locator('button').click()
+    await a.page.waitForFunction(
+      (sel) => document.querySelector(sel)?.classList.contains('ag-cell-focus') ?? false,
+      cellSel(1, col),
+      { timeout: 10_000 },
+    )
+    await screenshot(a.page, 'versions-panel-compare.png')
+
+    // 回滚到此版本: confirm; a rollback version is kept first; both pages see the old values.
+    await saved.getByTestId('version-rollback').click()
+    const confirm = a.page.getByTestId('rollback-confirm')
+    await confirm.waitFor()
+    await screenshot(a.page, 'versions-rollback-confirm.png')
+    await confirm.getByTestId('rollback-confirm-ok').click()
+    await waitForCell(a.page, 0, col, orig0, 15_000)
+    await waitForCell(a.page, 1, col, orig1)
+    await waitForCell(b.page, 0, col, orig0, 15_000)
+    await waitForCell(b.page, 1, col, orig1, 15_000)
+    await panel
+      .locator('[data-testid="version-item"][data-kind="rollback"]')
+      .waitFor({ timeout: 15_000 })
+    await screenshot(a.page, 'versions-panel-after-rollback.png')
+
+    // One Ctrl+Z takes the whole rollback back, on both pages.
+    await a.page.locator(cellSel(2, col)).click()
+    await a.page.keyboard.press('Control+z')
+    await waitForCell(a.page, 0, col, '甲站点改名', 10_000)
+    await waitForCell(a.page, 1, col, '乙站点改名')
+    await waitForCell(b.page, 0, col, '甲站点改名', 15_000)
+    await waitForCell(b.page, 1, col, '乙站点改名', 15_000)
+
+    // A viewer: lists and opens versions (a read-only grid of the version), no save/rollback/copy.
+    const res = await fetch(`${server.origin}/api/share`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
+      body: JSON.stringify({ workbook: workbookId, role: 'viewer', days: 1, name: '督导' }),
+    })
+    const { url } = (await res.json()) as { url: string }
+    const v = await openBrowser('ver-viewer', { name: '督导', color: '#7c3aed' })
+    try {
+      await v.page.goto(url)
+      await v.page.getByTestId('readonly-notice').waitFor({ timeout: 15_000 })
+      await openVersions(v.page)
+      const vPanel = v.page.getByTestId('versions-panel')
+      const item = vPanel.locator('[data-testid="version-item"][data-kind="manual"]')
+      await item.waitFor({ timeout: 15_000 })
+      expect(await vPanel.getByTestId('versions-save').count()).toBe(0)
+      expect(await vPanel.getByTestId('version-rollback').count()).toBe(0)
+      expect(await vPanel.getByTestId('version-copy').count()).toBe(0)
+      await vPanel.getByTestId('versions-viewer-note').waitFor()
+      await item.getByTestId('version-open').click()
+      const viewer = v.page.getByTestId('version-viewer')
+      await viewer.waitFor({ timeout: 15_000 })
+      await viewer.locator(cellSel(0, col)).waitFor({ timeout: 15_000 })
+      const shown = await viewer.locator(cellSel(0, col)).textContent()
+      expect(shown?.trim()).toBe(orig0)
+      // Read-only: Enter opens no editor.
+      await viewer.locator(cellSel(0, col)).click()
+      await v.page.keyboard.press('Enter')
+      expect(await v.page.locator('.version-viewer .tz-editor').count()).toBe(0)
+      await screenshot(v.page, 'versions-viewer-open.png')
+      await viewer.getByTestId('version-viewer-close').click()
+      await viewer.waitFor({ state: 'detached' })
+    } finally {
+      await v.close()
+    }
+  })
+})
