@@ -14,7 +14,11 @@ export const VERSION_EVERY_MS = 60 * 60_000
 
 /** Where a capture reads a room's state (main.ts: its pending updates written, then its records). */
 export interface SnapshotSource {
-  /** The room's state as Yjs updates (apply them all), or null when nothing is stored. */
+  /**
+   * The room's state as Yjs updates (apply them all), or null when nothing is stored. The arrays
+   * are handed over: the keeper transfers them to its worker (see `SnapshotPacker.pack`), so they
+   * must not be used elsewhere (every DocStore's `load` returns fresh arrays).
+   */
   read(room: string): Promise<Uint8Array[] | null>
 }
 
