@@ -469,4 +469,6 @@ export const en: Messages = {
   'refused.whyLock': '{why} ({lock})',
   'refused.loop': 'the server still refuses this device’s changes after rebuilding',
   'refused.retry': 'Retry',
+  // perf (issue 14): a big sheet's summary computed a slice per task
+  'rep.building': 'Computing: {done} / {total} rows',
 }

@@ -453,6 +453,8 @@ export const zhCN = {
   'refused.whyLock': '{why}（{lock}）',
   'refused.loop': '重建后服务器仍拒绝本设备的修改',
   'refused.retry': '重试',
+  // perf (issue 14): a big sheet's summary computed a slice per task
+  'rep.building': '正在计算：{done} / {total} 行',
 } as const
 
 export type MessageKey = keyof typeof zhCN

@@ -124,6 +124,14 @@ export function SummariesTab(props: {
               <Show when={s().error}>
                 {(e) => <p class="error">{exprErrorText(e().error, lang())}</p>}
               </Show>
+              <Show when={s().building}>
+                {(b) => (
+                  <p class="muted" data-testid="summary-building">
+                    <progress max={b().total} value={b().done} />{' '}
+                    {t('rep.building', { done: b().done, total: b().total })}
+                  </p>
+                )}
+              </Show>
               <Show when={s().live}>
                 {(live) => (
                   <Show
