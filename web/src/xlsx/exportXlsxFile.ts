@@ -1,10 +1,9 @@
 import type { Workbook } from '@taizhang/shared'
 import { downloadBytes } from '../csv/download'
 import type { FromExportWorker, ToExportWorker } from './exportProtocol'
+import { postSheetSlices } from './exportSlices'
 
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
-/** Rows read and posted per task (a few tens of ms for 12 columns). */
-const SLICE_ROWS = 4000
 
 /** A file name Windows accepts, with the .xlsx extension. */
 export function xlsxFileName(name: string): string {
@@ -15,7 +14,7 @@ const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
 
 /**
  * Writes and downloads an .xlsx (issue #15 §2). The sheets are read on the main thread in slices
- * of SLICE_ROWS rows, a task each, and posted to a worker that runs SheetJS's `write` (seconds for
+ * of about 25 ms each, a task each (`exportSlices.ts`), and posted to a worker that runs SheetJS's `write` (seconds for
  * 100,000 rows, one synchronous call) and the re-deflate; the cell reader (`xlsxSheetParts`) is
  * imported on first use, so the app's entry chunk carries none of it.
  */
@@ -43,13 +42,7 @@ export async function downloadXlsx(
       worker.onerror = (e) => reject(new Error(e.message || 'export worker error'))
     })
     const post = (m: ToExportWorker) => worker.postMessage(m)
-    for (const p of parts) {
-      post({ type: 'sheet', name: p.name, header: p.header, widths: p.widths })
-      for (let from = 0; from < p.rowCount; from += SLICE_ROWS) {
-        post({ type: 'rows', rows: p.cells(from, from + SLICE_ROWS) })
-        await nextTask()
-      }
-    }
+    await postSheetSlices(parts, post, { nextTask })
     post({ type: 'write', title: wb.meta().title, titleRow: opts.titleRow })
     const r = await done
     if (r.type === 'error') throw new Error(r.message)
