@@ -30,6 +30,14 @@ async function columnNamed(br: Browser, name: string): Promise<string> {
   return id
 }
 
+/** Types a date over a cell and waits until it shows. */
+async function typeDate(p: Browser['page'], row: number, text: string): Promise<void> {
+  await p.locator(cellSel(row, dateCol)).click()
+  await p.keyboard.type(text)
+  await p.keyboard.press('Enter')
+  await waitForCell(p, row, dateCol, text)
+}
+
 describe('grid editors (real Chromium, real taizhang serve)', () => {
   beforeAll(async () => {
     server = await startServer()
@@ -130,6 +138,97 @@ describe('grid editors (real Chromium, real taizhang serve)', () => {
     expect(await p.locator('.tz-picker-item').allTextContents()).toEqual(['专项社工站'])
     await p.keyboard.press('Enter')
     await waitForCell(p, 1, kind, '专项社工站')
+  })
+
+  // grid-ui (issue 12): type-over for every column type, and the date editor's calendar
+  it('type-over starts the editor with the typed keys in every column type', async () => {
+    const p = a.page
+    // text, integer and date on the stations sheet
+    const province = await columnNamed(a, '省份')
+    await p.locator(cellSel(6, province)).click()
+    await p.keyboard.type('Hubei')
+    expect(await p.locator('.tz-editor').inputValue()).toBe('Hubei')
+    await p.keyboard.press('Enter')
+    await waitForCell(p, 6, province, 'Hubei')
+    const workers = await columnNamed(a, '持证社工')
+    await p.locator(cellSel(6, workers)).click()
+    await p.keyboard.type('12')
+    await p.keyboard.press('Enter')
+    await waitForCell(p, 6, workers, '12')
+    await p.locator(cellSel(6, dateCol)).click()
+    await p.keyboard.type('2024/5/6')
+    expect(await p.locator('.tz-date-editor input').inputValue()).toBe('2024/5/6')
+    await p.keyboard.press('Enter')
+    await waitForCell(p, 6, dateCol, '2024-05-06')
+
+    // 万元 (money with 2 decimals) and a reference on the metrics sheet
+    await p.locator('.sheet-tabs .tab', { hasText: '指标' }).click()
+    const funding = await (async () => {
+      await p.waitForFunction(() =>
+        [...document.querySelectorAll('.ag-header-cell[col-id]')].some(
+          (el) => el.textContent?.trim() === '投入资金（万元）',
+        ),
+      )
+      return columnNamed(a, '投入资金（万元）')
+    })()
+    await p.locator(cellSel(0, funding)).click()
+    await p.keyboard.type('12.5')
+    expect(await p.locator('.tz-editor').inputValue()).toBe('12.5')
+    await p.keyboard.press('Enter')
+    await p.waitForFunction(
+      (sel) => document.querySelector(sel)?.textContent?.includes('12.50'),
+      cellSel(0, funding),
+    )
+    const station = await columnNamed(a, '站点')
+    await p.locator(cellSel(0, station)).click()
+    // Chinese arrives as inserted text (no key events): it starts the picker filtered by it.
+    await p.keyboard.insertText('朝歌')
+    await p.locator('.tz-picker').waitFor()
+    expect(await p.locator('.tz-picker-search').inputValue()).toBe('朝歌')
+    await p.waitForFunction(() => document.querySelectorAll('.tz-picker-item').length === 1)
+    await p.keyboard.press('Enter')
+    await waitForCell(p, 0, station, '朝歌街道社工站')
+    await p.locator('.sheet-tabs .tab', { hasText: '站点' }).click()
+    await p.locator(cellSel(0, dateCol)).waitFor()
+  })
+
+  it('the date editor has a calendar: keys step days and months, a click picks, month names in zh and en', async () => {
+    const p = a.page
+    await typeDate(p, 7, '2022-01-10')
+    await p.locator(cellSel(7, dateCol)).click()
+    await p.keyboard.press('Enter')
+    const input = p.locator('.tz-date-editor input')
+    await input.waitFor()
+    const title = p.locator('.tz-cal-title')
+    expect(await title.textContent()).toBe('2022年1月')
+    expect((await p.locator('.tz-cal-wd').allTextContents()).join('')).toBe('一二三四五六日')
+    expect(await p.locator('.tz-cal-day.cursor').textContent()).toBe('10')
+    await p.keyboard.press('ArrowDown')
+    expect(await input.inputValue()).toBe('2022-01-11')
+    await p.keyboard.press('PageDown')
+    expect(await input.inputValue()).toBe('2022-02-11')
+    expect(await title.textContent()).toBe('2022年2月')
+    await screenshot(p, 'grid-date-calendar.png')
+    // Enter writes what the keys chose.
+    await p.keyboard.press('Enter')
+    await waitForCell(p, 7, dateCol, '2022-02-11')
+
+    // A click on a day writes it at once.
+    await p.locator(cellSel(7, dateCol)).click()
+    await p.keyboard.press('Enter')
+    await input.waitFor()
+    await p.locator('.tz-cal-day:not(.out)', { hasText: /^15$/ }).click()
+    await waitForCell(p, 7, dateCol, '2022-02-15')
+
+    // English month names in the English UI.
+    await p.getByTestId('lang-switch').click()
+    await p.locator(cellSel(7, dateCol)).click()
+    await p.keyboard.press('Enter')
+    await input.waitFor()
+    expect(await title.textContent()).toBe('February 2022')
+    await p.keyboard.press('Escape')
+    await p.getByTestId('lang-switch').click()
+    await p.waitForFunction(() => document.documentElement.lang === 'zh-CN')
   })
 
   it('a column header cut short shows its full name on hover', async () => {
