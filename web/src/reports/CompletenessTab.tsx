@@ -9,6 +9,7 @@ import {
   unmarkComplete,
 } from '@taizhang/shared'
 import { createMemo, createSignal, For, Show } from 'solid-js'
+import { accessSessionOf, PeriodLocks } from '../access/ui'
 import { locale, t } from '../i18n'
 import { SettingsForm } from './CompletenessSettings'
 import type { Ledger } from './createLedger'
@@ -149,6 +150,17 @@ function Matrix(props: {
             <p class="muted">
               {t('rep.compl.truncated', { n: MAX_MATRIX_STATIONS, total: m().stations.length })}
             </p>
+          </Show>
+          {/* issue 16 (access-ui): 锁定本期 / 重新开放, auto-lock, lock exceptions */}
+          <Show when={accessSessionOf(wb)}>
+            {(a) => (
+              <PeriodLocks
+                access={a()}
+                settings={props.settings}
+                periods={m().periods}
+                stations={m().stations}
+              />
+            )}
           </Show>
           <Show when={picked()}>
             {(pk) => {

@@ -4,16 +4,19 @@ import { runKey } from '../app/toolbarExtensions'
 import type { WorkbookSession } from '../doc/openWorkbook'
 // issue 13: conflict inbox, cell history, trash (panels, toast and their commands)
 import '../history/commands'
-// issue 12 (grid-ui): 冻结至此列 / 取消冻结列 (context menu and 更多)
-import '../grid/features/freezeCommands'
 // issue 12 (Search): the find bar registers its commands and toolbar slot (a component: imported
 // here, not from the grid factory, which plain-TS unit tests load without the JSX transform).
 import '../grid/features/FindBar'
+// issue 16 (access-ui): what this token may change (grid, structure menus, 更多 → 权限规则, share)
+import { createAccessSession } from '../access/ui'
+import { refusedToast } from '../access/ui/text'
 import { HistoryPanels } from '../history/HistoryPanels'
 // versions-web (issue 13 §3): the 版本 panel and its toolbar command
 import '../versions/commands'
-import { VersionsPanel } from '../versions/VersionsPanel'
+// issue 12 (grid-ui): 冻结至此列 / 取消冻结列 (context menu and 更多)
+import '../grid/features/freezeCommands'
 import { locale, t } from '../i18n'
+import { VersionsPanel } from '../versions/VersionsPanel'
 import { ColumnPanel } from './ColumnPanel'
 import { ContextMenu } from './ContextMenu'
 import { prepareIdleGrid } from './earlyGrid'
@@ -44,6 +47,9 @@ export function OpenWorkbook(props: {
   const session = props.session
   const wb = session.workbook
   const store = createWorkbookStore(session)
+  // issue 16 (access-ui): the rules and locks, evaluated here for this token (offline too)
+  const access = createAccessSession(wb, props.token, props.identity.name)
+  access.gate.onRefused((n, d) => store.showToast(refusedToast(n, d)))
   // Problems of every sheet (issue 12, "app"): the count and panel cover all; the grid outlines its own.
   const allProblems = createAllProblems(wb)
   const problems = () => allProblems.forSheet(store.activeSheet())
@@ -130,7 +136,7 @@ export function OpenWorkbook(props: {
               workbook={wb}
               sheetId={id()}
               version={store.dataVersion()}
-              readOnly={store.readOnly()}
+              readOnly={store.readOnly() || !access.canStructure(id())}
               onClose={() => store.setPanel(null)}
             />
           )}
@@ -155,7 +161,7 @@ export function OpenWorkbook(props: {
         workbook={wb}
         sheets={store.sheets()}
         active={store.activeSheet()}
-        readOnly={store.readOnly()}
+        readOnly={store.readOnly() || !access.canStructure()}
         onSelect={store.setActiveSheet}
       />
       <StatusBar stats={stats()} selection={store.selection()} pending={session.pending} />
@@ -173,6 +179,7 @@ export function OpenWorkbook(props: {
         <ShareDialog
           workbookId={session.id}
           token={props.token}
+          access={access}
           onClose={() => store.setSharing(false)}
         />
       </Show>

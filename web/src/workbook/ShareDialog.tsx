@@ -1,14 +1,31 @@
-import { createSignal, Show } from 'solid-js'
+import { ROLES, type Role } from '@taizhang/shared'
+import { createMemo, createSignal, For, Show } from 'solid-js'
+import type { AccessSession } from '../access/ui'
+import { districtsOf, workbookStations } from '../access/ui/stations'
+import { roleLabel, ta } from '../access/ui/text'
 import { t } from '../i18n'
 import { checkShareDays, SHARE_MAX_DAYS, shareErrorMessage } from './shareErrors'
 
-/** Mints an editor or read-only link through the server's POST /api/share and copies it. */
+/**
+ * Mints a link through the server's POST /api/share and copies it: any role (issue 16: 所有者,
+ * 审核人, 编辑者, 限定编辑者, 查看者); a scoped editor's link names its station or district,
+ * picked from the workbook's stations (or typed when none are set up).
+ */
 export function ShareDialog(props: {
   workbookId: string
   token: string | null
+  /** The open workbook's access (its stations for a scope). */
+  access?: AccessSession
   onClose: () => void
 }) {
-  const [role, setRole] = createSignal<'editor' | 'viewer'>('viewer')
+  const [role, setRole] = createSignal<Role>('viewer')
+  const [scopeKind, setScopeKind] = createSignal<'station' | 'district'>('station')
+  const [scopeValue, setScopeValue] = createSignal('')
+  const stations = createMemo(() =>
+    props.access ? props.access.live(() => workbookStations(props.access!.workbook)) : [],
+  )
+  const districts = createMemo(() => districtsOf(stations()))
+  const choices = () => (scopeKind() === 'station' ? stations().map((s) => s.label) : districts())
   const [days, setDays] = createSignal(30)
   const [name, setName] = createSignal('')
   const [user, setUser] = createSignal('') // attestation: stable user id
@@ -30,6 +47,11 @@ export function ShareDialog(props: {
       setError(badDays)
       return
     }
+    const scopeText = scopeValue().trim()
+    if (role() === 'scoped-editor' && scopeText === '') {
+      setError(ta('errScope'))
+      return
+    }
     const userId = user().trim()
     if (userId !== '' && !/^\S{1,128}$/u.test(userId)) {
       setError(t('share.err.user'))
@@ -48,6 +70,7 @@ export function ShareDialog(props: {
           days: days(),
           name: name() || undefined,
           user: userId || undefined,
+          scope: role() === 'scoped-editor' ? { [scopeKind()]: scopeText } : undefined,
         }),
       })
       if (!res.ok) {
@@ -91,26 +114,62 @@ export function ShareDialog(props: {
       <form class="modal" noValidate onSubmit={(e) => void create(e)} data-testid="share-dialog">
         <h3>{t('share.title')}</h3>
         <p class="muted">{t('share.hint')}</p>
-        <fieldset class="radio-row">
-          <label>
-            <input
-              type="radio"
-              name="role"
-              checked={role() === 'editor'}
-              onChange={() => setRole('editor')}
-            />
-            {t('share.editor')}
-          </label>
-          <label>
-            <input
-              type="radio"
-              name="role"
-              checked={role() === 'viewer'}
-              onChange={() => setRole('viewer')}
-            />
-            {t('share.viewer')}
-          </label>
+        <fieldset class="radio-row share-roles">
+          <For each={ROLES}>
+            {(r) => (
+              <label>
+                <input
+                  type="radio"
+                  name="role"
+                  value={r}
+                  data-testid={`share-role-${r}`}
+                  checked={role() === r}
+                  onChange={() => setRole(r)}
+                />
+                {roleLabel(r)}
+              </label>
+            )}
+          </For>
         </fieldset>
+        <Show when={role() === 'scoped-editor'}>
+          <div class="share-scope" data-testid="share-scope">
+            <span>{ta('scope')}</span>
+            <select
+              value={scopeKind()}
+              data-testid="share-scope-kind"
+              onChange={(e) => {
+                setScopeKind(e.currentTarget.value as 'station' | 'district')
+                setScopeValue('')
+              }}
+            >
+              <option value="station">{ta('scopeStation')}</option>
+              <option value="district">{ta('scopeDistrict')}</option>
+            </select>
+            <Show
+              when={choices().length > 0}
+              fallback={
+                <input
+                  type="text"
+                  maxLength={200}
+                  data-testid="share-scope-value"
+                  value={scopeValue()}
+                  title={ta('noStations')}
+                  placeholder={ta('noStations')}
+                  onInput={(e) => setScopeValue(e.currentTarget.value)}
+                />
+              }
+            >
+              <select
+                value={scopeValue()}
+                data-testid="share-scope-value"
+                onChange={(e) => setScopeValue(e.currentTarget.value)}
+              >
+                <option value="">{ta('pickStation')}</option>
+                <For each={choices()}>{(c) => <option value={c}>{c}</option>}</For>
+              </select>
+            </Show>
+          </div>
+        </Show>
         <label class="field">
           {t('share.days')}
           <input

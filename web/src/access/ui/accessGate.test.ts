@@ -201,6 +201,27 @@ describe('access-ui: the rules editor’s checks', () => {
       id,
     )
     expect(syntax).toMatchObject({ ok: false, problem: { kind: 'condition' } })
+    // For all sheets, one sheet with the columns is enough (the stations sheet has no 站点).
+    expect(
+      checkRuleDraft(
+        wb,
+        { role: 'editor', sheets: '*', columns: '*', condition: 'rec.站点 == user.station' },
+        id,
+      ).ok,
+    ).toBe(true)
+    // A named sheet must have them.
+    expect(
+      checkRuleDraft(
+        wb,
+        {
+          role: 'editor',
+          sheets: [wb.listSheets()[0]!.id, m.id],
+          columns: '*',
+          condition: 'rec.站点 == user.station',
+        },
+        id,
+      ),
+    ).toMatchObject({ ok: false, problem: { kind: 'condition', sheetName: '站点' } })
     expect(
       checkRuleDraft(wb, { role: 'editor', sheets: [], columns: '*', condition: '' }, id),
     ).toMatchObject({ ok: false, problem: { kind: 'sheets' } })

@@ -36,6 +36,41 @@ export type DraftResult = { ok: true; rule: AccessRule } | { ok: false; problem:
 /** A sample user of the rule's role: conditions may read every field of `user`. */
 const SAMPLE_USER = userRecord({ role: 'scoped-editor', name: '', scope: { station: '' } })
 
+/**
+ * Compiles `condition` against the sheets: each named sheet must accept it; for "all sheets" one
+ * is enough (in a sheet without the columns it reads the rule grants nothing, as on the server).
+ */
+function checkCondition(
+  wb: Workbook,
+  condition: string,
+  sheetIds: readonly string[],
+  anySheet: boolean,
+): DraftProblem | undefined {
+  const scopes = createWorkbookScopes(wb)
+  try {
+    let first: DraftProblem | undefined
+    for (const sheetId of sheetIds) {
+      const scope = scopes.scope(sheetId, { user: SAMPLE_USER })
+      if (!scope) continue
+      const c = compileSource(condition, scope)
+      if (c.ok) {
+        if (anySheet) return undefined
+        continue
+      }
+      const problem: DraftProblem = {
+        kind: 'condition',
+        message: c.error.message,
+        ...(sheetIds.length > 1 && !anySheet ? { sheetName: wb.sheet(sheetId).name } : {}),
+      }
+      if (!anySheet) return problem
+      first ??= problem
+    }
+    return first
+  } finally {
+    scopes.dispose()
+  }
+}
+
 /** Checks a draft and returns the rule to store, or the first problem. `newId` names a new rule. */
 export function checkRuleDraft(wb: Workbook, draft: RuleDraft, newId: () => string): DraftResult {
   if (!isRole(draft.role)) return { ok: false, problem: { kind: 'role' } }
@@ -51,26 +86,8 @@ export function checkRuleDraft(wb: Workbook, draft: RuleDraft, newId: () => stri
   }
   const condition = draft.condition.trim()
   if (condition !== '') {
-    const scopes = createWorkbookScopes(wb)
-    try {
-      for (const sheetId of sheetIds) {
-        const scope = scopes.scope(sheetId, { user: SAMPLE_USER })
-        if (!scope) continue
-        const c = compileSource(condition, scope)
-        if (!c.ok) {
-          return {
-            ok: false,
-            problem: {
-              kind: 'condition',
-              message: c.error.message,
-              ...(sheetIds.length > 1 ? { sheetName: wb.sheet(sheetId).name } : {}),
-            },
-          }
-        }
-      }
-    } finally {
-      scopes.dispose()
-    }
+    const problem = checkCondition(wb, condition, sheetIds, draft.sheets === '*')
+    if (problem) return { ok: false, problem }
   }
   return {
     ok: true,

@@ -42,6 +42,7 @@ const zh = {
   autoLockSet: '保存',
   errAutoLock: '天数须为 0 到 3650 之间的整数，或留空表示不自动锁定',
   exceptions: '锁定例外（仍可填报的站点）',
+  exceptionsButton: '例外',
   addException: '添加例外',
   pickStation: '选择站点',
   exceptionBy: '例外（{who}，{when}）',
@@ -100,6 +101,7 @@ const en: Record<Key, string> = {
   autoLockSet: 'Save',
   errAutoLock: 'Days must be a whole number from 0 to 3650, or empty for no automatic lock',
   exceptions: 'Lock exceptions (stations that may still report)',
+  exceptionsButton: 'Exceptions',
   addException: 'Add exception',
   pickStation: 'Pick a station',
   exceptionBy: 'Exception ({who}, {when})',
@@ -162,4 +164,9 @@ export function refusalTitle(d: Extract<Decision, { ok: false }>, lang: 'zh-CN' 
       : taIn(lang, 'locked', { who: d.lock.by, when })
   }
   return lang === 'en' ? d.message.en : d.message.zh
+}
+
+/** The toast after a write path skipped changes the rules refuse. */
+export function refusedToast(n: number, d: Extract<Decision, { ok: false }>): string {
+  return ta('refused', { n, why: refusalTitle(d, locale()) })
 }
