@@ -1,13 +1,8 @@
-import { promisify } from 'node:util'
-import { gunzip as gunzipCb } from 'node:zlib'
 import { DEFAULT_RETENTION, type RetentionPolicy } from '@taizhang/shared'
 import type { Logger } from 'pino'
 import type { DocStore } from '../storage/DocStore.js'
 import { type PackedSnapshot, SnapshotPacker } from './SnapshotPacker.js'
 import type { StoredVersion, VersionKind, VersionStore } from './VersionStore.js'
-
-// zlib's callback API runs the decompression on libuv's thread pool, off the event loop.
-const gunzip = promisify(gunzipCb)
 
 /** Default period of scheduled versions: a room that changed gets one an hour (`--versions-every`). */
 export const VERSION_EVERY_MS = 60 * 60_000
@@ -55,9 +50,10 @@ export interface VersionKeeperDeps {
 
 /**
  * Takes versions of workbooks (issue 13 §3): on demand (the API: 保存版本, before an import, before
- * a rollback) and on a schedule. A snapshot is the room's full state as one Yjs update: its stored
- * records merged (`Y.mergeUpdates`), hashed and gzip-compressed on a worker thread
- * (`SnapshotPacker`), so the event loop only reads the records and hands them over.
+ * a rollback) and on a schedule. A snapshot is the room's full state: its stored records (after
+ * the room's pending updates are written), framed, hashed and gzip-compressed on a worker thread
+ * (`SnapshotPacker`), so the event loop only reads the records and hands them over; opening a
+ * version merges them into one Yjs update, on the same worker.
  *
  * Schedule: every `everyMs`, each room marked changed (an append reached storage through this
  * server since its last pass; at start every stored room) is captured, one room after another,
@@ -121,7 +117,7 @@ export class VersionKeeper {
   /** The full Yjs update of one version, or null when `room` has no such version. */
   async read(room: string, id: string): Promise<Uint8Array | null> {
     const stored = await this.deps.store.get(room, id)
-    return stored && (await gunzip(stored))
+    return stored && (await this.packer.unpack(stored))
   }
 
   /** Takes a version of `room` now; null when the room has nothing stored. */

@@ -12,14 +12,14 @@ export interface VersionMeta {
   author: string
   /** Unix milliseconds, the server's clock. */
   createdAt: number
-  /** SHA-256 (hex) of the uncompressed snapshot: the schedule skips a room whose state it matches. */
+  /** SHA-256 (hex) of the uncompressed snapshot: the schedule skips a room whose records it matches. */
   hash: string
 }
 
 /** A stored version as listed: its metadata, its id and the size of its stored snapshot. */
 export interface StoredVersion extends VersionMeta {
   id: string
-  /** Bytes the snapshot takes in storage (gzip-compressed, see VersionKeeper). */
+  /** Bytes the snapshot takes in storage (gzip-compressed, see SnapshotPacker). */
   bytes: number
 }
 
