@@ -193,6 +193,16 @@ const sections: Section[] = [
       return String(readJson('bench/results/history.json').markdown ?? '')
     },
   },
+  // versions (issue 13 §3): bytes per version, capture CPU and event-loop delay, fan-out during captures
+  {
+    id: 'versions',
+    title: 'Versions (issue 13 §3)',
+    command: 'npx tsx bench/versions/versions.bench.ts',
+    async run() {
+      tsx('bench/versions/versions.bench.ts', [])
+      return String(readJson('bench/results/versions.json').markdown ?? '')
+    },
+  },
   {
     // The issue's soak size; too long for every `npm run bench`, so only with --soak-full, and in
     // a section of its own so that the reduced run above never overwrites its figures.
