@@ -331,11 +331,14 @@ export class Sheet {
       // still written before the next is read, so a cell given twice sees its first write.
       const records = this.index.records
       const cells = this.store.cellsMap
+      const overlay = this.store.overlay
       const setOverlay = this.writer.overlayWriter()
       for (const { row, col, value } of edits) {
         if (!records.has(row)) assert(false, `no row ${row}`)
         const key = cellKey(row, col)
-        const prev = cells.get(key)
+        // The index holds exactly the cells the map has entries for: a never-edited cell (most
+        // of a big clear or fill) needs no Y.Map lookup; an edited one needs its entry's edit id.
+        const prev = overlay.get(row)?.has(col) ? cells.get(key) : undefined
         const current = prev ? prev[0] : (this.index.cell(row, col) ?? null)
         if (prev && current === value) continue
         if (!prev && current === (value ?? null)) continue
