@@ -9,8 +9,8 @@ import {
 } from '@taizhang/shared'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { guardSheet } from '../../grid/features/access'
-import { identityFromClaims, makeAccessGate } from './accessGate'
+import { guardedSheetOf, guardSheet } from '../../grid/features/access'
+import { identityFromClaims, makeAccessGate, setAccessGate } from './accessGate'
 import { checkRuleDraft } from './ruleDraft'
 import { refusalTitle } from './text'
 
@@ -137,6 +137,25 @@ describe('access-ui: what the grid offers', () => {
     // Reads pass through.
     expect(sheet.name).toBe('指标')
     expect(sheet.columns().length).toBe(3)
+    gate.dispose()
+  })
+
+  it('find/replace writes outside the grid go through the workbook’s registered gate', () => {
+    const { wb, m, rows, cols } = ledger()
+    const gate = makeAccessGate(wb, clerkA, () => NOW)
+    // Without a registered gate nothing is filtered (a grid mounted without a session).
+    guardedSheetOf(wb, m.id).setCell(rows.rb, cols.served, 6)
+    expect(m.getCell(rows.rb, cols.served)).toBe(6)
+    const off = setAccessGate(wb, gate)
+    wb.transact(() =>
+      guardedSheetOf(wb, m.id).setCells([
+        { row: rows.ra, col: cols.served, value: 31 },
+        { row: rows.rb, col: cols.served, value: 51 },
+      ]),
+    )
+    expect(m.getCell(rows.ra, cols.served)).toBe(31)
+    expect(m.getCell(rows.rb, cols.served)).toBe(6)
+    off()
     gate.dispose()
   })
 

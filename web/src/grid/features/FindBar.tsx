@@ -16,6 +16,7 @@ import {
 } from '../../app/toolbarExtensions'
 import { t } from '../../i18n'
 import { displayText } from '../renderers'
+import { guardedSheetOf } from './access'
 import {
   type FindMatch,
   findMatches,
@@ -96,7 +97,9 @@ export function FindBar(props: ToolbarExtensionProps) {
     const next = isText(sheet, m.colId)
       ? replaceInValue(sheet.getCell(m.rowId, m.colId), s.query, replacement())
       : null
-    if (next !== null) sheet.setCell(m.rowId, m.colId, next)
+    // issue 16 (access-ui): a cell the rules refuse is skipped (and reported)
+    if (next !== null)
+      guardedSheetOf(props.session.workbook, m.sheetId).setCell(m.rowId, m.colId, next)
     recompute(s.matches[s.index + 1] ?? null)
     if (findState().index >= 0) go(findState().index)
   }
@@ -120,7 +123,8 @@ export function FindBar(props: ToolbarExtensionProps) {
     }
     if (bySheet.size)
       wb.transact(() => {
-        for (const [sheetId, edits] of bySheet) wb.sheet(sheetId).setCells(edits)
+        // issue 16 (access-ui): cells the rules refuse are skipped (and reported)
+        for (const [sheetId, edits] of bySheet) guardedSheetOf(wb, sheetId).setCells(edits)
       })
     recompute()
   }

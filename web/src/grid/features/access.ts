@@ -95,6 +95,11 @@ export function makeAccess(workbook: Workbook): AccessFeature {
   }
 }
 
+/** A sheet of `wb` whose writes go through its access gate (find/replace writes outside the grid). */
+export function guardedSheetOf(wb: Workbook, sheetId: string): Sheet {
+  return guardSheet(wb.sheet(sheetId), () => accessGateOf(wb))
+}
+
 /**
  * The one choke point of the grid's writes (edit, paste, fill, clear, cut, row commands, the
  * checkbox): a view of `sheet` whose writes skip what the gate refuses. Cells are skipped one by
