@@ -74,7 +74,8 @@ export class ChaosServer {
   }
 
   /** `taizhang token --workbook '*' --role editor` against the same data dir (same secret). */
-  async token(role: 'editor' | 'viewer' = 'editor', name = 'chaos'): Promise<string> {
+  /** A `*` token; access (issue 16): any role, and `extra` CLI flags such as `--scope-station`. */
+  async token(role = 'editor', name = 'chaos', extra: string[] = []): Promise<string> {
     const { stdout } = await run(
       process.execPath,
       [
@@ -89,6 +90,7 @@ export class ChaosServer {
         '--data',
         this.dataDir,
         '--json',
+        ...extra,
       ],
       { cwd: REPO, timeout: 30_000, env: cleanEnv() },
     )
