@@ -158,7 +158,9 @@ function cpuMs(s: Server): number {
 }
 
 /** The server's event-loop delay since the last call ({maxMs, p99Ms, meanMs}). */
-async function loopWindow(s: Server): Promise<{ maxMs: number; p99Ms: number; meanMs: number }> {
+async function loopWindow(
+  s: Server,
+): Promise<{ maxMs: number; p99Ms: number; meanMs: number; gcMaxMs: number; gcKind: string }> {
   rmSync(s.loopFile, { force: true })
   s.child.kill('SIGWINCH')
   for (let i = 0; i < 500; i++) {
@@ -187,7 +189,13 @@ const results: Record<string, unknown> = {}
 try {
   const seed = await seedRawRoom(s.base, 'big', [...built.chunks, ...editBatches], token)
   await sleep(1000)
-  const captures: Array<{ cpuMs: number; wallMs: number; maxStallMs: number; bytes: number }> = []
+  const captures: Array<{
+    cpuMs: number
+    wallMs: number
+    maxStallMs: number
+    gcMaxMs: number
+    bytes: number
+  }> = []
   const idle: number[] = []
   for (let i = 0; i < CAPTURES; i++) {
     // Reference: the same window with nothing to do.
@@ -200,9 +208,15 @@ try {
     const wallMs = performance.now() - w0
     const cpu = cpuMs(s) - c0
     const loop = await loopWindow(s)
-    captures.push({ cpuMs: cpu, wallMs, maxStallMs: loop.maxMs, bytes: v.bytes })
+    captures.push({
+      cpuMs: cpu,
+      wallMs,
+      maxStallMs: loop.maxMs,
+      gcMaxMs: loop.gcMaxMs,
+      bytes: v.bytes,
+    })
     process.stderr.write(
-      `capture ${i}: ${n(v.bytes)} B, cpu ${cpu} ms, wall ${n(wallMs)} ms, max loop delay ${n(loop.maxMs, 1)} ms (idle ${n(idle[i]!, 1)})\n`,
+      `capture ${i}: ${n(v.bytes)} B, cpu ${cpu} ms, wall ${n(wallMs)} ms, max loop delay ${n(loop.maxMs, 1)} ms (idle ${n(idle[i]!, 1)}), longest GC ${n(loop.gcMaxMs, 1)} ms ${loop.gcKind}\n`,
     )
   }
   // The version the server stored opens to the same state.
@@ -282,6 +296,10 @@ try {
       med((c) => c.maxStallMs),
       1,
     )} ms | ${n(median(idle), 1)} ms idle | not noticeable | |\n` +
+    `|   longest GC pause during a capture | ${n(
+      med((c) => c.gcMaxMs),
+      1,
+    )} ms | | (information) | |\n` +
     `| Fan-out p99, 10 clients: during captures / without | ${n(p99During, 2)} / ${n(p99Without, 2)} ms | ratio ${n(ratio, 2)}× | ≤ 2× | ${ratio <= 2 ? '**PASS**' : 'FAIL'} |\n`
 } finally {
   await stopServer(s)
