@@ -48,9 +48,9 @@ Options:
   --dev-anonymous        anyone may edit without a token (development only; logged loudly)
   --no-attest            do not attest authors (issue 13 §4: binding client ids to token users
                          and recording receive times is on by default; off only for reference runs)
-  -h, --help             show this help
   --versions-every <m>   minutes between scheduled versions of a changed workbook (default 60;
                          0: none, versions are still taken on demand and before imports)
+  -h, --help             show this help
 `
 
 /** The repository root: the nearest folder above this file holding pnpm-workspace.yaml. */
