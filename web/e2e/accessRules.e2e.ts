@@ -159,9 +159,12 @@ describe('access rules in the grid (real Chromium, owner and scoped editor)', ()
     await screenshot(b.page, 'access-scoped-grid.png')
   })
 
-  it('B sees no structure menus (add sheet, column edits); A (owner) does', async () => {
+  it('B sees no structure menus (add sheet, title); A (owner) does', async () => {
     expect(await b.page.locator('[data-testid="sheet-tabs"] .tab.add').count()).toBe(0)
     expect(await a.page.locator('[data-testid="sheet-tabs"] .tab.add').count()).toBe(1)
+    // The workbook title is structure too.
+    expect(await b.page.getByTestId('wb-title').getAttribute('readonly')).not.toBeNull()
+    expect(await a.page.getByTestId('wb-title').getAttribute('readonly')).toBeNull()
   })
 
   it('A locks a period in 报表 → 完成情况: B’s cells of it turn locked, with who and when', async () => {

@@ -1,5 +1,6 @@
 import { For, onCleanup, onMount, Show } from 'solid-js'
 import { Dynamic } from 'solid-js/web'
+import { accessSessionOf } from '../../access/ui/createAccessSession'
 import { avatarText } from '../../app/avatarText'
 import type { Identity } from '../../app/identity'
 import { type CommandContext, commands, toolbarExtensions } from '../../app/toolbarExtensions'
@@ -49,6 +50,9 @@ export function WorkbookToolbar(props: {
     </For>
   )
   let bar!: HTMLDivElement
+  // issue 16 (access-ui): the title is structure, owners' only once access is set up
+  const titleReadOnly = () =>
+    store.readOnly() || accessSessionOf(session.workbook)?.canStructure() === false
   // One row at any width; what does not fit goes into 更多 (fitOneRow.ts).
   onMount(() => onCleanup(keepOneRow(bar)))
   return (
@@ -60,10 +64,10 @@ export function WorkbookToolbar(props: {
         class="title-input"
         aria-label={t('wb.renameTitle')}
         value={store.title()}
-        readOnly={store.readOnly()}
+        readOnly={titleReadOnly()}
         onChange={(e) => {
           const v = e.currentTarget.value.trim()
-          if (v && !store.readOnly()) session.workbook.setTitle(v)
+          if (v && !titleReadOnly()) session.workbook.setTitle(v)
         }}
         data-testid="wb-title"
       />
