@@ -294,7 +294,7 @@ export async function runAccessChaos(opts: {
 
     /** A clerk edits one of its rows if its local checker allows it (the UI offers nothing else). */
     const edit = (c: Replica, i: number) => {
-      const row = pick(rand, rowsOf.get(i)!)
+      const row = pick(rand, rowsOf.get(i)!) as string
       const value = Math.floor(rand() * 10_000)
       const checker = createAccessChecker(c.wb)
       const d = checker.check(
@@ -318,13 +318,13 @@ export async function runAccessChaos(opts: {
 
     for (let round = 0; round < rounds; round++) {
       const offline = clerks.filter(() => rand() < 0.6)
-      if (offline.length === 0) offline.push(pick(rand, clerks))
+      if (offline.length === 0) offline.push(pick(rand, clerks) as Replica)
       for (const c of offline) c.goOffline()
       for (let e = 0; e < perRound; e++) {
         clerks.forEach((c, i) => edit(c, i))
         // The approver locks or reopens a month while the offline clerks cannot see it.
         if (e % 2 === 1) {
-          const p = pick(rand, MONTHS)
+          const p = pick(rand, MONTHS) as string
           const locked = readLockRecord(approver.wb, m.id, p)?.locked === true
           setPeriodLock(approver.wb, m.id, p, { locked: !locked, by: '审核员', at: Date.now() })
           res.locksToggled++
