@@ -172,7 +172,15 @@ describe('issue 13: nothing overwritten goes unseen (two real Chromium pages, re
       await waitForCell(b.page, r, col, `离线88-${r}`, 15_000)
       await b.context.setOffline(false)
       await waitSaved(b.page, { synced: true })
-      await waitForCell(b.page, r, col, (await cellValue(a.page, r, col)) ?? '', 15_000)
+      // B's acknowledgement can come before A has shown B's upload (the server broadcasts it to A
+      // first, but A applies and renders it in its own time): wait until both pages agree rather
+      // than reading A's cell once (a stale read of A failed here once under load).
+      await expect
+        .poll(async () => (await cellValue(a.page, r, col)) === (await cellValue(b.page, r, col)), {
+          timeout: 15_000,
+          interval: 100,
+        })
+        .toBe(true)
       if ((await cellValue(b.page, r, col)) === `在线55-${r}`) row = r
       else {
         // B won this one: A is told instead; settle it so the next round starts clean.

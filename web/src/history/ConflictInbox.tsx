@@ -1,6 +1,7 @@
 import type { Workbook, WorkbookConflict } from '@taizhang/shared'
 import { createSignal, For, Show } from 'solid-js'
 import { formatTime, locale, t } from '../i18n'
+import { type EditAttestation, shortTime } from './attested'
 import { kindText, valueText } from './format'
 
 /** Conflicts listed before the panel says "and more" (the count in the header is the full one). */
@@ -32,8 +33,16 @@ export function ConflictInbox(props: {
   setMineOnly: (v: boolean) => void
   onJump: (c: WorkbookConflict) => void
   onClose: () => void
+  /** attestation (issue 13 §4): the server-vouched author of an edit (`makeAttestLookup`). */
+  attestOf: (sheetId: string, editId: string, at: number) => EditAttestation
 }) {
   const [error, setError] = createSignal<string | null>(null)
+  const lostAttest = (c: WorkbookConflict) => props.attestOf(c.sheetId, c.lost.editId, c.lost.at)
+  // The token's name when the server vouches for the losing edit, else the self-chosen one.
+  const lostAuthor = (c: WorkbookConflict) => {
+    const a = lostAttest(c)
+    return a.status === 'attested' ? a.name : c.lost.by
+  }
   const me = () => props.workbook.author().name
   const shown = () =>
     props.mineOnly ? props.conflicts.filter((c) => c.lost.by === me()) : props.conflicts
@@ -81,11 +90,12 @@ export function ConflictInbox(props: {
                   </div>
                   <div class="history-lost" data-testid="conflict-lost">
                     {t('conflict.lostLine', {
-                      by: c.lost.by,
+                      by: lostAuthor(c),
                       at: formatTime(c.lost.at),
                       value: valueText(sheet(), c.colId, c.lost.value),
                     })}
                   </div>
+                  <AttestNote attest={lostAttest(c)} />
                   {c.kind !== 'concurrent-edit' ? (
                     <div class="muted">
                       {t('conflict.deletedBy', { by: c.deletedBy, at: formatTime(c.deletedAt) })}
@@ -119,4 +129,24 @@ export function ConflictInbox(props: {
       </Show>
     </aside>
   )
+}
+
+/** Beside a losing value: 待服务器确认, relayed, or both times of an offline edit (issue 13 §4). */
+function AttestNote(props: { attest: EditAttestation }) {
+  const a = () => props.attest
+  return (
+    <Show when={a().status !== 'attested' || (a().status === 'attested' && bothTimes(a()))}>
+      <div class="muted" data-testid="conflict-attest" data-status={a().status}>
+        {noteText(a())}
+      </div>
+    </Show>
+  )
+}
+
+const bothTimes = (a: EditAttestation) => a.status === 'attested' && a.bothTimes
+
+function noteText(a: EditAttestation): string {
+  if (a.status === 'pending') return t('attest.pending')
+  if (a.status === 'relayed') return t('attest.relayed', { via: a.via })
+  return t('attest.bothTimes', { at: shortTime(a.at), received: shortTime(a.receivedAt) })
 }

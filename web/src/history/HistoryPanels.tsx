@@ -1,7 +1,8 @@
 import { ROOT_ATTEST, type WorkbookConflict } from '@taizhang/shared'
-import { createEffect, createSignal, onCleanup, Show } from 'solid-js'
+import { createEffect, createMemo, createSignal, onCleanup, Show } from 'solid-js'
 import { t } from '../i18n'
 import type { WorkbookStore } from '../workbook/session/createWorkbookStore'
+import { makeAttestLookup } from './attested'
 import { CellHistoryPanel } from './CellHistoryPanel'
 import { ConflictInbox } from './ConflictInbox'
 import { makeConflictWatch } from './conflictWatch'
@@ -25,6 +26,11 @@ export function HistoryPanels(props: { store: WorkbookStore }) {
   attestMap.observe(bumpAttest)
   onCleanup(() => attestMap.unobserve(bumpAttest))
   onCleanup(store.session.unacked.onChange(bumpAttest))
+  const attestOf = createMemo(() => {
+    void attestVersion()
+    void store.dataVersion()
+    return makeAttestLookup(wb.doc, store.session.unacked)
+  })
   const [mineOnly, setMineOnly] = createSignal(false)
   const [lostCount, setLostCount] = createSignal(0)
   // Conflicts already told about in this view: each loss of mine is announced once.
@@ -66,6 +72,7 @@ export function HistoryPanels(props: { store: WorkbookStore }) {
           setMineOnly={setMineOnly}
           onJump={jump}
           onClose={close}
+          attestOf={attestOf()}
         />
       </Show>
       <Show when={store.panel() === 'cellHistory'}>

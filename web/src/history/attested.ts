@@ -10,7 +10,7 @@ import {
   type Sheet,
 } from '@taizhang/shared'
 import type * as Y from 'yjs'
-import { locale } from '../i18n'
+import { t } from '../i18n'
 
 /** What the panels need to know of this device's own unacknowledged edits (UnackedCells). */
 export interface LocalAcks {
@@ -45,19 +45,41 @@ export function attestCellHistory(
   return { cell, row }
 }
 
-/** Short date and time for the two-times line: 5月6日 09:12 / 6 May 09:12 (with the year if not this year's). */
+/**
+ * A lookup of one edit's attestation by sheet and edit id, for the conflict inbox. Lazy: the
+ * records and a sheet's log ids are read on the first question (build a new one per model or
+ * attestation change).
+ */
+export function makeAttestLookup(
+  doc: Y.Doc,
+  acks: LocalAcks,
+): (sheetId: string, editId: string, at: number) => EditAttestation {
+  let index: ReturnType<typeof readAttestation> | null = null
+  const ids = new Map<string, Map<string, EditYId>>()
+  const pending = (id: EditYId) => acks.isUnconfirmed(id.client, id.clock)
+  return (sheetId, editId, at) => {
+    index ??= readAttestation(doc)
+    let m = ids.get(sheetId)
+    if (!m) {
+      m = logIds(doc, sheetId)
+      ids.set(sheetId, m)
+    }
+    return attestEdit(index, m.get(editId), at, pending)
+  }
+}
+
+/** Short date and time for the two-times line: 5月6日 09:12 / 6 Dec 09:12 (the year if not this year's). */
 export function shortTime(ms: number, now = Date.now()): string {
   const d = new Date(ms)
   const sameYear = d.getFullYear() === new Date(now).getFullYear()
-  const zh = locale() !== 'en'
-  return d.toLocaleString(zh ? 'zh-CN' : 'en-GB', {
-    ...(sameYear ? {} : { year: 'numeric' }),
-    month: zh ? 'numeric' : 'short',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  })
+  const hm = `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`
+  const parts = {
+    y: d.getFullYear(),
+    m: d.getMonth() + 1,
+    d: d.getDate(),
+    mon: d.toLocaleDateString('en-GB', { month: 'short' }),
+  }
+  return `${t(sameYear ? 'attest.date' : 'attest.dateYear', parts)} ${hm}`
 }
 
 export type { EditAttestation, RowEvent }

@@ -409,6 +409,8 @@ export const en: Messages = {
   'attest.claimed': '(calls itself “{by}”)',
   'attest.bothTimes': 'edited offline {at}, synced {received}',
   'attest.relayed': 'delivered by {via}; author not vouched for by the server',
+  'attest.date': '{d} {mon}',
+  'attest.dateYear': '{d} {mon} {y}',
   'trash.title': 'Trash',
   'trash.empty': 'The trash is empty',
   'trash.sheets': 'Sheets',

@@ -395,6 +395,8 @@ export const zhCN = {
   'attest.claimed': '（自称“{by}”）',
   'attest.bothTimes': '离线时 {at} 修改，{received} 同步',
   'attest.relayed': '由 {via} 转交，作者未经服务器确认',
+  'attest.date': '{m}月{d}日',
+  'attest.dateYear': '{y}年{m}月{d}日',
   'trash.title': '回收站',
   'trash.empty': '回收站是空的',
   'trash.sheets': '工作表',
