@@ -1,34 +1,15 @@
 import {
   type AttestIndex,
-  type LogRecord,
-  ROOT_HISTORY,
+  logIds,
   readAttestation,
   type Sheet,
   type Workbook,
 } from '@taizhang/shared'
-import type * as Y from 'yjs'
 import { ApiError } from './errors.js'
 
-/**
- * The Yjs id (client, clock) of each edit-log record of a sheet, by edit id: record i of an item
- * has the item's clock + i. Hand-written (read from the log's items): Yjs has no public way to
- * ask an array element's id. The same walk as the model's conflict analysis.
- */
-export function logIds(
-  doc: Y.Doc,
-  sheetId: string,
-): Map<string, { client: number; clock: number }> {
-  const out = new Map<string, { client: number; clock: number }>()
-  const log = doc.getMap<Y.Array<LogRecord>>(ROOT_HISTORY).get(sheetId)
-  for (let item = log?._start ?? null; item !== null; item = item.right) {
-    if (item.deleted || !item.countable) continue
-    const recs = item.content.getContent() as LogRecord[]
-    for (let i = 0; i < recs.length; i++) {
-      out.set(recs[i]![5], { client: item.id.client, clock: item.id.clock + i })
-    }
-  }
-  return out
-}
+// The Yjs id of each edit-log record (attestation looks authors up by it): one walk, in shared
+// (shared/src/attest/editIds.ts), used by the web app's history panels too.
+export { logIds } from '@taizhang/shared'
 
 /**
  * `GET /api/workbooks/<id>/sheets/<sheet>/history?row=<rowId>&col=<colId or name>` (issue 13 §5):
