@@ -1,5 +1,7 @@
+import { Workbook } from '@taizhang/shared'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
 import {
   type Browser,
   cellSel,
@@ -20,9 +22,13 @@ let a: Browser
 let b: Browser
 let workbookId: string
 let col: string
+/** Row 0's first value when the version 报送前 was saved. */
+let firstName = ''
 
 /** Opens the 版本 panel from the toolbar's 更多 menu. */
 async function openVersions(page: Page): Promise<void> {
+  // The command toggles the panel: leave an open one open.
+  if (await page.getByTestId('versions-panel').isVisible()) return
   await page.getByTestId('toolbar-more').click()
   await page
     .locator('[data-testid="context-menu"] button')
@@ -55,6 +61,7 @@ describe('issue 13 §3: versions (two real Chromium pages, real server)', () => 
     const orig0 = (await cellValue(a.page, 0, col)) ?? ''
     const orig1 = (await cellValue(a.page, 1, col)) ?? ''
     expect(orig0).not.toBe('')
+    firstName = orig0
 
     // 保存版本 with a name.
     await openVersions(a.page)
@@ -151,5 +158,64 @@ describe('issue 13 §3: versions (two real Chromium pages, real server)', () => 
     } finally {
       await v.close()
     }
+  })
+  it('an import keeps a version of the workbook before it; 复制为新工作簿 opens a new workbook holding the version', async () => {
+    const page = a.page
+    const api = (path = '') =>
+      fetch(`${server.origin}/api/workbooks/${workbookId}/versions${path}`, {
+        headers: { authorization: `Bearer ${server.token}` },
+      })
+    const sheetId = await page.evaluate(() =>
+      document
+        .querySelector('[data-testid="sheet-tabs"] .tab.active')
+        ?.getAttribute('data-sheet-id'),
+    )
+    expect(sheetId).toBeTruthy()
+    await page.getByTestId('csv-file-input').setInputFiles({
+      name: '新站点.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('站点名称\n新导入的社工站\n', 'utf8'),
+    })
+    await page.getByTestId('csv-mapping').waitFor({ timeout: 15_000 })
+    await page.getByTestId('csv-check').click()
+    await page.getByTestId('csv-review').waitFor()
+    await page.getByTestId('csv-apply').click()
+    await page.getByTestId('csv-close').click()
+    await waitSaved(page, { synced: true })
+
+    // The server holds a version of kind import, taken before the rows arrived.
+    const list = (await (await api()).json()) as {
+      versions: { id: string; kind: string; name: string }[]
+    }
+    const imp = list.versions.find((x) => x.kind === 'import')
+    expect(imp?.name).toContain('新站点.csv')
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, new Uint8Array(await (await api(`/${imp!.id}`)).arrayBuffer()))
+    const then = Workbook.open(doc).workbook.sheet(sheetId!)
+    const names = then.readRows().map((r) => r.cells[col])
+    expect(names).not.toContain('新导入的社工站')
+    const live = (await (await api()).json()) as { versions: unknown[] }
+    expect(live.versions.length).toBe(list.versions.length)
+
+    // 复制为新工作簿: a new workbook, titled after the version, with the version's values.
+    await openVersions(page)
+    const item = page
+      .getByTestId('versions-panel')
+      .locator('[data-testid="version-item"][data-kind="manual"]')
+    await item.getByTestId('version-copy').click()
+    await page.waitForFunction((id) => !location.hash.includes(id), workbookId, { timeout: 15_000 })
+    await page.getByTestId('workbook').waitFor()
+    await page.waitForFunction(
+      () =>
+        (
+          document.querySelector('[data-testid="wb-title"]') as HTMLInputElement | null
+        )?.value.includes('（报送前）'),
+      undefined,
+      { timeout: 15_000 },
+    )
+    const copyCols = await dataColumnIds(page)
+    expect(copyCols[0]).toBe(col)
+    await waitForCell(page, 0, col, firstName, 15_000)
+    await screenshot(page, 'versions-copy.png')
   })
 })

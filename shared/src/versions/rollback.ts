@@ -90,8 +90,11 @@ function rollColumns(vs: Sheet, cs: Sheet, r: RollbackResult): void {
     }
 }
 
-/** Brings a sheet's rows and cells to the version's. */
-function rollRows(vs: Sheet, cs: Sheet, r: RollbackResult): void {
+/**
+ * Brings a sheet's rows and cells to the version's. Rows re-created with new ids are added to
+ * `renamed` (version id → new id), for the reference fix-up.
+ */
+function rollRows(vs: Sheet, cs: Sheet, r: RollbackResult, renamed: Map<string, string>): void {
   const wantRows = vs.rowIds()
   const wantSet = new Set(wantRows)
   const nowRows = cs.rowIds()
@@ -126,7 +129,10 @@ function rollRows(vs: Sheet, cs: Sheet, r: RollbackResult): void {
     })
     const prev = i > 0 ? ids.get(wantRows[i - 1]!) : undefined
     const made = cs.insertRows(values, prev ? { after: prev } : { before: cs.rowIds()[0] ?? null })
-    run.forEach((rowId, k) => ids.set(rowId, made[k]!))
+    run.forEach((rowId, k) => {
+      ids.set(rowId, made[k]!)
+      renamed.set(rowId, made[k]!)
+    })
     r.rowsInserted += run.length
     i = j
   }
@@ -156,6 +162,30 @@ function rollRows(vs: Sheet, cs: Sheet, r: RollbackResult): void {
   }
 }
 
+/** Re-points reference cells that hold a re-created row's old id; returns how many it wrote. */
+function repointReferences(
+  current: Workbook,
+  sheetIds: readonly string[],
+  renamed: ReadonlyMap<string, string>,
+): number {
+  let n = 0
+  for (const id of sheetIds) {
+    const cs = current.sheet(id)
+    const refs = cs.columns().filter((c) => c.type === 'reference')
+    if (refs.length === 0) continue
+    const edits: CellEdit[] = []
+    for (const row of cs.rowIds())
+      for (const c of refs) {
+        const v = cs.getCell(row, c.id)
+        const to = typeof v === 'string' ? renamed.get(v) : undefined
+        if (to) edits.push({ row, col: c.id, value: to })
+      }
+    cs.setCells(edits)
+    n += edits.length
+  }
+  return n
+}
+
 /**
  * Rolls the live workbook back to a version: writes, as ONE transaction through the model's
  * normal write path (so: one undo step, an ordinary update every replica receives, every cell
@@ -179,6 +209,9 @@ export function rollbackTo(versionSrc: WorkbookSource, current: Workbook): Rollb
     columnsChanged: 0,
     sheetsChanged: 0,
   }
+  // Rows re-created with new ids (a doc that no longer has them, or a copy into a new workbook):
+  // reference cells (which hold row ids) pointing at them are re-pointed afterwards.
+  const renamed = new Map<string, string>()
   current.transact(() => {
     const title = version.meta().title
     if (current.meta().title !== title) current.setTitle(title)
@@ -200,7 +233,7 @@ export function rollbackTo(versionSrc: WorkbookSource, current: Workbook): Rollb
       }
       const vs = version.sheet(s.id)
       rollColumns(vs, cs, r)
-      rollRows(vs, cs, r)
+      rollRows(vs, cs, r, renamed)
     }
     for (const s of current.listSheets())
       if (!wantIds.has(s.id)) {
@@ -211,6 +244,12 @@ export function rollbackTo(versionSrc: WorkbookSource, current: Workbook): Rollb
       current,
       want.map((s) => s.id),
     )
+    if (renamed.size > 0)
+      r.cells += repointReferences(
+        current,
+        want.map((s) => s.id),
+        renamed,
+      )
   }, RESTORE_EDIT)
   return r
 }

@@ -214,3 +214,38 @@ describe('rollbackTo', () => {
     expect(sd?.rows.filter((r) => r.kind === 'added')).toHaveLength(4)
   })
 })
+
+describe('copyVersionInto', () => {
+  it('copies the demo workbook: same sheets and columns, references still name the same rows, definitions kept', async () => {
+    const { createDemoWorkbook } = await import('../demo/demoWorkbook.js')
+    const { readDefinitions, DefinitionKinds } = await import('../model/definitions.js')
+    const { copyVersionInto } = await import('./copy.js')
+    const src = new Y.Doc()
+    const wb = Workbook.create(src, { title: '社工站台账示例', random: prng(3) })
+    const ids = createDemoWorkbook(wb)
+    const version = capture(src)
+
+    const fresh = Workbook.create(new Y.Doc(), { title: '新', random: prng(4) })
+    copyVersionInto(version, fresh, '社工站台账示例（报送前）')
+    expect(fresh.meta().title).toBe('社工站台账示例（报送前）')
+    expect(fresh.listSheets().map((s) => [s.id, s.name])).toEqual(
+      wb.listSheets().map((s) => [s.id, s.name]),
+    )
+    // A reference cell holds a row id: in the copy it names the copied row with the same name.
+    const metrics = fresh.sheet(ids.metrics)
+    const ref = metrics.columns().find((c) => c.type === 'reference')!
+    const refCol = ref.format.refColumn as string
+    const shown = (w: Workbook) =>
+      w
+        .sheet(ids.metrics)
+        .readRows()
+        .map((r) => w.sheet(ids.stations).getCell(String(r.cells[ref.id]), refCol))
+    expect(shown(fresh)).toEqual(shown(wb))
+    expect(shown(fresh).every((v) => typeof v === 'string' && v.length > 0)).toBe(true)
+    // Rows are new ids; every value but the references is the same.
+    expect(fresh.sheet(ids.stations).rowIds()).not.toEqual(wb.sheet(ids.stations).rowIds())
+    for (const kind of Object.values(DefinitionKinds))
+      expect(readDefinitions(fresh, kind)).toEqual(readDefinitions(wb, kind))
+    expect(readDefinitions(fresh, 'summary').length).toBeGreaterThan(0)
+  })
+})

@@ -1,4 +1,10 @@
-import { compareWorkbooks, rollbackTo, Workbook, type WorkbookDiff } from '@taizhang/shared'
+import {
+  compareWorkbooks,
+  copyVersionInto,
+  rollbackTo,
+  Workbook,
+  type WorkbookDiff,
+} from '@taizhang/shared'
 import { createResource, createSignal, For, Show } from 'solid-js'
 import { randomId } from '../app/identity'
 import { navigate } from '../app/route'
@@ -115,10 +121,7 @@ export function VersionsPanel(props: { store: WorkbookStore; token: string | nul
       })
       setPendingCreate(id, {
         title,
-        fill: (fresh) => {
-          rollbackTo(vw, fresh)
-          fresh.setTitle(title)
-        },
+        fill: (fresh) => copyVersionInto(vw, fresh, title),
       })
       navigate({ page: 'workbook', id })
     })
