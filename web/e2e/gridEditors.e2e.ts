@@ -231,6 +231,29 @@ describe('grid editors (real Chromium, real taizhang serve)', () => {
     await p.waitForFunction(() => document.documentElement.lang === 'zh-CN')
   })
 
+  it('on a 390 px screen the date editor and its calendar stay on screen', async () => {
+    const p = a.page
+    await p.setViewportSize({ width: 390, height: 844 })
+    try {
+      // The date column is off screen at 390 px: get there with the keyboard (End, ←).
+      const first = await columnNamed(a, '站点名称')
+      await p.locator(cellSel(2, first)).click()
+      await p.keyboard.press('End')
+      await p.keyboard.press('ArrowLeft')
+      await p.locator(cellSel(2, dateCol)).waitFor()
+      await p.keyboard.press('Enter')
+      const cal = p.locator('.tz-date-editor')
+      await cal.waitFor()
+      const box = (await cal.boundingBox())!
+      expect(box.x).toBeGreaterThanOrEqual(0)
+      expect(box.x + box.width).toBeLessThanOrEqual(390)
+      await screenshot(p, 'grid-date-calendar-390.png')
+      await p.keyboard.press('Escape')
+    } finally {
+      await p.setViewportSize({ width: 1280, height: 760 })
+    }
+  })
+
   it('a column header cut short shows its full name on hover', async () => {
     const p = a.page
     const flag = await columnNamed(a, '示范社工站')

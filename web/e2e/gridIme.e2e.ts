@@ -129,4 +129,22 @@ describe('IME over a selected cell (real Chromium, real taizhang serve)', () => 
     await p.keyboard.press('Enter')
     await waitForCell(p, 5, date, '2024-05-06')
   })
+
+  it('on a 390 px screen (mouse) a composition over a cell still starts its editor', async () => {
+    const p = a.page
+    await p.setViewportSize({ width: 390, height: 844 })
+    try {
+      const name = await columnNamed(p, '站点名称')
+      await p.locator(cellSel(8, name)).click()
+      await compose('shequ', '社区')
+      const editor = p.locator('.tz-editor')
+      await editor.waitFor()
+      expect(await editor.inputValue()).toBe('社区')
+      await screenshot(p, 'grid-ime-editor-390.png')
+      await p.keyboard.press('Escape')
+      await editor.waitFor({ state: 'detached' })
+    } finally {
+      await p.setViewportSize({ width: 1280, height: 760 })
+    }
+  })
 })

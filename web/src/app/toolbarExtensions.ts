@@ -79,8 +79,8 @@ export interface Command {
    */
   native?: boolean
   /**
-   * A toolbar button: before the extensions (`main`) or after them (`end`); `more`: an item of
-   * the toolbar's 更多 menu only (grid-ui, issue 12), which is then always shown.
+   * A toolbar button: before the extensions (`main`) or after them (`end`); `more`: a button
+   * never shown on the row, offered by 更多 like any hidden one (grid-ui, issue 12).
    */
   toolbar?: {
     slot: 'main' | 'end' | 'more'

@@ -8,10 +8,7 @@ import { ContextMenu, type MenuItem } from './ContextMenu'
  * hidden ones, read from the toolbar when opened, and clicks the real button. So commands and
  * extensions (CSV…) keep one implementation, and nothing is mounted twice.
  */
-export function ToolbarOverflow(props: {
-  /** grid-ui (issue 12): commands offered in this menu only (toolbar slot `more`); shown always. */
-  more?: () => MenuItem[]
-}) {
+export function ToolbarOverflow() {
   let button!: HTMLButtonElement
   const [menu, setMenu] = createSignal<{ x: number; y: number; items: MenuItem[] } | null>(null)
   const hiddenButtons = (): HTMLButtonElement[] => {
@@ -30,7 +27,7 @@ export function ToolbarOverflow(props: {
         action: () => b.click(),
       }),
     )
-    setMenu({ x: r.left, y: r.bottom + 2, items: [...items, ...(props.more?.() ?? [])] })
+    setMenu({ x: r.left, y: r.bottom + 2, items })
   }
   return (
     <>
@@ -39,7 +36,6 @@ export function ToolbarOverflow(props: {
         type="button"
         class="btn toolbar-more"
         data-testid="toolbar-more"
-        data-always={(props.more?.().length ?? 0) > 0 ? '' : undefined}
         aria-haspopup="menu"
         aria-expanded={menu() !== null}
         onClick={() => (menu() ? setMenu(null) : open())}

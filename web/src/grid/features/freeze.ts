@@ -18,6 +18,9 @@ export interface FreezeStore {
   write(key: string, setting: FreezeSetting | undefined): void
 }
 
+/** AG Grid's width for a column that sets none. */
+const AG_DEFAULT_WIDTH_PX = 200
+
 /** The storage key of a sheet's setting. */
 export function freezeKey(workbookId: string, sheetId: string): string {
   return `taizhang.freeze.${workbookId}.${sheetId}`
@@ -105,8 +108,9 @@ export function makeFreeze(
           if (!column) return
           const pinned = i < n ? 'left' : null
           if ((column.getPinned() ?? null) === pinned) return
-          // A column leaving the pinned area gets its own width back (narrowPinned squeezed it).
-          const width = pinned ? undefined : column.getColDef().width
+          // A column leaving the pinned area gets its own width back if narrowPinned squeezed it.
+          const own = column.getColDef().width ?? AG_DEFAULT_WIDTH_PX
+          const width = !pinned && column.getActualWidth() < own ? own : undefined
           state.push({ colId: c.id, pinned, ...(width ? { width } : {}) })
         })
         if (state.length === 0) return

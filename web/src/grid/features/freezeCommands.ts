@@ -11,7 +11,9 @@ registerCommands([
   {
     id: 'freeze.here',
     label: 'freeze.here',
-    enabled: (ctx) => focusedColumn(ctx) !== null,
+    // Not from the focused cell: the toolbar's buttons (more) re-evaluate on the view's signals
+    // only, and AG Grid's focus is not one. Without a focused cell it does nothing.
+    enabled: (ctx) => ctx.grid !== null,
     run: (ctx) => {
       const colId = focusedColumn(ctx)
       if (colId) ctx.grid?.freezeTo(colId)
@@ -22,7 +24,7 @@ registerCommands([
   {
     id: 'freeze.off',
     label: 'freeze.off',
-    enabled: (ctx) => (ctx.grid?.frozenUpTo() ?? null) !== null,
+    enabled: (ctx) => ctx.grid !== null,
     run: (ctx) => ctx.grid?.freezeTo(null),
     toolbar: { slot: 'more' },
     menu: {},

@@ -57,12 +57,27 @@ export const ime: GridFeature = {
       el.setAttribute('autocapitalize', 'off')
       el.classList.add(READY_CLASS)
       ready = el
-      // A caret inside the cell: compositions insert where the selection is.
-      const sel = el.ownerDocument.getSelection()
-      if (sel && !el.contains(sel.anchorNode)) {
-        sel.selectAllChildren(el)
-        sel.collapseToEnd()
-      }
+      caretToEnd()
+    }
+    /**
+     * The caret at the end of the ready cell: a composition shows where the selection is, and a
+     * click would leave it in the middle of the cell's text.
+     */
+    const caretToEnd = () => {
+      if (!ready || composing) return
+      const sel = ready.ownerDocument.getSelection()
+      if (!sel) return
+      const end = document.createRange()
+      end.selectNodeContents(ready)
+      end.collapse(false)
+      if (
+        sel.rangeCount === 1 &&
+        sel.isCollapsed &&
+        sel.getRangeAt(0).compareBoundaryPoints(Range.START_TO_START, end) === 0
+      )
+        return
+      sel.removeAllRanges()
+      sel.addRange(end)
     }
     /** Takes whatever the IME wrote back out of the cell and redraws it. */
     const restore = (el: HTMLElement) => {
@@ -99,6 +114,9 @@ export const ime: GridFeature = {
       const el = e.target as HTMLElement
       if (el.classList?.contains('ag-cell')) arm(el)
       else if (el !== ready) disarm()
+    })
+    ctx.host.listen(ctx.container, 'mouseup', (e) => {
+      if (ready?.contains(e.target as Node)) caretToEnd()
     })
     ctx.host.listen(ctx.container, 'focusout', (e) => {
       if (e.target === ready && !composing) disarm()

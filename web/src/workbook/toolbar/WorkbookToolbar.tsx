@@ -23,7 +23,7 @@ export function WorkbookToolbar(props: {
 }) {
   const store = props.store
   const session = store.session
-  const buttons = (slot: 'main' | 'end') => (
+  const buttons = (slot: 'main' | 'end' | 'more') => (
     <For
       each={commands.filter(
         // A viewer is not offered what they cannot use (issue 12, "app").
@@ -42,6 +42,8 @@ export function WorkbookToolbar(props: {
             title={commandShortcut(c, '+')}
             data-testid={c.toolbar?.testId}
             data-command={c.id}
+            // grid-ui (issue 12): never on the row, always in 更多 (styles.css)
+            data-more-only={slot === 'more' ? '' : undefined}
           >
             {(c.toolbar?.icon ? `${c.toolbar.icon} ` : '') + commandLabel(c, ctx())}
           </button>
@@ -107,18 +109,9 @@ export function WorkbookToolbar(props: {
         )}
       </For>
       {/* narrow screens: the hidden buttons, in a menu (issue 12, "app") */}
-      <ToolbarOverflow
-        more={() =>
-          commands
-            .filter((c) => c.toolbar?.slot === 'more' && offeredTo(c, props.commandContext()))
-            .map((c) => ({
-              label: commandLabel(c, props.commandContext()),
-              disabled: !c.enabled(props.commandContext()),
-              action: () => c.run(props.commandContext()),
-            }))
-        }
-      />
+      <ToolbarOverflow />
       {buttons('end')}
+      {buttons('more')}
     </div>
   )
 }
