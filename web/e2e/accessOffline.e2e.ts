@@ -7,6 +7,7 @@
  * y-websocket client with the owner's token (the lock UI is access-ui's, built in parallel).
  */
 import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
@@ -177,6 +178,14 @@ describe('issue 16 §3: a refused offline edit is rebuilt around, listed and re-
     await waitForCell(page, 0, ids.served, '40', 20_000)
     await waitForCell(bureau.page, 1, ids.served, '30', 20_000)
 
+    // 更多 → 未被接受的修改 opens the list too (at 1280 px the entry sits in the overflow menu).
+    await page.getByTestId('toolbar-more').click()
+    await page
+      .getByTestId('context-menu')
+      .getByRole('menuitem', { name: /未被接受的修改/ })
+      .click()
+    await page.getByTestId('refused-dialog').waitFor()
+    await page.getByRole('button', { name: '关闭' }).click()
     await page.getByTestId('refused-toast').getByRole('button').click()
     const items = page.getByTestId('refused-item')
     await items.first().waitFor()
@@ -190,6 +199,21 @@ describe('issue 16 §3: a refused offline edit is rebuilt around, listed and re-
     expect(text).toContain('41')
     expect(text).toContain('该期间已锁定')
     await screenshot(page, 'access-refused-list.png')
+
+    // 导出 CSV: the same what/where/why, UTF-8 with a BOM.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('refused-export').click(),
+    ])
+    const csv = readFileSync((await download.path()) as string, 'utf8')
+    expect(download.suggestedFilename()).toMatch(/^未被接受的修改-月报\.csv$/)
+    const lines = csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n')
+    expect(lines[0]).toBe('表,行,列,服务器上的值,你的修改,原因,时间')
+    expect(lines).toHaveLength(2)
+    expect(lines[1]).toContain(`指标,第 1 行 · ${STATION} · 2024-06,服务人次,40,41,该期间已锁定`)
 
     // Still locked: re-applying keeps it in the list with its reason.
     await page.getByTestId('refused-reapply').first().click()
