@@ -3,8 +3,11 @@
  * metric, B's cross-tab, chart and completeness matrix update live; a summary drills down; the
  * report page prints (PDF via CDP); B reloads offline and still computes everything.
  */
+import { readFile, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  ARTIFACTS,
   type Browser,
   cellText,
   createWorkbook,
@@ -365,6 +368,53 @@ describe('reports: summaries, cross-tab, charts, completeness, report page (real
       ),
     ).toBe(false)
     await b.page.emulateMedia({ media: 'screen' })
+  })
+
+  it('key figures are expressions over summaries; the whole report exports as one PNG', async () => {
+    await openReports(b, 'report')
+    const figures = b.page.getByTestId('report-figure')
+    await figures.nth(3).waitFor()
+    // The demo's fourth figure: 各区县各月服务情况.服务人次 / 各区县社工站.行数计数, rounded.
+    // Summaries compute a moment after the page opens: the figure reads — until then.
+    await expect
+      .poll(async () => (await figures.nth(3).locator('.figure-value').textContent()) ?? '', {
+        timeout: 15_000,
+      })
+      .toMatch(/^[\d,]+人次$/)
+    expect(await b.page.getByTestId('figure-error').count()).toBe(0)
+    // A bad name is explained where it is typed; a good expression previews its value.
+    const input = b.page.getByTestId('figure-expr')
+    await input.fill('各区县社工站.不存在')
+    expect(await b.page.getByTestId('expr-error').textContent()).toContain('没有度量“不存在”')
+    expect(await b.page.getByTestId('figure-add').isDisabled()).toBe(true)
+    await input.fill('各区县社工站.行数计数 * 2')
+    await b.page.getByTestId('figure-preview').waitFor()
+    await b.page.getByTestId('figure-add').click()
+    await figures.nth(4).waitFor()
+    const count = Number(
+      ((await figures.nth(0).locator('.figure-value').textContent()) ?? '').replace(/\D/g, ''),
+    )
+    const doubled = Number(
+      ((await figures.nth(4).locator('.figure-value').textContent()) ?? '').replace(/\D/g, ''),
+    )
+    expect(doubled).toBe(count * 2)
+    await b.page
+      .locator('[data-testid="report-page"] [data-testid="chart"][data-ready="1"]')
+      .first()
+      .waitFor({ timeout: 15_000 })
+    const [download] = await Promise.all([
+      b.page.waitForEvent('download'),
+      b.page.getByTestId('report-png').click(),
+    ])
+    const png = await readFile((await download.path())!)
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG')
+    // Two charts and five figures at 2× the page's size: far more than an empty canvas.
+    expect(png.byteLength).toBeGreaterThan(60_000)
+    expect(download.suggestedFilename()).toBe('社工站建设与服务情况汇报（示例数据）.png')
+    await writeFile(join(ARTIFACTS, 'reports-report-export.png'), png)
+    // Remove the added figure again (later tests count the demo's).
+    await b.page.locator('.report-figure .item-tools .danger').nth(4).click()
+    await expect.poll(() => figures.count()).toBe(4)
   })
 
   it('works offline after a reload', async () => {

@@ -158,6 +158,14 @@ export function addDemoLedger(
             unit: '人次',
             style: 'wan',
           },
+          {
+            // A key figure as an expression over two summaries' grand totals (figures.ts).
+            type: 'figure',
+            label: '站均服务人次',
+            expr: 'ROUND(各区县各月服务情况.服务人次 / 各区县社工站.行数计数, 0)',
+            unit: '人次',
+            style: 'plain',
+          },
           { type: 'chart', chartId: DEMO_LEDGER_IDS.chartStacked },
           { type: 'chart', chartId: DEMO_LEDGER_IDS.chartPie },
         ],

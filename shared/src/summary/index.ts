@@ -1,4 +1,5 @@
 export * from './aggregate.js'
 export * from './exportSummary.js'
+export * from './figures.js'
 export * from './store.js'
 export * from './summary.js'

@@ -1,10 +1,39 @@
-import { writeDefinition } from '@taizhang/shared'
-import { createSignal, For, Match, Show, Switch } from 'solid-js'
+import {
+  evaluateFigure,
+  type FigureResult,
+  figureNames,
+  figureRoots,
+  writeDefinition,
+} from '@taizhang/shared'
+import { createMemo, createSignal, For, Match, Show, Switch } from 'solid-js'
 import { locale, t } from '../i18n'
 import { LiveChart } from './ChartsTab'
 import type { Ledger } from './createLedger'
+import { downloadUrl } from './download'
+import { ExprFeedback } from './ExprTab'
 import { printReport } from './printReport'
 import { formatFigure, type ReportItem, type ReportLayout } from './reportLayout'
+import { reportPng } from './reportPng'
+import { exprErrorText } from './tables'
+
+type Figure = Extract<ReportItem, { type: 'figure' }>
+
+/** The records figure expressions read: every summary's grand totals, live. */
+function liveRoots(ledger: Ledger) {
+  ledger.version()
+  return figureRoots(
+    ledger.summaries().map((s) => ({ title: s.def.title, table: s.live?.table() ?? null })),
+  )
+}
+
+/** A figure's value: its expression, or (saved before expressions) one summary's grand total. */
+function figureResult(ledger: Ledger, item: Figure): FigureResult {
+  if (item.expr) return evaluateFigure(item.expr, liveRoots(ledger))
+  ledger.version()
+  const s = ledger.summaries().find((x) => x.id === item.summaryId)
+  const total = s?.live?.table().rows.at(-1)
+  return { ok: true, value: total ? (total.values[item.measure ?? 0] ?? null) : null }
+}
 
 /**
  * The workbook's report page (汇报): key figures (grand totals of summaries, shown large with their
@@ -25,19 +54,13 @@ export function ReportPage(props: { ledger: Ledger; readOnly: boolean }) {
   const remove = (i: number) =>
     write({ ...layout(), items: layout().items.filter((_, k) => k !== i) })
   const today = new Date().toLocaleDateString(locale())
-  const figureValue = (item: Extract<ReportItem, { type: 'figure' }>) => {
-    props.ledger.version()
-    const s = props.ledger.summaries().find((x) => x.id === item.summaryId)
-    const total = s?.live?.table().rows.at(-1)
-    return total ? (total.values[item.measure] ?? null) : null
-  }
+  let page: HTMLDivElement | undefined
+  const title = () =>
+    layout().title || t('rep.report.title', { title: wb.meta().title || t('home.untitled') })
   return (
-    <div class="report-page" data-testid="report-page">
+    <div class="report-page" data-testid="report-page" ref={page}>
       <header class="report-title">
-        <h1>
-          {layout().title ||
-            t('rep.report.title', { title: wb.meta().title || t('home.untitled') })}
-        </h1>
+        <h1>{title()}</h1>
         <p class="muted">{t('rep.report.date', { date: today })}</p>
       </header>
       <div class="report-items">
@@ -46,15 +69,33 @@ export function ReportPage(props: { ledger: Ledger; readOnly: boolean }) {
             <div class={`report-item report-${item.type}`}>
               <Switch>
                 <Match when={item.type === 'figure' && item}>
-                  {(f) => (
-                    <div class="figure" data-testid="report-figure">
-                      <div class="figure-value">
-                        {formatFigure(figureValue(f()), f().style, locale())}
-                        <span class="figure-unit">{f().unit}</span>
+                  {(f) => {
+                    const r = () => figureResult(props.ledger, f())
+                    const text = () => {
+                      const v = r()
+                      return v.ok ? formatFigure(v.value, f().style, locale()) : '—'
+                    }
+                    const error = () => {
+                      const v = r()
+                      return v.ok ? null : v.error
+                    }
+                    return (
+                      <div class="figure" data-testid="report-figure">
+                        <div class="figure-value">
+                          {text()}
+                          <span class="figure-unit">{f().unit}</span>
+                        </div>
+                        <div class="figure-label">{f().label}</div>
+                        <Show when={error()}>
+                          {(e) => (
+                            <div class="figure-error no-print" data-testid="figure-error">
+                              {exprErrorText(e(), locale())}
+                            </div>
+                          )}
+                        </Show>
                       </div>
-                      <div class="figure-label">{f().label}</div>
-                    </div>
-                  )}
+                    )
+                  }}
                 </Match>
                 <Match when={item.type === 'chart' && item}>
                   {(c) => <LiveChart ledger={props.ledger} chartId={c().chartId} readOnly bare />}
@@ -89,6 +130,20 @@ export function ReportPage(props: { ledger: Ledger; readOnly: boolean }) {
         >
           {t('rep.report.print')}
         </button>
+        <button
+          type="button"
+          data-testid="report-png"
+          onClick={async () => {
+            if (!page) return
+            const url = await reportPng(page, {
+              title: title(),
+              date: t('rep.report.date', { date: today }),
+            })
+            downloadUrl(`${title()}.png`, url)
+          }}
+        >
+          {t('rep.report.png')}
+        </button>
         <Show when={!props.readOnly}>
           <AddItem
             ledger={props.ledger}
@@ -102,11 +157,28 @@ export function ReportPage(props: { ledger: Ledger; readOnly: boolean }) {
 
 function AddItem(props: { ledger: Ledger; onAdd: (item: ReportItem) => void }) {
   const [label, setLabel] = createSignal('')
-  const [summaryId, setSummaryId] = createSignal('')
-  const [measure, setMeasure] = createSignal(0)
+  const [expr, setExpr] = createSignal('')
   const [unit, setUnit] = createSignal('')
   const [style, setStyle] = createSignal<'plain' | 'percent' | 'wan'>('plain')
   const [chartId, setChartId] = createSignal('')
+  const roots = createMemo(() => liveRoots(props.ledger))
+  const check = createMemo(() => (expr().trim() ? evaluateFigure(expr(), roots()) : null))
+  const error = () => {
+    const c = check()
+    return c && !c.ok ? c.error : null
+  }
+  const preview = () => {
+    const c = check()
+    return c?.ok ? c.value : undefined
+  }
+  let input: HTMLInputElement | undefined
+  const insert = (name: string) => {
+    const el = input
+    const at = el?.selectionStart ?? expr().length
+    const end = el?.selectionEnd ?? at
+    setExpr(expr().slice(0, at) + name + expr().slice(end))
+    el?.focus()
+  }
   return (
     <div class="rep-form-row">
       <fieldset>
@@ -116,20 +188,13 @@ function AddItem(props: { ledger: Ledger; onAdd: (item: ReportItem) => void }) {
           value={label()}
           onInput={(e) => setLabel(e.currentTarget.value)}
         />
-        <select
-          value={summaryId() || props.ledger.summaries()[0]?.id}
-          onChange={(e) => setSummaryId(e.currentTarget.value)}
-        >
-          <For each={props.ledger.summaries()}>
-            {(s) => <option value={s.id}>{s.def.title}</option>}
-          </For>
-        </select>
         <input
-          type="number"
-          min="0"
-          style={{ width: '4em' }}
-          value={measure()}
-          onInput={(e) => setMeasure(Number(e.currentTarget.value) || 0)}
+          ref={input}
+          class="figure-expr"
+          data-testid="figure-expr"
+          placeholder={t('rep.report.figureExpr')}
+          value={expr()}
+          onInput={(e) => setExpr(e.currentTarget.value)}
         />
         <input
           placeholder={t('rep.report.unit')}
@@ -145,22 +210,39 @@ function AddItem(props: { ledger: Ledger; onAdd: (item: ReportItem) => void }) {
         </select>
         <button
           type="button"
+          data-testid="figure-add"
+          disabled={!check()?.ok}
           onClick={() => {
-            const sid = summaryId() || props.ledger.summaries()[0]?.id
-            if (!sid) return
+            if (!check()?.ok) return
             props.onAdd({
               type: 'figure',
               label: label().trim() || t('rep.report.figure'),
-              summaryId: sid,
-              measure: measure(),
+              expr: expr().trim(),
               unit: unit().trim(),
               style: style(),
             })
             setLabel('')
+            setExpr('')
           }}
         >
           {t('rep.add')}
         </button>
+        <ExprFeedback source={expr()} error={error()} />
+        <Show when={preview() !== undefined}>
+          <span class="muted" data-testid="figure-preview">
+            {t('rep.report.preview', { value: formatFigure(preview() ?? null, style(), locale()) })}
+          </span>
+        </Show>
+        <div class="figure-names">
+          <span class="muted">{t('rep.report.names')}</span>
+          <For each={figureNames(roots())}>
+            {(n) => (
+              <button type="button" class="chip" onClick={() => insert(n)}>
+                {n}
+              </button>
+            )}
+          </For>
+        </div>
       </fieldset>
       <fieldset>
         <legend>{t('rep.report.addChart')}</legend>

@@ -3,9 +3,14 @@ export type ReportItem =
   | {
       type: 'figure'
       label: string
-      summaryId: string
-      /** Which measure's grand total. */
-      measure: number
+      /**
+       * An expression over the summaries' grand totals (`按区县汇总.服务人次合计 / 1435`; names in
+       * shared/src/summary/figures.ts). Figures saved before expressions have only the two below.
+       */
+      expr?: string
+      /** Without `expr`: this summary's grand total of measure `measure`. */
+      summaryId?: string
+      measure?: number
       /** Shown after the figure: 家, 次, 人次, %. */
       unit: string
       /** `percent`: × 100 with one decimal; `wan`: in 万 with one decimal; else grouped digits. */
