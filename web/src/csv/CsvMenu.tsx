@@ -62,6 +62,7 @@ export function CsvMenu(props: Props) {
       <button
         type="button"
         class="btn"
+        data-keep
         data-testid="csv-import"
         disabled={readOnly()}
         onClick={() => input?.click()}
@@ -83,6 +84,7 @@ export function CsvMenu(props: Props) {
       <button
         type="button"
         class="btn"
+        data-keep
         data-testid="csv-export"
         disabled={!props.sheetId()}
         onClick={() => setExporting(true)}

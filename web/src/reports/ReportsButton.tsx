@@ -8,7 +8,13 @@ export function ReportsButton(props: ToolbarExtensionProps) {
   const [open, setOpen] = createSignal(false)
   return (
     <>
-      <button type="button" data-testid="reports-open" onClick={() => setOpen(true)}>
+      <button
+        type="button"
+        class="btn"
+        data-keep
+        data-testid="reports-open"
+        onClick={() => setOpen(true)}
+      >
         {t('rep.open')}
       </button>
       <Show when={open()}>

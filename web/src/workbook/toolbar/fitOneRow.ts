@@ -1,6 +1,7 @@
 /**
  * Keeps the workbook toolbar on ONE row at any width (issue 12, "grid2"): the buttons that do
- * not fit are marked `data-overflow` (hidden by styles.css) from the last one backwards, and the
+ * not fit are marked `data-overflow` (hidden by styles.css) from the last one backwards (those
+ * marked `data-keep` last of all), and the
  * 更多 menu (`ToolbarOverflow`, which offers every hidden button) is shown while any is hidden.
  * 分享 (`data-command="share"`) and 更多 itself always stay. Buttons coming and going, labels
  * changing and the window resizing all refit. Hand-written: no library fits a flex row of real
@@ -16,8 +17,14 @@ export function fitOneRow(bar: HTMLElement): void {
   if (bar.scrollWidth <= bar.clientWidth) return
   // Something must go: the 更多 button takes its place first, then buttons leave from the end.
   bar.setAttribute('data-overflowing', '1')
-  for (let i = buttons.length - 1; i >= 0 && bar.scrollWidth > bar.clientWidth; i--) {
-    buttons[i]!.setAttribute('data-overflow', '1')
+  // Buttons marked `data-keep` (the everyday ones: 导入/导出, 报表) leave only after all others.
+  const order = [
+    ...buttons.filter((b) => !b.hasAttribute('data-keep')).reverse(),
+    ...buttons.filter((b) => b.hasAttribute('data-keep')).reverse(),
+  ]
+  for (const b of order) {
+    if (bar.scrollWidth <= bar.clientWidth) break
+    b.setAttribute('data-overflow', '1')
   }
 }
 
