@@ -67,18 +67,18 @@ async function call(
     throw new VersionError('offline', m.zh, m.en)
   }
   if (res.ok) return res
-  let body: { error?: { code?: string; message_zh?: string; message_en?: string } } | null = null
+  // The API's error shape (docs/API.md): `{ error: code, zh, en }`.
+  let body: { error?: string; zh?: string; en?: string } | null = null
   try {
     body = await res.json()
   } catch {
     // Not JSON (a proxy's error page): the status is all there is to say.
   }
-  const e = body?.error
   const fallback = vtBoth('badResponse', { status: res.status })
   throw new VersionError(
-    e?.code ?? `http_${res.status}`,
-    e?.message_zh ?? fallback.zh,
-    e?.message_en ?? fallback.en,
+    typeof body?.error === 'string' ? body.error : `http_${res.status}`,
+    body?.zh ?? fallback.zh,
+    body?.en ?? fallback.en,
     res.status,
   )
 }
