@@ -1,138 +1,33 @@
-import type { RowView } from '../model/types.js'
-import type { CellValue, Column, ColumnInit, ColumnType } from '../schema/columnTypes.js'
+import type { CellValue } from '../schema/columnTypes.js'
 import {
   type LocalizedMessage,
   normalizeText,
   type ParseOptions,
   parseValue,
   parseValueQuick,
-  type ValueColumn,
 } from '../schema/values.js'
 import { type CsvCodes, newCodes } from './csvColumn.js'
 import { restoreFormula } from './formula.js'
-import type { CsvRefusal, CsvWarning } from './issues.js'
-import { CSV_ISSUE_EXAMPLES, CSV_PREVIEW_ROWS } from './limits.js'
+import type {
+  AddedColumn,
+  AddedRows,
+  CellChange,
+  ImportOptions,
+  ImportPlan,
+  ImportPlanResult,
+  Misfit,
+  RowUpdate,
+  SheetSnapshot,
+  SkipReason,
+} from './importPlanTypes.js'
+import { resolveTargets } from './importTargets.js'
+import { CSV_ISSUE_EXAMPLES } from './limits.js'
 import type { ColumnMapping } from './mapping.js'
 import { isNoDataMarker, keepsNoDataMarkers } from './noData.js'
 import type { CsvTable } from './parseCsv.js'
 
-export type ImportMode = 'append' | 'upsert'
-
-/** What planning reads of the target sheet: a live `Sheet`, or a copy sent to a Web Worker. */
-export interface SheetSnapshot {
-  columns(): Column[]
-  readRows(): RowView[]
-}
-
-/** What to do with values that don't fit their column (rule CSV5). */
-export type MisfitChoice = 'ask' | 'text' | 'skip-rows'
-
-export interface ImportOptions {
-  mode: ImportMode
-  /** Upsert only: the CSV columns (by index) whose values identify a row, e.g. 站点名称 + 期间. */
-  key?: readonly number[]
-  /** `ask` (default) returns a plan that needs a decision when values don't fit. */
-  onMisfit?: MisfitChoice
-  /** How bare numbers in percent columns are read (see `parseValue`). */
-  percentStyle?: 'percent' | 'number'
-  /** Upsert only: whether an empty CSV cell clears the matched row's cell (default false: keep it). */
-  emptyClears?: boolean
-  /** Reference columns: map a display name to a row id, per target column id. */
-  resolveReference?: (colId: string, text: string) => string | undefined
-}
-
-/** A column the import writes to: existing (colId) or created on apply (init). */
-export interface ImportTarget {
-  source: number
-  header: string
-  name: string
-  type: ColumnType
-  colId?: string
-  init?: ColumnInit
-  column: ValueColumn
-}
-
-export interface Misfit {
-  source: number
-  header: string
-  column: string
-  type: ColumnType
-  count: number
-  examples: { line: number; input: string; message: LocalizedMessage }[]
-}
-
-export interface CellChange {
-  /** Index into `plan.targets`. */
-  target: number
-  old: CellValue
-  new: CellValue
-}
-
-export interface RowUpdate {
-  rowId: string
-  line: number
-  changes: CellChange[]
-  /** The file's values for this row (aligned with targets), so a preview can show which row it is. */
-  values: CellValue[]
-}
-
-export type SkipReason = 'misfit' | 'empty-key' | 'duplicate-key'
-
-/**
- * One target column's values for the added rows, kept column by column (no array per row): a
- * dictionary of converted values and a code per row, numbers in a `Float64Array` (NaN: empty), or
- * one value per row. The typed arrays cross to the main thread as transferables.
- */
-export type AddedColumn =
-  | { kind: 'dict'; values: CellValue[]; codes: CsvCodes }
-  | { kind: 'numbers'; values: Float64Array }
-  | { kind: 'values'; values: CellValue[] }
-
-/** The rows an import adds: `count` rows, each row's file line, and one column per target. */
-export interface AddedRows {
-  count: number
-  lines: Uint32Array
-  columns: AddedColumn[]
-}
-
-/** The value of added row `row` in target `col`. */
-export function addedValue(adds: AddedRows, row: number, col: number): CellValue {
-  const c = adds.columns[col]!
-  if (c.kind === 'dict') return c.values[c.codes[row]!] ?? null
-  if (c.kind === 'numbers') {
-    const x = c.values[row]!
-    return Number.isNaN(x) ? null : x
-  }
-  return c.values[row] ?? null
-}
-
-/** Added row `row` as a value array aligned with the targets (previews, tests). */
-export function addedRow(adds: AddedRows, row: number): CellValue[] {
-  const out: CellValue[] = []
-  for (let c = 0; c < adds.columns.length; c++) out.push(addedValue(adds, row, c))
-  return out
-}
-
-/** A checked, fully computed import: applying it cannot fail half-way (rule CSV6). */
-export interface ImportPlan {
-  mode: ImportMode
-  targets: ImportTarget[]
-  /** Rows to add, column by column (aligned with `targets`). */
-  adds: AddedRows
-  updates: RowUpdate[]
-  unchanged: number
-  skipped: { reason: SkipReason; count: number; lines: number[] }[]
-  misfits: Misfit[]
-  /** Figures like `1.2万余` imported as their stated value. */
-  approximate: { count: number; examples: { line: number; input: string }[] }
-  /** No-data markers (`—`, `/`, `-`, `－`) in numeric columns, kept as they were (issue #15 §4). */
-  noData: { count: number; examples: { line: number; column: string; input: string }[] }
-  /** Values don't fit and the caller must choose `text`, `skip-rows` or cancel. */
-  needsDecision: boolean
-  warnings: CsvWarning[]
-}
-
-export type ImportPlanResult = { ok: true; plan: ImportPlan } | { ok: false; refusal: CsvRefusal }
+export * from './importPlanTypes.js'
+export * from './planRead.js'
 
 /** Distinct inputs remembered per column while planning (a column without a dictionary). */
 const PARSE_CACHE_SIZE = 4096
@@ -159,73 +54,10 @@ export function planImport(
   sheet: SheetSnapshot | undefined,
   options: ImportOptions,
 ): ImportPlanResult {
-  const bad = (zh: string, en: string): ImportPlanResult => ({
-    ok: false,
-    refusal: { kind: 'bad-mapping', zh, en },
-  })
-  const existing = new Map((sheet?.columns() ?? []).map((c) => [c.id, c]))
-  const targets: ImportTarget[] = []
-  const targetOfSource = new Map<number, number>()
-  const usedCols = new Set<string>()
-  const usedNames = new Set([...existing.values()].map((c) => c.name))
-  for (const m of mapping) {
-    if (m.source < 0 || m.source >= table.header.length)
-      return bad(`CSV 列 ${m.source + 1} 不存在`, `CSV column ${m.source + 1} does not exist`)
-    if (targetOfSource.has(m.source))
-      return bad(
-        `CSV 列“${table.header[m.source]}”映射了两次`,
-        `CSV column "${table.header[m.source]}" is mapped twice`,
-      )
-    const header = table.header[m.source]!
-    const t = m.target
-    if (t.kind === 'skip') continue
-    if (t.kind === 'existing') {
-      const col = existing.get(t.colId)
-      if (!col) return bad(`列 ${t.colId} 不存在`, `Column ${t.colId} does not exist`)
-      if (usedCols.has(col.id))
-        return bad(`列“${col.name}”被映射了两次`, `Column "${col.name}" is mapped twice`)
-      usedCols.add(col.id)
-      targetOfSource.set(m.source, targets.length)
-      targets.push({
-        source: m.source,
-        header,
-        name: col.name,
-        type: col.type,
-        colId: col.id,
-        column: col,
-      })
-    } else {
-      let name = t.name.trim() || header
-      for (let k = 2; usedNames.has(name); k++) name = `${t.name.trim() || header} (${k})`
-      usedNames.add(name)
-      const init: ColumnInit = { name, type: t.type, ...(t.format ? { format: t.format } : {}) }
-      targetOfSource.set(m.source, targets.length)
-      targets.push({
-        source: m.source,
-        header,
-        name,
-        type: t.type,
-        init,
-        column: { type: t.type, format: t.format ?? {}, constraints: {} },
-      })
-    }
-  }
-  if (targets.length === 0) return bad('没有要导入的列', 'No column to import')
-
-  const keyTargets: number[] = []
-  if (options.mode === 'upsert') {
-    if (!options.key || options.key.length === 0)
-      return bad('更新模式需要主键列', 'Upsert needs key columns')
-    for (const s of options.key) {
-      const ti = targetOfSource.get(s)
-      if (ti === undefined)
-        return bad(
-          `主键列“${table.header[s] ?? s}”没有映射到表格列`,
-          `Key column "${table.header[s] ?? s}" is not mapped to a column`,
-        )
-      keyTargets.push(ti)
-    }
-  }
+  const resolved = resolveTargets(table, mapping, sheet, options)
+  if (!resolved.ok)
+    return { ok: false, refusal: { kind: 'bad-mapping', zh: resolved.zh, en: resolved.en } }
+  const { targets, keyTargets } = resolved
 
   // Parse every cell once.
   const onMisfit = options.onMisfit ?? 'ask'
@@ -533,50 +365,4 @@ export function planImport(
       warnings: table.warnings,
     },
   }
-}
-
-/** Counts for the summary line: 新增 / 更新 / 未变 / 跳过. */
-export function planCounts(plan: ImportPlan): {
-  added: number
-  updated: number
-  unchanged: number
-  skipped: number
-} {
-  return {
-    added: plan.adds.count,
-    updated: plan.updates.length,
-    unchanged: plan.unchanged,
-    skipped: plan.skipped.reduce((n, s) => n + s.count, 0),
-  }
-}
-
-/** The first rows as they will land (rule CSV5): added rows' values and updated rows' old → new. */
-export function previewPlan(
-  plan: ImportPlan,
-  limit = CSV_PREVIEW_ROWS,
-): (
-  | { kind: 'add'; line: number; values: CellValue[] }
-  | { kind: 'update'; line: number; rowId: string; changes: CellChange[]; values: CellValue[] }
-)[] {
-  const out: ReturnType<typeof previewPlan> = []
-  let a = 0
-  let u = 0
-  const adds = plan.adds
-  while (out.length < limit && (a < adds.count || u < plan.updates.length)) {
-    const upd = plan.updates[u]
-    if (a < adds.count && (!upd || adds.lines[a]! <= upd.line)) {
-      out.push({ kind: 'add', line: adds.lines[a]!, values: addedRow(adds, a) })
-      a++
-    } else if (upd) {
-      out.push({
-        kind: 'update',
-        line: upd.line,
-        rowId: upd.rowId,
-        changes: upd.changes,
-        values: upd.values,
-      })
-      u++
-    }
-  }
-  return out
 }
