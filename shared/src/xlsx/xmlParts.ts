@@ -1,4 +1,4 @@
-import { SaxesParser, type SaxesTagPlain } from 'saxes'
+import type { SaxesParser as Parser, SaxesTagPlain } from 'saxes'
 import type { XlsxGuardResult } from './zipGuard.js'
 import { readZipDirectory } from './zipGuard.js'
 
@@ -31,8 +31,16 @@ function attrByLocal(attrs: Record<string, string>, name: string): string | unde
   return undefined
 }
 
+/**
+ * saxes, loaded on first use: it is CommonJS, which bundlers cannot tree-shake, so a static import
+ * would put it in every chunk that imports `@taizhang/shared/xlsx` (the main thread's export too).
+ */
+let saxes: Promise<typeof Parser> | undefined
+const loadSaxes = () => (saxes ??= import('saxes').then((m) => m.SaxesParser))
+
 /** A SAX parser calling `h`; `write` it chunks of text, then `close`. Throws on malformed XML. */
-export function xmlStream(h: XmlHandlers): { write(chunk: string): void; close(): void } {
+async function xmlStream(h: XmlHandlers): Promise<{ write(chunk: string): void; close(): void }> {
+  const SaxesParser = await loadSaxes()
   const p = new SaxesParser({ xmlns: false, position: false })
   if (h.open)
     p.on('opentag', (tag: SaxesTagPlain) =>
@@ -114,7 +122,7 @@ export async function streamEntryText(
 
 /** Parses one entry with `h`; false when it does not exist. */
 export async function parseEntry(zip: ZipIndex, name: string, h: XmlHandlers): Promise<boolean> {
-  const x = xmlStream(h)
+  const x = await xmlStream(h)
   const found = await streamEntryText(zip, name, x.write)
   if (found) x.close()
   return found
