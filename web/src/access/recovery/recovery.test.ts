@@ -20,7 +20,11 @@ const entry = (id: string, reason: RefusedEdit['reason'], at = 1): RefusedEdit =
 
 /** A token shaped like the server's: base64url JSON payload . signature. */
 function token(claims: Record<string, unknown>): string {
-  const b64 = Buffer.from(JSON.stringify(claims)).toString('base64url')
+  const bytes = new TextEncoder().encode(JSON.stringify(claims))
+  const b64 = btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
   return `${b64}.c2ln`
 }
 
