@@ -28,6 +28,12 @@ let b: Browser
 let wbId = ''
 let cols: Record<string, string> = {}
 let station = ''
+/** A column id by header name (set in beforeAll). */
+const col = (name: string): string => {
+  const id = cols[name]
+  if (!id) throw new Error(`no column ${name}`)
+  return id
+}
 
 const tabs = (p: Page) => p.locator('[data-testid="sheet-tabs"] .tab[data-sheet-id]')
 
@@ -61,8 +67,8 @@ async function rows(p: Page): Promise<{ i: number; station: string; period: stri
   for (let i = 0; i < 12; i++) {
     out.push({
       i,
-      station: await cellText(p, i, cols['站点']!),
-      period: await cellText(p, i, cols['期间']!),
+      station: await cellText(p, i, col('站点')),
+      period: await cellText(p, i, col('期间')),
     })
   }
   return out
@@ -107,7 +113,7 @@ describe('access rules in the grid (real Chromium, owner and scoped editor)', ()
     await tabs(a.page).nth(1).click()
     await a.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
     cols = await columnsByName(a.page)
-    station = await cellText(a.page, 0, cols['站点']!)
+    station = await cellText(a.page, 0, col('站点'))
     expect(station).toMatch(/社工站|中心/)
     const scoped = await mint('scoped-editor', station, { station })
     await b.page.goto(`${server.origin}/#/w/${wbId}?token=${encodeURIComponent(scoped)}`)
@@ -122,7 +128,7 @@ describe('access rules in the grid (real Chromium, owner and scoped editor)', ()
   })
 
   it('B (scoped editor) sees other stations’ rows greyed, cannot type or paste into them; its own rows take edits', async () => {
-    const served = cols['服务人次']!
+    const served = col('服务人次')
     const list = await rows(b.page)
     const own = list.filter((r) => r.station === station)
     const other = list.filter((r) => r.station !== station)
@@ -159,6 +165,21 @@ describe('access rules in the grid (real Chromium, owner and scoped editor)', ()
     await screenshot(b.page, 'access-scoped-grid.png')
   })
 
+  it('B adds a row: it starts with B’s station, the server takes it, A sees it', async () => {
+    const before = (await a.page.getByTestId('row-count').textContent()) ?? ''
+    const n = Number(before.replace(/[^\d]/g, ''))
+    // The previous test's refusal toast goes first (4 s).
+    await b.page.locator('.toast').waitFor({ state: 'detached', timeout: 15_000 })
+    await b.page.getByTestId('add-row').click()
+    await waitSaved(b.page, { synced: true })
+    await a.page
+      .getByTestId('row-count')
+      .filter({ hasText: String(n + 1) })
+      .waitFor({ timeout: 20_000 })
+    // No refusal toast on B (the insert was allowed locally and by the server).
+    expect(await b.page.locator('.toast').filter({ hasText: '未修改' }).count()).toBe(0)
+  })
+
   it('B sees no structure menus (add sheet, title); A (owner) does', async () => {
     expect(await b.page.locator('[data-testid="sheet-tabs"] .tab.add').count()).toBe(0)
     expect(await a.page.locator('[data-testid="sheet-tabs"] .tab.add').count()).toBe(1)
@@ -168,7 +189,7 @@ describe('access rules in the grid (real Chromium, owner and scoped editor)', ()
   })
 
   it('A locks a period in 报表 → 完成情况: B’s cells of it turn locked, with who and when', async () => {
-    const served = cols['服务人次']!
+    const served = col('服务人次')
     const list = await rows(b.page)
     const own = list.find((r) => r.station === station)!
     await a.page.getByTestId('reports-open').click()
@@ -200,7 +221,7 @@ describe('access rules in the grid (real Chromium, owner and scoped editor)', ()
   })
 
   it('A adds and edits a rule in 更多 → 权限规则; B’s writability follows live', async () => {
-    const served = cols['服务人次']!
+    const served = col('服务人次')
     const list = await rows(b.page)
     const lockedPeriod = list.find((r) => r.station === station)!.period
     const other = list.find((r) => r.station !== station && r.period !== lockedPeriod)!

@@ -117,7 +117,7 @@ describe('access-ui: what the grid offers', () => {
   })
 
   it('the guarded sheet skips refused cells of a paste and reports them; allowed cells are written', () => {
-    const { wb, m, rows, cols } = ledger()
+    const { wb, m, rows, cols, stations } = ledger()
     const gate = makeAccessGate(wb, clerkA, () => NOW)
     const reports: [number, string][] = []
     gate.onRefused((n, d) => reports.push([n, d.reason]))
@@ -129,9 +129,14 @@ describe('access-ui: what the grid offers', () => {
     expect(m.getCell(rows.ra, cols.served)).toBe(30)
     expect(m.getCell(rows.rb, cols.served)).toBe(5)
     expect(reports).toEqual([[1, 'row-not-in-scope']])
-    // A blank row belongs to no station: a clerk may not insert it (the server would refuse it).
-    expect(sheet.insertEmptyRows(1)).toEqual([])
-    sheet.deleteRows([rows.ra, rows.rb])
+    // A clerk's new row starts with its station (a blank one would belong to no station).
+    const [added] = sheet.insertEmptyRows(1)
+    expect(added).toBeDefined()
+    expect(m.getCell(added!, cols.station)).toBe(stations.a)
+    // A row of another station is refused whole.
+    expect(sheet.insertRows([{ [cols.station]: stations.b }])).toEqual([])
+    expect(reports.at(-1)).toEqual([1, 'row-not-in-scope'])
+    sheet.deleteRows([rows.ra, rows.rb, added!])
     expect(m.hasRow(rows.rb)).toBe(true)
     expect(m.hasRow(rows.ra)).toBe(false)
     // Reads pass through.

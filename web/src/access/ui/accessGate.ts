@@ -8,7 +8,9 @@
  */
 import {
   type AccessIdentity,
+  type CellValue,
   type Change,
+  completenessSettings,
   createAccessChecker,
   type Decision,
   ROOT_ACCESS,
@@ -32,6 +34,12 @@ export interface AccessGate {
   canStructure(sheetId?: string): boolean
   canEditRules(): boolean
   canLock(sheetId: string): boolean
+  /**
+   * Values a new row of `sheetId` starts with so that this user may insert it: a station-scoped
+   * editor's rows of a periodic sheet name its station (a blank row belongs to no station and the
+   * server would refuse it). Empty for everyone else.
+   */
+  newRowValues(sheetId: string): Record<string, CellValue>
   /**
    * Called after every doc transaction (any may change a decision); `accessChanged` when it
    * changed the rules, locks or settings themselves (every cell's decision may then differ).
@@ -109,6 +117,21 @@ export function makeAccessGate(
       ).ok,
     canEditRules: () => check({ kind: 'rules' }).ok,
     canLock: (sheetId) => check({ kind: 'lock', sheetId }).ok,
+    newRowValues(sheetId) {
+      const station = identity.scope?.station
+      const settings = station ? completenessSettings(wb, sheetId) : undefined
+      if (!station || !settings || !wb.hasSheet(sheetId)) return {}
+      const col = wb.sheet(sheetId).column(settings.stationColumn)
+      const ref = col?.format.refSheet
+      if (!ref || !wb.hasSheet(ref)) return {}
+      // The scope names the station by row id or by its label (as the checker matches it).
+      const stations = wb.sheet(ref)
+      const labelCol = col.format.refColumn ?? stations.columns()[0]?.id
+      const id = stations.hasRow(station)
+        ? station
+        : stations.rowIds().find((r) => labelCol && stations.getCell(r, labelCol) === station)
+      return id ? { [settings.stationColumn]: id } : {}
+    },
     onChange(fn) {
       changeFns.add(fn)
       return () => changeFns.delete(fn)

@@ -143,14 +143,17 @@ export function guardSheet(sheet: Sheet, gate: () => AccessGate | undefined): Sh
       const g = gate()
       if (!g) return sheet.insertRows(rows, at)
       // The new rows' ids are not known before the insert; a condition reads only their values.
-      const d = rows
+      // A station clerk's new rows start with its station (else no station, and no right).
+      const start = g.newRowValues(sheet.id)
+      const filled = rows.map((values) => ({ ...start, ...values }))
+      const d = filled
         .map((values) => g.check({ kind: 'row-insert', sheetId: sheet.id, rowId: '', values }))
         .find((x): x is Refusal => !x.ok)
       if (d) {
         refused(g, rows.length, d)
         return []
       }
-      return sheet.insertRows(rows, at)
+      return sheet.insertRows(filled, at)
     },
     insertEmptyRows(n: number, at?: RowPosition) {
       return guarded.insertRows!(
