@@ -217,5 +217,20 @@ describe('issue 13 §3: versions (two real Chromium pages, real server)', () => 
     expect(copyCols[0]).toBe(col)
     await waitForCell(page, 0, col, firstName, 15_000)
     await screenshot(page, 'versions-copy.png')
+
+    // Offline, the panel says so in both languages and offers nothing stale.
+    await b.context.setOffline(true)
+    try {
+      await openVersions(b.page)
+      const err = b.page.getByTestId('versions-error')
+      await err.waitFor({ timeout: 15_000 })
+      const msg = (await err.textContent()) ?? ''
+      expect(msg).toContain('无法连接服务器')
+      expect(msg).toContain('Cannot reach the server')
+      expect(await b.page.getByTestId('version-item').count()).toBe(0)
+      await screenshot(b.page, 'versions-offline.png')
+    } finally {
+      await b.context.setOffline(false)
+    }
   })
 })

@@ -82,6 +82,8 @@ export function VersionsPanel(props: { store: WorkbookStore; token: string | nul
       setBusy(null)
     }
   }
+  // A resource read in its error state throws: the list is empty then, and the error is shown.
+  const versions = (): VersionInfo[] => (list.state === 'errored' ? [] : (list() ?? []))
   const listError = () => {
     const e = list.error as unknown
     return e instanceof VersionError
@@ -251,7 +253,7 @@ export function VersionsPanel(props: { store: WorkbookStore; token: string | nul
       </Show>
       <Show when={!list.loading} fallback={<p class="muted">{vt('loading')}</p>}>
         <Show
-          when={(list() ?? []).length > 0}
+          when={versions().length > 0}
           fallback={
             <Show when={!list.error}>
               <p class="muted">{vt('empty')}</p>
@@ -259,7 +261,7 @@ export function VersionsPanel(props: { store: WorkbookStore; token: string | nul
           }
         >
           <ul class="history-list versions-list">
-            <For each={list()}>
+            <For each={versions()}>
               {(v) => (
                 <li data-testid="version-item" data-kind={v.kind}>
                   <div class="versions-head">
