@@ -1,5 +1,5 @@
 import type { RowEvent, Workbook } from '@taizhang/shared'
-import { For, Show } from 'solid-js'
+import { createMemo, For, Show } from 'solid-js'
 import { type MessageKey, t } from '../i18n'
 import { AuthorLine } from './AuthorLine'
 import { attestCellHistory, type LocalAcks } from './attested'
@@ -41,14 +41,15 @@ export function CellHistoryPanel(props: {
     const s = sheet()
     return s && props.cell ? s.history.row(props.cell.rowId) : []
   }
-  // attestation (issue 13 §4): one read of the doc's records per model change.
-  const attest = () => {
+  // attestation (issue 13 §4): one read of the doc's records per model change (a memo: every
+  // entry of both lists reads it).
+  const attest = createMemo(() => {
     const s = sheet()
     const c = props.cell
     return s && c
       ? attestCellHistory(props.workbook.doc, s, c.rowId, items(), props.acks)
       : { cell: [], row: [] }
-  }
+  })
   return (
     <aside class="side-panel" data-testid="cell-history">
       <header>

@@ -92,6 +92,7 @@ export function HistoryPanels(props: { store: WorkbookStore }) {
           version={store.dataVersion()}
           readOnly={store.readOnly()}
           onClose={close}
+          attestOf={attestOf()}
         />
       </Show>
       <Show when={lostCount()}>

@@ -1,6 +1,7 @@
-import type { Workbook } from '@taizhang/shared'
+import type { EditEntry, Workbook } from '@taizhang/shared'
 import { For, Show } from 'solid-js'
 import { formatTime, t } from '../i18n'
+import type { EditAttestation } from './attested'
 import { valueText } from './format'
 
 /** A deleted row's label: its first live column's value, else its id. */
@@ -20,7 +21,16 @@ export function TrashPanel(props: {
   version: number
   readOnly: boolean
   onClose: () => void
+  /** attestation (issue 13 §4): the server-vouched author of an edit (`makeAttestLookup`). */
+  attestOf: (sheetId: string, editId: string, at: number) => EditAttestation
 }) {
+  // An edit's author: the token's name when the server vouches for it (the self-chosen one beside
+  // it when different), else the self-chosen name.
+  const author = (sheetId: string, e: EditEntry) => {
+    const a = props.attestOf(sheetId, e.editId, e.at)
+    if (a.status !== 'attested' || a.name === e.by) return e.by
+    return `${a.name}${t('attest.claimed', { by: e.by })}`
+  }
   const trash = () => {
     void props.version
     return props.workbook.history.trash()
@@ -87,7 +97,10 @@ export function TrashPanel(props: {
                             <div class="history-lost" data-testid="trash-edits">
                               {t('trash.editsWhile', { n: r.editsWhileDeleted.length })}:{' '}
                               {r.editsWhileDeleted
-                                .map((e) => `${valueText(sheet(), e.colId, e.value)} (${e.by})`)
+                                .map(
+                                  (e) =>
+                                    `${valueText(sheet(), e.colId, e.value)} (${author(g.sheetId, e)})`,
+                                )
                                 .join('，')}
                             </div>
                           </Show>
