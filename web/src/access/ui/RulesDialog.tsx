@@ -50,7 +50,7 @@ export function RulesDialog(props: { access: AccessSession; onClose: () => void 
       case 'columns':
         return ta('errColumns')
       case 'role':
-        return ta('errSheets')
+        return ta('errRole')
       case 'condition': {
         const msg = en ? p.message.en : p.message.zh
         return p.sheetName
