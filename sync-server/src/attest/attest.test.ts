@@ -19,8 +19,12 @@ afterEach(async () => {
   for (const f of cleanup.splice(0).reverse()) await f()
 })
 
-async function server(store = createMemoryDocStore()): Promise<TestServer> {
-  const s = await startTestServer({ store, attest: true })
+async function server(
+  store = createMemoryDocStore(),
+  attest: boolean | undefined = undefined,
+): Promise<TestServer> {
+  // No option: attestation is on by default.
+  const s = await startTestServer({ store, ...(attest === undefined ? {} : { attest }) })
   cleanup.push(() => s.server.close())
   return s
 }
@@ -54,6 +58,30 @@ async function serverDoc(s: TestServer): Promise<Y.Doc> {
 }
 
 describe('S8 attestation (issue 13 §4)', () => {
+  it('is on by default; attest: false (serve --no-attest) records nothing', async () => {
+    for (const attest of [undefined, false]) {
+      const s = await server(createMemoryDocStore(), attest)
+      const c = client(s, `u-${attest ?? 'default'}`, '甲')
+      await synced(c)
+      c.doc.getMap('cells').set('r1:c1', 1)
+      const other = client(s, 'u-other', '乙')
+      await synced(other)
+      await waitFor(() => other.doc.getMap('cells').get('r1:c1') === 1, 'edit relayed')
+      if (attest === undefined) {
+        await waitFor(
+          () => readAttestation(other.doc).authorOf(c.doc.clientID, 0).status === 'attested',
+          'attested by default',
+        )
+      } else {
+        // Everything the server holds is there (the edit arrived): no record was ever written.
+        expect(other.doc.getMap(ROOT_ATTEST).size).toBe(0)
+        expect(readAttestation(other.doc).authorOf(c.doc.clientID, 0)).toEqual({
+          status: 'pending',
+        })
+      }
+    }
+  })
+
   it('names the author from the token, not the name the client chose, with the server receive time', async () => {
     const s = await server()
     const wang = client(s, 'u-wang', '王小明')
