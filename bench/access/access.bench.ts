@@ -8,7 +8,7 @@
  *   npx tsx bench/access/access.bench.ts
  */
 
-import { saveCompletenessSettings, setPeriodLock, Workbook } from '../../shared/src/index.js'
+import { Workbook } from '../../shared/src/index.js'
 import * as decoding from '../../sync-server/node_modules/lib0/decoding.js'
 import * as encoding from '../../sync-server/node_modules/lib0/encoding.js'
 import pinoModule from '../../sync-server/node_modules/pino/pino.js'
@@ -17,6 +17,7 @@ import { startServer } from '../../sync-server/src/main.js'
 import { createMemoryDocStore } from '../../sync-server/src/storage/memoryDocStore.js'
 import { WebSocket } from '../../sync-server/src/wsNode.js'
 import { Y } from '../layout/deps.js'
+import { seedLedger as seed } from './seed.js'
 
 const SECRET = 'bench-secret-0123456789abcdef'
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3)
@@ -36,44 +37,6 @@ function syncUpdate(u: Uint8Array): Uint8Array {
   encoding.writeVarUint(e, 2)
   encoding.writeVarUint8Array(e, u)
   return encoding.toUint8Array(e)
-}
-
-/** The seed: 20 stations × 12 months, January locked; returns the doc and the row ids per station. */
-function seed() {
-  const doc = new Y.Doc()
-  const wb = Workbook.create(doc, { title: '月报', author: { id: 'o', name: '局长' } })
-  const st = wb.sheet(wb.addSheet('站点'))
-  const name = st.addColumn({ name: '站点名称', type: 'text' })
-  const stations = st.insertRows(Array.from({ length: 20 }, (_, i) => ({ [name]: `第${i}站` })))
-  const m = wb.sheet(wb.addSheet('指标'))
-  const station = m.addColumn({
-    name: '站点',
-    type: 'reference',
-    format: { refSheet: st.id, refColumn: name },
-  })
-  const period = m.addColumn({ name: '期间', type: 'period', format: { granularity: 'month' } })
-  const served = m.addColumn({ name: '服务人次', type: 'integer' })
-  const rows: Record<string, string> = {}
-  for (let month = 2; month <= 12; month++) {
-    const ids = m.insertRows(
-      stations.map((s) => ({ [station]: s, [period]: `2024-${String(month).padStart(2, '0')}` })),
-    )
-    if (month === 7)
-      ids.forEach((id, i) => {
-        rows[`第${i}站`] = id
-      })
-  }
-  saveCompletenessSettings(wb, {
-    sheetId: m.id,
-    stationColumn: station,
-    periodColumn: period,
-    granularity: 'month',
-    required: [served],
-    from: '2024-01',
-    to: '2024-12',
-  })
-  setPeriodLock(wb, m.id, '2024-01', { locked: true, by: '审核员', at: 1 })
-  return { state: Y.encodeStateAsUpdate(doc), sheetId: m.id, served, row0: rows['第0站'] ?? '' }
 }
 
 interface Raw {

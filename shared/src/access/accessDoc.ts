@@ -163,21 +163,52 @@ export function periodLockState(
   station: string | null,
   now: number,
 ): LockState {
-  const rec = readLockRecord(wb, sheetId, period)
+  return lockStateAt(readLockInputs(wb, sheetId, period, station), now)
+}
+
+/**
+ * What a period's lock state is made of, read from the access map: the checker keeps these per
+ * (sheet, period, station) until the access map changes, and only the clock is applied per check.
+ */
+export interface LockInputs {
+  record?: LockRecord
+  /** When the sheet's auto-lock locks the period (absent: no auto-lock, or not a period). */
+  autoAt?: number
+  exception?: LockException
+}
+
+export function readLockInputs(
+  wb: Workbook,
+  sheetId: string,
+  period: string,
+  station: string | null,
+): LockInputs {
+  const out: LockInputs = {}
+  const record = readLockRecord(wb, sheetId, period)
+  if (record) out.record = record
+  else {
+    const auto = readAutoLock(wb, sheetId)
+    const end = auto ? periodEndMs(period) : undefined
+    if (auto && end !== undefined) out.autoAt = end + auto.days * DAY_MS
+  }
+  const exception = station ? readLockException(wb, sheetId, period, station) : undefined
+  if (exception) out.exception = exception
+  return out
+}
+
+/**
+ * The lock state at `now`. An approver's explicit lock or reopen decides; without one, the sheet's
+ * auto-lock does (`days` after the period's end). A lock exception for the station lets it write a
+ * locked period.
+ */
+export function lockStateAt(inputs: LockInputs, now: number): LockState {
   let state: LockState = { locked: false }
+  const rec = inputs.record
   if (rec) {
     if (rec.locked) state = { locked: true, by: rec.by, at: rec.at, auto: false }
-  } else {
-    const auto = readAutoLock(wb, sheetId)
-    const end = periodEndMs(period)
-    if (auto && end !== undefined) {
-      const at = end + auto.days * DAY_MS
-      if (now >= at) state = { locked: true, by: '', at, auto: true }
-    }
+  } else if (inputs.autoAt !== undefined && now >= inputs.autoAt) {
+    state = { locked: true, by: '', at: inputs.autoAt, auto: true }
   }
-  if (state.locked && station) {
-    const exception = readLockException(wb, sheetId, period, station)
-    if (exception) return { locked: false, exception }
-  }
+  if (state.locked && inputs.exception) return { locked: false, exception: inputs.exception }
   return state
 }

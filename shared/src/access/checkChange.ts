@@ -17,9 +17,17 @@ import {
   type SheetSource,
 } from '../expr/evaluate.js'
 import { createWorkbookScopes, type WorkbookScopes } from '../expr/workbookScope.js'
+import { ROOT_LEDGER } from '../model/keys.js'
 import type { Workbook } from '../model/workbook.js'
 import type { CellValue } from '../schema/columnTypes.js'
-import { type AccessRule, accessMap, periodLockState, readRules } from './accessDoc.js'
+import {
+  type AccessRule,
+  accessMap,
+  type LockInputs,
+  lockStateAt,
+  readLockInputs,
+  readRules,
+} from './accessDoc.js'
 import { type AccessIdentity, Roles, userRecord } from './roles.js'
 
 /** What one update (or one UI action) changes, as the rules see it. */
@@ -134,57 +142,95 @@ export interface AccessChecker {
   dispose(): void
 }
 
+/** One grant as the checker applies it to one sheet for one identity (see `plan`). */
+interface Grant {
+  rule: AccessRule
+  /** The compiled condition; `true`: no condition (every row); null: it grants nothing. */
+  cond: { overlay: OverlaySource; expr: CompiledExpr } | true | null
+}
+
+/** Everything about (identity, sheet) that does not depend on the row: kept until rules, ledger definitions or structure change. */
+interface Plan {
+  settings: ReturnType<typeof completenessSettings>
+  /** The grants naming the identity's role (or its default) that cover this sheet. */
+  grants: Grant[]
+}
+
+/** Cached plans and lock inputs are dropped past this many entries (many users, many periods). */
+const CACHE_MAX = 5000
+
 export function createAccessChecker(wb: Workbook): AccessChecker {
   const scopes: WorkbookScopes = createWorkbookScopes(wb)
-  const compiled = new Map<string, { overlay: OverlaySource; expr: CompiledExpr } | null>()
-  // Rules are read once and kept until the access map changes (it changes rarely; rows often).
+  // Per (sheet, identity): the settings, grants and compiled conditions. Per (sheet, period,
+  // station): what the lock state is made of. Rules and locks live in the access map, settings in
+  // the ledger map, column names and sheets in the sheets map: a change to any of them drops the
+  // plans (they change rarely; rows often), a change to the access map the lock inputs too.
+  const plans = new Map<string, Plan>()
+  const locks = new Map<string, LockInputs>()
   let rules: AccessRule[] | null = null
   const onAccess = () => {
     rules = null
-    compiled.clear()
+    plans.clear()
+    locks.clear()
   }
+  const onLedger = () => plans.clear()
+  const ledger = wb.doc.getMap(ROOT_LEDGER)
   accessMap(wb).observe(onAccess)
+  ledger.observe(onLedger)
+  const offStructure = wb.onChange((change) => {
+    if (change.sheetsChanged || change.metaChanged) return plans.clear()
+    for (const c of change.sheets.values()) if (c.columns || c.meta) return plans.clear()
+  })
   const currentRules = () => {
     if (!rules) rules = readRules(wb)
     return rules
   }
 
-  const condition = (
-    rule: AccessRule,
-    sheetId: string,
-    who: AccessIdentity,
-  ): { overlay: OverlaySource; expr: CompiledExpr } | null => {
-    const key = `${rule.id}\u0000${sheetId}\u0000${JSON.stringify(userRecord(who))}\u0000${rule.condition}`
-    const hit = compiled.get(key)
-    if (hit !== undefined) return hit
+  const compile = (rule: AccessRule, sheetId: string, who: AccessIdentity): Grant['cond'] => {
+    if (!rule.condition || rule.condition.trim() === '') return true
     const base = scopes.scope(sheetId, { user: userRecord(who) })
-    let out: { overlay: OverlaySource; expr: CompiledExpr } | null = null
-    if (base && rule.condition) {
-      const overlay = new OverlaySource(base.sheet)
-      const scope: ExprScope = { ...base, sheet: overlay }
-      const c = compileSource(rule.condition, scope)
-      // A rule that does not compile grants nothing (fails closed); the rules editor shows why.
-      if (c.ok) out = { overlay, expr: c.compiled }
-    }
-    compiled.set(key, out)
-    return out
+    if (!base) return null
+    const overlay = new OverlaySource(base.sheet)
+    const scope: ExprScope = { ...base, sheet: overlay }
+    const c = compileSource(rule.condition, scope)
+    // A rule that does not compile grants nothing (fails closed); the rules editor shows why.
+    return c.ok ? { overlay, expr: c.compiled } : null
   }
 
-  /** Whether `rule` admits the row as it is (values {}) or as it would be (values given). */
+  const plan = (who: AccessIdentity, sheetId: string): Plan => {
+    const key = `${sheetId}\u0001${identityKey(who)}`
+    let p = plans.get(key)
+    if (p) return p
+    if (plans.size >= CACHE_MAX) plans.clear()
+    const mine = currentRules().filter((r) => r.role === who.role)
+    const named = mine.length > 0 ? mine : defaults(wb, who, sheetId)
+    p = {
+      settings: completenessSettings(wb, sheetId),
+      grants: named
+        .filter((r) => r.sheets === '*' || r.sheets.includes(sheetId))
+        .map((rule) => ({ rule, cond: compile(rule, sheetId, who) })),
+    }
+    plans.set(key, p)
+    return p
+  }
+
+  /** Whether `grant` admits the row as it is (values {}) or as it would be (values given). */
   const admits = (
-    rule: AccessRule,
-    sheetId: string,
+    grant: Grant,
     rowId: string,
     values: Readonly<Record<string, CellValue>>,
-    who: AccessIdentity,
     skipUnread = false,
   ): boolean => {
-    if (!rule.condition || rule.condition.trim() === '') return true
-    const c = condition(rule, sheetId, who)
+    const c = grant.cond
+    if (c === true) return true
     if (!c) return false
     // The row "as it would be" differs from the row as it is only in `values`: when the condition
     // reads none of those columns, its answer is the one already computed for the row as it is.
-    if (skipUnread && !Object.keys(values).some((col) => c.expr.reads.has(col))) return true
+    if (skipUnread) {
+      let reads = false
+      for (const col in values) if (c.expr.reads.has(col)) reads = true
+      if (!reads) return true
+    }
     c.overlay.rowId = rowId
     c.overlay.values = values
     try {
@@ -195,51 +241,15 @@ export function createAccessChecker(wb: Workbook): AccessChecker {
     }
   }
 
-  /** The role's default grants when no stored rule names it (old tokens keep working). */
-  const defaults = (wb: Workbook, who: AccessIdentity, sheetId: string): AccessRule[] => {
-    if (who.role !== Roles.scopedEditor) {
-      return [{ id: `default:${who.role}`, role: who.role, sheets: '*', columns: '*' }]
-    }
-    // A scoped editor may write the periodic sheets' rows of its own station or district.
-    const s = completenessSettings(wb, sheetId)
-    if (!s || !who.scope) return []
-    const stationCol = quoteName(wb, sheetId, s.stationColumn)
-    if (!stationCol) return []
-    if (who.scope.station !== undefined) {
-      return [
-        {
-          id: `default:station`,
-          role: who.role,
-          sheets: [sheetId],
-          columns: '*',
-          condition: `rec.${stationCol} == user.station`,
-        },
-      ]
-    }
-    const refSheet = wb.sheet(sheetId).column(s.stationColumn)?.format.refSheet
-    const district =
-      s.districtColumn && refSheet ? quoteName(wb, refSheet, s.districtColumn) : undefined
-    if (!district) return []
-    return [
-      {
-        id: `default:district`,
-        role: who.role,
-        sheets: [sheetId],
-        columns: '*',
-        condition: `rec.${stationCol}.${district} == user.district`,
-      },
-    ]
-  }
-
-  const grants = (who: AccessIdentity, sheetId: string): AccessRule[] => {
-    const mine = currentRules().filter((r) => r.role === who.role)
-    return mine.length > 0 ? mine : defaults(wb, who, sheetId)
-  }
-
-  /** The period and station of a row (before or after), when the sheet is periodic. */
-  const keysOf = (sheetId: string, rowId: string, values: Readonly<Record<string, CellValue>>) => {
-    const s = completenessSettings(wb, sheetId)
-    if (!s) return undefined
+  const checkLock = (
+    p: Plan,
+    sheetId: string,
+    rowId: string,
+    values: Readonly<Record<string, CellValue>>,
+    now: number,
+  ): Decision => {
+    const s = p.settings
+    if (!s) return ALLOWED
     const read = (col: string) =>
       col in values
         ? values[col]
@@ -247,25 +257,20 @@ export function createAccessChecker(wb: Workbook): AccessChecker {
           ? wb.sheet(sheetId).getCell(rowId, col)
           : null
     const period = read(s.periodColumn)
-    const station = read(s.stationColumn)
-    return {
-      period: typeof period === 'string' ? period : null,
-      station: typeof station === 'string' && station !== '' ? station : null,
+    if (typeof period !== 'string' || period === '') return ALLOWED
+    const st = read(s.stationColumn)
+    const station = typeof st === 'string' && st !== '' ? st : null
+    const key = `${sheetId}\u0001${period}\u0001${station ?? ''}`
+    let inputs = locks.get(key)
+    if (!inputs) {
+      if (locks.size >= CACHE_MAX) locks.clear()
+      inputs = readLockInputs(wb, sheetId, period, station)
+      locks.set(key, inputs)
     }
-  }
-
-  const checkLock = (
-    sheetId: string,
-    rowId: string,
-    values: Readonly<Record<string, CellValue>>,
-    now: number,
-  ): Decision => {
-    const k = keysOf(sheetId, rowId, values)
-    if (!k?.period) return ALLOWED
-    const state = periodLockState(wb, sheetId, k.period, k.station, now)
+    const state = lockStateAt(inputs, now)
     if (!state.locked) return ALLOWED
     return refuse(RefusalReasons.locked, {
-      period: k.period,
+      period,
       by: state.by,
       at: state.at,
       auto: state.auto,
@@ -281,37 +286,34 @@ export function createAccessChecker(wb: Workbook): AccessChecker {
     existing: boolean,
     now: number,
   ): Decision => {
+    const p = plan(who, sheetId)
     // Locks bind everyone, owners too: a locked month changes only after an approver reopens it.
     if (existing) {
-      const before = checkLock(sheetId, rowId, {}, now)
+      const before = checkLock(p, sheetId, rowId, {}, now)
       if (!before.ok) return before
     }
     // An existing row's period or station changes only if the change writes those columns.
-    const keys = completenessSettings(wb, sheetId)
+    const keys = p.settings
     const movesKeys =
       !existing ||
       (after !== null &&
         keys !== undefined &&
         (keys.periodColumn in after || keys.stationColumn in after))
     if (after && movesKeys) {
-      const lockAfter = checkLock(sheetId, rowId, after, now)
+      const lockAfter = checkLock(p, sheetId, rowId, after, now)
       if (!lockAfter.ok) return lockAfter
     }
     if (who.role === Roles.owner) return ALLOWED
-    const rules = grants(who, sheetId).filter((r) => r.sheets === '*' || r.sheets.includes(sheetId))
-    if (rules.length === 0) return refuse(RefusalReasons.sheet)
-    const covering = rules.filter(
-      (r) =>
-        r.columns === '*' ||
-        (colIds !== '*' && colIds.every((c) => (r.columns as readonly string[]).includes(c))),
-    )
-    if (covering.length === 0) return refuse(RefusalReasons.column)
-    const ok = covering.some(
-      (r) =>
-        (!existing || admits(r, sheetId, rowId, {}, who)) &&
-        (!after || admits(r, sheetId, rowId, after, who, existing)),
-    )
-    return ok ? ALLOWED : refuse(RefusalReasons.row)
+    if (p.grants.length === 0) return refuse(RefusalReasons.sheet)
+    let covered = false
+    for (const g of p.grants) {
+      const cols = g.rule.columns
+      if (cols !== '*' && (colIds === '*' || !colIds.every((c) => cols.includes(c)))) continue
+      covered = true
+      if ((!existing || admits(g, rowId, {})) && (!after || admits(g, rowId, after, existing)))
+        return ALLOWED
+    }
+    return covered ? refuse(RefusalReasons.row) : refuse(RefusalReasons.column)
   }
 
   return {
@@ -350,9 +352,52 @@ export function createAccessChecker(wb: Workbook): AccessChecker {
     },
     dispose: () => {
       accessMap(wb).unobserve(onAccess)
+      ledger.unobserve(onLedger)
+      offStructure()
       scopes.dispose()
     },
   }
+}
+
+/** The identity as a cache key: everything a condition can read of `user` (see `userRecord`). */
+function identityKey(who: AccessIdentity): string {
+  return `${who.role}\u0001${who.userId ?? '\u0002'}\u0001${who.name}\u0001${who.scope?.station ?? '\u0002'}\u0001${who.scope?.district ?? '\u0002'}`
+}
+
+/** The role's default grants when no stored rule names it (old tokens keep working). */
+function defaults(wb: Workbook, who: AccessIdentity, sheetId: string): AccessRule[] {
+  if (who.role !== Roles.scopedEditor) {
+    return [{ id: `default:${who.role}`, role: who.role, sheets: '*', columns: '*' }]
+  }
+  // A scoped editor may write the periodic sheets' rows of its own station or district.
+  const s = completenessSettings(wb, sheetId)
+  if (!s || !who.scope) return []
+  const stationCol = quoteName(wb, sheetId, s.stationColumn)
+  if (!stationCol) return []
+  if (who.scope.station !== undefined) {
+    return [
+      {
+        id: `default:station`,
+        role: who.role,
+        sheets: [sheetId],
+        columns: '*',
+        condition: `rec.${stationCol} == user.station`,
+      },
+    ]
+  }
+  const refSheet = wb.sheet(sheetId).column(s.stationColumn)?.format.refSheet
+  const district =
+    s.districtColumn && refSheet ? quoteName(wb, refSheet, s.districtColumn) : undefined
+  if (!district) return []
+  return [
+    {
+      id: `default:district`,
+      role: who.role,
+      sheets: [sheetId],
+      columns: '*',
+      condition: `rec.${stationCol}.${district} == user.district`,
+    },
+  ]
 }
 
 /**
