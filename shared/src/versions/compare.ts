@@ -1,6 +1,7 @@
 import type * as Y from 'yjs'
 import { Workbook } from '../model/workbook.js'
 import type { CellValue, Column } from '../schema/columnTypes.js'
+import { changedCells } from './cellDiff.js'
 
 /** How an entity of the live workbook stands against a version: `added` since, `removed` since. */
 export type DiffKind = 'added' | 'removed' | 'changed'
@@ -150,15 +151,13 @@ function diffSheet(
     rows.push({ rowId: id, kind: 'moved', before: vPos.get(id)!, after: cPos.get(id)! })
   const liveNow = new Set(cs.columns().map((c) => c.id))
   const cols = vs.columns().filter((c) => liveNow.has(c.id))
-  const cells: CellDiff[] = []
-  for (const rowId of cRows) {
-    if (!vPos.has(rowId)) continue
-    for (const c of cols) {
-      const before = vs.getCell(rowId, c.id)
-      const after = cs.getCell(rowId, c.id)
-      if (before !== after) cells.push({ rowId, colId: c.id, before, after })
-    }
-  }
+  const cells: CellDiff[] = changedCells(
+    vs,
+    cs,
+    (id) => vPos.has(id) && cPos.has(id),
+    cols.map((c) => c.id),
+    (id) => cPos.get(id)!,
+  )
   return { columns, rows, cells }
 }
 

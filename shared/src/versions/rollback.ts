@@ -2,6 +2,7 @@ import { RESTORE_EDIT } from '../model/origins.js'
 import type { CellEdit, Sheet } from '../model/sheet.js'
 import type { Workbook } from '../model/workbook.js'
 import type { CellValue, Column } from '../schema/columnTypes.js'
+import { changedCells } from './cellDiff.js'
 import { asWorkbook, movedIds, type WorkbookSource } from './compare.js'
 
 /** What a rollback wrote, for the message after it. */
@@ -136,15 +137,16 @@ function rollRows(vs: Sheet, cs: Sheet, r: RollbackResult, renamed: Map<string, 
     r.rowsInserted += run.length
     i = j
   }
-  const edits: CellEdit[] = []
-  for (const id of wantRows) {
-    const row = ids.get(id)!
-    if (row !== id) continue
-    for (const c of cols) {
-      const value = vs.getCell(id, c.id)
-      if (cs.getCell(row, c.id) !== value) edits.push({ row, col: c.id, value })
-    }
-  }
+  // Cells of the rows both have (the re-created ones got their values on insert).
+  const wantAt = new Map(wantRows.map((id, i) => [id, i]))
+  const liveNow = new Set(cs.columns().map((c) => c.id))
+  const edits: CellEdit[] = changedCells(
+    vs,
+    cs,
+    (id) => ids.get(id) === id,
+    cols.filter((c) => liveNow.has(c.id)).map((c) => c.id),
+    (id) => wantAt.get(id) ?? 0,
+  ).map((c) => ({ row: c.rowId, col: c.colId, value: c.before }))
   cs.setCells(edits)
   r.cells += edits.length
   // Order: rows out of place among the others move, each right after its predecessor in the

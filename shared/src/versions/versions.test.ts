@@ -249,3 +249,43 @@ describe('copyVersionInto', () => {
     expect(readDefinitions(fresh, 'summary').length).toBeGreaterThan(0)
   })
 })
+
+describe('rollbackTo, seeded random edits', () => {
+  it('after any mix of edits, undos, deletes, restores, inserts, moves and column changes, the data equals the version and one undo returns', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const { doc, wb, s, name, served } = setup()
+      const rand = prng(seed)
+      const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!
+      const undo = wb.createUndoManager()
+      // Some history before the version, so both sides have overlays.
+      for (let i = 0; i < 5; i++) s.setCell(pick(s.rowIds()), served, Math.floor(rand() * 100))
+      const version = capture(doc)
+      const before = snapshot(wb)
+      for (let i = 0; i < 40; i++) {
+        const r = rand()
+        const rows = s.rowIds()
+        if (r < 0.4 && rows.length)
+          s.setCell(pick(rows), pick([name, served]), r < 0.2 ? null : `v${i}`)
+        else if (r < 0.5) undo.undo()
+        else if (r < 0.6 && rows.length > 1) s.deleteRows([pick(rows)])
+        else if (r < 0.65) {
+          const gone = s.deletedRows()
+          if (gone.length) s.restoreRows([pick(gone).id])
+        } else if (r < 0.75)
+          s.insertRows([{ [name]: `新${i}` }], rows.length ? { after: pick(rows) } : {})
+        else if (r < 0.82 && rows.length > 1) s.moveRows([pick(rows)], { before: rows[0]! })
+        else if (r < 0.86) s.addColumn({ name: `列${i}`, type: 'text' })
+        else if (r < 0.9 && s.columns().length > 1) s.deleteColumn(pick(s.columns()).id)
+        else if (r < 0.93) s.renameColumn(pick(s.columns()).id, `改${i}`)
+        else s.setCell(pick(rows.length ? rows : s.rowIds()), served, i)
+      }
+      const edited = snapshot(wb)
+      const after = wb.createUndoManager()
+      rollbackTo(version, wb)
+      expect(snapshot(wb), `seed ${seed}`).toEqual(before)
+      expect(compareWorkbooks(version, wb).count, `seed ${seed}`).toBe(0)
+      after.undo()
+      expect(snapshot(wb), `seed ${seed} undo`).toEqual(edited)
+    }
+  })
+})

@@ -111,13 +111,18 @@ export function diffItems(
       })
     }
     const cs = current.sheet(s.sheetId)
+    // Row positions from one map (Sheet.rowIndex searches the order: 500 lines × 100,000 rows).
+    const at = s.cells.length > 0 ? new Map(cs.rowIds().map((id, i) => [id, i])) : null
     for (const c of s.cells) {
       if (out.length >= max) break
       push({
         ...base,
         key: `x:${s.sheetId}:${c.rowId}:${c.colId}`,
         kind: 'cell',
-        text: vt('cell', { n: cs.rowIndex(c.rowId) + 1, col: cs.column(c.colId)?.name ?? c.colId }),
+        text: vt('cell', {
+          n: (at?.get(c.rowId) ?? -1) + 1,
+          col: cs.column(c.colId)?.name ?? c.colId,
+        }),
         before: text(version, s.sheetId, c.colId, c.before),
         after: text(current, s.sheetId, c.colId, c.after),
         jump: { rowId: c.rowId, colId: c.colId },
