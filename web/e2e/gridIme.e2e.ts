@@ -140,6 +140,15 @@ describe('IME over a selected cell (real Chromium, real taizhang serve)', () => 
       const editor = p.locator('.tz-editor')
       await editor.waitFor()
       expect(await editor.inputValue()).toBe('社区')
+      // The composition left nothing in any cell's text (only the editor holds it).
+      const strays = await p.evaluate(() =>
+        [...document.querySelectorAll('.ag-cell')]
+          .filter((c) => c.textContent?.includes('社区'))
+          .map(
+            (c) => `${c.getAttribute('col-id')}@${c.closest('.ag-row')?.getAttribute('row-index')}`,
+          ),
+      )
+      expect(strays).toEqual([])
       await screenshot(p, 'grid-ime-editor-390.png')
       await p.keyboard.press('Escape')
       await editor.waitFor({ state: 'detached' })
