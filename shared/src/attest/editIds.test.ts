@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { Workbook } from '../model/workbook.js'
 import { attestBindingKey, attestReceiptKey, ROOT_ATTEST, readAttestation } from './attestation.js'
-import { attestEdit, logIds, rowEventIds, SHOW_BOTH_TIMES_MS } from './editIds.js'
+import { attestEdit, logIds, rowDeletionIds, rowEventIds, SHOW_BOTH_TIMES_MS } from './editIds.js'
 
 const T0 = 1_778_000_000_000
 
@@ -68,6 +68,12 @@ describe('the Yjs ids behind history entries (issue 13 §4)', () => {
     const otherIds = rowEventIds(doc, sheetId, other, s.index.record(other)?.[2] ?? '')
     expect(otherIds).toHaveLength(1)
     expect(otherIds[0]!.clock).toBeGreaterThan(ids[0]!.clock)
+    // Who deleted it last: the delete event's id (deleted again after the restore: the newer one).
+    expect(rowDeletionIds(doc, sheetId).get(row)).toEqual(ids[1])
+    s.deleteRows([row])
+    const again = rowEventIds(doc, sheetId, row, batch)[0]!
+    expect(rowDeletionIds(doc, sheetId).get(row)).toEqual(again)
+    expect(rowDeletionIds(doc, sheetId).has(other)).toBe(false)
   })
 
   it('attested shows the token name and both times only when they differ; the device may still know it is pending', () => {

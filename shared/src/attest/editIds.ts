@@ -54,6 +54,19 @@ export function rowEventIds(
   return out.reverse()
 }
 
+/**
+ * The Yjs id of the latest row-log `delete` record naming each row of a sheet (who deleted it, for
+ * the trash): one walk of the row log, later records (log order is causal) replacing earlier ones.
+ */
+export function rowDeletionIds(doc: Y.Doc, sheetId: string): Map<string, EditYId> {
+  const out = new Map<string, EditYId>()
+  walkRecords(doc.getArray<RowLogRecord>(ROOT_ROW_LOG), (rec, id) => {
+    if (rec[0] !== sheetId || rec[1] !== 'delete') return
+    for (const rowId of rec[2]) out.set(rowId, id)
+  })
+  return out
+}
+
 /** Device time and server time closer than this are shown as one time. */
 export const SHOW_BOTH_TIMES_MS = 2 * 60_000
 

@@ -2,7 +2,7 @@ import { ROOT_ATTEST, type WorkbookConflict } from '@taizhang/shared'
 import { createEffect, createMemo, createSignal, onCleanup, Show } from 'solid-js'
 import { t } from '../i18n'
 import type { WorkbookStore } from '../workbook/session/createWorkbookStore'
-import { makeAttestLookup } from './attested'
+import { makeAttestLookup, makeDeletionLookup } from './attested'
 import { CellHistoryPanel } from './CellHistoryPanel'
 import { ConflictInbox } from './ConflictInbox'
 import { makeConflictWatch } from './conflictWatch'
@@ -30,6 +30,11 @@ export function HistoryPanels(props: { store: WorkbookStore }) {
     void attestVersion()
     void store.dataVersion()
     return makeAttestLookup(wb.doc, store.session.unacked)
+  })
+  const deletionOf = createMemo(() => {
+    void attestVersion()
+    void store.dataVersion()
+    return makeDeletionLookup(wb.doc, store.session.unacked)
   })
   const [mineOnly, setMineOnly] = createSignal(false)
   const [lostCount, setLostCount] = createSignal(0)
@@ -93,6 +98,7 @@ export function HistoryPanels(props: { store: WorkbookStore }) {
           readOnly={store.readOnly()}
           onClose={close}
           attestOf={attestOf()}
+          deletionOf={deletionOf()}
         />
       </Show>
       <Show when={lostCount()}>

@@ -23,14 +23,15 @@ export function TrashPanel(props: {
   onClose: () => void
   /** attestation (issue 13 §4): the server-vouched author of an edit (`makeAttestLookup`). */
   attestOf: (sheetId: string, editId: string, at: number) => EditAttestation
+  /** Who deleted a row, as the server vouches for it (`makeDeletionLookup`). */
+  deletionOf: (sheetId: string, rowId: string, at: number) => EditAttestation
 }) {
   // An edit's author: the token's name when the server vouches for it (the self-chosen one beside
   // it when different), else the self-chosen name.
-  const author = (sheetId: string, e: EditEntry) => {
-    const a = props.attestOf(sheetId, e.editId, e.at)
-    if (a.status !== 'attested' || a.name === e.by) return e.by
-    return `${a.name}${t('attest.claimed', { by: e.by })}`
-  }
+  const named = (a: EditAttestation, by: string) =>
+    a.status !== 'attested' || a.name === by ? by : `${a.name}${t('attest.claimed', { by })}`
+  const author = (sheetId: string, e: EditEntry) =>
+    named(props.attestOf(sheetId, e.editId, e.at), e.by)
   const trash = () => {
     void props.version
     return props.workbook.history.trash()
@@ -92,7 +93,9 @@ export function TrashPanel(props: {
                       {(r) => (
                         <li data-testid="trash-row" data-row-id={r.id}>
                           <div>{rowLabel(props.workbook, g.sheetId, r.id)}</div>
-                          <div class="muted">{deleted(r.by, r.at)}</div>
+                          <div class="muted">
+                            {deleted(named(props.deletionOf(g.sheetId, r.id, r.at), r.by), r.at)}
+                          </div>
                           <Show when={r.editsWhileDeleted.length}>
                             <div class="history-lost" data-testid="trash-edits">
                               {t('trash.editsWhile', { n: r.editsWhileDeleted.length })}:{' '}

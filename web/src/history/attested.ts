@@ -6,6 +6,7 @@ import {
   logIds,
   type RowEvent,
   readAttestation,
+  rowDeletionIds,
   rowEventIds,
   type Sheet,
 } from '@taizhang/shared'
@@ -65,6 +66,28 @@ export function makeAttestLookup(
       ids.set(sheetId, m)
     }
     return attestEdit(index, m.get(editId), at, pending)
+  }
+}
+
+/**
+ * Who deleted a row, as the server vouches for it (for the trash): the attestation of the row's
+ * latest delete record. Lazy like `makeAttestLookup`.
+ */
+export function makeDeletionLookup(
+  doc: Y.Doc,
+  acks: LocalAcks,
+): (sheetId: string, rowId: string, at: number) => EditAttestation {
+  let index: ReturnType<typeof readAttestation> | null = null
+  const ids = new Map<string, Map<string, EditYId>>()
+  const pending = (id: EditYId) => acks.isUnconfirmed(id.client, id.clock)
+  return (sheetId, rowId, at) => {
+    index ??= readAttestation(doc)
+    let m = ids.get(sheetId)
+    if (!m) {
+      m = rowDeletionIds(doc, sheetId)
+      ids.set(sheetId, m)
+    }
+    return attestEdit(index, m.get(rowId), at, pending)
   }
 }
 
