@@ -177,6 +177,7 @@ describe('issue 16 §3: a refused offline edit is rebuilt around, listed and re-
     await waitForCell(page, 1, ids.served, '30', 20_000)
     await waitForCell(page, 0, ids.served, '40', 20_000)
     await waitForCell(bureau.page, 1, ids.served, '30', 20_000)
+    await screenshot(page, 'access-refused-toast.png')
 
     // 更多 → 未被接受的修改 opens the list too (at 1280 px the entry sits in the overflow menu).
     await page.getByTestId('toolbar-more').click()
