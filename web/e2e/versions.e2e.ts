@@ -232,5 +232,22 @@ describe('issue 13 §3: versions (two real Chromium pages, real server)', () => 
     } finally {
       await b.context.setOffline(false)
     }
+
+    // Back online, 刷新 lists them again; in English the panel speaks English.
+    const bPanel = b.page.getByTestId('versions-panel')
+    await b.page.getByTestId('lang-switch').click()
+    try {
+      await bPanel.locator('header h3', { hasText: 'Versions' }).waitFor()
+      await bPanel.getByRole('button', { name: 'Refresh' }).click()
+      await bPanel.getByTestId('version-item').first().waitFor({ timeout: 15_000 })
+      expect(await bPanel.getByTestId('versions-error').count()).toBe(0)
+      expect(await bPanel.getByTestId('versions-save').textContent()).toBe('Save version')
+      expect(await bPanel.getByTestId('version-rollback').first().textContent()).toBe(
+        'Roll back to this version',
+      )
+      await screenshot(b.page, 'versions-panel-en.png')
+    } finally {
+      await b.page.getByTestId('lang-switch').click()
+    }
   })
 })
