@@ -3,11 +3,13 @@
  * 50 rooms) and fan-out p99 with rules on vs off, on the same in-process server code in one run.
  * Writers are scoped editors (the full check: classify, lock lookup, row condition) writing cells
  * of their own station's rows of a monthly ledger; the reference is the same server with
- * `accessRules: false`. Rounds alternate on/off; medians of BENCH_REPEAT rounds (default 3).
+ * `accessRules: false`. Rounds alternate on/off after one uncounted warm-up round; medians of BENCH_REPEAT rounds
+ * (default 5). Fan-out p99 over BENCH_FANOUT_ROUNDS updates (default 1,000) per round.
  *
- *   npx tsx bench/access/access.bench.ts
+ *   npx tsx bench/access/access.bench.ts   (BENCH_REPEAT, BENCH_FANOUT_ROUNDS)
  */
 
+import os from 'node:os'
 import { Workbook } from '../../shared/src/index.js'
 import * as decoding from '../../sync-server/node_modules/lib0/decoding.js'
 import * as encoding from '../../sync-server/node_modules/lib0/encoding.js'
@@ -20,11 +22,11 @@ import { Y } from '../layout/deps.js'
 import { seedLedger as seed } from './seed.js'
 
 const SECRET = 'bench-secret-0123456789abcdef'
-const REPEAT = Number(process.env.BENCH_REPEAT ?? 3)
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 5)
 const PER_ROOM_1 = 2000
 const PER_ROOM_50 = 100
 const FANOUT_CLIENTS = 10
-const FANOUT_ROUNDS = 200
+const FANOUT_ROUNDS = Number(process.env.BENCH_FANOUT_ROUNDS ?? 1000)
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0
@@ -209,13 +211,21 @@ const res = {
   onP99: [] as number[],
   offP99: [] as number[],
 }
-for (let round = 0; round < REPEAT; round++) {
+const p50: { on: number[]; off: number[] } = { on: [], off: [] }
+// Round -1 warms both servers' code paths up (JIT) and is not counted: round 0 would otherwise
+// measure whichever runs first cold.
+for (let round = -1; round < REPEAT; round++) {
   const order = round % 2 === 0 ? [true, false] : [false, true]
   for (const rules of order) {
     const k = rules ? 'on' : 'off'
-    res[`${k}1`].push(await throughput(rules, 1, PER_ROOM_1, s))
-    res[`${k}50`].push(await throughput(rules, 50, PER_ROOM_50, s))
-    res[`${k}P99`].push((await fanout(rules, s)).p99)
+    const t1 = await throughput(rules, 1, PER_ROOM_1, s)
+    const t50 = await throughput(rules, 50, PER_ROOM_50, s)
+    const f = await fanout(rules, s)
+    if (round < 0) continue
+    res[`${k}1`].push(t1)
+    res[`${k}50`].push(t50)
+    res[`${k}P99`].push(f.p99)
+    p50[k].push(f.p50)
   }
 }
 const out = {
@@ -234,6 +244,15 @@ const out = {
     off: median(res.offP99),
     ratio: median(res.onP99) / median(res.offP99),
   },
+  fanoutP50ms: { on: median(p50.on), off: median(p50.off) },
+  // The machine is shared: each round's on/off pair runs back to back, so the median of the
+  // per-round ratios is less exposed to load drifting between rounds than the ratio of medians.
+  pairedRatios: {
+    throughput1: median(res.on1.map((v, i) => v / (res.off1[i] ?? Number.NaN))),
+    throughput50: median(res.on50.map((v, i) => v / (res.off50[i] ?? Number.NaN))),
+    fanoutP99: median(res.onP99.map((v, i) => v / (res.offP99[i] ?? Number.NaN))),
+  },
+  loadavg: os.loadavg(),
   rounds: res,
 }
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`)
