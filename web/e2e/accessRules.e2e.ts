@@ -28,6 +28,8 @@ let b: Browser
 let wbId = ''
 let cols: Record<string, string> = {}
 let station = ''
+/** The period A locks (shown form, e.g. 2024年1月). */
+let lockedPeriod = ''
 /** A column id by header name (set in beforeAll). */
 const col = (name: string): string => {
   const id = cols[name]
@@ -63,6 +65,14 @@ async function columnsByName(p: Page): Promise<Record<string, string>> {
 
 /** Shown rows (index, station, period) of the 指标 sheet, as far as they are rendered. */
 async function rows(p: Page): Promise<{ i: number; station: string; period: string }[]> {
+  // The first rows, rendered: scroll the grid to its top (a test before may have scrolled down).
+  await p.evaluate(() => {
+    for (const el of document.querySelectorAll<HTMLElement>(
+      '.ag-body-viewport, .ag-body-vertical-scroll-viewport',
+    ))
+      el.scrollTop = 0
+  })
+  await p.locator('.ag-row[row-index="0"]').first().waitFor()
   const out: { i: number; station: string; period: string }[] = []
   for (let i = 0; i < 12; i++) {
     out.push({
@@ -192,6 +202,7 @@ describe('access rules in the grid (real Chromium, owner and scoped editor)', ()
     const served = col('服务人次')
     const list = await rows(b.page)
     const own = list.find((r) => r.station === station)!
+    lockedPeriod = own.period
     await a.page.getByTestId('reports-open').click()
     await a.page.getByTestId('reports-tab-completeness').click()
     const locks = a.page.getByTestId('period-locks').first()
@@ -223,7 +234,6 @@ describe('access rules in the grid (real Chromium, owner and scoped editor)', ()
   it('A adds and edits a rule in 更多 → 权限规则; B’s writability follows live', async () => {
     const served = col('服务人次')
     const list = await rows(b.page)
-    const lockedPeriod = list.find((r) => r.station === station)!.period
     const other = list.find((r) => r.station !== station && r.period !== lockedPeriod)!
     expect(other).toBeDefined()
     await untilClass(b.page, other.i, served, 'tz-out-of-scope', true)
@@ -279,5 +289,28 @@ describe('access rules in the grid (real Chromium, owner and scoped editor)', ()
     const claims = JSON.parse(Buffer.from(tok.split('.')[1] ?? '', 'base64url').toString('utf8'))
     expect(claims).toMatchObject({ r: 'scoped-editor', s: { station } })
     await screenshot(a.page, 'access-share-dialog.png')
+  })
+  it('offline, after a reload, B still gets the locked and greyed cells (the rules are in the doc)', async () => {
+    const served = col('服务人次')
+    await b.context.setOffline(true)
+    try {
+      await b.page.reload().catch(() => undefined)
+      await b.page.getByTestId('workbook').waitFor({ timeout: 30_000 })
+      await tabs(b.page).nth(1).click()
+      await b.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
+      const list = await rows(b.page)
+      const own = list.find((r) => r.station === station && r.period === lockedPeriod)!
+      const other = list.find((r) => r.station !== station && r.period !== lockedPeriod)!
+      expect(own).toBeDefined()
+      expect(other).toBeDefined()
+      await untilClass(b.page, own.i, served, 'tz-locked', true)
+      await untilClass(b.page, other.i, served, 'tz-out-of-scope', true)
+      await b.page.locator(cellSel(own.i, served)).click()
+      await b.page.keyboard.press('Enter')
+      expect(await b.page.locator('.tz-editor').count()).toBe(0)
+      await b.page.keyboard.press('Escape')
+    } finally {
+      await b.context.setOffline(false)
+    }
   })
 })
