@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
 import { CHROMIUM } from '../../web/e2e/harness.js'
-import { chromium } from '../../web/node_modules/playwright-core/index.mjs'
+import { type CDPSession, chromium } from '../../web/node_modules/playwright-core/index.mjs'
 import { benchSize, medians } from '../csv/summary.js'
 
 const here = dirname(fileURLToPath(import.meta.url))
@@ -42,10 +42,26 @@ const browser = await chromium.launch({
   headless: true,
   args: ['--no-sandbox', '--disable-gpu', '--enable-precise-memory-info', '--js-flags=--expose-gc'],
 })
+/**
+ * A page's used JS heap; with `collect`, after full collections and time for the concurrent
+ * sweeper (right after one collection the used size still counts what is being swept).
+ */
+async function heapOf(cdp: CDPSession, collect: boolean): Promise<number> {
+  if (collect)
+    for (let i = 0; i < 3; i++) {
+      await cdp.send('HeapProfiler.collectGarbage')
+      await new Promise((r) => setTimeout(r, 300))
+    }
+  return (await cdp.send('Runtime.getHeapUsage')).usedSize
+}
+
 const all: Record<string, number>[] = []
 try {
   for (let i = 0; i < runs; i++) {
     const page = await browser.newPage()
+    // The page's heap through CDP (browserEntry.ts says why not performance.memory).
+    const cdp = await page.context().newCDPSession(page)
+    await page.exposeFunction('tzHeap', (collect: boolean) => heapOf(cdp, collect))
     await page.setContent('<!doctype html><meta charset="utf-8"><title>xlsx bench</title>')
     await page.addScriptTag({ content: script })
     const r = (await page.evaluate(
@@ -57,9 +73,35 @@ try {
         ).runXlsxBench(n as number, src as string),
       [rows, script] as const,
     )) as Record<string, number>
-    all.push({ ...r, loadAverage: loadavg()[0]! })
-    console.log(`run ${i + 1}`, JSON.stringify(r))
+    const b64 = (await page.evaluate(() =>
+      (globalThis as unknown as { lastFileBase64: () => string }).lastFileBase64(),
+    )) as string
     await page.close()
+    // Memory of the import in fresh pages holding nothing else, one per reader.
+    const m: Record<string, number> = {}
+    for (const reader of ['ours', 'sheetjs'] as const) {
+      const fresh = await browser.newPage()
+      const cdp2 = await fresh.context().newCDPSession(fresh)
+      await fresh.exposeFunction('tzHeap', (collect: boolean) => heapOf(cdp2, collect))
+      await fresh.setContent('<!doctype html><meta charset="utf-8"><title>xlsx memory</title>')
+      await fresh.addScriptTag({ content: script })
+      Object.assign(
+        m,
+        await fresh.evaluate(
+          ([src, which]) =>
+            (
+              globalThis as unknown as {
+                runXlsxImportMemory: (b64: string, r: string) => Promise<Record<string, number>>
+              }
+            ).runXlsxImportMemory(src as string, which as string),
+          [b64, reader] as const,
+        ),
+      )
+      await fresh.close()
+    }
+    const run = { ...r, ...m, loadAverage: loadavg()[0]! }
+    all.push(run)
+    console.log(`run ${i + 1}`, JSON.stringify(run))
   }
 } finally {
   await browser.close()
@@ -76,7 +118,13 @@ const summary = {
   exportWorkerMs: med.exportWorkerMs,
   exportWorkerLongestTaskMs: med.exportWorkerLongestTaskMs,
   importApplyLongestTaskMs: med.importApplyLongestTaskMs,
+  exportWorkerPartsMs: med.exportWorkerPartsMs,
   importHeapRatio: +(med.importHeapBytes! / med.fileBytes!).toFixed(2),
+  importApplyHeapRatio: +(med.importApplyHeapBytes! / med.fileBytes!).toFixed(2),
+  importReadKeptRatio: +(med.importReadKeptBytes! / med.fileBytes!).toFixed(2),
+  importKeptRatio: +(med.importKeptBytes! / med.fileBytes!).toFixed(2),
+  bareReadHeapRatio: +(med.bareReadHeapBytes! / med.fileBytes!).toFixed(2),
+  bareReadKeptRatio: +(med.bareReadKeptBytes! / med.fileBytes!).toFixed(2),
   fileBytes: med.fileBytes,
 }
 console.log('chromium xlsx', JSON.stringify(summary, null, 1))

@@ -20,15 +20,23 @@ import {
   type XlsxSheetInput,
   xlsxSheetParts,
 } from '../../shared/src/xlsx/index.js'
+import { postSheetSlices } from '../../web/src/xlsx/exportSlices.js'
 import { makeCsv } from '../csv/data.js'
 
-type Mem = { usedJSHeapSize: number }
-const heap = () => (performance as unknown as { memory?: Mem }).memory?.usedJSHeapSize ?? 0
-const gc = () => (globalThis as { gc?: () => void }).gc?.()
+/**
+ * The page's JS heap in use, read by the bench through CDP (`Runtime.getHeapUsage`; with `collect`,
+ * after `HeapProfiler.collectGarbage`). `performance.memory` is not used: headless Chromium 156
+ * leaves `usedJSHeapSize` unchanged for seconds, whatever the flags, so differences read from it
+ * were not the steps' own.
+ */
+const heapNow = (collect: boolean): Promise<number> =>
+  (globalThis as unknown as { tzHeap: (collect: boolean) => Promise<number> }).tzHeap(collect)
+const heap = () => heapNow(false)
+const gc = () => heapNow(true)
 const ms = (t0: number) => Math.round((performance.now() - t0) * 10) / 10
 
 /** A macrotask boundary: what ran before ends its task here. */
-const nextTask = () => new Promise((r) => setTimeout(r, 0))
+const nextTask = () => new Promise<void>((r) => setTimeout(r, 0))
 
 /**
  * The longest task (PerformanceObserver 'longtask', ≥ 50 ms) while `fn` runs; starts on a fresh
@@ -64,9 +72,13 @@ function ledger(rows: number): { wb: Workbook; sheetId: string } {
 }
 
 /**
- * The web app's export path (web/src/xlsx/exportXlsxFile.ts): 4,000-row slices read on the main
- * thread, a task each, posted to a worker running this same bundle, which writes the file.
+ * The web app's export path (web/src/xlsx/exportXlsxFile.ts): the sheet read on the main thread in
+ * time-budgeted slices by the app's own `postSheetSlices`, a task each, posted to a worker running
+ * this same bundle, which writes the file.
  */
+/** How long `xlsxSheetParts` (row ids, formats) took in the last `exportViaWorker`: one task. */
+let partsMs = 0
+
 async function exportViaWorker(wb: Workbook, sheetId: string, script: string): Promise<number> {
   const worker = new Worker(URL.createObjectURL(new Blob([script], { type: 'text/javascript' })))
   try {
@@ -74,13 +86,10 @@ async function exportViaWorker(wb: Workbook, sheetId: string, script: string): P
       worker.onmessage = (e: MessageEvent<{ bytes: number }>) => resolve(e.data.bytes)
       worker.onerror = (e) => reject(new Error(e.message))
     })
-    for (const p of xlsxSheetParts(wb, { sheets: [{ sheetId }] })) {
-      worker.postMessage({ type: 'sheet', name: p.name, header: p.header, widths: p.widths })
-      for (let from = 0; from < p.rowCount; from += 4000) {
-        worker.postMessage({ type: 'rows', rows: p.cells(from, from + 4000) })
-        await nextTask()
-      }
-    }
+    const tp = performance.now()
+    const parts = xlsxSheetParts(wb, { sheets: [{ sheetId }] })
+    partsMs = ms(tp)
+    await postSheetSlices(parts, (m) => worker.postMessage(m), { nextTask })
     worker.postMessage({ type: 'write', title: wb.meta().title, titleRow: false })
     return await done
   } finally {
@@ -112,21 +121,22 @@ export async function runXlsxBench(rows: number, script: string): Promise<Record
   await nextTask()
 
   // The app's path: slices on the main thread, the write in a worker.
-  gc()
+  await gc()
   const tw = performance.now()
   const viaWorker = await longestTask(() => exportViaWorker(wb, sheetId, script))
   out.exportWorkerMs = ms(tw)
   out.exportWorkerLongestTaskMs = viaWorker.longestMs
   out.exportWorkerFileBytes = viaWorker.value
+  out.exportWorkerPartsMs = partsMs
 
   // Export: ours (typed cells, formats, frozen header, filter, widths; native deflate).
-  gc()
-  let h0 = heap()
+  await gc()
+  const h0 = await heap()
   let t0 = performance.now()
   const exp = await longestTask(() => exportXlsx(wb, { sheets: [{ sheetId }] }))
   out.exportMs = ms(t0)
   out.exportLongestTaskMs = exp.longestMs
-  out.exportHeapBytes = heap() - h0
+  out.exportHeapBytes = (await heap()) - h0
   const bytes = exp.value.bytes
   out.fileBytes = bytes.length
 
@@ -135,7 +145,7 @@ export async function runXlsxBench(rows: number, script: string): Promise<Record
   const cols = sheet.columns()
   const aoa: unknown[][] = [cols.map((c) => c.name)]
   for (const r of sheet.readRows()) aoa.push(cols.map((c) => r.cells[c.id] ?? null))
-  gc()
+  await gc()
   t0 = performance.now()
   const ws = XLSX.utils.aoa_to_sheet(aoa, { dense: true })
   const book = XLSX.utils.book_new()
@@ -149,18 +159,16 @@ export async function runXlsxBench(rows: number, script: string): Promise<Record
   out.bareFileBytes = bare.byteLength
 
   // SheetJS bare read of our file.
-  gc()
-  h0 = heap()
+  await gc()
   t0 = performance.now()
   const parsed = XLSX.read(bytes, { type: 'array', dense: true })
   out.bareReadMs = ms(t0)
-  out.bareReadHeapBytes = heap() - h0
   if (!parsed.SheetNames.length) throw new Error('bare read')
 
   // Import: guard + read + worksheet table + mapping + plan (the app's worker), then the staged
-  // apply (the app's main thread) into a new workbook.
-  gc()
-  h0 = heap()
+  // apply (the app's main thread) into a new workbook. Times here; memory in a fresh page
+  // (`runXlsxImportMemory`), where nothing made before can be freed during it.
+  await gc()
   t0 = performance.now()
   const opened = await openXlsx(bytes)
   if (!opened.ok) throw new Error(JSON.stringify(opened.refusal))
@@ -172,7 +180,6 @@ export async function runXlsxBench(rows: number, script: string): Promise<Record
   })
   if (!plan.ok) throw new Error('plan')
   out.importReadPlanMs = ms(t0)
-  let peak = heap() - h0
   const dst = Workbook.create(new Y.Doc(), { title: 'dst' })
   await nextTask()
   const t1 = performance.now()
@@ -181,11 +188,77 @@ export async function runXlsxBench(rows: number, script: string): Promise<Record
   )
   out.importApplyMs = ms(t1)
   out.importApplyLongestTaskMs = applied.longestMs
-  out.importMs = ms(t0)
-  peak = Math.max(peak, heap() - h0)
-  out.importHeapBytes = peak
+  out.importMs = out.importReadPlanMs + out.importApplyMs
   if (!applied.value.ok || applied.value.report.added !== rows) throw new Error('apply')
+  lastFile = bytes
   return out
 }
 
+/** The file the last run exported, as base64 (handed to a fresh page for the memory run). */
+let lastFile: Uint8Array | undefined
+export function lastFileBase64(): string {
+  let s = ''
+  const f = lastFile!
+  for (let i = 0; i < f.length; i += 0x8000) s += String.fromCharCode(...f.subarray(i, i + 0x8000))
+  return btoa(s)
+}
+
+/**
+ * SheetJS's `read` of the file: heap growth, and what its workbook keeps. A function of its own, so
+ * that nothing of it stays referenced from the caller's frame afterwards (a block scope in an
+ * async function does not end the reference: the suspended frame still holds it).
+ */
+async function bareReadMemory(bytes: Uint8Array): Promise<Record<string, number>> {
+  const h0 = await gc()
+  const parsed = XLSX.read(bytes, { type: 'array', dense: true })
+  const grown = (await heap()) - h0
+  const kept = (await gc()) - h0
+  if (!parsed.SheetNames.length) throw new Error('bare read')
+  return { bareReadHeapBytes: grown, bareReadKeptBytes: kept }
+}
+
+/**
+ * Memory of one import in a fresh page (one page per reader: what one reader freed late was seen
+ * counted against the next): the heap kept (after full collections, through CDP) by SheetJS's
+ * `read` of the file — the reader the streaming one replaced — or by our read + table + plan, then
+ * with the staged apply's new workbook; and the growth without a collection right after each step
+ * (garbage included).
+ */
+export async function runXlsxImportMemory(
+  b64: string,
+  reader: 'ours' | 'sheetjs',
+): Promise<Record<string, number>> {
+  const out: Record<string, number> = {}
+  const bin = atob(b64)
+  const bytes = new Uint8Array(bin.length)
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i)
+  out.fileBytes = bytes.length
+  if (reader === 'sheetjs') return Object.assign(out, await bareReadMemory(bytes))
+  const h0 = await gc()
+  const opened = await openXlsx(bytes)
+  if (!opened.ok) throw new Error(JSON.stringify(opened.refusal))
+  const read = readWorksheet(opened.book, opened.book.worksheets[0]!.name)
+  if (!read.ok) throw new Error(JSON.stringify(read.refusal))
+  const plan = planImport(read.table, suggestMapping(read.table, []), undefined, {
+    mode: 'append',
+    onMisfit: 'text',
+  })
+  if (!plan.ok) throw new Error('plan')
+  out.importHeapBytes = (await heap()) - h0
+  out.importReadKeptBytes = (await gc()) - h0
+  const dst = Workbook.create(new Y.Doc(), { title: 'dst' })
+  const applied = await applyImportPlanStaged(dst, { newSheetName: '台账' }, plan.plan, {})
+  if (!applied.ok) throw new Error('apply')
+  out.importApplyHeapBytes = (await heap()) - h0
+  out.importKeptBytes = (await gc()) - h0
+  // Everything measured stays referenced until here.
+  if (!opened.ok || !read.ok || !plan.ok || dst.meta().title !== 'dst') throw new Error('kept')
+  return out
+}
+
+;(
+  globalThis as unknown as { runXlsxImportMemory: typeof runXlsxImportMemory }
+).runXlsxImportMemory = runXlsxImportMemory
+;(globalThis as unknown as { lastFileBase64: typeof lastFileBase64 }).lastFileBase64 =
+  lastFileBase64
 ;(globalThis as unknown as { runXlsxBench: typeof runXlsxBench }).runXlsxBench = runXlsxBench
