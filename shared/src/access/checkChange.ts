@@ -241,6 +241,19 @@ export function createAccessChecker(wb: Workbook): AccessChecker {
     }
   }
 
+  /** A row's value in `col` as it would be with `values` written. */
+  const readKey = (
+    sheetId: string,
+    rowId: string,
+    values: Readonly<Record<string, CellValue>>,
+    col: string,
+  ): CellValue | undefined =>
+    col in values
+      ? values[col]
+      : wb.hasSheet(sheetId)
+        ? wb.sheet(sheetId).getCell(rowId, col)
+        : null
+
   const checkLock = (
     p: Plan,
     sheetId: string,
@@ -250,15 +263,9 @@ export function createAccessChecker(wb: Workbook): AccessChecker {
   ): Decision => {
     const s = p.settings
     if (!s) return ALLOWED
-    const read = (col: string) =>
-      col in values
-        ? values[col]
-        : wb.hasSheet(sheetId)
-          ? wb.sheet(sheetId).getCell(rowId, col)
-          : null
-    const period = read(s.periodColumn)
+    const period = readKey(sheetId, rowId, values, s.periodColumn)
     if (typeof period !== 'string' || period === '') return ALLOWED
-    const st = read(s.stationColumn)
+    const st = readKey(sheetId, rowId, values, s.stationColumn)
     const station = typeof st === 'string' && st !== '' ? st : null
     const key = `${sheetId}\u0001${period}\u0001${station ?? ''}`
     let inputs = locks.get(key)

@@ -62,6 +62,20 @@ function contentValues(content: unknown, offset: number): unknown[] {
 
 type Found = Location | 'gc' | 'unresolved'
 
+/**
+ * Root type → its name, per doc, kept between updates. A miss rebuilds it from `doc.share`: roots
+ * are added, and Yjs replaces a placeholder root by a typed one under the same name.
+ */
+const rootNameCache = new WeakMap<Y.Doc, Map<unknown, string>>()
+function rootName(doc: Y.Doc, type: unknown): string | undefined {
+  const hit = rootNameCache.get(doc)?.get(type)
+  if (hit !== undefined) return hit
+  const names = new Map<unknown, string>()
+  for (const [name, t] of doc.share) names.set(t, name)
+  rootNameCache.set(doc, names)
+  return names.get(type)
+}
+
 /** The changes `update` would make to `wb`'s doc, deduplicated (last value of a cell wins). */
 export function classifyUpdate(wb: Workbook, update: Uint8Array): ClassifiedChange[] {
   return new Classifier(wb, Y.decodeUpdate(update)).run()
@@ -74,7 +88,6 @@ export function classifyUpdate(wb: Workbook, update: Uint8Array): ClassifiedChan
  */
 class Classifier {
   private readonly store: Y.Doc['store']
-  private readonly rootNames = new Map<unknown, string>()
   /** The update's own items, per client sorted by clock, for origin lookups. */
   private readonly own = new Map<number, DecodedItem[]>()
   private readonly memo = new Map<DecodedItem, Found>()
@@ -88,7 +101,6 @@ class Classifier {
     private readonly decoded: ReturnType<typeof Y.decodeUpdate>,
   ) {
     this.store = wb.doc.store
-    for (const [name, type] of wb.doc.share) this.rootNames.set(type, name)
     for (const s of decoded.structs) {
       if (!(s instanceof Y.Item)) continue
       let list = this.own.get(s.id.client)
@@ -124,7 +136,7 @@ class Classifier {
   private typePathInDoc(type: Y.AbstractType<unknown>): string[] | null {
     const item = type._item
     if (!item) {
-      const name = this.rootNames.get(type)
+      const name = rootName(this.wb.doc, type)
       return name === undefined ? null : [name]
     }
     const loc = this.docItemLocation(item)
