@@ -141,6 +141,7 @@ describe('issue 13 §3: versions (two real Chromium pages, real server)', () => 
       expect(await vPanel.getByTestId('versions-save').count()).toBe(0)
       expect(await vPanel.getByTestId('version-rollback').count()).toBe(0)
       expect(await vPanel.getByTestId('version-copy').count()).toBe(0)
+      expect(await vPanel.getByTestId('version-compare').count()).toBe(0)
       await vPanel.getByTestId('versions-viewer-note').waitFor()
       await item.getByTestId('version-open').click()
       const viewer = v.page.getByTestId('version-viewer')

@@ -40,8 +40,9 @@ const versionName = (v: VersionInfo) => v.name || vt(KIND_KEY[v.kind] ?? 'unname
 
 /**
  * 版本 (issue 13 §3): the server's versions of this workbook (name, kind, time, author, size);
- * 保存版本 with a name, 回滚到此版本 and 复制为新工作簿 for editors; 打开 (a read-only grid) and
- * 与当前比较 (a list of what differs, each line jumping to the live cell) for everyone.
+ * 打开 (a read-only grid) for everyone; for editors 保存版本 with a name, 与当前比较 (a list of
+ * what differs, each line jumping to the live cell), 复制为新工作簿 and 回滚到此版本. Viewers list and
+ * open only (issue 13 §3).
  */
 export function VersionsPanel(props: { store: WorkbookStore; token: string | null }) {
   const store = props.store
@@ -287,16 +288,16 @@ export function VersionsPanel(props: { store: WorkbookStore; token: string | nul
                     >
                       {vt('open')}
                     </button>
-                    <button
-                      type="button"
-                      class="btn small"
-                      disabled={busy() !== null}
-                      data-testid="version-compare"
-                      onClick={() => compare(v)}
-                    >
-                      {vt('compare')}
-                    </button>
                     <Show when={!readOnly()}>
+                      <button
+                        type="button"
+                        class="btn small"
+                        disabled={busy() !== null}
+                        data-testid="version-compare"
+                        onClick={() => compare(v)}
+                      >
+                        {vt('compare')}
+                      </button>
                       <button
                         type="button"
                         class="btn small"
