@@ -24,7 +24,8 @@ export function saveSummary(
   def: StoredSummary,
   id?: string,
 ): { ok: true; id: string } | { ok: false; error: ExprError; where: string } {
-  const c = LiveSummary.create(summaryDefOf(def), scope)
+  // Compiled to refuse a bad expression; not computed (the views compute it, in slices when big).
+  const c = LiveSummary.create(summaryDefOf(def), scope, { rebuild: false })
   if (!c.ok) return c
   const key = id ?? newId(8)
   writeDefinition(wb, 'summary', key, def)
