@@ -1,5 +1,5 @@
 import { formatValue, type ValueColumn } from '../schema/values.js'
-import { isDateFormat, numberFormatCode, serialToIsoDate, showNumber } from './readXlsx.js'
+import { isDateFormat, numberFormatCode, serialToIsoDate, showNumber } from './numberFormats.js'
 
 /**
  * A cell's value as the text the CSV import's inference and `parseValue` read (issue #15 §1):

@@ -1,7 +1,7 @@
 import { CsvColumnData } from '../csv/csvColumn.js'
 import { protectEscapes } from '../csv/formula.js'
 import type { CellStyles } from './cellText.js'
-import { decodeRange } from './readXlsx.js'
+import { decodeRange } from './numberFormats.js'
 import { parseEntry, unescapeOoxml, type ZipIndex } from './xmlParts.js'
 
 /**
