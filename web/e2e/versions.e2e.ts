@@ -160,7 +160,7 @@ describe('issue 13 §3: versions (two real Chromium pages, real server)', () => 
       await v.close()
     }
   })
-  it('an import keeps a version of the workbook before it; 复制为新工作簿 opens a new workbook holding the version', async () => {
+  it('an import keeps a version of the workbook before it (offline: skipped, the import goes on); 复制为新工作簿 opens a new workbook holding the version; offline the panel says so in zh-CN and English', async () => {
     const page = a.page
     const api = (path = '') =>
       fetch(`${server.origin}/api/workbooks/${workbookId}/versions${path}`, {
@@ -230,9 +230,28 @@ describe('issue 13 §3: versions (two real Chromium pages, real server)', () => 
       expect(msg).toContain('Cannot reach the server')
       expect(await b.page.getByTestId('version-item').count()).toBe(0)
       await screenshot(b.page, 'versions-offline.png')
+      // An import offline is not held up: no version is taken (skipped silently), the rows arrive.
+      await b.page.getByTestId('csv-file-input').setInputFiles({
+        name: '离线.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from('站点名称\n离线导入的社工站\n', 'utf8'),
+      })
+      await b.page.getByTestId('csv-mapping').waitFor({ timeout: 15_000 })
+      await b.page.getByTestId('csv-check').click()
+      await b.page.getByTestId('csv-review').waitFor()
+      await b.page.getByTestId('csv-apply').click()
+      await b.page.getByTestId('csv-close').click()
+      await b.page
+        .locator('.ag-cell', { hasText: '离线导入的社工站' })
+        .first()
+        .waitFor({ timeout: 15_000 })
     } finally {
       await b.context.setOffline(false)
     }
+
+    await waitSaved(b.page, { synced: true })
+    const after = (await (await api()).json()) as { versions: { kind: string }[] }
+    expect(after.versions.filter((x) => x.kind === 'import')).toHaveLength(1)
 
     // Back online, 刷新 lists them again; in English the panel speaks English.
     const bPanel = b.page.getByTestId('versions-panel')
