@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   ARTIFACTS,
   type Browser,
+  cellSel,
   cellText,
   createWorkbook,
   dataColumnIds,
@@ -17,6 +18,7 @@ import {
   screenshot,
   startServer,
   typeInCell,
+  waitForCell,
   waitSaved,
 } from './harness'
 
@@ -217,6 +219,69 @@ describe('reports: summaries, cross-tab, charts, completeness, report page (real
     await a.page.getByText('服务人次应不少于服务活动次数').first().waitFor()
     await screenshot(a.page, 'reports-rule-problem.png')
     await a.page.getByTestId('problems-button').click()
+  })
+
+  it("a value far outside its station's history is an amber warning on both pages, not a problem", async () => {
+    const count = async (br: Browser) =>
+      Number(
+        /\((\d+)\)/.exec((await br.page.getByTestId('problems-button').textContent()) ?? '')?.[1],
+      )
+    await tabs(a).nth(1).click()
+    await tabs(b).nth(1).click()
+    const before = await count(b)
+    // The demo's own months already hold a few outliers: jump to one of 服务人次 (its station
+    // has a history), and make it absurd.
+    await a.page.getByTestId('problems-button').click()
+    const entry = a.page
+      .locator('[data-testid="problems-panel"] li')
+      .filter({ hasText: '“服务人次”为' })
+      .first()
+    await entry.locator('button.link').click()
+    const focused = a.page.locator('.ag-cell.ag-cell-focus')
+    await focused.waitFor()
+    expect(await focused.getAttribute('class')).toContain('tz-warning')
+    await focused.click() // the jump focuses the grid's cell; the keyboard is still on the panel
+    const colId = (await focused.getAttribute('col-id'))!
+    const rowIndex = Number(
+      await focused.evaluate((el) => el.closest('.ag-row')?.getAttribute('row-index')),
+    )
+    const target = cellSel(rowIndex, colId)
+    await a.page.keyboard.press('Enter')
+    await a.page.locator('.tz-editor').fill('999999')
+    await a.page.keyboard.press('Enter') // commits and moves down, as in Excel
+    await a.page.waitForFunction(
+      (sel) => {
+        const el = document.querySelector(sel)
+        return el?.textContent?.includes('999,999') && el.classList.contains('tz-warning')
+      },
+      target,
+      { timeout: 10_000 },
+    )
+    const tooltip = await a.page
+      .locator(target)
+      .evaluate(
+        (cell) =>
+          (cell as HTMLElement).title || cell.querySelector<HTMLElement>('[title]')?.title || '',
+      )
+    expect(tooltip).toContain('中位数')
+    await a.page.getByTestId('problems-button').click()
+    // On B: listed as a warning (提醒), not counted as a problem.
+    await b.page.getByTestId('problems-button').click()
+    await b.page
+      .locator('[data-testid="problems-panel"] li')
+      .filter({ hasText: '“服务人次”为 999999' })
+      .first()
+      .waitFor({ timeout: 10_000 })
+    expect(await count(b)).toBe(before)
+    await screenshot(b.page, 'reports-outlier-warning.png')
+    await a.page.locator(target).click()
+    await a.page.keyboard.press('Control+z')
+    await b.page
+      .locator('[data-testid="problems-panel"] li')
+      .filter({ hasText: '“服务人次”为 999999' })
+      .first()
+      .waitFor({ state: 'detached', timeout: 10_000 })
+    await b.page.getByTestId('problems-button').click()
   })
 
   it('retyping a date column to 期间 converts every value in one undoable step', async () => {

@@ -17,6 +17,8 @@ export const ProblemRules = {
   type: 'type',
   /** A cross-field rule of the sheet (issue 14, shared/src/expr/computed.ts). */
   rule: 'rule',
+  /** A value far outside its station's own history (issue 14, shared/src/expr/outliers.ts). */
+  outlier: 'outlier',
 } as const
 export type ProblemRule = (typeof ProblemRules)[keyof typeof ProblemRules]
 
@@ -26,6 +28,8 @@ export interface Problem {
   colId: string
   rule: ProblemRule
   message: LocalizedMessage
+  /** `warning`: shown, never blocking (outliers, warning-level rules); absent: an error. */
+  level?: 'error' | 'warning'
   /** unique only: the other rows holding the same value. */
   otherRowIds?: string[]
 }

@@ -20,6 +20,12 @@ const cellClassRules = {
       ctx.problems.size > 0 && !!p.data && ctx.problems.has(cellKey(p.data.id, p.column.getColId()))
     )
   },
+  'tz-warning': (p: CellClassParams<RowData>) => {
+    const ctx = p.context as GridContext
+    if (ctx.warnings.size === 0 || !p.data) return false
+    const key = cellKey(p.data.id, p.column.getColId())
+    return ctx.warnings.has(key) && !ctx.problems.has(key)
+  },
   'tz-in-range': (p: CellClassParams<RowData>) => {
     const sel = (p.context as GridContext).sel
     if (!sel || p.rowIndex < sel.r0 || p.rowIndex > sel.r1) return false

@@ -27,8 +27,10 @@ export interface GridContext {
   unacked: UnackedCells
   /** `cellKey(row, col)` (cellKey.ts) → peers focused there. */
   peers: Map<string, PeerMark[]>
-  /** cellKey(row, col) → problem message. */
+  /** cellKey(row, col) → problem message (errors: red outline). */
   problems: Map<string, string>
+  /** cellKey(row, col) → warning message (outliers, warning-level rules: amber, never blocking). */
+  warnings: Map<string, string>
   /** cellKey(row, col) → conflict marker tooltip (issue 13: features/conflictMarkers.ts). */
   conflicts: Map<string, string>
   /** Selection bounds, precomputed for class checks. */

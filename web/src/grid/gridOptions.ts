@@ -171,6 +171,7 @@ function firstScreenOptions(
     unacked: (unacked ?? { has: () => false }) as UnackedCells,
     peers: new Map(),
     problems: new Map(),
+    warnings: new Map(),
     conflicts: new Map(), // issue 13
     sel: null,
     colIndex: new Map(screen.columns.map((c, i) => [c.id, i])),

@@ -134,6 +134,7 @@ export function makeSheetGrid(opts: SheetGridOptions): SheetGridHandle {
     unacked: opts.unacked,
     peers: new Map(),
     problems: new Map(),
+    warnings: new Map(), // issue 14: outliers, warning-level rules
     conflicts: new Map(),
     sel: null,
     colIndex: new Map(),

@@ -99,7 +99,8 @@ export class TypedCellRenderer implements ICellRendererComp<RowData> {
     }
     const key = cellKey(row.id, colId)
     const problem = ctx.problems.get(key)
-    el.title = problem ?? ''
+    const warning = ctx.warnings.get(key)
+    el.title = problem && warning ? `${problem}\n${warning}` : (problem ?? warning ?? '')
     if (ctx.unacked.has(ctx.sheetId, row.id, colId)) {
       const dot = document.createElement('span')
       dot.className = 'tz-unacked'

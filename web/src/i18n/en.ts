@@ -361,6 +361,7 @@ export const en: Messages = {
   'paste.readOnly': 'A read-only workbook cannot be pasted into',
   'problem.goto': 'Go',
   'problem.cell': '{sheet} row {row} · {col}',
+  'problem.warning': 'Warning',
   // ---- issue 13: conflicts, cell history, trash ----
   'conflict.inbox': 'Conflicts ({n})',
   'conflict.none': 'No unsettled conflicts',

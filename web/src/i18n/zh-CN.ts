@@ -348,6 +348,7 @@ export const zhCN = {
   'paste.readOnly': '只读台账不能粘贴',
   'problem.goto': '跳转',
   'problem.cell': '{sheet} 第 {row} 行 · {col}',
+  'problem.warning': '提醒',
   // ---- issue 13: conflicts, cell history, trash ----
   'conflict.inbox': '冲突 ({n})',
   'conflict.none': '没有未处理的冲突',

@@ -1,13 +1,19 @@
 /**
- * Cross-field rule problems (issue 14) for the workbook's problems panel and the grid's outlines:
- * every sheet's rules checked over its rows, again a moment after any edit or rule change (one pass
- * per sheet with rules; a sheet without rules costs nothing). A row breaking a rule becomes a
- * `Problem` with rule `rule`, placed on the first column the rule reads.
+ * Cross-field rule problems and outlier warnings (issue 14) for the workbook's problems panel and
+ * the grid's outlines: every sheet's rules checked over its rows, again a moment after any edit or
+ * rule change (one pass per sheet with rules; a sheet without rules costs nothing). A row breaking
+ * a rule becomes a `Problem` with rule `rule` at the rule's level, placed on the first column the
+ * rule reads. On every periodic sheet (one with completeness settings: a station column), each
+ * numeric value far outside its station's own history is a `warning` with rule `outlier`
+ * (modified z-score, shared/src/expr/outliers.ts): shown, never blocking.
  */
 import {
   checkRules,
   compileSource,
   createWorkbookScopes,
+  findOutliers,
+  isNumericType,
+  listCompletenessSettings,
   onDefinitionsChange,
   type Problem,
   type RuleDef,
@@ -50,9 +56,15 @@ export function makeRuleProblems(
           rowId: p.rowId,
           colId: firstCol.get(p.ruleId) ?? '',
           rule: 'rule',
+          level: p.level,
           message: p.message,
         })),
       )
+    }
+    for (const settings of listCompletenessSettings(wb)) {
+      const list = outlierProblems(wb, settings.sheetId, settings.stationColumn)
+      if (list.length > 0)
+        bySheet.set(settings.sheetId, [...(bySheet.get(settings.sheetId) ?? []), ...list])
     }
     if (bySheet.size > 0 || had) onUpdate(bySheet)
     had = bySheet.size > 0
@@ -69,6 +81,32 @@ export function makeRuleProblems(
     offDefs()
     scopes.dispose()
   }
+}
+
+/** Outlier warnings of one periodic sheet: every numeric column, grouped by station. */
+function outlierProblems(wb: Workbook, sheetId: string, stationColumn: string): Problem[] {
+  if (!wb.hasSheet(sheetId)) return []
+  const sheet = wb.sheet(sheetId)
+  if (!sheet.column(stationColumn)) return []
+  const rows = sheet.rowIds()
+  const out: Problem[] = []
+  for (const col of sheet.columns()) {
+    if (!isNumericType(col.type)) continue
+    for (const o of findOutliers(
+      rows,
+      (id) => sheet.getCell(id, stationColumn),
+      (id) => sheet.getCell(id, col.id),
+      col.name,
+    ))
+      out.push({
+        rowId: o.rowId,
+        colId: col.id,
+        rule: 'outlier',
+        level: 'warning',
+        message: o.message,
+      })
+  }
+  return out
 }
 
 /** Constraint problems and rule problems together, per sheet. */

@@ -83,7 +83,8 @@ export function groupProblems(
 
 /** How many problems all sheets have. */
 export function countProblems(bySheet: ProblemsBySheet): number {
+  // Warnings (outliers, warning-level rules) are listed in the panel but never counted as problems.
   let n = 0
-  for (const list of bySheet.values()) n += list.length
+  for (const list of bySheet.values()) for (const p of list) if (p.level !== 'warning') n++
   return n
 }

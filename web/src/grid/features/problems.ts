@@ -11,7 +11,10 @@ export interface ProblemsFeature extends GridFeature {
   setProblems(problems: readonly Problem[], message: (p: Problem) => string): void
 }
 
-/** Outlines cells with validation problems (the renderer shows `cells.problems` as a tooltip). */
+/**
+ * Outlines cells with validation problems (the renderer shows `cells.problems` as a tooltip);
+ * problems of level `warning` (outliers, warning-level rules) go to `cells.warnings` instead.
+ */
 export function makeProblems(): ProblemsFeature {
   let at: { api: GridApi<RowData>; ctx: FeatureContext } | null = null
   let gen = 0
@@ -32,6 +35,7 @@ export function makeProblems(): ProblemsFeature {
       // one task each, and swapped in whole; a newer list supersedes one still being built.
       const mine = ++gen
       const next = new Map<string, string>()
+      const nextWarnings = new Map<string, string>()
       let i = 0
       const step = () => {
         if (mine !== gen) return
@@ -39,23 +43,27 @@ export function makeProblems(): ProblemsFeature {
         for (; i < end; i++) {
           const p = problems[i]!
           const k = cellKey(p.rowId, p.colId)
-          const prev = next.get(k)
-          next.set(k, prev ? prev + '\n' + message(p) : message(p))
+          const into = p.level === 'warning' ? nextWarnings : next
+          const prev = into.get(k)
+          into.set(k, prev ? prev + '\n' + message(p) : message(p))
         }
         if (i < problems.length) {
           ctx.host.timeout(step, 0)
           return
         }
         const old = ctx.cells.problems
+        const oldWarnings = ctx.cells.warnings
         ctx.cells.problems = next
+        ctx.cells.warnings = nextWarnings
         // Many problems: redraw what is shown rather than diff two big maps.
-        if (old.size + next.size > 1000) {
+        if (old.size + next.size + oldWarnings.size + nextWarnings.size > 1000) {
           api.refreshCells({ force: true })
           return
         }
         const changed: [string, string][] = []
-        for (const k of new Set([...old.keys(), ...next.keys()])) {
-          if (old.get(k) !== next.get(k)) {
+        const keys = [...old.keys(), ...next.keys(), ...oldWarnings.keys(), ...nextWarnings.keys()]
+        for (const k of new Set(keys)) {
+          if (old.get(k) !== next.get(k) || oldWarnings.get(k) !== nextWarnings.get(k)) {
             const cell = parseCellKey(k)
             if (cell) changed.push([cell.rowId, cell.colId])
           }

@@ -51,7 +51,8 @@ export function ProblemsBySheetPanel(props: {
           {t('common.close')}
         </button>
       </header>
-      <Show when={props.total} fallback={<p class="muted">{t('wb.noProblems')}</p>}>
+      {/* Warnings are listed even when no error is counted. */}
+      <Show when={groups().length > 0} fallback={<p class="muted">{t('wb.noProblems')}</p>}>
         <For each={groups()}>
           {(g) => {
             const sheet = () => props.workbook.sheet(g.sheetId)
@@ -71,7 +72,14 @@ export function ProblemsBySheetPanel(props: {
                             col: sheet().column(p.colId)?.name ?? p.colId,
                           })}
                         </button>
-                        <div class="muted">{locale() === 'en' ? p.message.en : p.message.zh}</div>
+                        <div class="muted">
+                          <Show when={p.level === 'warning'}>
+                            <span class="problem-warning" data-testid="problem-warning">
+                              {t('problem.warning')}
+                            </span>{' '}
+                          </Show>
+                          {locale() === 'en' ? p.message.en : p.message.zh}
+                        </div>
                       </li>
                     )}
                   </For>
