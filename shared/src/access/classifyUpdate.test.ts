@@ -6,6 +6,8 @@ import { createAccessChecker } from './checkChange.js'
 import { classifyUpdate } from './classifyUpdate.js'
 import { ledger } from './testLedger.js'
 
+const NOW = Date.UTC(2024, 7, 15)
+
 /** A second replica of the fixture; `diff` is what it would send the first. */
 function replica() {
   const l = ledger()
@@ -120,6 +122,55 @@ describe('access: classifyUpdate', () => {
       c.kind === 'unresolved' ? null : ck.check(clerk, c, 0).ok,
     )
     expect(decisions.sort()).toEqual([false, true])
+    ck.dispose()
+  })
+
+  it('a cell overwritten update by update carries its new value (the old one is deleted beside it)', () => {
+    const r = replica()
+    const server = r.wb
+    const updates: Uint8Array[] = []
+    r.client.doc.on('update', (u: Uint8Array) => updates.push(u))
+    const s = r.client.sheet(r.m.id)
+    s.setCell(r.rows.ra7, r.cols.served, 11)
+    s.setCell(r.rows.ra7, r.cols.served, 12)
+    s.setCell(r.rows.ra7, r.cols.served, null)
+    const seen = updates.map((u) => {
+      const c = classifyUpdate(server, u)
+      Y.applyUpdate(server.doc, u)
+      return c
+    })
+    const cell = (value: number | null) => [
+      { kind: 'cell', sheetId: r.m.id, rowId: r.rows.ra7, colId: r.cols.served, value },
+    ]
+    expect(seen).toEqual([cell(11), cell(12), cell(null)])
+  })
+
+  it('a clerk cannot move its own row into a locked month by overwriting the period', () => {
+    const r = replica()
+    const ck = createAccessChecker(r.wb)
+    const clerk = {
+      role: 'scoped-editor',
+      name: '朝歌站',
+      scope: { station: '朝歌街道社工站' },
+    } as const
+    setPeriodLock(r.wb, r.m.id, '2024-06', { locked: true, by: '审核', at: 1 })
+    const updates: Uint8Array[] = []
+    r.client.doc.on('update', (u: Uint8Array) => updates.push(u))
+    const s = r.client.sheet(r.m.id)
+    s.setCell(r.rows.ra7, r.cols.period, '2024-08') // an open month: allowed, now in the cell overlay
+    s.setCell(r.rows.ra7, r.cols.period, '2024-06') // the overwrite: into the locked June
+    const [first, second] = updates as [Uint8Array, Uint8Array]
+    const decide = (u: Uint8Array) =>
+      classifyUpdate(r.wb, u).map((c) => (c.kind === 'unresolved' ? c : ck.check(clerk, c, NOW)))
+    expect(decide(first)).toEqual([{ ok: true }])
+    Y.applyUpdate(r.wb.doc, first)
+    expect(decide(second)).toEqual([
+      expect.objectContaining({
+        ok: false,
+        reason: 'period-locked',
+        lock: expect.objectContaining({ period: '2024-06' }),
+      }),
+    ])
     ck.dispose()
   })
 })

@@ -184,7 +184,11 @@ class Classifier {
     this.changes.set(key, c)
   }
 
-  private place(loc: Location, values: unknown[], deleted: boolean): void {
+  /**
+   * Names the change at `loc`. `fromDoc`: a deletion of an item the doc holds; for a cell it is the
+   * old value being replaced when the update also writes the cell, so it does not override that.
+   */
+  private place(loc: Location, values: unknown[], deleted: boolean, fromDoc = false): void {
     const [root, sheetId, part, colId] = loc.path
     const depth = loc.path.length
     if (root === undefined) return
@@ -236,9 +240,11 @@ class Classifier {
           this.add(`sheet|${sheetId}`, { kind: 'structure', sheetId, what: 'sheet' })
           return
         }
+        const key = `cell|${sheetId}|${loc.sub}`
+        if (fromDoc && this.changes.has(key)) return
         const overlay = values[0]
         const value = !deleted && Array.isArray(overlay) ? (overlay[0] as CellValue) : null
-        this.add(`cell|${sheetId}|${loc.sub}`, {
+        this.add(key, {
           kind: 'cell',
           sheetId,
           rowId: k[0],
@@ -299,7 +305,13 @@ class Classifier {
           this.add('unresolved', { kind: 'unresolved' })
           continue
         }
-        this.place(loc, contentValues(it.content, Math.max(0, known)), false)
+        // A cell value the same update also deletes (overwritten, or cleared) reads as cleared;
+        // items are visited in clock order, so the cell's last write names its value.
+        const gone =
+          loc.path[0] === ROOT_SHEETS &&
+          loc.path[2] === SHEET_CELLS &&
+          Y.isDeleted(this.decoded.ds, it.id)
+        this.place(loc, contentValues(it.content, Math.max(0, known)), gone)
       }
     }
 
@@ -318,7 +330,7 @@ class Classifier {
           if (!loc) continue
           const from = Math.max(0, clock - s.id.clock)
           const to = Math.min(s.length, end - s.id.clock)
-          this.place(loc, contentValues(s.content, 0).slice(from, to), true)
+          this.place(loc, contentValues(s.content, 0).slice(from, to), true, true)
         }
       }
     }
