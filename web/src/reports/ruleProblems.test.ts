@@ -73,8 +73,8 @@ describe('rule problems for the problems panel', () => {
     const months = ['2024-01', '2024-02', '2024-03', '2024-04', '2024-05', '2024-06']
     const ids = m.insertRows(
       months.flatMap((p, i) => [
-        { [station]: st1, [period]: p, [served]: 300 + i * 7 },
-        { [station]: st2, [period]: p, [served]: 40 + (i % 3) },
+        { [station]: st1!, [period]: p, [served]: 300 + i * 7 },
+        { [station]: st2!, [period]: p, [served]: 40 + (i % 3) },
       ]),
     )
     saveCompletenessSettings(wb, {
