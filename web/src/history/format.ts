@@ -44,13 +44,18 @@ export function kindText(kind: ConflictKind): string {
 }
 
 /** The grid marker's tooltip: each other value, who wrote it and when. */
-export function markerTitle(sheet: Sheet, list: readonly WorkbookConflict[]): string {
+export function markerTitle(
+  sheet: Sheet,
+  list: readonly WorkbookConflict[],
+  /** Who lost, as the server vouches for it (attestation); the self-chosen name otherwise. */
+  nameOf: (c: WorkbookConflict) => string = (c) => c.lost.by,
+): string {
   return [
     t('conflict.markerTitle'),
     ...list.map((c) =>
       t('conflict.markerLine', {
         value: valueText(sheet, c.colId, c.lost.value),
-        by: c.lost.by,
+        by: nameOf(c),
         at: formatTime(c.lost.at),
       }),
     ),

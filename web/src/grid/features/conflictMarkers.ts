@@ -1,6 +1,8 @@
 import type { WorkbookConflict } from '@taizhang/shared'
+import { type LocalAcks, makeAttestLookup } from '../../history/attested'
 import { makeConflictWatch } from '../../history/conflictWatch'
 import { markerTitle } from '../../history/format'
+import { t } from '../../i18n'
 import { cellKey, parseCellKey } from '../cellKey'
 import type { GridFeature } from './GridFeature'
 
@@ -24,7 +26,20 @@ export const conflictMarkers: GridFeature = {
         else bySell.set(k, [c])
       }
       const next = new Map<string, string>()
-      for (const [k, l] of bySell) next.set(k, markerTitle(ctx.sheet, l))
+      // The tooltip names the token's user the server vouches for (issue 13 §4), as the inbox does.
+      const unacked = ctx.cells.unacked as Partial<LocalAcks>
+      const attestOf = makeAttestLookup(ctx.workbook.doc, {
+        isUnconfirmed: (client, clock) => unacked.isUnconfirmed?.(client, clock) ?? false,
+      })
+      const nameOf = (c: WorkbookConflict) => {
+        const a = attestOf(c.sheetId, c.lost.editId, c.lost.at)
+        if (a.status !== 'attested') return c.lost.by
+        // As the history panels write it: the vouched name, the self-chosen one as a note.
+        return a.name === c.lost.by
+          ? a.name
+          : `✓ ${a.name}${t('attest.claimed', { by: c.lost.by })}`
+      }
+      for (const [k, l] of bySell) next.set(k, markerTitle(ctx.sheet, l, nameOf))
       const old = ctx.cells.conflicts
       ctx.cells.conflicts = next
       const changed: [string, string][] = []
