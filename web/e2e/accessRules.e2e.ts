@@ -66,13 +66,34 @@ async function columnsByName(p: Page): Promise<Record<string, string>> {
 /** Shown rows (index, station, period) of the 指标 sheet, as far as they are rendered. */
 async function rows(p: Page): Promise<{ i: number; station: string; period: string }[]> {
   // The first rows, rendered: scroll the grid to its top (a test before may have scrolled down).
-  await p.evaluate(() => {
-    for (const el of document.querySelectorAll<HTMLElement>(
-      '.ag-body-viewport, .ag-body-vertical-scroll-viewport',
-    ))
-      el.scrollTop = 0
+  // Row 0 is rendered in several containers (pinned, center); wait until one of them shows it,
+  // scrolling to the top again each time (a row added meanwhile may scroll the grid down).
+  const rowZeroShown = () =>
+    p.waitForFunction(
+      () => {
+        for (const el of document.querySelectorAll<HTMLElement>(
+          '.ag-body-viewport, .ag-body-vertical-scroll-viewport',
+        ))
+          if (el.scrollTop !== 0) el.scrollTop = 0
+        return [...document.querySelectorAll('.ag-row[row-index="0"]')].some(
+          (r) => r.getBoundingClientRect().height > 0,
+        )
+      },
+      undefined,
+      { timeout: 20_000, polling: 100 },
+    )
+  await rowZeroShown().catch(async (e) => {
+    // Seen twice in ~8 runs (CI load), never reproduced alone: B's grid shows no row 0 after the
+    // add-row test. Say loudly what the page shows, then reload it once (the rules and locks are
+    // in the doc, so the reloaded page must show the same) and require row 0 then.
+    await screenshot(p, 'access-rows-missing.png')
+    const shown = await p.evaluate(() => document.body.textContent?.slice(0, 300) ?? '')
+    console.warn(
+      `ROW 0 NOT SHOWN (accessRules, known flaky): ${shown} — ${String(e).slice(0, 200)}`,
+    )
+    await p.reload()
+    await rowZeroShown()
   })
-  await p.locator('.ag-row[row-index="0"]').first().waitFor()
   const out: { i: number; station: string; period: string }[] = []
   for (let i = 0; i < 12; i++) {
     out.push({

@@ -282,6 +282,22 @@ export async function waitForCell(
 }
 
 /**
+ * Clicks a toolbar button by test id, through 更多 when the one-row toolbar has moved it there
+ * (web/src/workbook/toolbar/fitOneRow.ts: which buttons fit depends on the width and the role).
+ */
+export async function clickToolbar(page: Page, testId: string): Promise<void> {
+  const button = page.getByTestId(testId)
+  await button.waitFor({ state: 'attached' })
+  if ((await button.getAttribute('data-overflow')) === null) {
+    await button.click()
+    return
+  }
+  const label = ((await button.textContent()) ?? '').trim()
+  await page.getByTestId('toolbar-more').click()
+  await page.getByTestId('context-menu').getByRole('menuitem', { name: label, exact: true }).click()
+}
+
+/**
  * Waits until the page's badges say its edits are saved on this device (已保存在本设备) and, with
  * `synced`, also on the server (已同步).
  */

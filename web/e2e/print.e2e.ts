@@ -7,6 +7,7 @@ import {
   ARTIFACTS,
   type Browser,
   cellSel,
+  clickToolbar,
   createWorkbook,
   dataColumnIds,
   openBrowser,
@@ -74,7 +75,7 @@ describe('Printing a sheet (real Chromium, PDF through CDP)', () => {
     await page.evaluate(() => {
       window.print = () => {}
     })
-    await page.getByTestId('print').click()
+    await clickToolbar(page, 'print')
     await page.getByTestId('print-root').waitFor({ state: 'attached' })
     await page.emulateMedia({ media: 'print' })
     expect(await page.locator('.toolbar').isVisible()).toBe(false)
