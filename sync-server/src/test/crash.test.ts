@@ -53,7 +53,9 @@ function editStream(c: Client, prefix: string, valueBytes = 16) {
 async function readBack(port: number, workbook: string): Promise<Y.Map<unknown>> {
   const c = connectClient(`ws://127.0.0.1:${port}/sync`, workbook, tokenFor('viewer', workbook))
   clients.push(c)
-  await synced(c)
+  // A server just restarted after kill -9 loads (and may compact) a doc of several MB first: on a
+  // loaded CI machine that took longer than the default 15 s once.
+  await waitFor(() => c.provider.synced, 'read-back client synced', 60_000)
   return c.doc.getMap('m')
 }
 
