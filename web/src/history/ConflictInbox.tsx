@@ -35,6 +35,8 @@ export function ConflictInbox(props: {
   onClose: () => void
   /** attestation (issue 13 §4): the server-vouched author of an edit (`makeAttestLookup`). */
   attestOf: (sheetId: string, editId: string, at: number) => EditAttestation
+  /** Who deleted a row, as the server vouches for it (`makeDeletionLookup`). */
+  deletionOf?: (sheetId: string, rowId: string, at: number) => EditAttestation
 }) {
   const [error, setError] = createSignal<string | null>(null)
   const lostAttest = (c: WorkbookConflict) => props.attestOf(c.sheetId, c.lost.editId, c.lost.at)
@@ -42,6 +44,14 @@ export function ConflictInbox(props: {
   const lostAuthor = (c: WorkbookConflict) => {
     const a = lostAttest(c)
     return a.status === 'attested' ? a.name : c.lost.by
+  }
+  // Who deleted the row an edit landed on: the token's name when vouched for (rows only: a column's
+  // deletion has no lookup yet, so it keeps the self-chosen name).
+  const deleter = (c: WorkbookConflict) => {
+    if (c.kind !== 'edit-on-deleted-row' || !props.deletionOf)
+      return c.kind === 'concurrent-edit' ? '' : c.deletedBy
+    const a = props.deletionOf(c.sheetId, c.rowId, c.deletedAt)
+    return a.status === 'attested' ? a.name : c.deletedBy
   }
   const me = () => props.workbook.author().name
   const shown = () =>
@@ -98,7 +108,7 @@ export function ConflictInbox(props: {
                   <AttestNote attest={lostAttest(c)} />
                   {c.kind !== 'concurrent-edit' ? (
                     <div class="muted">
-                      {t('conflict.deletedBy', { by: c.deletedBy, at: formatTime(c.deletedAt) })}
+                      {t('conflict.deletedBy', { by: deleter(c), at: formatTime(c.deletedAt) })}
                     </div>
                   ) : null}
                   <Show when={!props.readOnly}>

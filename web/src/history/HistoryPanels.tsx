@@ -78,6 +78,7 @@ export function HistoryPanels(props: { store: WorkbookStore }) {
           onJump={jump}
           onClose={close}
           attestOf={attestOf()}
+          deletionOf={deletionOf()}
         />
       </Show>
       <Show when={store.panel() === 'cellHistory'}>
