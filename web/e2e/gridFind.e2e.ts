@@ -199,9 +199,11 @@ describe('find and replace (real Chromium, real taizhang serve)', () => {
     await expect.poll(left).toBeLessThan(all)
     await page.getByTestId('find-input').press('Escape')
     await page.getByTestId('find-bar').waitFor({ state: 'detached' })
+    // The keyboard must be on the grid for its Ctrl+Z (under CI load the focus came back late).
+    await page.locator('.ag-row .ag-cell').first().click()
     await page.keyboard.press('Control+z')
     await page.keyboard.press('Control+f')
-    await expect.poll(left).toBe(all)
+    await expect.poll(left, { timeout: 15_000 }).toBe(all)
     await page.getByTestId('find-all-sheets').uncheck()
     await page.getByTestId('find-input').press('Escape')
   })
