@@ -1,6 +1,13 @@
 import type * as Y from 'yjs'
 import { buildRowHistory } from '../history/rowHistory.js'
-import { ROOT_HISTORY, ROOT_ROW_LOG } from '../model/keys.js'
+import {
+  COL_DELETED,
+  ROOT_HISTORY,
+  ROOT_ROW_LOG,
+  ROOT_SHEETS,
+  SHEET_COLUMNS,
+  SHEET_DELETED,
+} from '../model/keys.js'
 import type { LogRecord, RowLogRecord } from '../model/types.js'
 import type { AttestedAuthor, AttestIndex } from './attestation.js'
 
@@ -63,6 +70,45 @@ export function rowDeletionIds(doc: Y.Doc, sheetId: string): Map<string, EditYId
   walkRecords(doc.getArray<RowLogRecord>(ROOT_ROW_LOG), (rec, id) => {
     if (rec[0] !== sheetId || rec[1] !== 'delete') return
     for (const rowId of rec[2]) out.set(rowId, id)
+  })
+  return out
+}
+
+/**
+ * The Yjs id of the write that holds `key` in a Y.Map now (the entry every replica reads: Yjs
+ * keeps one live item per key, the winner of concurrent sets), or undefined when the key is unset.
+ * A deletion record (`{ by, at }` under `deleted`) is one such entry, written by its deleter.
+ */
+function entryId(m: Y.Map<unknown> | undefined, key: string): EditYId | undefined {
+  const item = m?._map.get(key)
+  return item && !item.deleted ? { client: item.id.client, clock: item.id.clock } : undefined
+}
+
+/**
+ * The Yjs id of each deleted column's deletion record (the `deleted` entry `Sheet.deleteColumn`
+ * writes into the column's map), by column id: who deleted it, for the trash and the conflicts of
+ * kind `fill-of-deleted-column`. A restored column has no entry.
+ */
+export function columnDeletionIds(doc: Y.Doc, sheetId: string): Map<string, EditYId> {
+  const out = new Map<string, EditYId>()
+  const sheet = doc.getMap<Y.Map<unknown>>(ROOT_SHEETS).get(sheetId)
+  const cols = sheet?.get(SHEET_COLUMNS) as Y.Map<Y.Map<unknown>> | undefined
+  cols?.forEach((m, colId) => {
+    const id = entryId(m, COL_DELETED)
+    if (id) out.set(colId, id)
+  })
+  return out
+}
+
+/**
+ * The Yjs id of each deleted sheet's deletion record (the `deleted` entry `Workbook.deleteSheet`
+ * writes into the sheet's map), by sheet id: who put the sheet in the trash.
+ */
+export function sheetDeletionIds(doc: Y.Doc): Map<string, EditYId> {
+  const out = new Map<string, EditYId>()
+  doc.getMap<Y.Map<unknown>>(ROOT_SHEETS).forEach((m, sheetId) => {
+    const id = entryId(m, SHEET_DELETED)
+    if (id) out.set(sheetId, id)
   })
   return out
 }

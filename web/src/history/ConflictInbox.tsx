@@ -1,7 +1,7 @@
 import type { Workbook, WorkbookConflict } from '@taizhang/shared'
 import { createSignal, For, Show } from 'solid-js'
 import { formatTime, locale, t } from '../i18n'
-import { type EditAttestation, shortTime } from './attested'
+import { type EditAttestation, type RemovalLookup, removalAuthor, shortTime } from './attested'
 import { kindText, valueText } from './format'
 
 /** Conflicts listed before the panel says "and more" (the count in the header is the full one). */
@@ -35,8 +35,8 @@ export function ConflictInbox(props: {
   onClose: () => void
   /** attestation (issue 13 §4): the server-vouched author of an edit (`makeAttestLookup`). */
   attestOf: (sheetId: string, editId: string, at: number) => EditAttestation
-  /** Who deleted a row, as the server vouches for it (`makeDeletionLookup`). */
-  deletionOf?: (sheetId: string, rowId: string, at: number) => EditAttestation
+  /** Who deleted the row or column an edit landed on, as the server vouches for it. */
+  removalOf?: RemovalLookup
 }) {
   const [error, setError] = createSignal<string | null>(null)
   const lostAttest = (c: WorkbookConflict) => props.attestOf(c.sheetId, c.lost.editId, c.lost.at)
@@ -45,13 +45,16 @@ export function ConflictInbox(props: {
     const a = lostAttest(c)
     return a.status === 'attested' ? a.name : c.lost.by
   }
-  // Who deleted the row an edit landed on: the token's name when vouched for (rows only: a column's
-  // deletion has no lookup yet, so it keeps the self-chosen name).
+  // Who deleted the row or column an edit landed on: the token's name when vouched for (the
+  // self-chosen one beside it when different), as in the trash.
   const deleter = (c: WorkbookConflict) => {
-    if (c.kind !== 'edit-on-deleted-row' || !props.deletionOf)
-      return c.kind === 'concurrent-edit' ? '' : c.deletedBy
-    const a = props.deletionOf(c.sheetId, c.rowId, c.deletedAt)
-    return a.status === 'attested' ? a.name : c.deletedBy
+    if (c.kind === 'concurrent-edit') return ''
+    if (!props.removalOf) return c.deletedBy
+    const a =
+      c.kind === 'edit-on-deleted-row'
+        ? props.removalOf.row(c.sheetId, c.rowId, c.deletedAt)
+        : props.removalOf.column(c.sheetId, c.colId, c.deletedAt)
+    return removalAuthor(a, c.deletedBy)
   }
   const me = () => props.workbook.author().name
   const shown = () =>

@@ -2,7 +2,7 @@ import { ROOT_ATTEST, type WorkbookConflict } from '@taizhang/shared'
 import { createEffect, createMemo, createSignal, onCleanup, Show } from 'solid-js'
 import { t } from '../i18n'
 import type { WorkbookStore } from '../workbook/session/createWorkbookStore'
-import { makeAttestLookup, makeDeletionLookup } from './attested'
+import { makeAttestLookup, makeRemovalLookup } from './attested'
 import { CellHistoryPanel } from './CellHistoryPanel'
 import { ConflictInbox } from './ConflictInbox'
 import { makeConflictWatch } from './conflictWatch'
@@ -31,10 +31,10 @@ export function HistoryPanels(props: { store: WorkbookStore }) {
     void store.dataVersion()
     return makeAttestLookup(wb.doc, store.session.unacked)
   })
-  const deletionOf = createMemo(() => {
+  const removalOf = createMemo(() => {
     void attestVersion()
     void store.dataVersion()
-    return makeDeletionLookup(wb.doc, store.session.unacked)
+    return makeRemovalLookup(wb.doc, store.session.unacked)
   })
   const [mineOnly, setMineOnly] = createSignal(false)
   const [lostCount, setLostCount] = createSignal(0)
@@ -78,7 +78,7 @@ export function HistoryPanels(props: { store: WorkbookStore }) {
           onJump={jump}
           onClose={close}
           attestOf={attestOf()}
-          deletionOf={deletionOf()}
+          removalOf={removalOf()}
         />
       </Show>
       <Show when={store.panel() === 'cellHistory'}>
@@ -95,11 +95,11 @@ export function HistoryPanels(props: { store: WorkbookStore }) {
       <Show when={store.panel() === 'trash'}>
         <TrashPanel
           workbook={wb}
-          version={store.dataVersion()}
+          version={store.dataVersion() + attestVersion()}
           readOnly={store.readOnly()}
           onClose={close}
           attestOf={attestOf()}
-          deletionOf={deletionOf()}
+          removalOf={removalOf()}
         />
       </Show>
       <Show when={lostCount()}>

@@ -1,7 +1,7 @@
 import type { EditEntry, Workbook } from '@taizhang/shared'
 import { For, Show } from 'solid-js'
 import { formatTime, t } from '../i18n'
-import type { EditAttestation } from './attested'
+import { type EditAttestation, type RemovalLookup, removalAuthor } from './attested'
 import { valueText } from './format'
 
 /** A deleted row's label: its first live column's value, else its id. */
@@ -23,21 +23,16 @@ export function TrashPanel(props: {
   onClose: () => void
   /** attestation (issue 13 §4): the server-vouched author of an edit (`makeAttestLookup`). */
   attestOf: (sheetId: string, editId: string, at: number) => EditAttestation
-  /** Who deleted a row, as the server vouches for it (`makeDeletionLookup`). */
-  deletionOf: (sheetId: string, rowId: string, at: number) => EditAttestation
+  /** Who deleted a row, a column or a sheet, as the server vouches for it (`makeRemovalLookup`). */
+  removalOf: RemovalLookup
 }) {
-  // An edit's author: the token's name when the server vouches for it (the self-chosen one beside
-  // it when different), else the self-chosen name.
-  const named = (a: EditAttestation, by: string) =>
-    a.status !== 'attested' || a.name === by ? by : `${a.name}${t('attest.claimed', { by })}`
   const author = (sheetId: string, e: EditEntry) =>
-    named(props.attestOf(sheetId, e.editId, e.at), e.by)
+    removalAuthor(props.attestOf(sheetId, e.editId, e.at), e.by)
   const trash = () => {
     void props.version
     return props.workbook.history.trash()
   }
   const empty = () => trash().sheets.length === 0 && trash().bySheet.length === 0
-  const deleted = (by: string, at: number) => t('trash.deleted', { by, at: formatTime(at) })
   return (
     <aside class="side-panel" data-testid="trash-panel">
       <header>
@@ -54,7 +49,7 @@ export function TrashPanel(props: {
               {(s) => (
                 <li data-testid="trash-sheet">
                   <div>{s.name}</div>
-                  <div class="muted">{deleted(s.by, s.at)}</div>
+                  <DeletedLine attest={props.removalOf.sheet(s.id, s.at)} by={s.by} at={s.at} />
                   <Show when={!props.readOnly}>
                     <button
                       type="button"
@@ -93,9 +88,11 @@ export function TrashPanel(props: {
                       {(r) => (
                         <li data-testid="trash-row" data-row-id={r.id}>
                           <div>{rowLabel(props.workbook, g.sheetId, r.id)}</div>
-                          <div class="muted">
-                            {deleted(named(props.deletionOf(g.sheetId, r.id, r.at), r.by), r.at)}
-                          </div>
+                          <DeletedLine
+                            attest={props.removalOf.row(g.sheetId, r.id, r.at)}
+                            by={r.by}
+                            at={r.at}
+                          />
                           <Show when={r.editsWhileDeleted.length}>
                             <div class="history-lost" data-testid="trash-edits">
                               {t('trash.editsWhile', { n: r.editsWhileDeleted.length })}:{' '}
@@ -133,7 +130,11 @@ export function TrashPanel(props: {
                               .deletedColumns()
                               .find((k) => k.id === c.id)?.name ?? c.id}
                           </div>
-                          <div class="muted">{deleted(c.by, c.at)}</div>
+                          <DeletedLine
+                            attest={props.removalOf.column(g.sheetId, c.id, c.at)}
+                            by={c.by}
+                            at={c.at}
+                          />
                           <Show when={c.editsWhileDeleted.length}>
                             <div class="history-lost">
                               {t('trash.editsWhile', { n: c.editsWhileDeleted.length })}
@@ -159,5 +160,26 @@ export function TrashPanel(props: {
         </For>
       </Show>
     </aside>
+  )
+}
+
+/**
+ * "{who} 于 {when} 删除": who as the server vouches for it (attestation, issue 13 §4), with
+ * 待服务器确认 while the deletion is not yet received and acknowledged, or who relayed it.
+ */
+function DeletedLine(props: { attest: EditAttestation; by: string; at: number }) {
+  const note = () => {
+    const a = props.attest
+    if (a.status === 'pending') return t('attest.pending')
+    if (a.status === 'relayed') return t('attest.relayed', { via: a.via })
+    return ''
+  }
+  return (
+    <div class="muted" data-testid="trash-deleted" data-status={props.attest.status}>
+      {t('trash.deleted', { by: removalAuthor(props.attest, props.by), at: formatTime(props.at) })}
+      <Show when={note()}>
+        <span data-testid="trash-attest">{t('trash.attestNote', { note: note() })}</span>
+      </Show>
+    </div>
   )
 }

@@ -1,6 +1,7 @@
 import {
   attestEdit,
   type CellHistoryItem,
+  columnDeletionIds,
   type EditAttestation,
   type EditYId,
   logIds,
@@ -9,6 +10,7 @@ import {
   rowDeletionIds,
   rowEventIds,
   type Sheet,
+  sheetDeletionIds,
 } from '@taizhang/shared'
 import type * as Y from 'yjs'
 import { t } from '../i18n'
@@ -89,6 +91,52 @@ export function makeDeletionLookup(
     }
     return attestEdit(index, m.get(rowId), at, pending)
   }
+}
+
+/** Who deleted a row, a column or a sheet, as the server vouches for it (`makeRemovalLookup`). */
+export interface RemovalLookup {
+  row(sheetId: string, rowId: string, at: number): EditAttestation
+  column(sheetId: string, colId: string, at: number): EditAttestation
+  sheet(sheetId: string, at: number): EditAttestation
+}
+
+/**
+ * Who deleted each thing in the trash (and the row or column a losing edit landed on), as the
+ * server vouches for it: the attestation of the deletion record's Yjs item (`rowDeletionIds`,
+ * `columnDeletionIds`, `sheetDeletionIds`), 待服务器确认 until received and acknowledged. Lazy
+ * like `makeAttestLookup`: build a new one per model or attestation change.
+ */
+export function makeRemovalLookup(doc: Y.Doc, acks: LocalAcks): RemovalLookup {
+  let index: ReturnType<typeof readAttestation> | null = null
+  const rows = makeDeletionLookup(doc, acks)
+  const cols = new Map<string, Map<string, EditYId>>()
+  let sheets: Map<string, EditYId> | null = null
+  const pending = (id: EditYId) => acks.isUnconfirmed(id.client, id.clock)
+  return {
+    row: rows,
+    column(sheetId, colId, at) {
+      index ??= readAttestation(doc)
+      let m = cols.get(sheetId)
+      if (!m) {
+        m = columnDeletionIds(doc, sheetId)
+        cols.set(sheetId, m)
+      }
+      return attestEdit(index, m.get(colId), at, pending)
+    },
+    sheet(sheetId, at) {
+      index ??= readAttestation(doc)
+      sheets ??= sheetDeletionIds(doc)
+      return attestEdit(index, sheets.get(sheetId), at, pending)
+    },
+  }
+}
+
+/**
+ * How a deleter is named: the token's name when the server vouches for the deletion (the
+ * self-chosen one beside it when different), else the self-chosen name.
+ */
+export function removalAuthor(a: EditAttestation, by: string): string {
+  return a.status !== 'attested' || a.name === by ? by : `${a.name}${t('attest.claimed', { by })}`
 }
 
 /** Short date and time for the two-times line: 5月6日 09:12 / 6 Dec 09:12 (the year if not this year's). */

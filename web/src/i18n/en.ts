@@ -421,6 +421,8 @@ export const en: Messages = {
   'trash.editsWhile': '{n} edits made after it was deleted',
   'trash.restore': 'Restore',
   'trash.restoreAll': 'Restore all',
+  // attest (issue 13 §4): the note beside a deletion the server has not vouched for yet
+  'trash.attestNote': ' ({note})',
   // grid-ui (issue 12): the date editor's calendar, freezing columns
   'cal.prev': 'Previous month',
   'cal.next': 'Next month',

@@ -407,6 +407,8 @@ export const zhCN = {
   'trash.editsWhile': '删除后又有 {n} 处修改',
   'trash.restore': '恢复',
   'trash.restoreAll': '全部恢复',
+  // attest (issue 13 §4): the note beside a deletion the server has not vouched for yet
+  'trash.attestNote': '（{note}）',
   // grid-ui (issue 12): the date editor's calendar, freezing columns
   'cal.prev': '上个月',
   'cal.next': '下个月',
