@@ -15,66 +15,32 @@
  * profile (Chrome DevTools protocol) of each operation's first run of ours to DIR/<op>.cpuprofile;
  * `--only` runs some of the operations.
  */
-import { execFileSync } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { createWorkbook, launchChromium, startServer } from '../../web/e2e/harness.js'
+import { join } from 'node:path'
 import { COLUMNS, generateRows } from '../layout/data.js'
+import {
+  argValue,
+  type CpuProfiler,
+  makeCpuProfiler,
+  median,
+  openBenchPage,
+  runMain,
+  writeResult,
+} from './page.js'
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const ROWS = 10_000
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 type Op = 'copy100' | 'copy10k' | 'clear10k' | 'fill5k'
 
 async function main() {
   const args = process.argv.slice(2)
-  const runs = Number(args[args.indexOf('--runs') + 1]) || 5
-  const profileDir = args.includes('--profile') ? args[args.indexOf('--profile') + 1] : undefined
-  const only = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : undefined
-  const work = mkdtempSync(join(tmpdir(), 'tz-range-bench-'))
-  const webDir = join(work, 'web')
-  execFileSync(
-    'npx',
-    [
-      'vite',
-      'build',
-      '--outDir',
-      webDir,
-      '--emptyOutDir',
-      '--logLevel',
-      'warn',
-      // With --profile: source maps next to the profiles, to read the minified frames.
-      ...(profileDir ? ['--sourcemap'] : []),
-    ],
-    {
-      cwd: REPO,
-      env: { ...process.env, VITE_TZ_DEBUG: '1' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  )
-  mkdirSync(join(work, 'data'))
-  const server = await startServer({ webDir, dataDir: join(work, 'data') })
-  const context = await launchChromium(join(work, 'profile'), {
-    viewport: { width: 1280, height: 800 },
-  })
+  const runs = Number(argValue(args, 'runs')) || 5
+  const profileDir = argValue(args, 'profile')
+  const only = argValue(args, 'only')?.split(',')
+  // With --profile: source maps next to the profiles, to read the minified frames.
+  const bench = await openBenchPage({ name: 'range', sourcemap: !!profileDir })
+  const { page, context } = bench
   try {
-    await context.addInitScript({ content: 'globalThis.__name ??= (f) => f' })
-    await context.addInitScript(() => {
-      if (!localStorage.getItem('taizhang.identity'))
-        localStorage.setItem(
-          'taizhang.identity',
-          JSON.stringify({ id: 'bench-range', name: '测评', color: '#2563eb' }),
-        )
-    })
-    const page = context.pages()[0] ?? (await context.newPage())
-    page.on('pageerror', (e) => console.error('pageerror:', e.message))
-    await createWorkbook(page, server.origin, server.token, 'demo')
-    await page.waitForFunction(
-      () => !!(window as never as { __tzBench?: { session: unknown } }).__tzBench?.session,
-    )
+    await bench.openWorkbook('demo')
     // A 10,000 × 12 sheet written through the app's session (the same model calls as an import).
     const rows = generateRows(ROWS)
     const sheetId = await page.evaluate(
@@ -210,12 +176,7 @@ async function main() {
       string,
       { ours: number[]; reference: number[]; select: number[]; operation: number[] }
     > = {}
-    const cdp = profileDir ? await context.newCDPSession(page) : null
-    if (cdp && profileDir) {
-      mkdirSync(profileDir, { recursive: true })
-      await cdp.send('Profiler.enable')
-      await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
-    }
+    const cdp: CpuProfiler | null = profileDir ? await makeCpuProfiler(context, page, 200) : null
     const ops = (['copy100', 'copy10k', 'clear10k', 'fill5k'] as Op[]).filter(
       (op) => !only || only.includes(op),
     )
@@ -223,12 +184,9 @@ async function main() {
       results[op] = { ours: [], reference: [], select: [], operation: [] }
       for (let i = 0; i < runs; i++) {
         // Interleaved, so both see the same page state and heap.
-        if (cdp && i === 0) await cdp.send('Profiler.start')
+        if (cdp && i === 0) await cdp.start()
         const ours = await measure(op, false)
-        if (cdp && profileDir && i === 0) {
-          const { profile } = await cdp.send('Profiler.stop')
-          writeFileSync(join(profileDir, `${op}.cpuprofile`), JSON.stringify(profile))
-        }
+        if (cdp && profileDir && i === 0) await cdp.stop(join(profileDir, `${op}.cpuprofile`))
         if (op === 'clear10k' || op === 'fill5k') await undo()
         const ref = await measure(op, true)
         if (op === 'clear10k' || op === 'fill5k') await undo()
@@ -256,21 +214,11 @@ async function main() {
         `| ${label[op]} | ${o.toFixed(1)} | ${r.toFixed(1)} | ${(o / r).toFixed(2)} | ≤ ${target[op]} | ${o <= target[op] ? 'PASS' : 'FAIL'} | ${median(results[op]!.select).toFixed(1)} / ${median(results[op]!.operation).toFixed(1)} |`,
       )
     }
-    mkdirSync(join(REPO, 'bench/results'), { recursive: true })
-    writeFileSync(join(REPO, 'bench/results/range.json'), JSON.stringify(results, null, 2) + '\n')
+    writeResult('range', results)
     console.log(lines.join('\n'))
   } finally {
-    await context.close()
-    await server.stop()
-    if (profileDir) cpSync(join(webDir, 'assets'), join(profileDir, 'assets'), { recursive: true })
-    rmSync(work, { recursive: true, force: true })
+    await bench.close(profileDir ? { keepAssetsIn: profileDir } : {})
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e)
-    process.exit(1)
-  },
-)
+runMain(main)

@@ -13,64 +13,32 @@
  * the summary is being computed (its progress line); `--profile` a CPU profile (Chrome DevTools
  * protocol) of the first open. Writes bench/results/reports.json.
  */
-import { execFileSync } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { createWorkbook, launchChromium, startServer } from '../../web/e2e/harness.js'
+import { dirname } from 'node:path'
+import {
+  argValue,
+  type CpuProfiler,
+  makeCpuProfiler,
+  median,
+  openBenchPage,
+  runMain,
+  startLongTasks,
+  stopLongTasks,
+  writeResult,
+} from './page.js'
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const STATIONS = 2800
 const MONTHS = 36
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
 
 async function main() {
   const args = process.argv.slice(2)
-  const runs = Number(args[args.indexOf('--runs') + 1]) || 3
-  const shot = args.includes('--shot') ? args[args.indexOf('--shot') + 1] : undefined
-  const profile = args.includes('--profile') ? args[args.indexOf('--profile') + 1] : undefined
-  const work = mkdtempSync(join(tmpdir(), 'tz-reports-bench-'))
-  const webDir = join(work, 'web')
-  execFileSync(
-    'npx',
-    [
-      'vite',
-      'build',
-      '--outDir',
-      webDir,
-      '--emptyOutDir',
-      '--logLevel',
-      'warn',
-      // With --profile: source maps next to the profile, to read the minified frames.
-      ...(profile ? ['--sourcemap'] : []),
-    ],
-    {
-      cwd: REPO,
-      env: { ...process.env, VITE_TZ_DEBUG: '1' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  )
-  mkdirSync(join(work, 'data'))
-  const server = await startServer({ webDir, dataDir: join(work, 'data') })
-  const context = await launchChromium(join(work, 'profile'), {
-    viewport: { width: 1280, height: 800 },
-  })
+  const runs = Number(argValue(args, 'runs')) || 3
+  const shot = argValue(args, 'shot')
+  const profile = argValue(args, 'profile')
+  // With --profile: source maps next to the profile, to read the minified frames.
+  const bench = await openBenchPage({ name: 'reports', sourcemap: !!profile })
+  const { page, context } = bench
   try {
-    await context.addInitScript({ content: 'globalThis.__name ??= (f) => f' })
-    await context.addInitScript(() => {
-      if (!localStorage.getItem('taizhang.identity'))
-        localStorage.setItem(
-          'taizhang.identity',
-          JSON.stringify({ id: 'bench-reports', name: '测评', color: '#2563eb' }),
-        )
-    })
-    const page = context.pages()[0] ?? (await context.newPage())
-    page.on('pageerror', (e) => console.error('pageerror:', e.message))
-    await createWorkbook(page, server.origin, server.token, 'empty')
-    await page.waitForFunction(
-      () => !!(window as never as { __tzBench?: { session: unknown } }).__tzBench?.session,
-    )
+    await bench.openWorkbook('empty')
     const rows = await page.evaluate(
       ({ stations, months }) => {
         // biome-ignore lint/suspicious/noExplicitAny: runs in the page, where the app's types are not in scope
@@ -136,21 +104,10 @@ async function main() {
       tasks: [],
     }
     for (let run = 0; run < runs; run++) {
-      await page.evaluate(() => {
-        const w = window as never as { __tzTasks: number[]; __tzObs: PerformanceObserver }
-        w.__tzTasks = []
-        w.__tzObs = new PerformanceObserver((l) => {
-          for (const e of l.getEntries()) w.__tzTasks.push(e.duration)
-        })
-        w.__tzObs.observe({ type: 'longtask' })
-        performance.mark('tz:bench-open')
-      })
-      const cdp = profile && run === 0 ? await context.newCDPSession(page) : null
-      if (cdp) {
-        await cdp.send('Profiler.enable')
-        await cdp.send('Profiler.setSamplingInterval', { interval: 500 })
-        await cdp.send('Profiler.start')
-      }
+      await startLongTasks(page, 'tz:bench-open')
+      const cdp: CpuProfiler | null =
+        profile && run === 0 ? await makeCpuProfiler(context, page, 500) : null
+      await cdp?.start()
       const t0 = Date.now()
       await page.getByTestId('reports-open').click()
       if (shot && run === 0) {
@@ -166,16 +123,8 @@ async function main() {
         { timeout: 60_000, polling: 50 },
       )
       const shownMs = Date.now() - t0
-      if (cdp && profile) {
-        const { profile: p } = await cdp.send('Profiler.stop')
-        writeFileSync(profile, JSON.stringify(p))
-      }
-      const tasks = await page.evaluate(async () => {
-        await new Promise((r) => setTimeout(r, 300))
-        const w = window as never as { __tzTasks: number[]; __tzObs: PerformanceObserver }
-        w.__tzObs.disconnect()
-        return w.__tzTasks
-      })
+      if (cdp && profile) await cdp.stop(profile)
+      const tasks = await stopLongTasks(page)
       results.longest.push(Math.max(0, ...tasks))
       results.shown.push(shownMs)
       results.tasks.push(tasks.length)
@@ -199,22 +148,11 @@ async function main() {
       },
       raw: results,
     }
-    mkdirSync(join(REPO, 'bench/results'), { recursive: true })
-    writeFileSync(join(REPO, 'bench/results/reports.json'), `${JSON.stringify(out, null, 2)}\n`)
+    writeResult('reports', out)
     console.log(JSON.stringify(out.medians))
   } finally {
-    await context.close()
-    await server.stop()
-    if (profile)
-      cpSync(join(webDir, 'assets'), join(dirname(profile), 'assets'), { recursive: true })
-    rmSync(work, { recursive: true, force: true })
+    await bench.close(profile ? { keepAssetsIn: dirname(profile) } : {})
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    console.error(e)
-    process.exit(1)
-  },
-)
+runMain(main)
