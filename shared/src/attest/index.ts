@@ -1,2 +1,3 @@
 export * from './attestation.js'
 export * from './editIds.js'
+export * from './removals.js'

@@ -1,16 +1,15 @@
 import {
   attestEdit,
   type CellHistoryItem,
-  columnDeletionIds,
+  createRemovalLookup,
   type EditAttestation,
   type EditYId,
   logIds,
+  type RemovalLookup,
   type RowEvent,
   readAttestation,
-  rowDeletionIds,
   rowEventIds,
   type Sheet,
-  sheetDeletionIds,
 } from '@taizhang/shared'
 import type * as Y from 'yjs'
 import { t } from '../i18n'
@@ -72,63 +71,12 @@ export function makeAttestLookup(
 }
 
 /**
- * Who deleted a row, as the server vouches for it (for the trash): the attestation of the row's
- * latest delete record. Lazy like `makeAttestLookup`.
- */
-export function makeDeletionLookup(
-  doc: Y.Doc,
-  acks: LocalAcks,
-): (sheetId: string, rowId: string, at: number) => EditAttestation {
-  let index: ReturnType<typeof readAttestation> | null = null
-  const ids = new Map<string, Map<string, EditYId>>()
-  const pending = (id: EditYId) => acks.isUnconfirmed(id.client, id.clock)
-  return (sheetId, rowId, at) => {
-    index ??= readAttestation(doc)
-    let m = ids.get(sheetId)
-    if (!m) {
-      m = rowDeletionIds(doc, sheetId)
-      ids.set(sheetId, m)
-    }
-    return attestEdit(index, m.get(rowId), at, pending)
-  }
-}
-
-/** Who deleted a row, a column or a sheet, as the server vouches for it (`makeRemovalLookup`). */
-export interface RemovalLookup {
-  row(sheetId: string, rowId: string, at: number): EditAttestation
-  column(sheetId: string, colId: string, at: number): EditAttestation
-  sheet(sheetId: string, at: number): EditAttestation
-}
-
-/**
  * Who deleted each thing in the trash (and the row or column a losing edit landed on), as the
- * server vouches for it: the attestation of the deletion record's Yjs item (`rowDeletionIds`,
- * `columnDeletionIds`, `sheetDeletionIds`), 待服务器确认 until received and acknowledged. Lazy
- * like `makeAttestLookup`: build a new one per model or attestation change.
+ * server vouches for it (shared `createRemovalLookup`), 待服务器确认 while this device has not had
+ * its own deletion acknowledged. Build a new one per model or attestation change.
  */
 export function makeRemovalLookup(doc: Y.Doc, acks: LocalAcks): RemovalLookup {
-  let index: ReturnType<typeof readAttestation> | null = null
-  const rows = makeDeletionLookup(doc, acks)
-  const cols = new Map<string, Map<string, EditYId>>()
-  let sheets: Map<string, EditYId> | null = null
-  const pending = (id: EditYId) => acks.isUnconfirmed(id.client, id.clock)
-  return {
-    row: rows,
-    column(sheetId, colId, at) {
-      index ??= readAttestation(doc)
-      let m = cols.get(sheetId)
-      if (!m) {
-        m = columnDeletionIds(doc, sheetId)
-        cols.set(sheetId, m)
-      }
-      return attestEdit(index, m.get(colId), at, pending)
-    },
-    sheet(sheetId, at) {
-      index ??= readAttestation(doc)
-      sheets ??= sheetDeletionIds(doc)
-      return attestEdit(index, sheets.get(sheetId), at, pending)
-    },
-  }
+  return createRemovalLookup(doc, (id) => acks.isUnconfirmed(id.client, id.clock))
 }
 
 /**
@@ -153,4 +101,4 @@ export function shortTime(ms: number, now = Date.now()): string {
   return `${t(sameYear ? 'attest.date' : 'attest.dateYear', parts)} ${hm}`
 }
 
-export type { EditAttestation, RowEvent }
+export type { EditAttestation, RemovalLookup, RowEvent }
