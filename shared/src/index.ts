@@ -16,6 +16,8 @@ export * from './model/index.js'
 export * from './periods/index.js'
 export * from './protocol/index.js'
 export * from './schema/columnTypes.js'
+// splits: the grid date editor's input, split out of schema/values.ts
+export * from './schema/dateInput.js'
 export * from './schema/inferColumnType.js'
 export * from './schema/migrations.js'
 export * from './schema/values.js'

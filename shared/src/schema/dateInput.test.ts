@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseDateInput } from './values.js'
+import { parseDateInput } from './dateInput.js'
 
 describe('parseDateInput (issue 12: the grid date editor)', () => {
   it('accepts the usual ways of writing a date and Excel serial day numbers', () => {
