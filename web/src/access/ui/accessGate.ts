@@ -23,6 +23,12 @@ import type { TokenClaims } from '../../doc/token'
 /** How a cell shows its access: writable, locked (a period lock), or out of the user's scope. */
 export type CellMark = 'locked' | 'out-of-scope' | null
 
+/**
+ * A refused write as the view is told of it; `action`: the refused write was an undo or redo step
+ * (web/src/access/undo), shown as "无法撤销…" rather than "n 处未修改…".
+ */
+export type Refusal = Extract<Decision, { ok: false }> & { action?: 'undo' | 'redo' }
+
 export interface AccessGate {
   readonly identity: AccessIdentity
   /** Whether `change` is allowed now. Decisions are cached until the doc next changes. */
@@ -46,8 +52,8 @@ export interface AccessGate {
    */
   onChange(fn: (accessChanged: boolean) => void): () => void
   /** A write path skipped `count` changes the rules refuse; the view shows `decision`'s message. */
-  reportRefused(count: number, decision: Extract<Decision, { ok: false }>): void
-  onRefused(fn: (count: number, decision: Extract<Decision, { ok: false }>) => void): () => void
+  reportRefused(count: number, decision: Refusal): void
+  onRefused(fn: (count: number, decision: Refusal) => void): () => void
   dispose(): void
 }
 
@@ -79,7 +85,7 @@ export function makeAccessGate(
   const cache = new Map<string, Decision>()
   const changeFns = new Set<(accessChanged: boolean) => void>()
   const root = wb.doc.getMap(ROOT_ACCESS)
-  const refusedFns = new Set<(n: number, d: Extract<Decision, { ok: false }>) => void>()
+  const refusedFns = new Set<(n: number, d: Refusal) => void>()
   const onTx = (tx: Y.Transaction) => {
     cache.clear()
     // The set's key type is AbstractType<YEvent<any>>; a Y.Map is one (its event type differs).

@@ -2,8 +2,9 @@
  * The access UI's own strings (issue 16): the lock tooltip, refusal toasts, the rules editor, the
  * period locks and the share dialog's roles. Kept here so the feature stays in web/src/access/ui.
  */
-import type { Decision, Role } from '@taizhang/shared'
+import { type Decision, formatPeriod, type Role } from '@taizhang/shared'
 import { formatMessage, locale } from '../../i18n'
+import type { Refusal } from './accessGate'
 
 const zh = {
   locked: '已锁定：{who}，{when}',
@@ -61,6 +62,11 @@ const zh = {
   errScope: '限定编辑者须选择一个站点或区县',
   noStations: '本台账还没有设置站点（报表 → 完成情况）：请手动输入站点或区县名称',
   myRole: '我的权限：{role}',
+  // access-client (issue 16 §3): an undo/redo step the rules refuse, checked before it is applied
+  undoLocked: '无法撤销：{period}已被锁定（{who}，{when}）。这一步已保留，重新开放后可再撤销。',
+  redoLocked: '无法重做：{period}已被锁定（{who}，{when}）。这一步已保留，重新开放后可再重做。',
+  undoRefused: '无法撤销：{why}。这一步已保留。',
+  redoRefused: '无法重做：{why}。这一步已保留。',
 }
 
 type Key = keyof typeof zh
@@ -122,6 +128,13 @@ const en: Record<Key, string> = {
   noStations:
     'This ledger has no stations set up (Reports → Completeness): type the station or district name',
   myRole: 'My access: {role}',
+  // access-client (issue 16 §3)
+  undoLocked:
+    'Cannot undo: {period} is locked ({who}, {when}). The step is kept: undo it once the period is reopened.',
+  redoLocked:
+    'Cannot redo: {period} is locked ({who}, {when}). The step is kept: redo it once the period is reopened.',
+  undoRefused: 'Cannot undo: {why}. The step is kept.',
+  redoRefused: 'Cannot redo: {why}. The step is kept.',
 }
 
 /** An access UI string in the current locale; reactive like `t`. */
@@ -168,7 +181,22 @@ export function refusalTitle(d: Extract<Decision, { ok: false }>, lang: 'zh-CN' 
   return lang === 'en' ? d.message.en : d.message.zh
 }
 
-/** The toast after a write path skipped changes the rules refuse. */
-export function refusedToast(n: number, d: Extract<Decision, { ok: false }>): string {
-  return ta('refused', { n, why: refusalTitle(d, locale()) })
+/** The toast after a write path skipped changes the rules refuse (or refused an undo step). */
+export function refusedToast(n: number, d: Refusal): string {
+  return refusedToastIn(locale(), n, d)
+}
+
+/** The same in a given locale. */
+export function refusedToastIn(lang: 'zh-CN' | 'en', n: number, d: Refusal): string {
+  if (!d.action) return taIn(lang, 'refused', { n, why: refusalTitle(d, lang) })
+  const undo = d.action === 'undo'
+  if (d.reason === 'period-locked' && d.lock) {
+    return taIn(lang, undo ? 'undoLocked' : 'redoLocked', {
+      period: formatPeriod(d.lock.period, lang === 'en' ? 'iso' : 'zh'),
+      who: d.lock.auto ? taIn(lang, 'autoLocker') : d.lock.by,
+      when: formatWhen(d.lock.at),
+    })
+  }
+  const why = lang === 'en' ? d.message.en : d.message.zh
+  return taIn(lang, undo ? 'undoRefused' : 'redoRefused', { why })
 }

@@ -1,3 +1,5 @@
+// access-client (issue 16 §3): undo/redo steps are checked against the access rules first
+import { runUndo } from '../../access/undo/guardedUndo'
 import { type Command, registerCommands } from '../../app/toolbarExtensions'
 import { t } from '../../i18n'
 
@@ -13,7 +15,9 @@ export const builtinCommands: Command[] = [
     label: 'wb.undo',
     keys: ['Mod+Z'],
     enabled: (ctx) => !ctx.readOnly && ctx.view.canUndo(),
-    run: (ctx) => ctx.session.undo.undo(),
+    run: (ctx) => {
+      runUndo(ctx.session.workbook, ctx.session.undo, 'undo')
+    },
     toolbar: { slot: 'main', testId: 'undo' },
   },
   {
@@ -21,7 +25,9 @@ export const builtinCommands: Command[] = [
     label: 'wb.redo',
     keys: ['Mod+Y', 'Mod+Shift+Z', 'Mod+Shift+Y'],
     enabled: (ctx) => !ctx.readOnly && ctx.view.canRedo(),
-    run: (ctx) => ctx.session.undo.redo(),
+    run: (ctx) => {
+      runUndo(ctx.session.workbook, ctx.session.undo, 'redo')
+    },
     toolbar: { slot: 'main' },
   },
   {

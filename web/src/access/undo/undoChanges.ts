@@ -1,0 +1,322 @@
+/**
+ * "What would this undo (or redo) write?" (issue 16 §3): the changes, as the access checker reads
+ * them, that `Y.UndoManager` would make if the user pressed Ctrl+Z (Ctrl+Y) now — computed from the
+ * stack item without applying anything, so a step the rules refuse is never half-applied and never
+ * reaches the server to be refused there.
+ *
+ * Mirrors yjs 13.6 `popStackItem`/`redoItem` (utils/UndoManager.js, structs/Item.js), read-only:
+ * the step deletes the items it inserted that are still alive (following `redone` copies) and
+ * restores copies of the items it deleted (in the undo manager's scope, not both inserted and
+ * deleted by the step, whose parent comes back or is alive, and — for a map key — not overwritten
+ * since by someone else). A step that would change nothing is skipped and the next one is taken,
+ * as Yjs does. Where the mirror is not exact it errs on the side of more changes (a restore Yjs
+ * would skip for a deeper reason is still checked), so the local check can refuse an undo the
+ * server would take, never the reverse.
+ *
+ * The places an item lives map to changes the way shared/src/access/classifyUpdate.ts names an
+ * update's (cells, row inserts with their values, deletions, moves, structure). Hand-written: no
+ * library inspects an undo step without applying it.
+ */
+import {
+  type CellValue,
+  type Change,
+  ROOT_META,
+  ROOT_SHEETS,
+  SHEET_BATCHES,
+  SHEET_CELLS,
+  SHEET_COLUMNS,
+  SHEET_DELETIONS,
+  SHEET_ROW_ORDER,
+  SHEET_ROWS,
+  splitCellKey,
+  type Workbook,
+} from '@taizhang/shared'
+import * as Y from 'yjs'
+
+export type UndoDirection = 'undo' | 'redo'
+
+/** Column fields anyone who may write may change (as the classifier: width is layout). */
+const FREE_COLUMN_FIELDS = new Set(['width'])
+
+interface Location {
+  /** Keys from the root to the parent type (root name first); a list element's key is '#'. */
+  path: string[]
+  /** The map key, or null for a list element. */
+  sub: string | null
+}
+
+/** One item the step would touch: restored (`deleted` false) with its values, or deleted. */
+interface Effect {
+  loc: Location
+  values: unknown[]
+  deleted: boolean
+}
+
+type StackItem = Y.UndoManager['undoStack'][number]
+
+function contentValues(content: unknown, from: number, to: number): unknown[] {
+  if (content instanceof Y.ContentAny || content instanceof Y.ContentJSON)
+    return content.arr.slice(from, to)
+  if (content instanceof Y.ContentString) return [content.str.slice(from, to)]
+  if (content instanceof Y.ContentType) return [content.type]
+  return []
+}
+
+function rootNameOf(doc: Y.Doc, type: unknown): string | undefined {
+  for (const [name, t] of doc.share) if (t === type) return name
+  return undefined
+}
+
+function typePath(doc: Y.Doc, type: Y.AbstractType<unknown>): string[] | null {
+  const item = type._item
+  if (!item) {
+    const name = rootNameOf(doc, type)
+    return name === undefined ? null : [name]
+  }
+  const loc = itemLocation(doc, item)
+  return loc ? [...loc.path, loc.sub ?? '#'] : null
+}
+
+function itemLocation(doc: Y.Doc, item: Y.Item): Location | null {
+  const parent = item.parent as Y.AbstractType<unknown> | null
+  if (!parent || !(parent instanceof Y.AbstractType)) return null
+  const path = typePath(doc, parent)
+  return path ? { path, sub: item.parentSub } : null
+}
+
+/** The item holding `id`, following `redone` copies (yjs `followRedone`), and the offset into it. */
+function followRedone(store: Y.Doc['store'], id: Y.ID): { item: Y.Item | Y.GC; diff: number } {
+  let next: Y.ID | null = id
+  let item: Y.Item | Y.GC
+  let diff = 0
+  do {
+    item = Y.getItem(store, next as Y.ID) as Y.Item | Y.GC
+    diff = (next as Y.ID).clock - item.id.clock
+    next = item instanceof Y.Item ? item.redone : null
+    if (next && diff > 0) next = Y.createID(next.client, next.clock + diff)
+  } while (next !== null)
+  return { item, diff }
+}
+
+/** Calls `f(item, from, to)` for each doc item overlapping `ds` (offsets into the item). */
+function eachStruct(
+  store: Y.Doc['store'],
+  ds: StackItem['insertions'],
+  f: (item: Y.Item, from: number, to: number) => void,
+): void {
+  for (const [client, ranges] of ds.clients) {
+    const structs = store.clients.get(client)
+    if (!structs) continue
+    for (const { clock, len } of ranges) {
+      const end = Math.min(clock + len, Y.getState(store, client))
+      if (clock >= end) continue
+      for (let i = Y.findIndexSS(structs, clock); i < structs.length; i++) {
+        const s = structs[i] as Y.Item | Y.GC
+        if (s.id.clock >= end) break
+        if (!(s instanceof Y.Item)) continue
+        f(s, Math.max(0, clock - s.id.clock), Math.min(s.length, end - s.id.clock))
+      }
+    }
+  }
+}
+
+const inScope = (loc: Location | null): loc is Location =>
+  loc !== null && (loc.path[0] === ROOT_SHEETS || loc.path[0] === ROOT_META)
+
+/** What popping `stackItem` would do; `performed` false: nothing (Yjs then pops the next one). */
+function stepEffects(
+  doc: Y.Doc,
+  um: Y.UndoManager,
+  stackItem: StackItem,
+): { performed: boolean; effects: Effect[] } {
+  const store = doc.store
+  const effects: Effect[] = []
+  let performed = false
+  // Items the step inserted that are alive now: the undo deletes them.
+  eachStruct(store, stackItem.insertions, (s, from, to) => {
+    let item: Y.Item | Y.GC = s
+    let start = from
+    if (s.redone !== null) {
+      const r = followRedone(store, Y.createID(s.id.client, s.id.clock + from))
+      item = r.item
+      start = r.diff
+    }
+    if (!(item instanceof Y.Item) || item.deleted) return
+    const loc = itemLocation(doc, item)
+    if (!inScope(loc)) return
+    performed = true
+    effects.push({
+      loc,
+      values: contentValues(item.content, start, start + (to - from)),
+      deleted: true,
+    })
+  })
+  // Items the step deleted: the undo restores copies of them (yjs `redoItem`).
+  const candidates: Y.Item[] = []
+  const candidateSet = new Set<Y.Item>()
+  eachStruct(store, stackItem.deletions, (s) => {
+    if (Y.isDeleted(stackItem.insertions, s.id) || candidateSet.has(s)) return
+    if (!inScope(itemLocation(doc, s))) return
+    candidates.push(s)
+    candidateSet.add(s)
+  })
+  const deletedByStacks = (id: Y.ID) =>
+    um.undoStack.some((x) => Y.isDeleted(x.deletions, id)) ||
+    um.redoStack.some((x) => Y.isDeleted(x.deletions, id))
+  for (const s of candidates) {
+    if (s.redone !== null) {
+      // Restored before: Yjs counts it as done and changes nothing.
+      performed = true
+      continue
+    }
+    const parentItem = (s.parent as Y.AbstractType<unknown>)._item
+    if (parentItem?.deleted && parentItem.redone === null && !candidateSet.has(parentItem)) continue
+    if (s.parentSub !== null && s.right) {
+      // A map key written since by someone else is not restored (a conflict in Yjs's words).
+      let left: Y.Item | null = s
+      while (
+        left?.right &&
+        (left.right.redone ||
+          Y.isDeleted(stackItem.insertions, left.right.id) ||
+          deletedByStacks(left.right.id))
+      ) {
+        left = left.right
+        while (left.redone) left = Y.getItem(store, left.redone) as Y.Item
+      }
+      if (left?.right) continue
+    }
+    const loc = itemLocation(doc, s)
+    if (!inScope(loc)) continue
+    performed = true
+    effects.push({ loc, values: contentValues(s.content, 0, s.length), deleted: false })
+  }
+  return { performed, effects }
+}
+
+/** Effects → changes, named as the server's classifier names an update's. */
+function effectsToChanges(wb: Workbook, effects: Effect[]): Change[] {
+  const changes = new Map<string, Change>()
+  const batchCols = new Map<string, string[]>()
+  const newRows: { sheetId: string; record: unknown[] }[] = []
+  // Restores first: a cell both cleared (the step's own value deleted) and restored (the value
+  // before it) ends with the restored value.
+  const ordered = [...effects.filter((e) => !e.deleted), ...effects.filter((e) => e.deleted)]
+  for (const { loc, values, deleted } of ordered) {
+    const [root, sheetId, part, colId] = loc.path
+    const depth = loc.path.length
+    if (root !== ROOT_SHEETS) {
+      changes.set(`meta|${root}`, { kind: 'structure', what: 'meta' })
+      continue
+    }
+    if (depth <= 2 || sheetId === undefined) {
+      const sid = depth === 1 ? (loc.sub ?? undefined) : sheetId
+      changes.set(`sheet|${sid}`, { kind: 'structure', sheetId: sid, what: 'sheet' })
+      continue
+    }
+    if (part === SHEET_COLUMNS) {
+      if (depth === 4 && loc.sub && FREE_COLUMN_FIELDS.has(loc.sub)) continue
+      changes.set(`col|${sheetId}|${colId ?? loc.sub}`, {
+        kind: 'structure',
+        sheetId,
+        what: 'column',
+      })
+      continue
+    }
+    const sheetChange = () =>
+      changes.set(`sheet|${sheetId}`, { kind: 'structure', sheetId, what: 'sheet' })
+    if (depth !== 3) {
+      sheetChange()
+      continue
+    }
+    switch (part) {
+      case SHEET_CELLS: {
+        const k = loc.sub ? splitCellKey(loc.sub) : undefined
+        if (!k) {
+          sheetChange()
+          break
+        }
+        const key = `cell|${sheetId}|${loc.sub}`
+        if (deleted && changes.has(key)) break
+        const overlay = values[0]
+        const value = !deleted && Array.isArray(overlay) ? (overlay[0] as CellValue) : null
+        changes.set(key, { kind: 'cell', sheetId, rowId: k[0], colId: k[1], value })
+        break
+      }
+      case SHEET_ROWS:
+        for (const record of values) {
+          if (!Array.isArray(record) || typeof record[0] !== 'string') continue
+          if (deleted)
+            changes.set(`del|${sheetId}|${record[0]}`, {
+              kind: 'row-delete',
+              sheetId,
+              rowId: record[0],
+            })
+          else newRows.push({ sheetId, record })
+        }
+        break
+      case SHEET_BATCHES:
+        if (!deleted && loc.sub && Array.isArray(values[0]))
+          batchCols.set(`${sheetId}|${loc.sub}`, values[0] as string[])
+        break
+      case SHEET_ROW_ORDER:
+        if (loc.sub)
+          changes.set(`move|${sheetId}|${loc.sub}`, { kind: 'row-move', sheetId, rowId: loc.sub })
+        break
+      case SHEET_DELETIONS:
+        for (const t of values) {
+          if (Array.isArray(t) && typeof t[0] === 'string')
+            changes.set(`del|${sheetId}|${t[0]}`, { kind: 'row-delete', sheetId, rowId: t[0] })
+        }
+        break
+      default:
+        sheetChange()
+    }
+  }
+  // Restored rows are inserts with their values (and the step's cell writes to them folded in).
+  const inserts = new Map<string, Extract<Change, { kind: 'row-insert' }>>()
+  for (const { sheetId, record } of newRows) {
+    const [rowId, , batchId, ...vals] = record as [string, string, string, ...CellValue[]]
+    const cols = batchCols.get(`${sheetId}|${batchId}`) ?? docBatch(wb, sheetId, batchId) ?? []
+    const values: Record<string, CellValue> = {}
+    cols.forEach((c, i) => {
+      values[c] = vals[i] ?? null
+    })
+    inserts.set(`${sheetId}|${rowId}`, { kind: 'row-insert', sheetId, rowId, values })
+  }
+  for (const [key, c] of changes) {
+    if (c.kind !== 'cell') continue
+    const ins = inserts.get(`${c.sheetId}|${c.rowId}`)
+    if (!ins) continue
+    ;(ins.values as Record<string, CellValue>)[c.colId] = c.value ?? null
+    changes.delete(key)
+  }
+  for (const ins of inserts.values()) changes.set(`ins|${ins.sheetId}|${ins.rowId}`, ins)
+  return [...changes.values()]
+}
+
+function docBatch(wb: Workbook, sheetId: string, batchId: string): string[] | undefined {
+  const sheet = wb.doc.getMap(ROOT_SHEETS).get(sheetId)
+  if (!(sheet instanceof Y.Map)) return undefined
+  const batches = sheet.get(SHEET_BATCHES)
+  const cols = batches instanceof Y.Map ? batches.get(batchId) : undefined
+  return Array.isArray(cols) ? (cols as string[]) : undefined
+}
+
+/**
+ * The changes pressing undo (redo) now would make, or null when there is nothing to undo. Reads
+ * the doc and the stack only.
+ */
+export function undoStepChanges(
+  wb: Workbook,
+  um: Y.UndoManager,
+  direction: UndoDirection,
+): Change[] | null {
+  const stack = direction === 'undo' ? um.undoStack : um.redoStack
+  const effects: Effect[] = []
+  for (let i = stack.length - 1; i >= 0; i--) {
+    const step = stepEffects(wb.doc, um, stack[i] as StackItem)
+    effects.push(...step.effects)
+    if (step.performed) return effectsToChanges(wb, effects)
+  }
+  return null
+}
