@@ -31,6 +31,7 @@ import type { Workbook } from '../model/workbook.js'
 import type { CellValue } from '../schema/columnTypes.js'
 import { ROOT_ACCESS } from './accessDoc.js'
 import type { Change } from './checkChange.js'
+import { type ParsedUpdate, parsedUpdate } from './parsedUpdate.js'
 
 /** A change the decoder could not place: it refers to structs neither the update nor the doc holds. */
 export interface Unresolved {
@@ -76,9 +77,15 @@ function rootName(doc: Y.Doc, type: unknown): string | undefined {
   return names.get(type)
 }
 
-/** The changes `update` would make to `wb`'s doc, deduplicated (last value of a cell wins). */
-export function classifyUpdate(wb: Workbook, update: Uint8Array): ClassifiedChange[] {
-  return new Classifier(wb, Y.decodeUpdate(update)).run()
+/**
+ * The changes `update` would make to `wb`'s doc, deduplicated (last value of a cell wins). Given a
+ * `ParsedUpdate`, its decoded structs are reused (the server decodes each update once).
+ */
+export function classifyUpdate(
+  wb: Workbook,
+  update: Uint8Array | ParsedUpdate,
+): ClassifiedChange[] {
+  return new Classifier(wb, parsedUpdate(update).decoded).run()
 }
 
 /**

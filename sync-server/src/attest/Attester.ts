@@ -3,6 +3,7 @@ import {
   attestBindingKey,
   attestReceiptKey,
   type Binding,
+  type ParsedUpdate,
   ROOT_ATTEST,
   type ServerBinding,
 } from '@taizhang/shared'
@@ -47,7 +48,7 @@ export class Attester {
   check(
     room: string,
     doc: Y.Doc,
-    update: Uint8Array,
+    update: Uint8Array | ParsedUpdate,
     who: AttestIdentity,
     mode: AttestMode,
     own: ReadonlySet<number>,

@@ -1,4 +1,10 @@
-import { attestBindingKey, type Binding, ROOT_ATTEST } from '@taizhang/shared'
+import {
+  attestBindingKey,
+  type Binding,
+  type ParsedUpdate,
+  parsedUpdate,
+  ROOT_ATTEST,
+} from '@taizhang/shared'
 import * as Y from 'yjs'
 
 /** Who a connection is, as its token says. */
@@ -46,13 +52,14 @@ export type VerifyServerSig = (client: number, sig: string) => boolean
  */
 export function checkUpdate(
   doc: Y.Doc,
-  update: Uint8Array,
+  update: Uint8Array | ParsedUpdate,
   who: AttestIdentity,
   mode: AttestMode,
   ownClientIds: ReadonlySet<number>,
   verifySig: VerifyServerSig,
 ): AttestVerdict {
-  const { structs, ds } = Y.decodeUpdate(update)
+  // The room hands its parsed update down: decoded once for the room, the policy and this check.
+  const { structs, ds } = parsedUpdate(update).decoded
   const attest = doc.getMap<unknown>(ROOT_ATTEST)
   const bindingOf = (client: number) => attest.get(attestBindingKey(client)) as Binding | undefined
   // Server registrations carried by this update (a re-upload after a restore).

@@ -13,6 +13,8 @@ import {
   createAccessChecker,
   MESSAGE_TYPE,
   META_SCHEMA_VERSION,
+  type ParsedUpdate,
+  parsedUpdate,
   type RefusalReason,
   ROOT_ACCESS,
   ROOT_META,
@@ -40,9 +42,12 @@ const UNRESOLVED_MESSAGE = {
 /** At most this many refused changes are listed in one message (the count is always exact). */
 export const REFUSED_LIST_MAX = 200
 
-/** What the room asks of the policy; `null` deps in tests mean "rules off". */
+/**
+ * What the room asks of the policy; `null` deps in tests mean "rules off". The room passes its
+ * `ParsedUpdate` (decoded once for the room, this check and the attester); bytes are decoded here.
+ */
 export interface AccessPolicy {
-  check(doc: Y.Doc, update: Uint8Array, who: AccessIdentity): PolicyVerdict
+  check(doc: Y.Doc, update: Uint8Array | ParsedUpdate, who: AccessIdentity): PolicyVerdict
 }
 
 export function createAccessPolicy(now: () => number): AccessPolicy {
@@ -61,7 +66,8 @@ export function createAccessPolicy(now: () => number): AccessPolicy {
     return c
   }
   return {
-    check(doc, update, who) {
+    check(doc, bytesOrParsed, who) {
+      const update = parsedUpdate(bytesOrParsed)
       // A workbook nobody has set access up for (no rule, lock or exception): owners and editors
       // write as before issue 16, so their updates are not classified at all — ordinary
       // workbooks pay one struct decode, not a workbook view per doc and a walk per change
@@ -104,9 +110,9 @@ const OK: PolicyVerdict = { ok: true }
 const isOpen = (who: AccessIdentity) => who.role === Roles.owner || who.role === Roles.editor
 
 /** Whether any struct of `update` sits directly in the root type `root`. */
-function touchesRoot(update: Uint8Array, root: string): boolean {
+function touchesRoot(update: ParsedUpdate, root: string): boolean {
   try {
-    return Y.decodeUpdate(update).structs.some(
+    return update.decoded.structs.some(
       // A decoded struct names a root type by its key (a string), which Item.parent's type omits.
       (s) => s instanceof Y.Item && (s.parent as unknown) === root,
     )

@@ -9,25 +9,25 @@ export type Accepted =
   /** access (issue 16): refused by the access rules, nothing stored, the sender told. */
   | 'access-refused'
 
-/** What the inbox asks of its room. */
-export interface InboxHooks<O> {
+/** What the inbox asks of its room (`U`: an update as the room carries it, parsed once). */
+export interface InboxHooks<U, O> {
   /**
    * Null while the room is live; while cold, whether `update` would change it (read from
    * storage, without reviving the doc; a rejection counts as "yes").
    */
-  coldCheck(update: Uint8Array): Promise<boolean> | null
+  coldCheck(update: U): Promise<boolean> | null
   /** Whether the room holds a live doc now. */
   isLive(): boolean
   /** Revives the cold room's doc from storage (rejects if storage cannot be read). */
   revive(): Promise<void>
   /** Applies a parsed update to the live doc. */
-  apply(update: Uint8Array, origin: O): Accepted
+  apply(update: U, origin: O): Accepted
   /** The inbox emptied (the room may be idle now). */
   settled(): void
 }
 
-interface Queued<O> {
-  update: Uint8Array
+interface Queued<U, O> {
+  update: U
   origin: O
   done: (result: Accepted) => void
 }
@@ -38,12 +38,12 @@ interface Queued<O> {
  * nothing new and is answered without a revive); the first that brings something revives the
  * doc once, and then everything queued is applied.
  */
-export class Inbox<O> {
-  private queue: Queued<O>[] = []
+export class Inbox<U, O> {
+  private queue: Queued<U, O>[] = []
   private draining = false
 
   constructor(
-    private readonly hooks: InboxHooks<O>,
+    private readonly hooks: InboxHooks<U, O>,
     private readonly onReviveFailed: (err: unknown) => void,
   ) {}
 
@@ -57,7 +57,7 @@ export class Inbox<O> {
     return this.queue.length === 0
   }
 
-  push(update: Uint8Array, origin: O): Promise<Accepted> {
+  push(update: U, origin: O): Promise<Accepted> {
     return new Promise<Accepted>((done) => {
       this.queue.push({ update, origin, done })
       void this.drain()

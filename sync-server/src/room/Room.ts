@@ -4,11 +4,12 @@ import * as Y from 'yjs'
 import type { Attester } from '../attest/Attester.js'
 import type { AttestMode } from '../attest/checkUpdate.js'
 import type { Limits } from '../limits.js'
-import { bump, type Metrics } from '../metrics.js'
+import type { Metrics } from '../metrics.js'
 import type { Peer } from '../Peer.js'
-import { type AccessPolicy, type PolicyVerdict, refusedMessage } from '../policy/AccessPolicy.js'
+import type { AccessPolicy } from '../policy/AccessPolicy.js'
 import type { DocStore } from '../storage/DocStore.js'
 import { frameBinary, type WireMessage } from '../wsFrame.js'
+import { type Admission, admit, type Incoming, parseIncoming } from './admission.js'
 import { type Clock, systemClock, type Timer } from './clock.js'
 import {
   coldFromDoc,
@@ -26,7 +27,6 @@ import {
   awarenessMessage,
   EMPTY_UPDATE,
   isEmptyUpdate,
-  parseUpdate,
   syncUpdateMessage,
   wouldChangeDoc,
 } from './yjsUpdates.js'
@@ -76,8 +76,6 @@ export interface RoomRelay {
 
 /** Who an accepted update came from: a local peer, or another server (through the relay). */
 type Origin = Peer | typeof REMOTE
-/** Updates that arrived as a sync step 2 (a handshake), for attestation's relay rule. */
-const handshakes = new WeakSet<Uint8Array>()
 const REMOTE = Symbol('remote')
 
 /**
@@ -89,7 +87,8 @@ const REMOTE = Symbol('remote')
  * Past the ~400-line guide (≈500 lines, a third of them comments) on purpose: it is the one owner
  * of a room's state (issue #17 §0), so the state transitions (revive, drop), accepting an update
  * and the cluster seam stay together; each job with state of its own is in its own module beside
- * it (DurableWriter, Inbox, StoredReads, Presence).
+ * it (DurableWriter, Inbox, StoredReads, Presence), and what an update must pass before it is
+ * applied is in `admission.ts`.
  */
 export class Room {
   private readonly peerSet = new Set<Peer>()
@@ -105,7 +104,7 @@ export class Room {
   private lastWriteAt = 0
   private docTimer: Timer | null = null
   /** Editors' updates waiting while the cold room checks them or revives its doc. */
-  private readonly inbox: Inbox<Origin>
+  private readonly inbox: Inbox<Incoming, Origin>
   /** Unloaded: a storage read still in flight must not bring the doc back. */
   private destroyed = false
   private idleWaiters: Array<() => void> = []
@@ -144,12 +143,12 @@ export class Room {
     }
     this.durable = this.stateVector()
     this.writer.appendsSinceCompact = stored.length > 1 ? stored.length : 0
-    this.inbox = new Inbox<Origin>(
+    this.inbox = new Inbox<Incoming, Origin>(
       {
         coldCheck: (update) => {
           const s = this.state
           if (s.kind === 'live') return null
-          return this.reads.wouldChange(s, update, () => this.state === s)
+          return this.reads.wouldChange(s, update.parsed.bytes, () => this.state === s)
         },
         isLive: () => this.state.kind === 'live',
         revive: () => this.revive(),
@@ -389,28 +388,29 @@ export class Room {
   }
 
   /**
-   * Accepts an editor's update: parsed fully, applied to the doc and queued for the durable write.
-   * `invalid`: it does not decode or apply (the caller closes the connection). A live room answers
-   * at once; a cold room first checks whether the update brings anything new (a reconnecting
-   * client's handshake usually does not) and revives its doc from storage only if it does; updates
-   * arriving meanwhile wait in order.
+   * Accepts an editor's update: parsed fully (once: admission's checks reuse the parse), admitted
+   * (`admission.ts`), applied to the doc and queued for the durable write. `invalid`: it does not
+   * decode or apply (the caller closes the connection). A live room answers at once; a cold room
+   * first checks whether the update brings anything new (a reconnecting client's handshake usually
+   * does not) and revives its doc from storage only if it does; updates arriving meanwhile wait in
+   * order.
    */
   acceptUpdate(
     update: Uint8Array,
     origin: Peer,
     mode: AttestMode = 'live',
   ): Accepted | Promise<Accepted> {
-    // The inbox carries (update, origin) only; the mode rides beside the bytes until applied.
-    if (mode === 'handshake') handshakes.add(update)
-    return this.accept(update, origin)
+    return this.accept(update, origin, mode)
   }
 
-  private accept(update: Uint8Array, origin: Origin): Accepted | Promise<Accepted> {
-    try {
-      parseUpdate(update)
-    } catch {
-      return 'invalid'
-    }
+  private accept(
+    update: Uint8Array,
+    origin: Origin,
+    mode: AttestMode = 'live',
+  ): Accepted | Promise<Accepted> {
+    const parsed = parseIncoming(update)
+    if (!parsed) return 'invalid'
+    const incoming: Incoming = { parsed, mode }
     if (this.state.kind === 'cold' && this.state.storedEmpty && this.inbox.empty) {
       // A new workbook: a fresh client's empty handshake changes nothing; anything else starts
       // the doc here and now (there is nothing to read).
@@ -418,62 +418,25 @@ export class Room {
       this.becomeLive([], performance.now())
     }
     if (this.state.kind === 'live' && this.inbox.empty) {
-      return this.applyLive(this.state, update, origin)
+      return this.applyLive(this.state, incoming, origin)
     }
-    return this.inbox.push(update, origin)
+    return this.inbox.push(incoming, origin)
   }
 
-  /** Applies a parsed update to the live doc and queues what it changed for the durable write. */
-  private applyLive(live: LiveState, update: Uint8Array, origin: Origin): Accepted {
+  /**
+   * Applies a parsed update to the live doc, once admitted (a peer's; another server's was
+   * admitted there), and queues what it changed for the durable write.
+   */
+  private applyLive(live: LiveState, incoming: Incoming, origin: Origin): Accepted {
+    const update = incoming.parsed.bytes
     const store = live.doc.store
     const pendingStructsBefore = store.pendingStructs
     const pendingDsBefore = store.pendingDs
     live.changed = false
-    // access (issue 16): the rules decide before anything is applied; a refusal leaves no trace.
-    if (this.deps.policy && origin !== REMOTE) {
-      let verdict: PolicyVerdict
-      try {
-        verdict = this.deps.policy.check(live.doc, update, {
-          role: origin.role,
-          name: origin.name,
-          ...(origin.scope ? { scope: origin.scope } : {}),
-        })
-      } catch {
-        return 'invalid'
-      }
-      if (!verdict.ok) {
-        for (const r of verdict.refused) bump(this.deps.metrics.rejected, `access-${r.reason}`)
-        this.deps.log.info(
-          { room: this.name, peer: origin.id, refused: verdict.refused.length },
-          'update refused by access rules',
-        )
-        origin.send(refusedMessage(verdict.refused))
-        return 'access-refused'
-      }
-    }
-    const attester = this.deps.attester
-    let verdict: ReturnType<Attester['check']> | null = null
-    if (attester && origin !== REMOTE) {
-      // Checked before anything is applied: a refused update leaves no trace (issue 13 §4).
-      try {
-        verdict = attester.check(
-          this.name,
-          live.doc,
-          update,
-          { user: origin.user, name: origin.name },
-          handshakes.has(update) ? 'handshake' : 'live',
-          origin.clientIds,
-        )
-      } catch {
-        return 'invalid'
-      }
-      if (!verdict.ok) {
-        this.deps.log.warn(
-          { room: this.name, peer: origin.id, user: origin.user, reason: verdict.reason },
-          'update refused by attestation',
-        )
-        return verdict.reason === 'binding-write' ? 'attest-binding-write' : 'attest-client-bound'
-      }
+    let admitted: Admission | null = null
+    if (origin !== REMOTE) {
+      admitted = admit(this.deps, this.name, live.doc, incoming, origin)
+      if (!admitted.ok) return admitted.result
     }
     try {
       Y.applyUpdate(live.doc, update, origin)
@@ -501,7 +464,9 @@ export class Room {
     if (origin === REMOTE) this.sendAll(frameBinary(syncUpdateMessage(update)), null)
     else this.emit({ type: 'update', update }, origin)
     let own: Uint8Array | null = null
-    if (attester && verdict?.ok && origin !== REMOTE) {
+    const attester = this.deps.attester
+    const verdict = admitted?.ok ? admitted.attest : null
+    if (attester && verdict && origin !== REMOTE) {
       // The server's own write (bindings, receive times): to every peer, the bus and storage, in
       // the same durable batch as the edit it attests.
       own = attester.record(this.name, live.doc, verdict, { user: origin.user, name: origin.name })

@@ -10,23 +10,10 @@ export const EMPTY_SV = new Uint8Array([0])
 export const EMPTY_UPDATE = new Uint8Array([0, 0])
 
 const MERGE_FANIN = 16
-/** Updates up to this size are validated with Y.decodeUpdate (objects), larger ones streamed. */
-const SMALL_UPDATE_BYTES = 4096
 
 /** Whether `update` is the empty update (a fresh client's handshake on a new workbook). */
 export function isEmptyUpdate(update: Uint8Array): boolean {
   return update.length === 2 && update[0] === 0 && update[1] === 0
-}
-
-/**
- * Parses `update` fully (every struct, its content and the delete set), throwing if it does not
- * decode: applyUpdate on garbage could integrate the structs and then throw in the delete set. A
- * small update is decoded (cheapest); a large one streamed through diffUpdate against an empty
- * state vector, one struct at a time instead of materialising them all.
- */
-export function parseUpdate(update: Uint8Array): void {
-  if (update.length <= SMALL_UPDATE_BYTES) Y.decodeUpdate(update)
-  else Y.diffUpdate(update, EMPTY_SV)
 }
 
 export function syncUpdateMessage(update: Uint8Array): Uint8Array {
