@@ -357,7 +357,7 @@ export class RedisStreamBus {
     for (const [, fields] of entries) {
       const entry = readEntry(fields)
       // Only updates: old resync requests were answered, old nudges were acted on.
-      if (entry?.type === 'u') await this.deliver(name, fields)
+      if (entry?.type === 'u') await this.deliver(name, entry)
     }
   }
 
@@ -439,15 +439,15 @@ export class RedisStreamBus {
         w.lastId = id
         w.added++
         this.opts.metrics?.lag(Math.max(0, now - idTime(id)) / 1000)
-        await this.deliver(name, fields)
+        await this.deliver(name, readEntry(fields))
       }
       // A full batch: we are behind; make sure nothing was trimmed before we got to it.
       if (entries.length >= this.readCount) w.checkGap = true
     }
   }
 
-  private async deliver(name: string, fields: Buffer[]): Promise<void> {
-    const entry = readEntry(fields)
+  /** Delivers one entry (parsed once by the caller with `readEntry`; null: malformed, skipped). */
+  private async deliver(name: string, entry: ReturnType<typeof readEntry>): Promise<void> {
     if (!entry || entry.from === this.opts.serverId) return
     const room = this.target?.peek(name)
     if (!room) return
