@@ -53,7 +53,12 @@ export function ReportPage(props: { ledger: Ledger; readOnly: boolean }) {
   }
   const remove = (i: number) =>
     write({ ...layout(), items: layout().items.filter((_, k) => k !== i) })
-  const today = new Date().toLocaleDateString(locale())
+  // A report's date as written on paper: 2026年12月6日 / 6 December 2026.
+  const today = new Date().toLocaleDateString(locale() === 'en' ? 'en-GB' : 'zh-CN', {
+    year: 'numeric',
+    month: 'long',
+    day: 'numeric',
+  })
   let page: HTMLDivElement | undefined
   const title = () =>
     layout().title || t('rep.report.title', { title: wb.meta().title || t('home.untitled') })
