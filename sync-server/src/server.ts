@@ -11,6 +11,8 @@ import type { Logger } from 'pino'
 import { handleApi, isApiPath } from './api/router.js'
 import { createRoomsSource } from './api/WorkbookSource.js'
 import type { Authenticator } from './auth/Authenticator.js'
+// access-client (issue 16 §1): who may mint which role, shared with the web app's 分享 rule
+import { mayShare } from './auth/shareRules.js'
 import { createTokenAuthenticator } from './auth/tokenAuthenticator.js'
 import {
   coversWorkbook,
@@ -210,19 +212,6 @@ async function share(req: IncomingMessage, res: ServerResponse, deps: HttpDeps):
     url: shareUrl(deps.publicUrl, claims.workbook, token),
     expiresAt: claims.expiresAt,
   })
-}
-
-/**
- * access (issue 16): who may mint which role. An owner any; an editor of every workbook (the
- * server's first-run link) any; an editor of one workbook an editor, scoped editor or viewer
- * (minting an owner or approver from it would raise its own rights). Nobody else shares.
- */
-function mayShare(caller: TokenClaims, role: Role): boolean {
-  if (caller.role === 'owner') return true
-  if (caller.role !== 'editor') return false
-  return (
-    caller.workbook === '*' || role === 'editor' || role === 'scoped-editor' || role === 'viewer'
-  )
 }
 
 function parseShareRequest(

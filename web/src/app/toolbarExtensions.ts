@@ -91,6 +91,11 @@ export interface Command {
   }
   /** An item of the grid's context menu, in table order. */
   menu?: { danger?: boolean }
+  /**
+   * access-client (issue 16 §1): whether the command is offered at all to this session (false:
+   * hidden, not greyed, e.g. 分享 for a role that may not share). Default: offered.
+   */
+  offered?: (ctx: CommandContext) => boolean
 }
 
 /** Every command, in display order. Features add theirs with `registerCommands`. */

@@ -8,6 +8,8 @@ import type { Command, CommandContext } from './toolbarExtensions'
  * without a flag of their own.
  */
 export function offeredTo(cmd: Command, ctx: CommandContext): boolean {
+  // access-client (issue 16 §1): a command its own rule withholds from this session (分享)
+  if (cmd.offered && !cmd.offered(ctx)) return false
   if (!ctx.readOnly) return true
   let asksAccess = false
   const probe: CommandContext = Object.create(ctx, {

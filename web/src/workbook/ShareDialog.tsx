@@ -1,8 +1,10 @@
-import { ROLES, type Role } from '@taizhang/shared'
+import type { Role } from '@taizhang/shared'
 import { createMemo, createSignal, For, Show } from 'solid-js'
+import { shareableRoles } from '../access/share/shareRoles'
 import type { AccessSession } from '../access/ui'
 import { districtsOf, workbookStations } from '../access/ui/stations'
 import { roleLabel, ta } from '../access/ui/text'
+import { readTokenClaims } from '../doc/token'
 import { t } from '../i18n'
 import { checkShareDays, SHARE_MAX_DAYS, shareErrorMessage } from './shareErrors'
 
@@ -18,6 +20,9 @@ export function ShareDialog(props: {
   access?: AccessSession
   onClose: () => void
 }) {
+  // access-client (issue 16 §1): only the roles the server lets this token mint (an editor: no
+  // owner or approver links)
+  const offeredRoles = shareableRoles(props.token ? readTokenClaims(props.token) : null)
   const [role, setRole] = createSignal<Role>('viewer')
   const [scopeKind, setScopeKind] = createSignal<'station' | 'district'>('station')
   const [scopeValue, setScopeValue] = createSignal('')
@@ -115,7 +120,7 @@ export function ShareDialog(props: {
         <h3>{t('share.title')}</h3>
         <p class="muted">{t('share.hint')}</p>
         <fieldset class="radio-row share-roles">
-          <For each={ROLES}>
+          <For each={offeredRoles}>
             {(r) => (
               <label>
                 <input

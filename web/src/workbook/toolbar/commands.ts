@@ -1,4 +1,5 @@
 // access-client (issue 16 §3): undo/redo steps are checked against the access rules first
+import { sessionMayShare } from '../../access/share/shareRoles'
 import { runUndo } from '../../access/undo/guardedUndo'
 import { type Command, registerCommands } from '../../app/toolbarExtensions'
 import { t } from '../../i18n'
@@ -58,8 +59,10 @@ export const builtinCommands: Command[] = [
   {
     id: 'share',
     label: 'wb.share',
-    // Only an editor may share (the server refuses others): hidden for viewers.
-    enabled: (ctx) => !ctx.readOnly,
+    // access-client (issue 16 §1): only roles the server lets mint links see 分享 (owners, editors);
+    // viewers, scoped editors and approvers don't (web/src/access/share/shareRoles.ts).
+    offered: (ctx) => sessionMayShare(ctx.session),
+    enabled: (ctx) => !ctx.readOnly && sessionMayShare(ctx.session),
     run: (ctx) => ctx.view.share(),
     toolbar: { slot: 'end', testId: 'share', variant: () => 'primary' },
   },
