@@ -3,42 +3,23 @@ import {
   type Browser,
   cellSel,
   cellValue,
-  createWorkbook,
   dataColumnIds,
-  openBrowser,
-  type Server,
   screenshot,
-  startServer,
   typeInCell,
   waitForCell,
   waitSaved,
 } from './harness'
+import { openTwoPages, type TwoPages, waitBadge, withViewer } from './twoPages'
 
-let server: Server
+let t: TwoPages
 let a: Browser
 let b: Browser
-let workbookId: string
 let col: string
-
-const badge = (br: Browser, state: string) =>
-  br.page.waitForFunction(
-    (s) => document.querySelector('[data-testid="status-badge"]')?.getAttribute('data-state') === s,
-    state,
-    { timeout: 20_000 },
-  )
 
 describe('issue 13: nothing overwritten goes unseen (two real Chromium pages, real server)', () => {
   beforeAll(async () => {
-    server = await startServer()
-    a = await openBrowser('hist-a', { name: '王敏', color: '#2563eb' })
-    b = await openBrowser('hist-b', { name: '李强', color: '#d97706' })
-    workbookId = await createWorkbook(a.page, server.origin, server.token, 'demo')
-    await waitSaved(a.page, { synced: true })
-    await b.page.goto(
-      `${server.origin}/#/w/${workbookId}?token=${encodeURIComponent(server.token)}`,
-    )
-    await b.page.getByTestId('workbook').waitFor()
-    await b.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
+    t = await openTwoPages('hist')
+    ;({ a, b } = t)
     col = (await dataColumnIds(a.page))[0]!
     // The service worker must be installed before B goes offline (an install cut off by the
     // network going away leaves none, and B's offline reload would fail).
@@ -46,16 +27,12 @@ describe('issue 13: nothing overwritten goes unseen (two real Chromium pages, re
       await navigator.serviceWorker.ready
     })
   })
-  afterAll(async () => {
-    await a?.close()
-    await b?.close()
-    await server?.stop()
-  })
+  afterAll(() => t?.close())
 
   it('same-cell race: the loser is told at once, sees the marker, restores its value from the inbox; the other page sees it live; a viewer sees history and inbox without restore buttons', async () => {
     // B offline, A online: both write row 0's first cell without seeing each other.
     await b.context.setOffline(true)
-    await badge(b, 'offline')
+    await waitBadge(b, 'offline')
     await typeInCell(b.page, 0, col, '202')
     await typeInCell(a.page, 0, col, '101')
     await waitSaved(a.page, { synced: true })
@@ -101,15 +78,7 @@ describe('issue 13: nothing overwritten goes unseen (two real Chromium pages, re
     await screenshot(loser.page, 'history-inbox.png')
 
     // A viewer sees the inbox and the cell's history, but no button that writes.
-    const res = await fetch(`${server.origin}/api/share`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
-      body: JSON.stringify({ workbook: workbookId, role: 'viewer', days: 1, name: '督导' }),
-    })
-    const { url } = (await res.json()) as { url: string }
-    const v = await openBrowser('hist-viewer', { name: '督导', color: '#7c3aed' })
-    try {
-      await v.page.goto(url)
+    await withViewer(t, 'hist-viewer', async (v) => {
       await v.page.getByTestId('readonly-notice').waitFor({ timeout: 15_000 })
       await v.page.locator(`${cellSel(0, col)} .tz-conflict`).waitFor({ timeout: 20_000 })
       await v.page.getByTestId('conflicts-button').click()
@@ -127,9 +96,7 @@ describe('issue 13: nothing overwritten goes unseen (two real Chromium pages, re
       expect(await hist.locator('.history-lost-item').count()).toBe(1)
       expect(await hist.getByTestId('history-restore').count()).toBe(0)
       await screenshot(v.page, 'history-viewer.png')
-    } finally {
-      await v.close()
-    }
+    })
 
     // 采用此值: the loser's value comes back as a new edit, seen live on the other page.
     await item.getByTestId('conflict-adopt').click()
@@ -162,7 +129,7 @@ describe('issue 13: nothing overwritten goes unseen (two real Chromium pages, re
       await a.page.reload()
       await a.page.locator(cellSel(r, col)).waitFor({ timeout: 20_000 })
       await b.context.setOffline(true)
-      await badge(b, 'offline')
+      await waitBadge(b, 'offline')
       await typeInCell(b.page, r, col, `离线88-${r}`)
       await waitSaved(b.page)
       await typeInCell(a.page, r, col, `在线55-${r}`)
@@ -216,7 +183,7 @@ describe('issue 13: nothing overwritten goes unseen (two real Chromium pages, re
     const name = (await cellValue(a.page, r, col)) ?? ''
     const other = (await dataColumnIds(a.page))[1]!
     await b.context.setOffline(true)
-    await badge(b, 'offline')
+    await waitBadge(b, 'offline')
     await typeInCell(b.page, r, other, '离线改的省')
     await waitSaved(b.page)
     await a.page.locator(cellSel(r, col)).click({ button: 'right' })

@@ -1,64 +1,29 @@
 /**
  * Reports (issue 14) in real Chromium on the real server, two pages on the demo workbook: A edits a
- * metric, B's cross-tab, chart and completeness matrix update live; a summary drills down; the
- * report page prints (PDF via CDP); B reloads offline and still computes everything.
+ * metric, B's cross-tab, chart and completeness matrix update live; a summary drills down; B
+ * reloads offline and still computes everything. The report page and the outlier warnings are in
+ * reportPage.e2e.ts.
  */
-import { readFile, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type Browser, cellText, dataColumnIds, screenshot, typeInCell, waitSaved } from './harness'
 import {
-  ARTIFACTS,
-  type Browser,
-  cellSel,
-  cellText,
-  createWorkbook,
-  dataColumnIds,
-  openBrowser,
-  type Server,
-  screenshot,
-  startServer,
-  typeInCell,
-  waitForCell,
-  waitSaved,
-} from './harness'
+  closeReports,
+  matrixCell,
+  number,
+  openReports,
+  problemCount,
+  showSummary,
+  tabs,
+} from './reportsView'
+import { openTwoPages, type TwoPages } from './twoPages'
 
-let server: Server
+let t: TwoPages
 let a: Browser
 let b: Browser
-let workbookId: string
-
-const tabs = (br: Browser) => br.page.locator('[data-testid="sheet-tabs"] .tab[data-sheet-id]')
-const number = (s: string | null) => Number((s ?? '').replace(/[^\d.-]/g, ''))
-const matrixCell = (br: Browser, station: string, period: string) =>
-  br.page.locator(
-    `[data-testid="completeness-matrix"] td[data-station="${station}"][data-period="${period}"]`,
-  )
-
-async function openReports(br: Browser, tab: 'summaries' | 'charts' | 'completeness' | 'report') {
-  if (
-    !(await br.page
-      .getByTestId('reports')
-      .isVisible()
-      .catch(() => false))
-  )
-    await br.page.getByTestId('reports-open').click()
-  await br.page.getByTestId(`reports-tab-${tab}`).click()
-}
-
-async function showSummary(br: Browser, title: string) {
-  await openReports(br, 'summaries')
-  await br.page.getByTestId('summary-item').filter({ hasText: title }).click()
-}
 
 /** A clears 服务人次 of the 指标 row at `row`, returning the value it held. */
 async function clearServed(row: number): Promise<number> {
-  if (
-    await a.page
-      .getByTestId('reports')
-      .isVisible()
-      .catch(() => false)
-  )
-    await a.page.getByTestId('reports-close').click()
+  await closeReports(a)
   await tabs(a).nth(1).click()
   const cols = await dataColumnIds(a.page)
   const served = cols[3]!
@@ -68,24 +33,12 @@ async function clearServed(row: number): Promise<number> {
   return before
 }
 
-describe('reports: summaries, cross-tab, charts, completeness, report page (real Chromium)', () => {
+describe('reports: summaries, cross-tab, charts, completeness (real Chromium)', () => {
   beforeAll(async () => {
-    server = await startServer()
-    a = await openBrowser('rep-a', { name: '王敏', color: '#2563eb' })
-    b = await openBrowser('rep-b', { name: '李强', color: '#d97706' })
-    workbookId = await createWorkbook(a.page, server.origin, server.token, 'demo')
-    await waitSaved(a.page, { synced: true })
-    await b.page.goto(
-      `${server.origin}/#/w/${workbookId}?token=${encodeURIComponent(server.token)}`,
-    )
-    await b.page.getByTestId('workbook').waitFor()
-    await b.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
+    t = await openTwoPages('rep')
+    ;({ a, b } = t)
   })
-  afterAll(async () => {
-    await a?.close()
-    await b?.close()
-    await server?.stop()
-  })
+  afterAll(() => t?.close())
 
   it("A edits a metric: B's cross-tab and chart update live", async () => {
     await showSummary(b, '服务人次：区县 × 月份')
@@ -182,19 +135,9 @@ describe('reports: summaries, cross-tab, charts, completeness, report page (real
   })
 
   it('a row breaking a rule is a problem on both pages', async () => {
-    const count = async (br: Browser) =>
-      Number(
-        /\((\d+)\)/.exec((await br.page.getByTestId('problems-button').textContent()) ?? '')?.[1],
-      )
-    if (
-      await b.page
-        .getByTestId('reports')
-        .isVisible()
-        .catch(() => false)
-    )
-      await b.page.getByTestId('reports-close').click()
-    const before = await count(a)
-    const beforeB = await count(b)
+    await closeReports(b)
+    const before = await problemCount(a)
+    const beforeB = await problemCount(b)
     await tabs(a).nth(1).click()
     const cols = await dataColumnIds(a.page)
     // Row 4 of 指标: 服务活动 15; 服务人次 1 breaks 服务人次 >= 服务活动（次）.
@@ -219,69 +162,6 @@ describe('reports: summaries, cross-tab, charts, completeness, report page (real
     await a.page.getByText('服务人次应不少于服务活动次数').first().waitFor()
     await screenshot(a.page, 'reports-rule-problem.png')
     await a.page.getByTestId('problems-button').click()
-  })
-
-  it("a value far outside its station's history is an amber warning on both pages, not a problem", async () => {
-    const count = async (br: Browser) =>
-      Number(
-        /\((\d+)\)/.exec((await br.page.getByTestId('problems-button').textContent()) ?? '')?.[1],
-      )
-    await tabs(a).nth(1).click()
-    await tabs(b).nth(1).click()
-    const before = await count(b)
-    // The demo's own months already hold a few outliers: jump to one of 服务人次 (its station
-    // has a history), and make it absurd.
-    await a.page.getByTestId('problems-button').click()
-    const entry = a.page
-      .locator('[data-testid="problems-panel"] li')
-      .filter({ hasText: '“服务人次”为' })
-      .first()
-    await entry.locator('button.link').click()
-    const focused = a.page.locator('.ag-cell.ag-cell-focus')
-    await focused.waitFor()
-    expect(await focused.getAttribute('class')).toContain('tz-warning')
-    await focused.click() // the jump focuses the grid's cell; the keyboard is still on the panel
-    const colId = (await focused.getAttribute('col-id'))!
-    const rowIndex = Number(
-      await focused.evaluate((el) => el.closest('.ag-row')?.getAttribute('row-index')),
-    )
-    const target = cellSel(rowIndex, colId)
-    await a.page.keyboard.press('Enter')
-    await a.page.locator('.tz-editor').fill('999999')
-    await a.page.keyboard.press('Enter') // commits and moves down, as in Excel
-    await a.page.waitForFunction(
-      (sel) => {
-        const el = document.querySelector(sel)
-        return el?.textContent?.includes('999,999') && el.classList.contains('tz-warning')
-      },
-      target,
-      { timeout: 10_000 },
-    )
-    const tooltip = await a.page
-      .locator(target)
-      .evaluate(
-        (cell) =>
-          (cell as HTMLElement).title || cell.querySelector<HTMLElement>('[title]')?.title || '',
-      )
-    expect(tooltip).toContain('中位数')
-    await a.page.getByTestId('problems-button').click()
-    // On B: listed as a warning (提醒), not counted as a problem.
-    await b.page.getByTestId('problems-button').click()
-    await b.page
-      .locator('[data-testid="problems-panel"] li')
-      .filter({ hasText: '“服务人次”为 999999' })
-      .first()
-      .waitFor({ timeout: 10_000 })
-    expect(await count(b)).toBe(before)
-    await screenshot(b.page, 'reports-outlier-warning.png')
-    await a.page.locator(target).click()
-    await a.page.keyboard.press('Control+z')
-    await b.page
-      .locator('[data-testid="problems-panel"] li')
-      .filter({ hasText: '“服务人次”为 999999' })
-      .first()
-      .waitFor({ state: 'detached', timeout: 10_000 })
-    await b.page.getByTestId('problems-button').click()
   })
 
   it('retyping a date column to 期间 converts every value in one undoable step', async () => {
@@ -384,102 +264,6 @@ describe('reports: summaries, cross-tab, charts, completeness, report page (real
     expect(await b.page.getByTestId('computed-save').isDisabled()).toBe(true)
     await screenshot(b.page, 'reports-expr.png')
     await b.page.getByTestId('computed-expr').fill('')
-  })
-
-  it('the report page prints: a PDF with the report and without the toolbar', async () => {
-    await openReports(b, 'report')
-    await b.page.getByTestId('report-figure').first().waitFor()
-    await b.page
-      .locator('[data-testid="report-page"] [data-testid="chart"][data-ready="1"]')
-      .first()
-      .waitFor({ timeout: 15_000 })
-    await screenshot(b.page, 'reports-report-page.png')
-    // Report print CSS is scoped to the report's own print (blanks): other printing is unaffected.
-    await b.page.emulateMedia({ media: 'print' })
-    expect(
-      await b.page.evaluate(
-        () => getComputedStyle(document.querySelector('[data-testid="reports-open"]')!).visibility,
-      ),
-    ).toBe('visible')
-    // The print dialog is the browser's; the test prints through CDP instead of window.print().
-    await b.page.evaluate(() => {
-      window.print = () => {}
-    })
-    await b.page.getByTestId('report-print').click()
-    const visible = await b.page.evaluate(() => ({
-      title: document.querySelector('.report-title h1')?.textContent ?? '',
-      titleShown:
-        getComputedStyle(document.querySelector('.report-title')!).visibility === 'visible',
-      toolbarShown:
-        getComputedStyle(document.querySelector('[data-testid="reports-open"]')!).visibility ===
-        'visible',
-      tabsShown: getComputedStyle(document.querySelector('.reports-head')!).display !== 'none',
-    }))
-    expect(visible).toEqual({
-      title: '社工站建设与服务情况汇报（示例数据）',
-      titleShown: true,
-      toolbarShown: false,
-      tabsShown: false,
-    })
-    await screenshot(b.page, 'reports-print-media.png')
-    const pdf = await b.page.pdf({ format: 'A4', printBackground: true })
-    expect(pdf.byteLength).toBeGreaterThan(20_000)
-    // Chinese glyphs are embedded as a CJK font subset.
-    expect(pdf.toString('latin1')).toMatch(/Noto.?Sans.?CJK|NotoSansCJK|Noto Sans CJK|CIDFontType/)
-    await b.page.evaluate(() => window.dispatchEvent(new Event('afterprint')))
-    expect(
-      await b.page.evaluate(() =>
-        document.documentElement.classList.contains('tz-report-printing'),
-      ),
-    ).toBe(false)
-    await b.page.emulateMedia({ media: 'screen' })
-  })
-
-  it('key figures are expressions over summaries; the whole report exports as one PNG', async () => {
-    await openReports(b, 'report')
-    const figures = b.page.getByTestId('report-figure')
-    await figures.nth(3).waitFor()
-    // The demo's fourth figure: 各区县各月服务情况.服务人次 / 各区县社工站.行数计数, rounded.
-    // Summaries compute a moment after the page opens: the figure reads — until then.
-    await expect
-      .poll(async () => (await figures.nth(3).locator('.figure-value').textContent()) ?? '', {
-        timeout: 15_000,
-      })
-      .toMatch(/^[\d,]+人次$/)
-    expect(await b.page.getByTestId('figure-error').count()).toBe(0)
-    // A bad name is explained where it is typed; a good expression previews its value.
-    const input = b.page.getByTestId('figure-expr')
-    await input.fill('各区县社工站.不存在')
-    expect(await b.page.getByTestId('expr-error').textContent()).toContain('没有度量“不存在”')
-    expect(await b.page.getByTestId('figure-add').isDisabled()).toBe(true)
-    await input.fill('各区县社工站.行数计数 * 2')
-    await b.page.getByTestId('figure-preview').waitFor()
-    await b.page.getByTestId('figure-add').click()
-    await figures.nth(4).waitFor()
-    const count = Number(
-      ((await figures.nth(0).locator('.figure-value').textContent()) ?? '').replace(/\D/g, ''),
-    )
-    const doubled = Number(
-      ((await figures.nth(4).locator('.figure-value').textContent()) ?? '').replace(/\D/g, ''),
-    )
-    expect(doubled).toBe(count * 2)
-    await b.page
-      .locator('[data-testid="report-page"] [data-testid="chart"][data-ready="1"]')
-      .first()
-      .waitFor({ timeout: 15_000 })
-    const [download] = await Promise.all([
-      b.page.waitForEvent('download'),
-      b.page.getByTestId('report-png').click(),
-    ])
-    const png = await readFile((await download.path())!)
-    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG')
-    // Two charts and five figures at 2× the page's size: far more than an empty canvas.
-    expect(png.byteLength).toBeGreaterThan(60_000)
-    expect(download.suggestedFilename()).toBe('社工站建设与服务情况汇报（示例数据）.png')
-    await writeFile(join(ARTIFACTS, 'reports-report-export.png'), png)
-    // Remove the added figure again (later tests count the demo's).
-    await b.page.locator('.report-figure .item-tools .danger').nth(4).click()
-    await expect.poll(() => figures.count()).toBe(4)
   })
 
   it('works offline after a reload', async () => {

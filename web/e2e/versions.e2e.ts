@@ -6,17 +6,16 @@ import {
   type Browser,
   cellSel,
   cellValue,
-  createWorkbook,
   dataColumnIds,
-  openBrowser,
   type Server,
   screenshot,
-  startServer,
   typeInCell,
   waitForCell,
   waitSaved,
 } from './harness'
+import { openTwoPages, type TwoPages, withViewer } from './twoPages'
 
+let t: TwoPages
 let server: Server
 let a: Browser
 let b: Browser
@@ -39,23 +38,11 @@ async function openVersions(page: Page): Promise<void> {
 
 describe('issue 13 §3: versions (two real Chromium pages, real server)', () => {
   beforeAll(async () => {
-    server = await startServer()
-    a = await openBrowser('ver-a', { name: '王敏', color: '#2563eb' })
-    b = await openBrowser('ver-b', { name: '李强', color: '#d97706' })
-    workbookId = await createWorkbook(a.page, server.origin, server.token, 'demo')
-    await waitSaved(a.page, { synced: true })
-    await b.page.goto(
-      `${server.origin}/#/w/${workbookId}?token=${encodeURIComponent(server.token)}`,
-    )
-    await b.page.getByTestId('workbook').waitFor()
-    await b.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
+    t = await openTwoPages('ver')
+    ;({ server, a, b, workbookId } = t)
     col = (await dataColumnIds(a.page))[0]!
   })
-  afterAll(async () => {
-    await a?.close()
-    await b?.close()
-    await server?.stop()
-  })
+  afterAll(() => t?.close())
 
   it('save a version, edit, compare, roll back (seen live by the other page), one Ctrl+Z undoes it; a viewer lists and opens only', async () => {
     const orig0 = (await cellValue(a.page, 0, col)) ?? ''
@@ -124,15 +111,7 @@ describe('issue 13 §3: versions (two real Chromium pages, real server)', () => 
     await waitForCell(b.page, 1, col, '乙站点改名', 15_000)
 
     // A viewer: lists and opens versions (a read-only grid of the version), no save/rollback/copy.
-    const res = await fetch(`${server.origin}/api/share`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
-      body: JSON.stringify({ workbook: workbookId, role: 'viewer', days: 1, name: '督导' }),
-    })
-    const { url } = (await res.json()) as { url: string }
-    const v = await openBrowser('ver-viewer', { name: '督导', color: '#7c3aed' })
-    try {
-      await v.page.goto(url)
+    await withViewer(t, 'ver-viewer', async (v) => {
       await v.page.getByTestId('readonly-notice').waitFor({ timeout: 15_000 })
       await openVersions(v.page)
       const vPanel = v.page.getByTestId('versions-panel')
@@ -156,9 +135,7 @@ describe('issue 13 §3: versions (two real Chromium pages, real server)', () => 
       await screenshot(v.page, 'versions-viewer-open.png')
       await viewer.getByTestId('version-viewer-close').click()
       await viewer.waitFor({ state: 'detached' })
-    } finally {
-      await v.close()
-    }
+    })
   })
   it('an import keeps a version of the workbook before it (offline: skipped, the import goes on); 复制为新工作簿 opens a new workbook holding the version; offline the panel says so in zh-CN and English', async () => {
     const page = a.page
