@@ -175,14 +175,16 @@ export const serve: Command = {
     log.info({ url: running.url, port: running.port, dataDir }, 'listening')
 
     const token = signToken(secret, {
+      // The person who starts the server owns what it serves: sharing, access rules and structure
+      // (issue 16 §1). Everyone else gets a link from them (分享) with the role they choose.
       workbook: '*',
-      role: 'editor',
+      role: 'owner',
       name: 'owner',
       expiresAt: expiryInDays(Date.now(), START_LINK_DAYS),
     })
     process.stderr.write(
       `\n  Taizhang is running${created ? ' (first run: new secret in ' + dataDir + ')' : ''}.\n` +
-        `  Open this link to create and edit workbooks (editor of all workbooks, ${START_LINK_DAYS} days):\n\n` +
+        `  Open this link to create and edit workbooks (owner of all workbooks, ${START_LINK_DAYS} days):\n\n` +
         `    ${shareUrl(running.publicUrl, '*', token)}\n\n`,
     )
 
