@@ -11,9 +11,12 @@ import { rollbackTo } from './rollback.js'
 
 /**
  * 复制为新工作簿: fills a new, empty workbook with a version's title, sheets, columns (same ids),
- * rows (new ids; reference cells re-pointed) and cells, and its report definitions (summaries,
- * charts, rules, completeness: they name sheets and columns by id, which the copy keeps). The copy
- * starts its own history. Not undoable (it is the new workbook's first content).
+ * rows (new ids; reference cells re-pointed) and cells, and all its ledger definitions (summaries,
+ * charts, rules, completeness, and the `complete` marks as they stood: they name sheets and
+ * columns by id, which the copy keeps). Not copied: access rules, period locks and lock exceptions
+ * (root `access`): the copy is a new workbook that its maker owns and shares afresh, and rules
+ * and locks name the stations and people of the workbook they were set for. The copy starts its
+ * own history. Not undoable (it is the new workbook's first content).
  *
  * @example
  * setPendingCreate(id, { title, fill: (wb) => copyVersionInto(versionDoc, wb, title) })

@@ -1,4 +1,5 @@
 import {
+  compareDefinitions,
   compareWorkbooks,
   copyVersionInto,
   rollbackTo,
@@ -6,6 +7,7 @@ import {
   type WorkbookDiff,
 } from '@taizhang/shared'
 import { createResource, createSignal, For, Show } from 'solid-js'
+import { accessSessionOf } from '../access/ui/createAccessSession'
 import { randomId } from '../app/identity'
 import { navigate } from '../app/route'
 import { setPendingCreate } from '../home/pendingCreate'
@@ -19,7 +21,8 @@ import {
   VersionError,
   type VersionInfo,
 } from './api'
-import { type DiffItem, diffItems } from './diffItems'
+import { type DiffItem, definitionItems, diffItems } from './diffItems'
+import { runRollbackUndoable } from './rollbackUndo'
 import { vt } from './text'
 import { VersionViewer } from './VersionViewer'
 
@@ -57,6 +60,8 @@ export function VersionsPanel(props: { store: WorkbookStore; token: string | nul
     v: VersionInfo
     diff: WorkbookDiff
     items: DiffItem[]
+    /** Every difference: the data's and the report definitions'. */
+    count: number
   } | null>(null)
   const [confirming, setConfirming] = createSignal<VersionInfo | null>(null)
   // Versions never change once stored: each is fetched once per open panel.
@@ -112,7 +117,10 @@ export function VersionsPanel(props: { store: WorkbookStore; token: string | nul
     void run(`compare:${v.id}`, async () => {
       const vw = await versionWorkbook(v)
       const d = compareWorkbooks(vw, wb)
-      setDiff({ v, diff: d, items: diffItems(d, vw, wb) })
+      // Report definitions roll back with the data, so the compare view lists them too (first).
+      const defs = definitionItems(compareDefinitions(vw, wb))
+      const items = [...defs, ...diffItems(d, vw, wb)]
+      setDiff({ v, diff: d, items, count: d.count + defs.length })
     })
   const copy = (v: VersionInfo) =>
     void run(`copy:${v.id}`, async () => {
@@ -137,14 +145,20 @@ export function VersionsPanel(props: { store: WorkbookStore; token: string | nul
         kind: 'rollback',
         name: vt('rollbackCaptureName', { name: versionName(v) }),
       })
-      const r = rollbackTo(vw, wb)
-      store.showToast(
-        vt('rolledBack', {
-          name: versionName(v),
-          cells: r.cells,
-          rows: r.rowsRestored + r.rowsDeleted + r.rowsInserted + r.rowsMoved,
-        }),
+      // Each change through the same checker as the server's (rules and period locks): what this
+      // user may not change (a locked month, say) is left as it is rather than refused as a whole.
+      const gate = accessSessionOf(wb)?.gate
+      const allow = gate ? (c: Parameters<typeof gate.check>[0]) => gate.check(c).ok : undefined
+      const r = runRollbackUndoable(store.session.undo, wb, () =>
+        rollbackTo(vw, wb, allow ? { allow } : {}),
       )
+      const done = vt('rolledBack', {
+        name: versionName(v),
+        cells: r.cells,
+        rows: r.rowsRestored + r.rowsDeleted + r.rowsInserted + r.rowsMoved,
+        defs: r.definitions.length,
+      })
+      store.showToast(r.refused > 0 ? `${done} ${vt('rolledBackRefused', { n: r.refused })}` : done)
       setDiff(null)
       await refetch()
     })
@@ -218,8 +232,8 @@ export function VersionsPanel(props: { store: WorkbookStore; token: string | nul
                 {vt('close')}
               </button>
             </header>
-            <Show when={d().diff.count > 0} fallback={<p class="muted">{vt('diffNone')}</p>}>
-              <p class="muted">{vt('diffCount', { n: d().diff.count })}</p>
+            <Show when={d().count > 0} fallback={<p class="muted">{vt('diffNone')}</p>}>
+              <p class="muted">{vt('diffCount', { n: d().count })}</p>
               <ul class="history-list">
                 <For each={d().items}>
                   {(item) => (
@@ -245,8 +259,8 @@ export function VersionsPanel(props: { store: WorkbookStore; token: string | nul
                   )}
                 </For>
               </ul>
-              <Show when={d().items.length < d().diff.count}>
-                <p class="muted">{vt('diffMore', { n: d().diff.count - d().items.length })}</p>
+              <Show when={d().items.length < d().count}>
+                <p class="muted">{vt('diffMore', { n: d().count - d().items.length })}</p>
               </Show>
             </Show>
           </section>
@@ -303,6 +317,7 @@ export function VersionsPanel(props: { store: WorkbookStore; token: string | nul
                         class="btn small"
                         disabled={busy() !== null}
                         data-testid="version-copy"
+                        title={vt('copyNote')}
                         onClick={() => copy(v)}
                       >
                         {vt('copy')}
@@ -336,6 +351,9 @@ export function VersionsPanel(props: { store: WorkbookStore; token: string | nul
             <div class="modal" role="dialog" data-testid="rollback-confirm">
               <h3>{vt('confirmTitle', { name: versionName(v()) })}</h3>
               <p>{vt('confirmBody')}</p>
+              <p class="muted" data-testid="rollback-scope">
+                {vt('confirmScope')}
+              </p>
               <div class="modal-actions">
                 <button type="button" class="btn" onClick={() => setConfirming(null)}>
                   {vt('cancel')}

@@ -1,4 +1,10 @@
-import type { CellValue, ColumnDiff, Workbook, WorkbookDiff } from '@taizhang/shared'
+import type {
+  CellValue,
+  ColumnDiff,
+  DefinitionDiff,
+  Workbook,
+  WorkbookDiff,
+} from '@taizhang/shared'
 import { valueText } from '../history/format'
 import { vt } from './text'
 
@@ -7,7 +13,7 @@ export interface DiffItem {
   key: string
   sheetId: string
   sheetName: string
-  kind: 'title' | 'sheet' | 'column' | 'row' | 'cell'
+  kind: 'title' | 'sheet' | 'column' | 'row' | 'cell' | 'definition'
   text: string
   before?: string
   after?: string
@@ -130,4 +136,39 @@ export function diffItems(
     }
   }
   return out
+}
+
+const DEF_KIND_KEY = {
+  computed: 'defComputed',
+  rule: 'defRule',
+  summary: 'defSummary',
+  chart: 'defChart',
+  report: 'defReport',
+  completeness: 'defCompleteness',
+  totals: 'defTotals',
+  complete: 'defComplete',
+} as const
+
+/** A definition's name for people: its title or name when it has one, else its id. */
+function definitionName(d: DefinitionDiff): string {
+  const v = (d.after ?? d.before) as Record<string, unknown> | null
+  const name = v && typeof v === 'object' ? (v.title ?? v.name ?? v.label) : undefined
+  return typeof name === 'string' && name.trim() !== '' ? name : d.id
+}
+
+/** The compare list's lines for report definitions (summaries, charts, rules…) that differ. */
+export function definitionItems(defs: readonly DefinitionDiff[]): DiffItem[] {
+  return defs.map((d) => ({
+    key: `d:${d.kind}:${d.id}`,
+    sheetId: '',
+    sheetName: '',
+    kind: 'definition',
+    text: vt(
+      d.change === 'added' ? 'defAdded' : d.change === 'removed' ? 'defRemoved' : 'defChanged',
+      {
+        what: vt(DEF_KIND_KEY[d.kind]),
+        name: definitionName(d),
+      },
+    ),
+  }))
 }
