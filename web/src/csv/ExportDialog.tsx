@@ -1,6 +1,7 @@
 import { exportSheetCsv } from '@taizhang/shared'
 import { createSignal, Show } from 'solid-js'
 import type { WorkbookSession } from '../doc/openWorkbook'
+import { dialogKeys } from '../workbook/dialogKeys'
 import { downloadXlsx } from '../xlsx/exportXlsxFile'
 import { xt } from '../xlsx/text'
 import { downloadBytes, safeFileName } from './download'
@@ -20,6 +21,7 @@ export function ExportDialog(props: {
   onClose: () => void
 }) {
   const wb = props.session.workbook
+  const keys = dialogKeys(() => props.onClose())
   const sheet = () => wb.sheet(props.sheetId)
   const [encoding, setEncoding] = createSignal<EncodingChoice>('utf-8-bom')
   const [percent, setPercent] = createSignal<'percent' | 'number'>('percent')
@@ -70,7 +72,7 @@ export function ExportDialog(props: {
 
   return (
     <div class="modal-backdrop" data-testid="csv-export-dialog">
-      <div class="modal">
+      <div class="modal" ref={keys} role="dialog" aria-modal="true">
         <h3>
           {tx('exportTitle')} · {sheet().name}
         </h3>

@@ -1,0 +1,42 @@
+import { onCleanup } from 'solid-js'
+
+/**
+ * The keyboard of a modal dialog, as users expect it from Excel and WPS: when it opens, the
+ * focus moves into it (so typing no longer reaches the grid behind it), Escape closes it, and
+ * on closing the focus goes back to where it was (usually the grid's cell). Dialogs opened from
+ * dialogs stack: Escape closes the newest only.
+ *
+ * Call it in the dialog component's body and pass the result as the `ref` of the element that
+ * holds the dialog; an element inside marked `autofocus` gets the focus, else the dialog itself.
+ */
+const stack: Array<() => void> = []
+
+function onKeyDown(e: KeyboardEvent): void {
+  if (e.key !== 'Escape' || e.defaultPrevented || e.isComposing) return
+  const close = stack[stack.length - 1]
+  if (!close) return
+  e.preventDefault()
+  e.stopPropagation()
+  close()
+}
+
+export function dialogKeys(onClose: () => void): (el: HTMLElement) => void {
+  const before = document.activeElement instanceof HTMLElement ? document.activeElement : null
+  const entry = () => onClose()
+  stack.push(entry)
+  if (stack.length === 1) document.addEventListener('keydown', onKeyDown, true)
+  onCleanup(() => {
+    const i = stack.lastIndexOf(entry)
+    if (i >= 0) stack.splice(i, 1)
+    if (stack.length === 0) document.removeEventListener('keydown', onKeyDown, true)
+    if (before?.isConnected) before.focus({ preventScroll: true })
+  })
+  return (el) => {
+    if (!el.hasAttribute('tabindex')) el.tabIndex = -1
+    queueMicrotask(() => {
+      if (el.contains(document.activeElement)) return
+      const wanted = el.querySelector<HTMLElement>('[autofocus]')
+      ;(wanted ?? el).focus({ preventScroll: true })
+    })
+  }
+}
