@@ -31,6 +31,7 @@ import {
   waitForCell,
   waitSaved,
 } from './harness'
+import { waitBadge } from './twoPages'
 
 const STATION = '朝歌街道社工站'
 
@@ -82,12 +83,7 @@ let wb: Workbook
 const ids = { sheet: '', served: '', a6: '', a7: '' }
 const workbookId = 'acc-offline-e2e'
 
-const badge = (br: Browser, state: string) =>
-  br.page.waitForFunction(
-    (s) => document.querySelector('[data-testid="status-badge"]')?.getAttribute('data-state') === s,
-    state,
-    { timeout: 60_000 },
-  )
+const badge = (br: Browser, state: string) => waitBadge(br, state, 60_000)
 
 async function openSheet(br: Browser, token: string) {
   await br.page.goto(`${server.origin}/#/w/${workbookId}?token=${encodeURIComponent(token)}`)

@@ -12,16 +12,15 @@ import {
   type Browser,
   cellSel,
   cellText,
-  createWorkbook,
-  openBrowser,
   type Server,
   screenshot,
-  startServer,
   typeInCell,
   waitForCell,
   waitSaved,
 } from './harness'
+import { openTwoPages, openWorkbookAs, shareLink, type TwoPages } from './twoPages'
 
+let t: TwoPages
 let server: Server
 let a: Browser
 let b: Browser
@@ -40,13 +39,8 @@ const col = (name: string): string => {
 const tabs = (p: Page) => p.locator('[data-testid="sheet-tabs"] .tab[data-sheet-id]')
 
 async function mint(role: string, name: string, scope?: Record<string, string>): Promise<string> {
-  const res = await fetch(`${server.origin}/api/share`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
-    body: JSON.stringify({ workbook: wbId, role, name, ...(scope ? { scope } : {}) }),
-  })
-  expect(res.status).toBe(200)
-  return ((await res.json()) as { token: string }).token
+  return (await shareLink(server, { workbook: wbId, role, name, ...(scope ? { scope } : {}) }))
+    .token
 }
 
 /** Column ids of the grid by header name. */
@@ -129,32 +123,21 @@ async function paste(p: Page, i: number, colId: string, text: string) {
 
 describe('access rules in the grid (real Chromium, owner and scoped editor)', () => {
   beforeAll(async () => {
-    server = await startServer()
-    a = await openBrowser('acc-a', { name: '王敏', color: '#2563eb' })
-    b = await openBrowser('acc-b', { name: '李强', color: '#d97706' })
-    wbId = await createWorkbook(a.page, server.origin, server.token, 'demo')
-    await waitSaved(a.page, { synced: true })
+    t = await openTwoPages('acc', { openB: false })
+    ;({ server, a, b, workbookId: wbId } = t)
     // A switches to an owner link of the workbook.
-    const owner = await mint('owner', '民政局')
-    await a.page.goto(`${server.origin}/#/w/${wbId}?token=${encodeURIComponent(owner)}`)
-    await a.page.reload()
-    await a.page.getByTestId('workbook').waitFor()
+    await openWorkbookAs(a, server, wbId, await mint('owner', '民政局'), { reload: true })
     await tabs(a.page).nth(1).click()
     await a.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
     cols = await columnsByName(a.page)
     station = await cellText(a.page, 0, col('站点'))
     expect(station).toMatch(/社工站|中心/)
     const scoped = await mint('scoped-editor', station, { station })
-    await b.page.goto(`${server.origin}/#/w/${wbId}?token=${encodeURIComponent(scoped)}`)
-    await b.page.getByTestId('workbook').waitFor()
+    await openWorkbookAs(b, server, wbId, scoped)
     await tabs(b.page).nth(1).click()
     await b.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
   }, 120_000)
-  afterAll(async () => {
-    await a?.close()
-    await b?.close()
-    await server?.stop()
-  })
+  afterAll(() => t?.close())
 
   it('B (scoped editor) sees other stations’ rows greyed, cannot type or paste into them; its own rows take edits', async () => {
     const served = col('服务人次')

@@ -1,43 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  type Browser,
-  cellSel,
-  createWorkbook,
-  dataColumnIds,
-  openBrowser,
-  type Server,
-  screenshot,
-  startServer,
-  waitSaved,
-} from './harness'
+import { type Browser, cellSel, dataColumnIds, screenshot } from './harness'
+import { problemCount, tabs } from './reportsView'
+import { openTwoPages, type TwoPages, withViewer } from './twoPages'
 
-let server: Server
+let t: TwoPages
 let a: Browser
 let b: Browser
-let workbookId: string
-
-const tabs = (br: Browser) => br.page.locator('[data-testid="sheet-tabs"] .tab[data-sheet-id]')
-const problemCount = async (br: Browser) =>
-  Number(/\((\d+)\)/.exec((await br.page.getByTestId('problems-button').textContent()) ?? '')?.[1])
 
 describe('the workbook around the grid: viewers, presence, problems, share (real Chromium)', () => {
   beforeAll(async () => {
-    server = await startServer()
-    a = await openBrowser('appwb-a', { name: '王敏', color: '#2563eb' })
-    b = await openBrowser('appwb-b', { name: '李强', color: '#d97706' })
-    workbookId = await createWorkbook(a.page, server.origin, server.token, 'demo')
-    await waitSaved(a.page, { synced: true })
-    await b.page.goto(
-      `${server.origin}/#/w/${workbookId}?token=${encodeURIComponent(server.token)}`,
-    )
-    await b.page.getByTestId('workbook').waitFor()
-    await b.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
+    t = await openTwoPages('appwb')
+    ;({ a, b } = t)
   })
-  afterAll(async () => {
-    await a?.close()
-    await b?.close()
-    await server?.stop()
-  })
+  afterAll(() => t?.close())
 
   it('shows the other person’s name on the cell they are on, and avatars by given name', async () => {
     const cols = await dataColumnIds(b.page)
@@ -87,15 +62,7 @@ describe('the workbook around the grid: viewers, presence, problems, share (real
   })
 
   it('a viewer is not offered 分享, undo or add-row; an editor’s bad share input gets a zh-CN message', async () => {
-    const res = await fetch(`${server.origin}/api/share`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
-      body: JSON.stringify({ workbook: workbookId, role: 'viewer', days: 1, name: '督导' }),
-    })
-    const { url } = (await res.json()) as { url: string }
-    const v = await openBrowser('appwb-viewer', { name: '督导', color: '#7c3aed' })
-    try {
-      await v.page.goto(url)
+    await withViewer(t, 'appwb-viewer', async (v) => {
       await v.page.getByTestId('workbook').waitFor()
       await v.page.getByTestId('readonly-notice').waitFor({ timeout: 15_000 })
       await v.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
@@ -106,9 +73,7 @@ describe('the workbook around the grid: viewers, presence, problems, share (real
       expect(await v.page.getByTestId('csv-import').isVisible()).toBe(false)
       expect(await v.page.getByTestId('problems-button').count()).toBe(1)
       await screenshot(v.page, 'app-viewer.png')
-    } finally {
-      await v.close()
-    }
+    })
     await a.page.getByTestId('share').click()
     const dialog = a.page.getByTestId('share-dialog')
     await dialog.locator('input[type="number"]').fill('400')

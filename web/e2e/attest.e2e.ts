@@ -3,16 +3,15 @@ import {
   type Browser,
   cellSel,
   cellValue,
-  createWorkbook,
   dataColumnIds,
-  openBrowser,
   type Server,
   screenshot,
-  startServer,
   typeInCell,
   waitSaved,
 } from './harness'
+import { openTwoPages, shareLink, type TwoPages, waitBadge } from './twoPages'
 
+let t: TwoPages
 let server: Server
 let a: Browser
 let b: Browser
@@ -20,22 +19,10 @@ let workbookId: string
 let col: string
 
 /** An editor link for one workbook naming a stable user id and the display name the server vouches for. */
-async function shareLink(user: string, name: string): Promise<string> {
-  const res = await fetch(`${server.origin}/api/share`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
-    body: JSON.stringify({ workbook: workbookId, role: 'editor', days: 1, name, user }),
-  })
-  expect(res.status).toBe(200)
-  return ((await res.json()) as { url: string }).url
+async function editorLink(user: string, name: string): Promise<string> {
+  return (await shareLink(server, { workbook: workbookId, role: 'editor', days: 1, name, user }))
+    .url
 }
-
-const badge = (br: Browser, state: string) =>
-  br.page.waitForFunction(
-    (s) => document.querySelector('[data-testid="status-badge"]')?.getAttribute('data-state') === s,
-    state,
-    { timeout: 20_000 },
-  )
 
 /** Opens 单元格历史 for a cell (Ctrl+Alt+H) and returns its newest entry. */
 async function openHistory(br: Browser, row: number) {
@@ -52,18 +39,15 @@ async function closeHistory(br: Browser) {
 
 describe('issue 13 §4: the history names the author the server vouches for (real server, two Chromium pages)', () => {
   beforeAll(async () => {
-    server = await startServer()
-    a = await openBrowser('attest-a', { name: '王敏', color: '#2563eb' })
     // B calls itself 王敏 too: a self-chosen name proves nothing.
-    b = await openBrowser('attest-b', { name: '王敏', color: '#d97706' })
-    workbookId = await createWorkbook(a.page, server.origin, server.token, 'demo')
-    await waitSaved(a.page, { synced: true })
-    await a.page.goto(await shareLink('u-wang', '王站长'))
+    t = await openTwoPages('attest', { b: { name: '王敏', color: '#d97706' }, openB: false })
+    ;({ server, a, b, workbookId } = t)
+    await a.page.goto(await editorLink('u-wang', '王站长'))
     await a.page.getByTestId('workbook').waitFor()
     // Only a hash change on the open page: reload, so the session connects with A's own link.
     await a.page.reload()
     await a.page.getByTestId('workbook').waitFor()
-    await b.page.goto(await shareLink('u-li', '李强'))
+    await b.page.goto(await editorLink('u-li', '李强'))
     await b.page.getByTestId('workbook').waitFor()
     await b.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
     await a.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
@@ -72,11 +56,7 @@ describe('issue 13 §4: the history names the author the server vouches for (rea
       await navigator.serviceWorker.ready
     })
   })
-  afterAll(async () => {
-    await a?.close()
-    await b?.close()
-    await server?.stop()
-  })
+  afterAll(() => t?.close())
 
   it('an online edit shows the token’s name (not the self-chosen one) on both pages, and the row history is attested too', async () => {
     await typeInCell(b.page, 1, col, '李强改的')
@@ -113,7 +93,7 @@ describe('issue 13 §4: the history names the author the server vouches for (rea
 
   it('an offline edit is 待服务器确认 until synced, then shows both the device time and the server time', async () => {
     await b.context.setOffline(true)
-    await badge(b, 'offline')
+    await waitBadge(b, 'offline')
     // The edit is made "five hours ago" on the device's clock (as if offline since then).
     const fiveHoursAgo = Date.now() - 5 * 3_600_000
     await b.page.clock.setFixedTime(fiveHoursAgo)
@@ -145,7 +125,7 @@ describe('issue 13 §4: the history names the author the server vouches for (rea
 
   it('the conflict inbox names the losing edit’s author as the token says (both call themselves 王敏)', async () => {
     await b.context.setOffline(true)
-    await badge(b, 'offline')
+    await waitBadge(b, 'offline')
     await typeInCell(b.page, 4, col, 'B的值')
     await typeInCell(a.page, 4, col, 'A的值')
     await waitSaved(a.page, { synced: true })

@@ -10,6 +10,7 @@ import {
   screenshot,
   startServer,
 } from './harness'
+import { withViewer } from './twoPages'
 
 let server: Server
 let a: Browser
@@ -209,16 +210,7 @@ describe('find and replace (real Chromium, real taizhang serve)', () => {
   })
 
   it('a viewer finds but gets no replace row', async () => {
-    const res = await fetch(`${server.origin}/api/share`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
-      body: JSON.stringify({ workbook: workbookId, role: 'viewer', days: 1, name: '督导' }),
-    })
-    expect(res.status).toBe(200)
-    const { url } = (await res.json()) as { url: string }
-    const v = await openBrowser('find-viewer', { name: '督导', color: '#7c3aed' })
-    try {
-      await v.page.goto(url)
+    await withViewer({ server, workbookId }, 'find-viewer', async (v) => {
       await v.page.getByTestId('workbook').waitFor()
       const first = (await dataColumnIds(v.page))[0]!
       await v.page.locator(cellSel(0, first)).waitFor({ timeout: 15_000 })
@@ -231,8 +223,6 @@ describe('find and replace (real Chromium, real taizhang serve)', () => {
       await expect.poll(() => count(v.page)).toMatch(/^1 \/ \d+$/)
       expect(await v.page.getByTestId('replace-input').count()).toBe(0)
       expect(await v.page.getByTestId('replace-all').count()).toBe(0)
-    } finally {
-      await v.close()
-    }
+    })
   })
 })

@@ -9,21 +9,18 @@ import {
   type Browser,
   cellSel,
   cellText,
-  createWorkbook,
   dataColumnIds,
-  openBrowser,
-  type Server,
   screenshot,
-  startServer,
   typeInCell,
   waitSaved,
 } from './harness'
+import { tabs } from './reportsView'
+import { openTwoPages, type TwoPages } from './twoPages'
 
-let server: Server
+let t: TwoPages
 let a: Browser
 let b: Browser
 
-const tabs = (br: Browser) => br.page.locator('[data-testid="sheet-tabs"] .tab[data-sheet-id]')
 const computedHeader = (br: Browser) => br.page.locator('.ag-header-cell[col-id^="__computed:"]')
 
 /** Scrolls the grid to its right edge, where the computed columns are. */
@@ -38,23 +35,14 @@ async function scrollRight(br: Browser) {
 
 describe('ledger in the grid: computed columns (real Chromium, two pages)', () => {
   beforeAll(async () => {
-    server = await startServer()
-    a = await openBrowser('lg-a', { name: '王敏', color: '#2563eb' })
-    b = await openBrowser('lg-b', { name: '李强', color: '#d97706' })
-    const id = await createWorkbook(a.page, server.origin, server.token, 'demo')
-    await waitSaved(a.page, { synced: true })
-    await b.page.goto(`${server.origin}/#/w/${id}?token=${encodeURIComponent(server.token)}`)
-    await b.page.getByTestId('workbook').waitFor()
+    t = await openTwoPages('lg')
+    ;({ a, b } = t)
     for (const br of [a, b]) {
       await tabs(br).nth(1).click()
       await br.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
     }
   })
-  afterAll(async () => {
-    await a?.close()
-    await b?.close()
-    await server?.stop()
-  })
+  afterAll(() => t?.close())
 
   it('shows the computed column read-only, marked in the header, live on both pages', async () => {
     for (const br of [a, b]) {

@@ -9,37 +9,23 @@ import {
   openBrowser,
   type Server,
   screenshot,
-  startServer,
   typeInCell,
   waitForCell,
   waitSaved,
 } from './harness'
+import { openTwoPages, type TwoPages, waitBadge, withViewer } from './twoPages'
 
 const A_COLOR = '#2563eb'
 const B_COLOR = '#d97706'
 
+let t: TwoPages
 let server: Server
 let a: Browser
 let b: Browser
-let workbookId: string
 let cols: string[]
-
-async function openShared(br: Browser, id: string, token: string): Promise<void> {
-  await br.page.goto(`${server.origin}/#/w/${id}?token=${encodeURIComponent(token)}`)
-  await br.page.getByTestId('workbook').waitFor()
-  await br.page.locator(cellSel(0, cols[0]!)).waitFor({ timeout: 15_000 })
-}
 
 async function badgeState(br: Browser): Promise<string | null> {
   return br.page.getByTestId('status-badge').getAttribute('data-state')
-}
-
-async function waitBadge(br: Browser, state: string, timeout = 15_000): Promise<void> {
-  await br.page.waitForFunction(
-    (s) => document.querySelector('[data-testid="status-badge"]')?.getAttribute('data-state') === s,
-    state,
-    { timeout },
-  )
 }
 
 /** Every edited cell carries the "not yet on the server" marker. */
@@ -60,21 +46,16 @@ async function waitForUnacked(br: Browser, cells: [number, string, string][]): P
 
 describe('the workbook in two browsers (real Chromium, real taizhang serve)', () => {
   beforeAll(async () => {
-    server = await startServer()
-    a = await openBrowser('a', { name: '张三', color: A_COLOR })
-    b = await openBrowser('b', { name: '李四', color: B_COLOR })
-    workbookId = await createWorkbook(a.page, server.origin, server.token, 'demo')
+    t = await openTwoPages('wb', {
+      a: { name: '张三', color: A_COLOR },
+      b: { name: '李四', color: B_COLOR },
+    })
+    ;({ server, a, b } = t)
     cols = await dataColumnIds(a.page)
-    await waitBadge(a, 'synced')
-    await openShared(b, workbookId, server.token)
     await waitBadge(b, 'synced')
   })
 
-  afterAll(async () => {
-    await a?.close()
-    await b?.close()
-    await server?.stop()
-  })
+  afterAll(() => t?.close())
 
   it('1. each edits a different cell of the same row; both see both within 2 s', async () => {
     await typeInCell(a.page, 0, cols[1]!, 'A改的省份')
@@ -135,16 +116,7 @@ describe('the workbook in two browsers (real Chromium, real taizhang serve)', ()
   })
 
   it('4. a viewer cannot edit and sees 只读', async () => {
-    const res = await fetch(`${server.origin}/api/share`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token}` },
-      body: JSON.stringify({ workbook: workbookId, role: 'viewer', days: 1, name: '督导' }),
-    })
-    expect(res.status).toBe(200)
-    const { url } = (await res.json()) as { url: string }
-    const v = await openBrowser('viewer', { name: '督导', color: '#7c3aed' })
-    try {
-      await v.page.goto(url)
+    await withViewer(t, 'viewer', async (v) => {
       await v.page.getByTestId('workbook').waitFor()
       await v.page.locator(cellSel(0, cols[1]!)).waitFor({ timeout: 15_000 })
       await expect(v.page.getByTestId('readonly-notice').textContent()).resolves.toBe('只读')
@@ -157,9 +129,7 @@ describe('the workbook in two browsers (real Chromium, real taizhang serve)', ()
       // The address bar no longer shows the token.
       expect(v.page.url()).not.toContain('token=')
       await screenshot(v.page, '4-viewer-readonly.png')
-    } finally {
-      await v.close()
-    }
+    })
   })
 
   it('5. undo in A reverts only A’s edit, not B’s', async () => {
