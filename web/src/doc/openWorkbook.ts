@@ -9,46 +9,29 @@ import {
   CLOSE,
   installAckHandler,
   isPermanentClose,
-  MESSAGE_TYPE,
   SYNC_PATH,
   Workbook,
   type WorkbookChange,
 } from '@taizhang/shared'
-import * as decoding from 'lib0/decoding'
 import { type Accessor, createSignal } from 'solid-js'
 import * as authProtocol from 'y-protocols/auth'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
+// access (issue 16 §3): message 101 stops the socket until recovery rebuilds the doc
+import { makeRefusalChannel, type RefusalNotice } from '../access/recovery/refusalChannel'
 import { afterFirstPaint } from '../app/afterPaint'
 import type { Identity } from '../app/identity'
 import type { FirstScreenBody } from './firstScreen'
 import { IdbPersistence, type LoadResult, type LocalSaveStatus } from './IdbPersistence'
 import { workbookStorageKey } from './idb'
+import { makePendingChanges } from './pendingChanges'
 import { takePrefetchedDoc } from './prefetch'
-import {
-  type ConnectionState,
-  computeConnectionState,
-  countPending,
-  stateVectorFromJson,
-  stateVectorToJson,
-} from './syncStatus'
+import { type Peer, type PresenceState, watchPresence } from './presence'
+import { type ConnectionState, computeConnectionState } from './syncStatus'
 import { readTokenClaims } from './token'
 import { UnackedCells } from './UnackedCells'
 
-/** The awareness state each client publishes. */
-export interface PresenceState {
-  user: { id: string; name: string; color: string }
-  /** The focused cell, if any. */
-  cursor?: { sheet: string; row: string; col: string } | null
-}
-
-/** Another client on the same workbook, from awareness. */
-export interface Peer {
-  clientId: number
-  name: string
-  color: string
-  cursor: { sheet: string; row: string; col: string } | null
-}
+export type { Peer, PresenceState, RefusalNotice }
 
 export interface OpenWorkbookOptions {
   workbookId: string
@@ -111,35 +94,10 @@ export interface WorkbookSession {
   destroy(): Promise<void>
 }
 
-/** The body of a `refused` message (docs/SYNC.md "Access refusals"), as received. */
-export interface RefusalNotice {
-  count: number
-  refused: unknown[]
-}
-
 const defaultWorker = (): Worker | null =>
   typeof Worker === 'undefined'
     ? null
     : new Worker(new URL('./compactWorker.ts', import.meta.url), { type: 'module' })
-
-function storageGet(storage: Storage | null, key: string): unknown {
-  if (!storage) return null
-  try {
-    const raw = storage.getItem(key)
-    return raw ? JSON.parse(raw) : null
-  } catch {
-    return null
-  }
-}
-
-function storageSet(storage: Storage | null, key: string, value: unknown): void {
-  if (!storage) return
-  try {
-    storage.setItem(key, JSON.stringify(value))
-  } catch {
-    // Advisory data only (durable vector, client ids); the doc itself is in IndexedDB.
-  }
-}
 
 function wsOrigin(httpOrigin: string): string {
   return httpOrigin.replace(/^http/, 'ws')
@@ -202,17 +160,9 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
     warn({ kind: 'idb-unavailable', reason: persistence.getStatus().error ?? '' })
   }
 
-  // Every Yjs client id this device has written with, so pending counts survive reloads.
-  const ownClients = new Set<number>(
-    (storageGet(storage, nsKey('clients')) as number[] | null)?.filter(
-      (x) => typeof x === 'number',
-    ) ?? [],
-  )
-  const remember = () => {
-    if (ownClients.has(doc.clientID)) return
-    ownClients.add(doc.clientID)
-    storageSet(storage, nsKey('clients'), [...ownClients])
-  }
+  // Pending counts (client ids, the durable vector, local transactions), kept across reloads.
+  const pendingChanges = makePendingChanges(doc, storage, nsKey)
+  const remember = pendingChanges.remember
 
   const isEmpty = doc.getMap('meta').size === 0 && doc.getMap('sheets').size === 0
 
@@ -221,36 +171,7 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
   const readOnly = () => schemaReadOnly || roleReadOnly()
 
   const unacked = new UnackedCells(storage ? UnackedCells.storageKey(opts.workbookId) : null)
-  let durable = stateVectorFromJson(storageGet(storage, nsKey('durable')))
-  // Each local transaction that changed the doc is one "change" for the user; it is durable once
-  // the server's durable state vector covers its end clock. The clock arithmetic decides "synced".
-  let pendingTx: [number, number][] =
-    (storageGet(storage, nsKey('pendingTx')) as [number, number][] | null)?.filter(
-      (e) => Array.isArray(e) && typeof e[0] === 'number' && typeof e[1] === 'number',
-    ) ?? []
-  const [pending, setPending] = createSignal<number | null>(null)
-  // Written at most every 500 ms (and on pagehide/destroy): a JSON write per keystroke-level
-  // edit cost ~1 ms each with thousands of unacknowledged transactions.
-  let pendingSaveTimer: ReturnType<typeof setTimeout> | null = null
-  const savePendingNow = () => {
-    if (pendingSaveTimer !== null) clearTimeout(pendingSaveTimer)
-    pendingSaveTimer = null
-    storageSet(storage, nsKey('pendingTx'), pendingTx)
-  }
-  const savePendingSoon = () => {
-    if (pendingSaveTimer === null) pendingSaveTimer = setTimeout(savePendingNow, 500)
-  }
-  const recomputePending = () => {
-    const local = Y.decodeStateVector(Y.encodeStateVector(doc))
-    const ticks = countPending(local, durable, ownClients) ?? 0
-    if (durable) {
-      const d = durable
-      pendingTx = pendingTx.filter(([client, clock]) => (d.get(client) ?? 0) < clock)
-    }
-    savePendingSoon()
-    setPending(ticks === 0 ? 0 : Math.max(1, pendingTx.length))
-  }
-  recomputePending()
+  const pending = pendingChanges.pending
 
   const [metaVersion, setMetaVersion] = createSignal(0)
 
@@ -264,7 +185,8 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
   const [synced, setSynced] = createSignal(false)
   const [unauthorized, setUnauthorized] = createSignal(false)
   const [acked, setAcked] = createSignal(false)
-  const [refusal, setRefusal] = createSignal<RefusalNotice | null>(null)
+  const refusals = makeRefusalChannel()
+  const refusal = refusals.refusal
   // Drop the socket when the browser goes offline (it can linger half-open for a long time) and
   // reconnect at once when the network is back, instead of waiting out y-websocket's backoff.
   const onOnline = () => {
@@ -278,7 +200,7 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
   // A reload or tab close must not lose the debounced marker save.
   const onPageHide = () => {
     unacked.save()
-    savePendingNow()
+    pendingChanges.saveNow()
     void persistence.writeFirstScreenNow()
   }
   if (typeof window !== 'undefined') {
@@ -305,11 +227,9 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
     })
     const p = provider
     uninstallAck = installAckHandler(p, (sv) => {
-      durable = sv
-      storageSet(storage, nsKey('durable'), stateVectorToJson(sv))
       setAcked(true)
       unacked.acknowledge(sv)
-      recomputePending()
+      pendingChanges.setDurable(sv)
     })
     // y-websocket only logs a refused write; we also switch the UI to read-only.
     p.messageHandlers[2] = (_encoder, decoder) => {
@@ -318,22 +238,8 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
         warn({ kind: 'permission-denied' })
       })
     }
-    // access (issue 16 §3): y-websocket would resend a refused update on every reconnect, and every
-    // later update of this client id builds on it: stop the socket and let recovery rebuild.
-    p.messageHandlers[MESSAGE_TYPE.refused] = (_encoder, decoder) => {
-      let notice: RefusalNotice = { count: 1, refused: [] }
-      try {
-        const body = JSON.parse(decoding.readVarString(decoder)) as Partial<RefusalNotice>
-        notice = {
-          count: typeof body.count === 'number' ? body.count : 1,
-          refused: Array.isArray(body.refused) ? body.refused : [],
-        }
-      } catch {
-        // A garbled body still means "refused": recovery recomputes every change itself.
-      }
-      queueMicrotask(() => p.disconnect())
-      setRefusal(notice)
-    }
+    // access (issue 16 §3): a refused update stops the socket until recovery rebuilds the doc.
+    refusals.install(p)
     p.on('status', ({ status }) => {
       setSocket(status)
       if (status !== 'connected') {
@@ -354,37 +260,7 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
       // A refused upgrade (401/403) surfaces only as an error; the server's /healthz tells more,
       // but the badge stays "connecting" while y-websocket backs off, which is honest.
     })
-    p.awareness.setLocalStateField('user', {
-      id: opts.identity.id,
-      name: opts.identity.name,
-      color: opts.identity.color,
-    })
-    p.awareness.setLocalStateField('cursor', null)
-    p.awareness.on('change', () => {
-      const out: Peer[] = []
-      for (const [clientId, state] of p.awareness.getStates()) {
-        if (clientId === doc.clientID) continue
-        const user = (state as Partial<PresenceState>).user
-        if (!user || typeof user.name !== 'string') continue
-        const c = (state as Partial<PresenceState>).cursor
-        out.push({
-          clientId,
-          name: user.name.slice(0, 40),
-          color:
-            typeof user.color === 'string' && /^#[0-9a-f]{6}$/i.test(user.color)
-              ? user.color
-              : '#6b7280',
-          cursor:
-            c &&
-            typeof c.sheet === 'string' &&
-            typeof c.row === 'string' &&
-            typeof c.col === 'string'
-              ? { sheet: c.sheet, row: c.row, col: c.col }
-              : null,
-        })
-      }
-      setPeers(out)
-    })
+    watchPresence(p, opts.identity, setPeers)
   }
 
   // A doc that is empty here and not being created on this device exists on the server: wait for
@@ -425,9 +301,6 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
     if (!c.local) return
     remember()
     const clock = Y.getState(doc.store, doc.clientID)
-    const last = pendingTx[pendingTx.length - 1]
-    if (!last || last[0] !== doc.clientID || last[1] !== clock)
-      pendingTx.push([doc.clientID, clock])
     const keys: string[] = []
     for (const [sheetId, sc] of c.sheets) {
       for (const [rowId, cols] of sc.cells) {
@@ -435,7 +308,7 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
       }
     }
     unacked.mark(keys, { client: doc.clientID, clock })
-    recomputePending()
+    pendingChanges.noteLocal(clock)
   })
 
   const undo = workbook.createUndoManager()
@@ -485,7 +358,7 @@ export async function openWorkbook(opts: OpenWorkbookOptions): Promise<WorkbookS
       offChange()
       uninstallAck()
       unacked.save()
-      savePendingNow()
+      pendingChanges.saveNow()
       if (typeof window !== 'undefined') {
         window.removeEventListener('pagehide', onPageHide)
         window.removeEventListener('online', onOnline)
