@@ -1,10 +1,5 @@
-import {
-  MESSAGE_TYPE,
-  saveCompletenessSettings,
-  setPeriodLock,
-  Workbook,
-  writeRule,
-} from '@taizhang/shared'
+import { MESSAGE_TYPE, setPeriodLock, Workbook, writeRule } from '@taizhang/shared'
+import { buildLedger } from '@taizhang/shared/testing'
 import * as decoding from 'lib0/decoding'
 import { describe, expect, it } from 'vitest'
 import type * as Y from 'yjs'
@@ -43,45 +38,28 @@ function listenRefused(c: Client): { count: number; refused: RefusedChange[] }[]
 }
 
 /** The owner builds a monthly ledger of two stations and locks June. */
-function buildLedger(doc: Y.Doc) {
-  const wb = Workbook.create(doc, { title: '月报', author: { id: 'o', name: '局长' } })
-  const st = wb.sheet(wb.addSheet('站点'))
-  const name = st.addColumn({ name: '站点名称', type: 'text' })
-  const [a, b] = st.insertRows([{ [name]: '朝歌街道社工站' }, { [name]: '桥盟街道社工站' }]) as [
-    string,
-    string,
-  ]
-  const m = wb.sheet(wb.addSheet('指标'))
-  const station = m.addColumn({
-    name: '站点',
-    type: 'reference',
-    format: { refSheet: st.id, refColumn: name },
+function buildLockedLedger(doc: Y.Doc) {
+  const { wb, m, rowIds, cols } = buildLedger({
+    doc,
+    title: '月报',
+    author: { id: 'o', name: '局长' },
+    stations: [{ name: '朝歌街道社工站' }, { name: '桥盟街道社工站' }],
+    rows: [
+      [0, '2024-06', 1],
+      [0, '2024-07', 2],
+      [1, '2024-07', 3],
+    ],
   })
-  const period = m.addColumn({ name: '期间', type: 'period', format: { granularity: 'month' } })
-  const served = m.addColumn({ name: '服务人次', type: 'integer' })
-  const [a6, a7, b7] = m.insertRows([
-    { [station]: a, [period]: '2024-06', [served]: 1 },
-    { [station]: a, [period]: '2024-07', [served]: 2 },
-    { [station]: b, [period]: '2024-07', [served]: 3 },
-  ]) as [string, string, string]
-  saveCompletenessSettings(wb, {
-    sheetId: m.id,
-    stationColumn: station,
-    periodColumn: period,
-    granularity: 'month',
-    required: [served],
-    from: '2024-06',
-    to: '2024-07',
-  })
+  const [a6, a7, b7] = rowIds as [string, string, string]
   setPeriodLock(wb, m.id, '2024-06', { locked: true, by: '审核员', at: 1_720_000_000_000 })
-  return { wb, m, rows: { a6, a7, b7 }, served }
+  return { wb, m, rows: { a6, a7, b7 }, served: cols.served }
 }
 
 async function setup() {
   scope.srv = await startTestServer()
   const owner = scope.connect(scope.srv.wsBase, 'ledger', tokenFor('owner'), { ack: true })
   await synced(owner)
-  const l = buildLedger(owner.doc)
+  const l = buildLockedLedger(owner.doc)
   await waitFor(() => ownChangesDurable(owner), 'ledger durable')
   return { owner, ...l }
 }

@@ -11,10 +11,10 @@ import {
   MESSAGE_TYPE,
   reapplyRefused,
   rebuildFromServer,
-  saveCompletenessSettings,
   setPeriodLock,
   Workbook,
 } from '@taizhang/shared'
+import { buildLedger } from '@taizhang/shared/testing'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { signToken } from '../auth/tokens.js'
@@ -49,33 +49,19 @@ function countRefusals(c: Client): { n: number } {
   return got
 }
 
-function buildLedger(doc: Y.Doc) {
-  const wb = Workbook.create(doc, { title: '月报', author: { id: 'o', name: '局长' } })
-  const st = wb.sheet(wb.addSheet('站点'))
-  const name = st.addColumn({ name: '站点名称', type: 'text' })
-  const [a] = st.insertRows([{ [name]: STATION }]) as [string]
-  const m = wb.sheet(wb.addSheet('指标'))
-  const station = m.addColumn({
-    name: '站点',
-    type: 'reference',
-    format: { refSheet: st.id, refColumn: name },
+function buildStationLedger(doc: Y.Doc) {
+  const { wb, m, rowIds, cols } = buildLedger({
+    doc,
+    title: '月报',
+    author: { id: 'o', name: '局长' },
+    stations: [{ name: STATION }],
+    rows: [
+      [0, '2024-06', 40],
+      [0, '2024-07', 3],
+    ],
   })
-  const period = m.addColumn({ name: '期间', type: 'period', format: { granularity: 'month' } })
-  const served = m.addColumn({ name: '服务人次', type: 'integer' })
-  const [a6, a7] = m.insertRows([
-    { [station]: a, [period]: '2024-06', [served]: 40 },
-    { [station]: a, [period]: '2024-07', [served]: 3 },
-  ]) as [string, string]
-  saveCompletenessSettings(wb, {
-    sheetId: m.id,
-    stationColumn: station,
-    periodColumn: period,
-    granularity: 'month',
-    required: [served],
-    from: '2024-06',
-    to: '2024-07',
-  })
-  return { wb, m, a6, a7, served }
+  const [a6, a7] = rowIds as [string, string]
+  return { wb, m, a6, a7, served: cols.served }
 }
 
 describe('recovery after a refusal (issue 16 §3), real clients', () => {
@@ -84,7 +70,7 @@ describe('recovery after a refusal (issue 16 §3), real clients', () => {
     scope.srv = srv
     const owner = scope.connect(srv.wsBase, 'm', tokenFor('owner'), { ack: true })
     await synced(owner)
-    const { wb, m, a6, a7, served } = buildLedger(owner.doc)
+    const { wb, m, a6, a7, served } = buildStationLedger(owner.doc)
     await waitFor(() => ownChangesDurable(owner), 'ledger durable')
 
     const clerk = scope.connect(srv.wsBase, 'm', clerkToken(), { ack: true })

@@ -1,14 +1,12 @@
 import {
   type AccessIdentity,
   readRules,
-  saveCompletenessSettings,
   setLockException,
   setPeriodLock,
-  Workbook,
   writeRule,
 } from '@taizhang/shared'
+import { buildLedger } from '@taizhang/shared/testing'
 import { describe, expect, it } from 'vitest'
-import * as Y from 'yjs'
 import { guardedSheetOf, guardSheet } from '../../grid/features/access'
 import { identityFromClaims, makeAccessGate, setAccessGate } from './accessGate'
 import { checkRuleDraft } from './ruleDraft'
@@ -18,37 +16,19 @@ const NOW = Date.UTC(2024, 7, 15)
 
 /** Stations 朝歌 and 桥盟 (淇县), a monthly sheet with one row per station in 2024-07. */
 function ledger() {
-  const wb = Workbook.create(new Y.Doc(), { title: 't', author: { id: 'u1', name: '王芳' } })
-  const st = wb.sheet(wb.addSheet('站点'))
-  const name = st.addColumn({ name: '站点名称', type: 'text' })
-  const district = st.addColumn({ name: '区县', type: 'text' })
-  const [a, b] = st.insertRows([
-    { [name]: '朝歌街道社工站', [district]: '淇县' },
-    { [name]: '桥盟街道社工站', [district]: '淇县' },
-  ]) as [string, string]
-  const m = wb.sheet(wb.addSheet('指标'))
-  const station = m.addColumn({
-    name: '站点',
-    type: 'reference',
-    format: { refSheet: st.id, refColumn: name },
+  const { wb, m, stationIds, rowIds, cols } = buildLedger({
+    stations: [
+      { name: '朝歌街道社工站', district: '淇县' },
+      { name: '桥盟街道社工站', district: '淇县' },
+    ],
+    rows: [
+      [0, '2024-07', 3],
+      [1, '2024-07', 5],
+    ],
   })
-  const period = m.addColumn({ name: '期间', type: 'period', format: { granularity: 'month' } })
-  const served = m.addColumn({ name: '服务人次', type: 'integer' })
-  const [ra, rb] = m.insertRows([
-    { [station]: a, [period]: '2024-07', [served]: 3 },
-    { [station]: b, [period]: '2024-07', [served]: 5 },
-  ]) as [string, string]
-  saveCompletenessSettings(wb, {
-    sheetId: m.id,
-    stationColumn: station,
-    periodColumn: period,
-    granularity: 'month',
-    required: [served],
-    from: '2024-06',
-    to: '2024-07',
-    districtColumn: district,
-  })
-  return { wb, m, stations: { a, b }, rows: { ra, rb }, cols: { station, period, served } }
+  const [a, b] = stationIds as [string, string]
+  const [ra, rb] = rowIds as [string, string]
+  return { wb, m, stations: { a, b }, rows: { ra, rb }, cols }
 }
 
 const clerkA: AccessIdentity = {
