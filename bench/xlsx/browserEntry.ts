@@ -16,11 +16,11 @@ import {
   exportXlsx,
   openXlsx,
   readWorksheet,
-  writeXlsxBook,
-  type XlsxSheetInput,
+  XlsxBookWriter,
   xlsxSheetParts,
 } from '../../shared/src/xlsx/index.js'
-import { postSheetSlices } from '../../web/src/xlsx/exportSlices.js'
+import type { ToExportWorker } from '../../web/src/xlsx/exportProtocol.js'
+import { nextTask as appNextTask, postSheetSlices } from '../../web/src/xlsx/exportSlices.js'
 import { makeCsv } from '../csv/data.js'
 
 /**
@@ -73,8 +73,8 @@ function ledger(rows: number): { wb: Workbook; sheetId: string } {
 
 /**
  * The web app's export path (web/src/xlsx/exportXlsxFile.ts): the sheet read on the main thread in
- * time-budgeted slices by the app's own `postSheetSlices`, a task each, posted to a worker running
- * this same bundle, which writes the file.
+ * time-budgeted slices of compact columns by the app's own `postSheetSlices` and `nextTask`, a task
+ * each, transferred to a worker running this same bundle, which writes each slice as it arrives.
  */
 /** How long `xlsxSheetParts` (row ids, formats) took in the last `exportViaWorker`: one task. */
 let partsMs = 0
@@ -89,29 +89,26 @@ async function exportViaWorker(wb: Workbook, sheetId: string, script: string): P
     const tp = performance.now()
     const parts = xlsxSheetParts(wb, { sheets: [{ sheetId }] })
     partsMs = ms(tp)
-    await postSheetSlices(parts, (m) => worker.postMessage(m), { nextTask })
-    worker.postMessage({ type: 'write', title: wb.meta().title, titleRow: false })
+    const post = (m: ToExportWorker, transfer: ArrayBuffer[] = []) =>
+      worker.postMessage(m, transfer)
+    post({ type: 'book', title: wb.meta().title, titleRow: false })
+    await postSheetSlices(parts, post, { nextTask: appNextTask })
+    post({ type: 'finish' })
     return await done
   } finally {
     worker.terminate()
   }
 }
 
-// In the worker: the same messages as web/src/xlsx/exportWorker.ts.
+// In the worker: the same messages and writer as web/src/xlsx/exportWorker.ts.
 if (typeof document === 'undefined') {
-  const sheets: XlsxSheetInput[] = []
+  let writer: XlsxBookWriter | undefined
   ;(globalThis as unknown as { onmessage: (e: MessageEvent) => void }).onmessage = (e) => {
-    const m = e.data as
-      | { type: 'sheet'; name: string; header: string[]; widths: number[] }
-      | { type: 'rows'; rows: XlsxSheetInput['rows'] }
-      | { type: 'write'; title: string; titleRow: boolean }
-    if (m.type === 'sheet')
-      sheets.push({ name: m.name, header: m.header, widths: m.widths, rows: [] })
-    else if (m.type === 'rows') for (const r of m.rows) sheets[sheets.length - 1]!.rows.push(r)
-    else
-      void writeXlsxBook({ title: m.title, titleRow: m.titleRow, sheets }).then((r) =>
-        postMessage({ bytes: r.bytes.length }),
-      )
+    const m = e.data as ToExportWorker
+    if (m.type === 'book') writer = new XlsxBookWriter(m.title, m.titleRow)
+    else if (m.type === 'sheet') writer!.startSheet(m.head)
+    else if (m.type === 'rows') writer!.rows(m.slice)
+    else void writer!.finish().then((r) => postMessage({ bytes: r.bytes.length }))
   }
 }
 

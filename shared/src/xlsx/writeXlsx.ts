@@ -1,10 +1,11 @@
-import * as XLSX from '@e965/xlsx'
+import type * as XLSX from '@e965/xlsx'
 import type { Workbook } from '../model/workbook.js'
 import type { CellValue, Column } from '../schema/columnTypes.js'
 import { DEFAULT_COLUMN_WIDTH } from '../schema/columnTypes.js'
 import { formatValue, isIsoDate } from '../schema/values.js'
+import { XlsxBookWriter, type XlsxExportResult } from './bookWriter.js'
 import { summarySheets } from './summarySheets.js'
-import { repackZip } from './zipWrite.js'
+import { sliceOfCells, type XlsxSlice, XlsxSliceBuilder } from './xlsxSlice.js'
 
 /** One sheet of an export: which rows (the grid's filtered, sorted view) and columns, in order. */
 export interface XlsxSheetSelection {
@@ -25,11 +26,6 @@ export interface XlsxExportOptions {
   summaries?: boolean
   /** Booleans and reference labels need no locale; kept for symmetry with the CSV export. */
   locale?: 'zh-CN' | 'en'
-}
-
-export interface XlsxExportResult {
-  bytes: Uint8Array
-  sheets: { name: string; rows: number; columns: number }[]
 }
 
 /** The number format each column type is written with (issue #15 §2). */
@@ -78,31 +74,26 @@ function sheetName(name: string, taken: Set<string>): string {
   return out
 }
 
-function cellFor(
+/** Writes one value into a slice as its typed cell, or nothing for an empty value. */
+function putCell(
+  b: XlsxSliceBuilder,
+  row: number,
+  c: number,
   value: CellValue | undefined,
   col: Column,
   z: string | undefined,
   label: ((rowId: string) => string | undefined) | undefined,
-): XLSX.CellObject | undefined {
-  if (value === null || value === undefined || value === '') return undefined
+): void {
+  if (value === null || value === undefined || value === '') return
   // Text is always a string cell (t: 's', no `f`): `=SUM(…)` typed into a note stays text.
   if (typeof value === 'string') {
-    if (col.type === 'date' && isIsoDate(value)) return { t: 'n', v: isoDateToSerial(value), z: z! }
-    if (col.type === 'reference') {
-      const shown = formatValue(value, col, label ? { referenceLabel: label } : {})
-      return { t: 's', v: shown }
-    }
+    if (col.type === 'date' && isIsoDate(value)) b.number(row, c, isoDateToSerial(value), z)
+    else if (col.type === 'reference')
+      b.text(row, c, formatValue(value, col, label ? { referenceLabel: label } : {}))
     // Anything else (a no-data marker or a misfit kept in a figure column too) is text as written.
-    return { t: 's', v: value }
-  }
-  if (typeof value === 'boolean') return { t: 'b', v: value }
-  if (z) return { t: 'n', v: value, z }
-  return { t: 'n', v: value }
-}
-
-/** Excel column letters of a 0-based index. */
-function colName(c: number): string {
-  return XLSX.utils.encode_col(c)
+    else b.text(row, c, value)
+  } else if (typeof value === 'boolean') b.bool(row, c, value)
+  else b.number(row, c, value, z)
 }
 
 /** One worksheet to write: its name, header, widths and rows of cells (data only: crosses to a worker). */
@@ -123,14 +114,15 @@ export interface XlsxBookInput {
 
 /**
  * A worksheet of the export as the main thread reads it: header and widths at once, the cells of
- * rows `from` to `to` on demand, so a big sheet can be read in slices between which the page paints.
+ * rows `from` to `to` on demand in compact columns (`xlsxSlice.ts`), so a big sheet can be read in
+ * slices between which the page paints, and each slice handed to the export worker without a copy.
  */
 export interface XlsxSheetPart {
   name: string
   header: string[]
   widths: number[]
   rowCount: number
-  cells(from: number, to: number): (XLSX.CellObject | undefined)[][]
+  slice(from: number, to: number): XlsxSlice
 }
 
 /**
@@ -166,16 +158,15 @@ export function xlsxSheetParts(wb: Workbook, options: XlsxExportOptions = {}): X
       header: cols.map((c) => c.name),
       widths: cols.map((c) => c.width || DEFAULT_COLUMN_WIDTH),
       rowCount: ids.length,
-      cells(from, to) {
-        const out: (XLSX.CellObject | undefined)[][] = []
-        for (let r = from; r < Math.min(to, ids.length); r++) {
+      slice(from, to) {
+        const end = Math.min(to, ids.length)
+        const b = new XlsxSliceBuilder(Math.max(0, end - from), cols.length)
+        for (let r = from; r < end; r++) {
           const cells = sheet.getRow(ids[r]!)?.cells ?? {}
-          const line: (XLSX.CellObject | undefined)[] = new Array(cols.length)
           for (let i = 0; i < cols.length; i++)
-            line[i] = cellFor(cells[cols[i]!.id], cols[i]!, formats[i], labels[i])
-          out.push(line)
+            putCell(b, r - from, i, cells[cols[i]!.id], cols[i]!, formats[i], labels[i])
         }
-        return out
+        return b.done()
       },
     })
   }
@@ -186,85 +177,42 @@ export function xlsxSheetParts(wb: Workbook, options: XlsxExportOptions = {}): X
         header: sum.header,
         widths: sum.header.map(() => DEFAULT_COLUMN_WIDTH),
         rowCount: sum.rows.length,
-        cells: (from, to) => sum.rows.slice(from, to),
+        slice: (from, to) => sliceOfCells(sum.rows.slice(from, to), sum.header.length),
       })
   return parts
 }
 
+/** Rows per slice when a whole sheet is written on one thread (bounds the slice's buffers). */
+const ONE_THREAD_SLICE = 5000
+
 /**
- * Writes sheets as an .xlsx (issue #15 §2): `xlsxSheetParts` read at once, then `writeXlsxBook`.
- * The web app does the same in two halves: slices read on the main thread, the write in a worker.
+ * Writes sheets as an .xlsx (issue #15 §2): `xlsxSheetParts` read slice by slice into one
+ * `XlsxBookWriter`. The web app does the same in two halves: slices read on the main thread, the
+ * writer in a worker.
  */
 export async function exportXlsx(
   wb: Workbook,
   options: XlsxExportOptions = {},
 ): Promise<XlsxExportResult> {
-  const parts = xlsxSheetParts(wb, options)
-  return writeXlsxBook({
-    title: wb.meta().title,
-    titleRow: options.titleRow === true,
-    sheets: parts.map((p) => ({
-      name: p.name,
-      header: p.header,
-      widths: p.widths,
-      rows: p.cells(0, p.rowCount),
-    })),
-  })
+  const writer = new XlsxBookWriter(wb.meta().title, options.titleRow === true)
+  for (const p of xlsxSheetParts(wb, options)) {
+    writer.startSheet(p)
+    for (let from = 0; from < p.rowCount; from += ONE_THREAD_SLICE)
+      writer.rows(p.slice(from, from + ONE_THREAD_SLICE))
+  }
+  return writer.finish()
 }
 
 /**
- * The .xlsx bytes of `input`: the header row frozen, an autofilter over the table, the widths, an
- * optional title row merged above the header, the workbook title in the document properties.
+ * The .xlsx bytes of `input` (rows of SheetJS-style cells): the header row frozen, an autofilter
+ * over the table, the widths, an optional title row merged above the header, the workbook title
+ * in the document properties.
  */
 export async function writeXlsxBook(input: XlsxBookInput): Promise<XlsxExportResult> {
-  const book = XLSX.utils.book_new()
-  const title = input.title
-  book.Props = { Title: title || 'Taizhang' }
-  const written: XlsxExportResult['sheets'] = []
-  const headerRowOf: number[] = []
-  const top = input.titleRow ? 1 : 0
+  const writer = new XlsxBookWriter(input.title, input.titleRow)
   for (const sheet of input.sheets) {
-    const data: (XLSX.CellObject | undefined)[][] = []
-    if (input.titleRow) data.push([{ t: 's', v: title ? `${title} · ${sheet.name}` : sheet.name }])
-    data.push(sheet.header.map((h) => ({ t: 's', v: h })))
-    for (const r of sheet.rows) data.push(r)
-    const rows = sheet.rows.length
-    const n = sheet.header.length
-    const ws: XLSX.WorkSheet = { '!data': data } as XLSX.WorkSheet
-    const lastCol = Math.max(0, n - 1)
-    ws['!ref'] = `A1:${colName(lastCol)}${top + 1 + rows}`
-    ws['!cols'] = sheet.widths.map((wpx) => ({ wpx }))
-    if (n > 0) ws['!autofilter'] = { ref: `A${top + 1}:${colName(lastCol)}${top + 1 + rows}` }
-    if (input.titleRow && n > 1) ws['!merges'] = [{ s: { r: 0, c: 0 }, e: { r: 0, c: lastCol } }]
-    XLSX.utils.book_append_sheet(book, ws, sheet.name)
-    written.push({ name: sheet.name, rows, columns: n })
-    headerRowOf.push(top + 1)
+    writer.startSheet({ ...sheet, rowCount: sheet.rows.length })
+    if (sheet.rows.length > 0) writer.rows(sliceOfCells(sheet.rows, sheet.header.length))
   }
-  const stored = new Uint8Array(
-    XLSX.write(book, { type: 'array', bookType: 'xlsx', compression: false }) as ArrayBuffer,
-  )
-  // Freeze the header: SheetJS's community build writes `<sheetView workbookViewId="0"/>` and no
-  // panes, so each sheet's view gets its frozen pane here (zipWrite.ts says why by hand).
-  const dec = new TextDecoder()
-  const enc = new TextEncoder()
-  const bytes = await repackZip(stored, (part, content) => {
-    const m = /^xl\/worksheets\/sheet(\d+)\.xml$/.exec(part)
-    if (!m) return undefined
-    const header = headerRowOf[Number(m[1]) - 1]
-    if (header === undefined) return undefined
-    // The view sits near the start of the part: patch a prefix, keep the rest as bytes.
-    const headLen = Math.min(content.length, 4096)
-    const head = dec.decode(content.subarray(0, headLen))
-    const view = '<sheetView workbookViewId="0"/>'
-    const at = head.indexOf(view)
-    if (at < 0) return undefined
-    const pane = `<sheetView workbookViewId="0"><pane ySplit="${header}" topLeftCell="A${header + 1}" activePane="bottomLeft" state="frozen"/><selection pane="bottomLeft"/></sheetView>`
-    const before = enc.encode(head.slice(0, at) + pane)
-    const afterStart = enc.encode(head.slice(0, at + view.length)).length
-    const out = new Uint8Array(before.length + content.length - afterStart)
-    out.set(before)
-    out.set(content.subarray(afterStart), before.length)
-    return out
-  })
-  return { bytes, sheets: written }
+  return writer.finish()
 }

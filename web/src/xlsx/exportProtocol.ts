@@ -1,10 +1,14 @@
-import type { XlsxExportResult, XlsxSheetInput } from '@taizhang/shared/xlsx'
+import type { XlsxExportResult, XlsxSheetHead, XlsxSlice } from '@taizhang/shared/xlsx'
 
-/** Main thread → export worker: each sheet, then its rows in slices, then write. */
+/**
+ * Main thread → export worker: the book, then each sheet's head and its rows in compact slices
+ * (typed arrays transferred, not copied), then `finish`.
+ */
 export type ToExportWorker =
-  | { type: 'sheet'; name: string; header: string[]; widths: number[] }
-  | { type: 'rows'; rows: XlsxSheetInput['rows'] }
-  | { type: 'write'; title: string; titleRow: boolean }
+  | { type: 'book'; title: string; titleRow: boolean }
+  | { type: 'sheet'; head: XlsxSheetHead }
+  | { type: 'rows'; slice: XlsxSlice }
+  | { type: 'finish' }
 
 export type FromExportWorker =
   | { type: 'done'; bytes: Uint8Array; sheets: XlsxExportResult['sheets'] }

@@ -1,4 +1,4 @@
-import type { XlsxSheetPart } from '@taizhang/shared/xlsx'
+import { type XlsxSheetPart, XlsxSliceBuilder } from '@taizhang/shared/xlsx'
 import { describe, expect, it } from 'vitest'
 import type { ToExportWorker } from './exportProtocol'
 import { postSheetSlices } from './exportSlices'
@@ -14,13 +14,13 @@ function part(name: string, width: number, rowCount: number, clock: { t: number 
     header: Array.from({ length: width }, (_, i) => `列${i + 1}`),
     widths: Array.from({ length: width }, () => 100),
     rowCount,
-    cells(from, to) {
-      const rows = []
-      for (let r = from; r < Math.min(to, rowCount); r++)
-        rows.push([{ t: 'n' as const, v: r }, undefined])
+    slice(from, to) {
+      const end = Math.min(to, rowCount)
+      const b = new XlsxSliceBuilder(end - from, width)
+      for (let r = from; r < end; r++) b.number(r - from, 0, r)
       // 2 µs a cell, read and posted.
-      clock.t += rows.length * width * 0.002
-      return rows
+      clock.t += (end - from) * width * 0.002
+      return b.done()
     },
   }
 }
@@ -29,11 +29,23 @@ describe('XLSX5 export slices on the main thread', () => {
   it('XLSX5 posts every row once, in order, sheet by sheet; each slice near the time budget', async () => {
     const clock = { t: 0 }
     const posted: ToExportWorker[] = []
+    const transferred: number[] = []
     const sliceMs: number[] = []
     let last = 0
     await postSheetSlices(
       [part('一', 12, 30_000, clock), part('二', 200, 20_000, clock)],
-      (m) => posted.push(m),
+      (m, transfer) => {
+        posted.push(m)
+        if (m.type === 'rows') {
+          // Every buffer of the slice goes with it (transferred, not copied).
+          expect(transfer).toEqual([
+            m.slice.kind.buffer,
+            m.slice.value.buffer,
+            m.slice.format.buffer,
+          ])
+          transferred.push(transfer!.length)
+        }
+      },
       {
         budgetMs: 25,
         now: () => clock.t,
@@ -43,13 +55,19 @@ describe('XLSX5 export slices on the main thread', () => {
         },
       },
     )
-    const sheets = posted.filter((m) => m.type === 'sheet').map((m) => m.name)
-    expect(sheets).toEqual(['一', '二'])
+    const sheets = posted.filter((m) => m.type === 'sheet').map((m) => m.head)
+    expect(sheets.map((h) => [h.name, h.rowCount])).toEqual([
+      ['一', 30_000],
+      ['二', 20_000],
+    ])
+    expect(transferred.length).toBe(posted.filter((m) => m.type === 'rows').length)
     const values = (from: number, to: number) =>
-      posted
-        .slice(from, to)
-        .flatMap((m) => (m.type === 'rows' ? m.rows.map((r) => (r[0] as { v: number }).v) : []))
-    const second = posted.findIndex((m) => m.type === 'sheet' && m.name === '二')
+      posted.slice(from, to).flatMap((m) => {
+        if (m.type !== 'rows') return []
+        const { rowCount, width, value } = m.slice
+        return Array.from({ length: rowCount }, (_, r) => value[r * width]!)
+      })
+    const second = posted.findIndex((m) => m.type === 'sheet' && m.head.name === '二')
     expect(values(0, second)).toEqual(Array.from({ length: 30_000 }, (_, i) => i))
     expect(values(second, posted.length)).toEqual(Array.from({ length: 20_000 }, (_, i) => i))
     // The first slice is sized by a guess; every later one, a much wider sheet's included, by the

@@ -1,34 +1,42 @@
 /// <reference lib="webworker" />
 /**
- * The .xlsx export's writer (issue #15 §2): the main thread reads the sheets in slices and posts
- * them here (`exportXlsxFile.ts`); SheetJS's `write`, one synchronous call of seconds for 100,000
- * rows, and the re-deflate run here, so no main-thread task is long.
+ * The .xlsx export's writer (issue #15 §2): the main thread reads the sheets in slices of compact
+ * columns and posts them here (`exportXlsxFile.ts`); each slice is turned into the sheet's XML and
+ * deflated as it arrives (`XlsxBookWriter`), so the writing overlaps the main thread's reading and
+ * only the rest of the workbook (SheetJS, small) is left when the last slice is in.
  */
-import { writeXlsxBook, type XlsxSheetInput } from '@taizhang/shared/xlsx'
+import { XlsxBookWriter } from '@taizhang/shared/xlsx'
 import type { FromExportWorker, ToExportWorker } from './exportProtocol'
 
 declare const self: DedicatedWorkerGlobalScope
 
-const sheets: XlsxSheetInput[] = []
+let writer: XlsxBookWriter | undefined
+/** The first failure; later messages are ignored and `finish` reports it. */
+let failed: unknown
+
+function fail(err: unknown): void {
+  const msg: FromExportWorker = { type: 'error', message: String(err) }
+  self.postMessage(msg)
+}
 
 self.onmessage = (e: MessageEvent<ToExportWorker>) => {
   const m = e.data
-  if (m.type === 'sheet') {
-    sheets.push({ name: m.name, header: m.header, widths: m.widths, rows: [] })
-    return
+  if (failed !== undefined) return
+  try {
+    if (m.type === 'book') writer = new XlsxBookWriter(m.title, m.titleRow)
+    else if (!writer) throw new Error('xlsx export: no book')
+    else if (m.type === 'sheet') writer.startSheet(m.head)
+    else if (m.type === 'rows') writer.rows(m.slice)
+    else
+      writer
+        .finish()
+        .then((r) => {
+          const msg: FromExportWorker = { type: 'done', bytes: r.bytes, sheets: r.sheets }
+          self.postMessage(msg, [r.bytes.buffer as ArrayBuffer])
+        })
+        .catch(fail)
+  } catch (err) {
+    failed = err
+    fail(err)
   }
-  if (m.type === 'rows') {
-    const rows = sheets[sheets.length - 1]!.rows
-    for (const r of m.rows) rows.push(r)
-    return
-  }
-  writeXlsxBook({ title: m.title, titleRow: m.titleRow, sheets })
-    .then((r) => {
-      const msg: FromExportWorker = { type: 'done', bytes: r.bytes, sheets: r.sheets }
-      self.postMessage(msg, [r.bytes.buffer as ArrayBuffer])
-    })
-    .catch((err: unknown) => {
-      const msg: FromExportWorker = { type: 'error', message: String(err) }
-      self.postMessage(msg)
-    })
 }

@@ -1,7 +1,7 @@
 import type { Workbook } from '@taizhang/shared'
 import { downloadBytes } from '../csv/download'
 import type { FromExportWorker, ToExportWorker } from './exportProtocol'
-import { postSheetSlices } from './exportSlices'
+import { nextTask, postSheetSlices } from './exportSlices'
 
 const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
@@ -10,13 +10,11 @@ export function xlsxFileName(name: string): string {
   return `${name.replace(/[\\/:*?"<>|]+/g, '_').trim() || 'workbook'}.xlsx`
 }
 
-const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
-
 /**
  * Writes and downloads an .xlsx (issue #15 §2). The sheets are read on the main thread in slices
- * of about 25 ms each, a task each (`exportSlices.ts`), and posted to a worker that runs SheetJS's `write` (seconds for
- * 100,000 rows, one synchronous call) and the re-deflate; the cell reader (`xlsxSheetParts`) is
- * imported on first use, so the app's entry chunk carries none of it.
+ * of about 25 ms each, a task each (`exportSlices.ts`), as compact columns transferred to a worker
+ * that writes and deflates each slice's XML as it arrives (`exportWorker.ts`); the cell reader
+ * (`xlsxSheetParts`) is imported on first use, so the app's entry chunk carries none of it.
  */
 export async function downloadXlsx(
   wb: Workbook,
@@ -41,9 +39,17 @@ export async function downloadXlsx(
       worker.onmessage = (e: MessageEvent<FromExportWorker>) => resolve(e.data)
       worker.onerror = (e) => reject(new Error(e.message || 'export worker error'))
     })
-    const post = (m: ToExportWorker) => worker.postMessage(m)
-    await postSheetSlices(parts, post, { nextTask })
-    post({ type: 'write', title: wb.meta().title, titleRow: opts.titleRow })
+    const post = (m: ToExportWorker, transfer: ArrayBuffer[] = []) =>
+      worker.postMessage(m, transfer)
+    post({ type: 'book', title: wb.meta().title, titleRow: opts.titleRow })
+    // A failure in the worker settles `done` at once; stop reading then.
+    let settled = false
+    void done.then(
+      () => (settled = true),
+      () => (settled = true),
+    )
+    await postSheetSlices(parts, post, { nextTask, stop: () => settled })
+    post({ type: 'finish' })
     const r = await done
     if (r.type === 'error') throw new Error(r.message)
     downloadBytes(r.bytes, xlsxFileName(opts.fileName), XLSX_MIME)
