@@ -1,79 +1,58 @@
 import { Workbook } from '@taizhang/shared'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { signToken } from '../auth/tokens.js'
-import { createMemoryDocStore } from '../storage/memoryDocStore.js'
-import {
-  type Client,
-  connectClient,
-  startTestServer,
-  synced,
-  type TestServer,
-  tokenFor,
-  waitFor,
-} from '../test/helpers.js'
+import { synced, type TestServer, tokenFor, useTestScope, waitFor } from '../test/helpers.js'
+import { startWithDocs } from './testServer.js'
 
-let srv: TestServer | undefined
-const clients: Client[] = []
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy()
-  await srv?.server.close()
-  srv = undefined
-})
+const scope = useTestScope()
 
-/** Stores a workbook built by `fill` under `id`, as the server would have stored it. */
-async function storeWorkbook(
-  store: ReturnType<typeof createMemoryDocStore>,
-  id: string,
-  title: string,
-  fill: (wb: Workbook) => void,
-  at = 1_700_000_000_000,
-): Promise<void> {
+/** A workbook built by `fill`, as the update the server would have stored. */
+function workbookUpdate(title: string, fill: (wb: Workbook) => void, at = 1_700_000_000_000) {
   const doc = new Y.Doc()
   const wb = Workbook.create(doc, { title, now: () => at })
   fill(wb)
-  await store.append(id, Y.encodeStateAsUpdate(doc))
+  const update = Y.encodeStateAsUpdate(doc)
   wb.destroy()
   doc.destroy()
+  return update
 }
 
-async function seeded(): Promise<TestServer> {
-  const store = createMemoryDocStore()
-  await storeWorkbook(store, 'stations', '杨浦区社工站台账', (wb) => {
-    const s = wb.sheet(wb.addSheet('站点'))
-    const name = s.addColumn({ name: '站点名称', type: 'text' })
-    const day = s.addColumn({ name: '成立日期', type: 'date' })
-    const money = s.addColumn({
-      name: '投入资金',
-      type: 'money',
-      format: { unit: '万元' },
-    })
-    s.insertRows([
-      { [name]: '殷行街道社工站', [day]: '2021-03-15', [money]: 12.5 },
-      { [name]: '五角场街道社工站, "新"', [day]: '2022-07-01', [money]: null },
-    ])
-    wb.addSheet('空表')
+function seeded(): Promise<TestServer> {
+  return startWithDocs(scope, {
+    stations: workbookUpdate('杨浦区社工站台账', (wb) => {
+      const s = wb.sheet(wb.addSheet('站点'))
+      const name = s.addColumn({ name: '站点名称', type: 'text' })
+      const day = s.addColumn({ name: '成立日期', type: 'date' })
+      const money = s.addColumn({
+        name: '投入资金',
+        type: 'money',
+        format: { unit: '万元' },
+      })
+      s.insertRows([
+        { [name]: '殷行街道社工站', [day]: '2021-03-15', [money]: 12.5 },
+        { [name]: '五角场街道社工站, "新"', [day]: '2022-07-01', [money]: null },
+      ])
+      wb.addSheet('空表')
+    }),
+    older: workbookUpdate(
+      '救助台账',
+      (wb) => {
+        wb.addSheet('名单')
+      },
+      1_600_000_000_000,
+    ),
   })
-  await storeWorkbook(
-    store,
-    'older',
-    '救助台账',
-    (wb) => {
-      wb.addSheet('名单')
-    },
-    1_600_000_000_000,
-  )
-  return startTestServer({ store })
 }
 
 const get = (path: string, token?: string, headers: Record<string, string> = {}) =>
-  fetch(`${srv?.http}${path}`, {
+  fetch(`${scope.srv?.http}${path}`, {
     headers: token ? { authorization: `Bearer ${token}`, ...headers } : headers,
   })
 
 describe('read API: GET /api/workbooks', () => {
   it('lists every stored workbook for a * token, with title, times and role, newest first', async () => {
-    srv = await seeded()
+    await seeded()
     const r = await get('/api/workbooks', tokenFor('viewer'))
     expect(r.status).toBe(200)
     expect(r.headers.get('content-type')).toContain('application/json')
@@ -87,7 +66,7 @@ describe('read API: GET /api/workbooks', () => {
   })
 
   it('lists only the workbook a one-workbook token names, with its role; ?token= works too', async () => {
-    srv = await seeded()
+    await seeded()
     const r = await get(`/api/workbooks?token=${encodeURIComponent(tokenFor('editor', 'older'))}`)
     expect(r.status).toBe(200)
     const body = (await r.json()) as { workbooks: Array<Record<string, unknown>> }
@@ -97,7 +76,7 @@ describe('read API: GET /api/workbooks', () => {
   })
 
   it('refuses a missing, forged or expired token with 401 and zh-CN + English messages', async () => {
-    srv = await seeded()
+    await seeded()
     const none = await get('/api/workbooks')
     expect(none.status).toBe(401)
     expect(none.headers.get('www-authenticate')).toContain('Bearer')
@@ -126,7 +105,7 @@ describe('read API: GET /api/workbooks', () => {
   })
 
   it('refuses anything but GET with 405 and a message', async () => {
-    srv = await seeded()
+    const srv = await seeded()
     const r = await fetch(`${srv.http}/api/workbooks`, {
       method: 'POST',
       headers: { authorization: `Bearer ${tokenFor('editor')}` },
@@ -136,9 +115,8 @@ describe('read API: GET /api/workbooks', () => {
   })
 
   it('shows a live room’s edits before they are stored (the API reads the live doc)', async () => {
-    srv = await startTestServer()
-    const c = connectClient(srv.wsBase, 'live1', tokenFor('editor'))
-    clients.push(c)
+    const srv = await startWithDocs(scope, {})
+    const c = scope.connect(srv.wsBase, 'live1', tokenFor('editor'))
     await synced(c)
     const wb = Workbook.create(c.doc, { title: '刚建的台账' })
     wb.addSheet('工作表1')
@@ -152,7 +130,7 @@ describe('read API: GET /api/workbooks', () => {
 
 describe('read API: one workbook and one sheet', () => {
   it('GET /api/workbooks/<id> gives title, sheets and typed columns', async () => {
-    srv = await seeded()
+    await seeded()
     const r = await get('/api/workbooks/stations', tokenFor('viewer', 'stations'))
     expect(r.status).toBe(200)
     const body = (await r.json()) as {
@@ -174,7 +152,7 @@ describe('read API: one workbook and one sheet', () => {
   })
 
   it('GET …/sheets/<name or id> gives rows as JSON keyed by column name', async () => {
-    srv = await seeded()
+    await seeded()
     const token = tokenFor('viewer')
     const byName = await get(`/api/workbooks/stations/sheets/${encodeURIComponent('站点')}`, token)
     expect(byName.status).toBe(200)
@@ -192,7 +170,7 @@ describe('read API: one workbook and one sheet', () => {
   })
 
   it('GET …/sheets/<sheet> with Accept: text/csv gives the app’s CSV (BOM, CRLF, quoting)', async () => {
-    srv = await seeded()
+    await seeded()
     const r = await get(
       `/api/workbooks/stations/sheets/${encodeURIComponent('站点')}`,
       tokenFor('viewer'),
@@ -221,7 +199,7 @@ describe('read API: one workbook and one sheet', () => {
   })
 
   it('answers bad ids, unknown workbooks and sheets, and other workbooks’ tokens with 4xx + message', async () => {
-    srv = await seeded()
+    await seeded()
     const all = tokenFor('viewer')
     const cases: Array<[string, string, number, string]> = [
       ['/api/workbooks/bad%20id!', all, 400, 'bad-workbook-id'],
@@ -245,7 +223,7 @@ describe('read API: one workbook and one sheet', () => {
   })
 
   it('still signs share tokens (POST /api/share is not part of the read API)', async () => {
-    srv = await seeded()
+    const srv = await seeded()
     const r = await fetch(`${srv.http}/api/share`, {
       method: 'POST',
       headers: {

@@ -1,14 +1,10 @@
 import { Workbook } from '@taizhang/shared'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { createMemoryDocStore } from '../storage/memoryDocStore.js'
-import { startTestServer, type TestServer, tokenFor } from '../test/helpers.js'
+import { tokenFor, useTestScope } from '../test/helpers.js'
+import { startWithDocs } from './testServer.js'
 
-let srv: TestServer | undefined
-afterEach(async () => {
-  await srv?.server.close()
-  srv = undefined
-})
+const scope = useTestScope()
 
 describe('GET /api/workbooks/<id>/conflicts (issue 13 §5)', () => {
   it('lists the same-cell race with the current and the losing value, author and time; 401 without a token, 404 for an unknown workbook', async () => {
@@ -25,9 +21,7 @@ describe('GET /api/workbooks/<id>/conflicts (issue 13 §5)', () => {
     b.sheet(sheetId).setCell(row!, col, 202)
     Y.applyUpdate(docA, Y.encodeStateAsUpdate(docB))
     Y.applyUpdate(docB, Y.encodeStateAsUpdate(docA))
-    const store = createMemoryDocStore()
-    await store.append('wb1', Y.encodeStateAsUpdate(docA))
-    srv = await startTestServer({ store })
+    const srv = await startWithDocs(scope, { wb1: docA })
 
     const res = await fetch(`${srv.http}/api/workbooks/wb1/conflicts`, {
       headers: { authorization: `Bearer ${tokenFor('viewer', 'wb1')}` },

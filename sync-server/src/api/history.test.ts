@@ -1,24 +1,10 @@
 import { Workbook } from '@taizhang/shared'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { createMemoryDocStore } from '../storage/memoryDocStore.js'
-import {
-  type Client,
-  connectClient,
-  startTestServer,
-  synced,
-  type TestServer,
-  tokenFor,
-  waitFor,
-} from '../test/helpers.js'
+import { synced, tokenFor, useTestScope, waitFor } from '../test/helpers.js'
+import { startWithDocs } from './testServer.js'
 
-let srv: TestServer | undefined
-const clients: Client[] = []
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.destroy()
-  await srv?.server.close()
-  srv = undefined
-})
+const scope = useTestScope()
 
 describe('GET /api/workbooks/<id>/sheets/<sheet>/history (issue 13 §5)', () => {
   it("shows a cell's writes newest first with the token's name as the attested author, not the self-chosen one; 400/404 with zh/en", async () => {
@@ -27,13 +13,10 @@ describe('GET /api/workbooks/<id>/sheets/<sheet>/history (issue 13 §5)', () => 
     const sheetId = wb.addSheet('站点')
     const col = wb.sheet(sheetId).addColumn({ name: '人数', type: 'number' })
     const [row] = wb.sheet(sheetId).insertRows([{ [col]: 1 }])
-    const store = createMemoryDocStore()
-    await store.append('wb1', Y.encodeStateAsUpdate(seed))
-    srv = await startTestServer({ store, attest: true })
+    const srv = await startWithDocs(scope, { wb1: seed }, { attest: true })
 
     const token = tokenFor('editor', 'wb1', { user: 'u-wang', name: '王小明' })
-    const c = connectClient(srv.wsBase, 'wb1', token)
-    clients.push(c)
+    const c = scope.connect(srv.wsBase, 'wb1', token)
     await synced(c)
     // The client calls itself 局长 in the edit log; the server knows the token's 王小明.
     const mine = Workbook.open(c.doc, { author: { id: 'boss', name: '局长' } }).workbook
