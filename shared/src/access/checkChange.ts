@@ -159,14 +159,48 @@ interface Plan {
 /** Cached plans and lock inputs are dropped past this many entries (many users, many periods). */
 const CACHE_MAX = 5000
 
+/** A cache keyed by three strings, as maps in maps; emptied whole past `CACHE_MAX` entries. */
+class NestedCache<V> {
+  private readonly root = new Map<string, Map<string, Map<string, V>>>()
+  private size = 0
+
+  get(a: string, b: string, c: string): V | undefined {
+    return this.root.get(a)?.get(b)?.get(c)
+  }
+
+  set(a: string, b: string, c: string, value: V): void {
+    if (this.size >= CACHE_MAX) this.clear()
+    let byB = this.root.get(a)
+    if (!byB) {
+      byB = new Map()
+      this.root.set(a, byB)
+    }
+    let byC = byB.get(b)
+    if (!byC) {
+      byC = new Map()
+      byB.set(b, byC)
+    }
+    if (!byC.has(c)) this.size++
+    byC.set(c, value)
+  }
+
+  clear(): void {
+    this.root.clear()
+    this.size = 0
+  }
+}
+
 export function createAccessChecker(wb: Workbook): AccessChecker {
   const scopes: WorkbookScopes = createWorkbookScopes(wb)
   // Per (sheet, identity): the settings, grants and compiled conditions. Per (sheet, period,
   // station): what the lock state is made of. Rules and locks live in the access map, settings in
   // the ledger map, column names and sheets in the sheets map: a change to any of them drops the
   // plans (they change rarely; rows often), a change to the access map the lock inputs too.
-  const plans = new Map<string, Plan>()
-  const locks = new Map<string, LockInputs>()
+  // Nested maps, not one map keyed by a joined string: hashing a freshly concatenated key on every
+  // check was the checker's largest cost (bench/access/inprocess.bench.ts); the parts are strings
+  // the caller already holds, whose hashes are computed once.
+  const plans = new NestedCache<Plan>()
+  const locks = new NestedCache<LockInputs>()
   let rules: AccessRule[] | null = null
   const onAccess = () => {
     rules = null
@@ -198,10 +232,9 @@ export function createAccessChecker(wb: Workbook): AccessChecker {
   }
 
   const plan = (who: AccessIdentity, sheetId: string): Plan => {
-    const key = `${sheetId}\u0001${identityKey(who)}`
-    let p = plans.get(key)
+    const whoKey = keyOf(who)
+    let p = plans.get(whoKey, sheetId, '')
     if (p) return p
-    if (plans.size >= CACHE_MAX) plans.clear()
     const mine = currentRules().filter((r) => r.role === who.role)
     const named = mine.length > 0 ? mine : defaults(wb, who, sheetId)
     p = {
@@ -210,7 +243,7 @@ export function createAccessChecker(wb: Workbook): AccessChecker {
         .filter((r) => r.sheets === '*' || r.sheets.includes(sheetId))
         .map((rule) => ({ rule, cond: compile(rule, sheetId, who) })),
     }
-    plans.set(key, p)
+    plans.set(whoKey, sheetId, '', p)
     return p
   }
 
@@ -267,12 +300,10 @@ export function createAccessChecker(wb: Workbook): AccessChecker {
     if (typeof period !== 'string' || period === '') return ALLOWED
     const st = readKey(sheetId, rowId, values, s.stationColumn)
     const station = typeof st === 'string' && st !== '' ? st : null
-    const key = `${sheetId}\u0001${period}\u0001${station ?? ''}`
-    let inputs = locks.get(key)
+    let inputs = locks.get(sheetId, period, station ?? '')
     if (!inputs) {
-      if (locks.size >= CACHE_MAX) locks.clear()
       inputs = readLockInputs(wb, sheetId, period, station)
-      locks.set(key, inputs)
+      locks.set(sheetId, period, station ?? '', inputs)
     }
     const state = lockStateAt(inputs, now)
     if (!state.locked) return ALLOWED
@@ -364,6 +395,22 @@ export function createAccessChecker(wb: Workbook): AccessChecker {
       scopes.dispose()
     },
   }
+}
+
+/**
+ * `identityKey`, remembered for a frozen identity (one that cannot change under the key): the
+ * server freezes one identity per connection (sync-server/src/room/admission.ts), so the key is
+ * built once per connection instead of once per check.
+ */
+const frozenKeys = new WeakMap<AccessIdentity, string>()
+function keyOf(who: AccessIdentity): string {
+  if (!Object.isFrozen(who) || (who.scope && !Object.isFrozen(who.scope))) return identityKey(who)
+  let k = frozenKeys.get(who)
+  if (k === undefined) {
+    k = identityKey(who)
+    frozenKeys.set(who, k)
+  }
+  return k
 }
 
 /** The identity as a cache key: everything a condition can read of `user` (see `userRecord`). */

@@ -95,4 +95,39 @@ describe('access: a kept checker follows the workbook', () => {
     expect(both()).toMatchObject({ ok: false, reason: 'row-not-in-scope' })
     kept.dispose()
   })
+
+  it('a frozen identity (one per connection, its key remembered) is answered as a plain one; two stations never share a plan', () => {
+    const { wb, m, rows, cols } = ledger()
+    const kept = createAccessChecker(wb)
+    const frozenA: AccessIdentity = Object.freeze({
+      ...clerkA,
+      scope: Object.freeze({ station: '朝歌街道社工站' }),
+    })
+    const frozenB: AccessIdentity = Object.freeze({
+      ...clerkA,
+      name: '桥盟站',
+      scope: Object.freeze({ station: '桥盟街道社工站' }),
+    })
+    const plainB: AccessIdentity = { ...frozenB, scope: { station: '桥盟街道社工站' } }
+    for (const rowId of [rows.ra7, rows.rb7, rows.ra7, rows.rb7]) {
+      const edit: Change = { kind: 'cell', sheetId: m.id, rowId, colId: cols.served, value: 1 }
+      const fresh = createAccessChecker(wb)
+      expect(kept.check(frozenA, edit, NOW)).toEqual(fresh.check(clerkA, edit, NOW))
+      expect(kept.check(frozenB, edit, NOW)).toEqual(fresh.check(plainB, edit, NOW))
+      fresh.dispose()
+    }
+    // Each station may write its own row only (the answers above are not all alike).
+    const edit = (rowId: string): Change => ({
+      kind: 'cell',
+      sheetId: m.id,
+      rowId,
+      colId: cols.served,
+      value: 1,
+    })
+    expect(kept.check(frozenA, edit(rows.ra7), NOW)).toEqual({ ok: true })
+    expect(kept.check(frozenA, edit(rows.rb7), NOW)).toMatchObject({ reason: 'row-not-in-scope' })
+    expect(kept.check(frozenB, edit(rows.rb7), NOW)).toEqual({ ok: true })
+    expect(kept.check(frozenB, edit(rows.ra7), NOW)).toMatchObject({ reason: 'row-not-in-scope' })
+    kept.dispose()
+  })
 })

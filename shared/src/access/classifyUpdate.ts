@@ -78,6 +78,15 @@ function rootName(doc: Y.Doc, type: unknown): string | undefined {
 }
 
 /**
+ * A doc type → its path from the root (root name first), kept across updates: a type never moves
+ * (its item's parent and key are fixed when it is created, and a root placeholder that Yjs
+ * replaces by a typed root keeps its name), so a path computed once stays right; only found paths
+ * are kept. Every update locates its items through their origin's type (the sheet's `cells` map
+ * for a cell edit): this saves rebuilding the same path up to the root for each of them.
+ */
+const typePaths = new WeakMap<Y.AbstractType<unknown>, string[]>()
+
+/**
  * The changes `update` would make to `wb`'s doc, deduplicated (last value of a cell wins). Given a
  * `ParsedUpdate`, its decoded structs are reused (the server decodes each update once).
  */
@@ -141,13 +150,19 @@ class Classifier {
   }
 
   private typePathInDoc(type: Y.AbstractType<unknown>): string[] | null {
+    const hit = typePaths.get(type)
+    if (hit) return hit
+    let path: string[] | null
     const item = type._item
     if (!item) {
       const name = rootName(this.wb.doc, type)
-      return name === undefined ? null : [name]
+      path = name === undefined ? null : [name]
+    } else {
+      const loc = this.docItemLocation(item)
+      path = loc ? [...loc.path, loc.sub ?? '#'] : null
     }
-    const loc = this.docItemLocation(item)
-    return loc ? [...loc.path, loc.sub ?? '#'] : null
+    if (path) typePaths.set(type, path)
+    return path
   }
 
   private docItemLocation(item: Y.Item): Location | null {

@@ -9,7 +9,7 @@
  * instead of decoding the bytes again (measured: bench/access/inprocess.bench.ts). Moved out of
  * Room.ts (which applies, stores and broadcasts) so the room keeps one call per update here.
  */
-import { ParsedUpdate } from '@taizhang/shared'
+import { type AccessIdentity, ParsedUpdate } from '@taizhang/shared'
 import type { Logger } from 'pino'
 import * as Y from 'yjs'
 import type { Attester } from '../attest/Attester.js'
@@ -59,6 +59,25 @@ export interface AdmissionDeps {
 /** Who sent the update, as admission reads the connection. */
 export type Sender = Pick<Peer, 'id' | 'role' | 'name' | 'scope' | 'user' | 'clientIds' | 'send'>
 
+/**
+ * The sender's identity as the rules read it, one frozen object per connection (its role, name
+ * and scope are fixed for the connection's life): the checker keys its caches on it without
+ * rebuilding the key per update.
+ */
+const identities = new WeakMap<Sender, AccessIdentity>()
+function identityOf(sender: Sender): AccessIdentity {
+  let who = identities.get(sender)
+  if (!who) {
+    who = Object.freeze({
+      role: sender.role,
+      name: sender.name,
+      ...(sender.scope ? { scope: Object.freeze({ ...sender.scope }) } : {}),
+    })
+    identities.set(sender, who)
+  }
+  return who
+}
+
 export type Admission =
   /** `attest`: what attestation will record once the update is applied (null: attestation off). */
   | { ok: true; attest: Extract<AttestVerdict, { ok: true }> | null }
@@ -81,11 +100,7 @@ export function admit(
   if (deps.policy) {
     let verdict: PolicyVerdict
     try {
-      verdict = deps.policy.check(doc, parsed, {
-        role: sender.role,
-        name: sender.name,
-        ...(sender.scope ? { scope: sender.scope } : {}),
-      })
+      verdict = deps.policy.check(doc, parsed, identityOf(sender))
     } catch {
       return { ok: false, result: 'invalid' }
     }
