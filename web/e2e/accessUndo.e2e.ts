@@ -1,0 +1,256 @@
+/**
+ * issue 16 §3 in the browser (access-client): undo goes through the same local check as every
+ * other write. A station clerk (scoped-editor token) edits July; the approver 张三 locks July in
+ * 报表 → 完成情况 on the second page; the clerk's Ctrl+Z is not applied: the value stays on both
+ * pages, a toast says 无法撤销：2024年7月已被锁定（张三，…）, and nothing reaches the server (its
+ * refused-updates metric stays 0, no 未被接受的修改). After the reopen the kept step undoes.
+ * Also: neither the scoped editor nor the approver is offered 分享 (the server mints for neither).
+ * The workbook is built by a headless real y-websocket client with the owner's token.
+ */
+import { execFileSync } from 'node:child_process'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  ACK_PARAMS,
+  installAckHandler,
+  SYNC_PATH,
+  saveCompletenessSettings,
+  Workbook,
+} from '../../shared/src/index.js'
+import { WebsocketProvider, WS, Y } from '../../test/chaos/deps.js'
+import {
+  type Browser,
+  cellSel,
+  openBrowser,
+  REPO,
+  type Server,
+  screenshot,
+  startServer,
+  typeInCell,
+  waitForCell,
+} from './harness'
+
+const STATION = '朝歌街道社工站'
+const workbookId = 'acc-undo-e2e'
+
+function mint(server: Server, args: string[]): string {
+  const out = execFileSync(
+    process.execPath,
+    ['bin/taizhang.mjs', 'token', '--workbook', '*', '--data', server.dataDir, '--json', ...args],
+    { cwd: join(REPO, 'sync-server'), encoding: 'utf8' },
+  )
+  return (JSON.parse(out) as { token: string }).token
+}
+
+async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+/** The sum of the server's refused-update counters over every reason. */
+async function rejectedTotal(server: Server): Promise<number> {
+  const text = await (await fetch(`${server.origin}/metrics`)).text()
+  let n = 0
+  for (const line of text.split('\n')) {
+    if (line.startsWith('taizhang_updates_rejected_total{')) n += Number(line.split(' ').at(-1))
+  }
+  return n
+}
+
+let server: Server
+let clerk: Browser
+let approver: Browser
+let owner: { doc: Y.Doc; provider: WebsocketProvider }
+const ids = { served: '', a6: '', a7: '' }
+
+const badge = (br: Browser, state: string) =>
+  br.page.waitForFunction(
+    (s) => document.querySelector('[data-testid="status-badge"]')?.getAttribute('data-state') === s,
+    state,
+    { timeout: 60_000 },
+  )
+
+async function openSheet(br: Browser, token: string) {
+  await br.page.goto(`${server.origin}/#/w/${workbookId}?token=${encodeURIComponent(token)}`)
+  await br.page.getByTestId('workbook').waitFor({ timeout: 60_000 })
+  await br.page.getByTestId('sheet-tabs').getByText('指标', { exact: true }).click()
+  await br.page.locator(cellSel(1, ids.served)).waitFor({ timeout: 30_000 })
+}
+
+/** The approver locks (or reopens) July in 报表 → 完成情况. */
+async function setJulyLock(locked: boolean) {
+  const p = approver.page
+  await p.getByTestId('reports-open').click()
+  await p.getByTestId('reports-tab-completeness').click()
+  const row = p
+    .getByTestId('period-locks')
+    .first()
+    .locator('tr[data-period]')
+    .filter({ hasText: '2024年7月' })
+  await row.getByTestId(locked ? 'period-lock' : 'period-reopen').click()
+  await p.waitForFunction(
+    ({ want }) =>
+      [...document.querySelectorAll('[data-testid="period-locks"] tr[data-period]')].some(
+        (tr) => tr.textContent?.includes('2024年7月') && tr.getAttribute('data-locked') === want,
+      ),
+    { want: locked ? '1' : '0' },
+    { timeout: 30_000 },
+  )
+  await p.getByTestId('reports-close').click()
+}
+
+/** Waits until the clerk's July cell shows (or no longer shows) the lock. */
+const julyLocked = (locked: boolean) =>
+  clerk.page.waitForFunction(
+    ({ sel, want }) => document.querySelector(sel)?.classList.contains('tz-locked') === want,
+    { sel: cellSel(1, ids.served), want: locked },
+    { timeout: 60_000, polling: 100 },
+  )
+
+/** Gives the clerk's grid the keyboard (a click on June's cell) and presses Ctrl+Z. */
+async function pressUndo() {
+  await clerk.page.locator(cellSel(0, ids.served)).click()
+  await clerk.page.keyboard.press('Control+z')
+}
+
+describe('issue 16 §3: undo is checked locally against locks (two pages, real server)', () => {
+  beforeAll(async () => {
+    server = await startServer()
+    const ownerToken = mint(server, ['--role', 'owner', '--name', '民政局'])
+    const approverToken = mint(server, ['--role', 'approver', '--name', '张三'])
+    const clerkToken = mint(server, [
+      '--role',
+      'scoped-editor',
+      '--scope-station',
+      STATION,
+      '--name',
+      '朝歌站',
+    ])
+    const doc = new Y.Doc()
+    const provider = new WebsocketProvider(
+      server.origin.replace(/^http/, 'ws') + SYNC_PATH,
+      workbookId,
+      doc,
+      {
+        params: { ...ACK_PARAMS, token: ownerToken },
+        WebSocketPolyfill: WS as never,
+        disableBc: true,
+      },
+    )
+    let durable = new Map<number, number>()
+    installAckHandler(provider as never, (sv) => {
+      durable = sv
+    })
+    owner = { doc, provider }
+    await until(() => provider.synced, 20_000, 'owner client sync')
+    const wb = Workbook.create(doc as never, { title: '月报', author: { id: 'o', name: '民政局' } })
+    const st = wb.sheet(wb.addSheet('站点'))
+    const name = st.addColumn({ name: '站点名称', type: 'text' })
+    const [a, b] = st.insertRows([{ [name]: STATION }, { [name]: '桥盟街道社工站' }]) as [
+      string,
+      string,
+    ]
+    const m = wb.sheet(wb.addSheet('指标'))
+    const station = m.addColumn({
+      name: '站点',
+      type: 'reference',
+      format: { refSheet: st.id, refColumn: name },
+    })
+    const period = m.addColumn({ name: '期间', type: 'period', format: { granularity: 'month' } })
+    ids.served = m.addColumn({ name: '服务人次', type: 'integer' })
+    ;[ids.a6, ids.a7] = m.insertRows([
+      { [station]: a, [period]: '2024-06', [ids.served]: 40 },
+      { [station]: a, [period]: '2024-07', [ids.served]: 3 },
+      { [station]: b, [period]: '2024-07', [ids.served]: 5 },
+    ]) as [string, string]
+    saveCompletenessSettings(wb, {
+      sheetId: m.id,
+      stationColumn: station,
+      periodColumn: period,
+      granularity: 'month',
+      required: [ids.served],
+      from: '2024-06',
+      to: '2024-07',
+    })
+    await until(
+      () => (durable.get(doc.clientID) ?? 0) >= Y.getState(doc.store, doc.clientID),
+      20_000,
+      'owner edits acknowledged',
+    )
+    clerk = await openBrowser('acc-undo-clerk', { name: '朝歌站', color: '#2563eb' })
+    approver = await openBrowser('acc-undo-approver', { name: '张三', color: '#d97706' })
+    await openSheet(clerk, clerkToken)
+    await openSheet(approver, approverToken)
+    await badge(clerk, 'synced')
+  })
+
+  afterAll(async () => {
+    owner?.provider.destroy()
+    await clerk?.close()
+    await approver?.close()
+    await server?.stop()
+  })
+
+  it('neither a scoped editor nor an approver is offered 分享', async () => {
+    expect(await clerk.page.getByTestId('share').count()).toBe(0)
+    expect(await approver.page.getByTestId('share').count()).toBe(0)
+    await screenshot(clerk.page, 'access-scoped-toolbar-zh.png')
+  })
+
+  it('Ctrl+Z of the clerk’s July edit after 张三 locked July: not applied, toast, nothing sent; undone after the reopen', async () => {
+    const page = clerk.page
+    await typeInCell(page, 1, ids.served, '30')
+    await waitForCell(approver.page, 1, ids.served, '30', 30_000)
+    await badge(clerk, 'synced')
+    expect(await rejectedTotal(server)).toBe(0)
+
+    await setJulyLock(true)
+    await julyLocked(true)
+    await pressUndo()
+    const toast = (text: string) => page.locator('.toast[role="status"]', { hasText: text })
+    await toast('无法撤销').waitFor({ timeout: 30_000 })
+    expect(await toast('无法撤销').textContent()).toMatch(
+      /^无法撤销：2024年7月已被锁定（张三，\d{4}-\d\d-\d\d \d\d:\d\d）。这一步已保留，重新开放后可再撤销。$/,
+    )
+    await screenshot(page, 'access-undo-refused-zh.png')
+    await waitForCell(page, 1, ids.served, '30', 5_000)
+
+    // An allowed edit after the Ctrl+Z travels the same socket: once the approver has it, an undo
+    // sent before it would have reached the server too (and been refused and counted).
+    await typeInCell(page, 0, ids.served, '41')
+    await waitForCell(approver.page, 0, ids.served, '41', 30_000)
+    await badge(clerk, 'synced')
+    await waitForCell(approver.page, 1, ids.served, '30', 5_000)
+    expect(await rejectedTotal(server)).toBe(0)
+    expect(await page.getByTestId('refused-toast').count()).toBe(0)
+
+    // English: the same refusal in the other catalog.
+    await page.getByTestId('lang-switch').click()
+    await page.locator(cellSel(1, ids.served)).click()
+    // June's edit is on top now; undo it (allowed), then July's is next (refused).
+    await page.keyboard.press('Control+z')
+    await waitForCell(approver.page, 0, ids.served, '40', 30_000)
+    await page.keyboard.press('Control+z')
+    await toast('Cannot undo').waitFor({ timeout: 30_000 })
+    expect(await toast('Cannot undo').textContent()).toMatch(
+      /^Cannot undo: 2024-07 is locked \(张三, \d{4}-\d\d-\d\d \d\d:\d\d\)\. The step is kept/,
+    )
+    await screenshot(page, 'access-undo-refused-en.png')
+    await screenshot(page, 'access-scoped-toolbar-en.png')
+    expect(await page.getByTestId('share').count()).toBe(0)
+    await page.getByTestId('lang-switch').click()
+
+    // The bureau reopens July: the kept step undoes (3 again on both pages).
+    await setJulyLock(false)
+    await julyLocked(false)
+    await page.locator(cellSel(0, ids.served)).click()
+    await page.keyboard.press('Control+z')
+    await waitForCell(page, 1, ids.served, '3', 20_000)
+    await waitForCell(approver.page, 1, ids.served, '3', 30_000)
+    await badge(clerk, 'synced')
+    expect(await rejectedTotal(server)).toBe(0)
+  })
+})
