@@ -19,25 +19,18 @@
  *   the compactions they trigger.
  * Writes bench/results/web.json; prints the markdown table.
  */
-import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir, totalmem } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import {
-  cellSel,
-  launchChromium,
-  type Server,
-  startServer,
-  waitSaved,
-} from '../../web/e2e/harness.js'
+import { cellSel, type Server, startServer, waitSaved } from '../../web/e2e/harness.js'
 import type { BrowserContext, Page } from '../../web/node_modules/playwright-core/index.js'
 import { COLUMNS, generateRows } from '../layout/data.js'
 import { type CellValue, Workbook, Y } from '../layout/deps.js'
+import { buildBenchApp, launchBenchBrowser, writeResult } from './page.js'
 
 // playwright-core is a dependency of web/ (the browser tests); the root package does not list it.
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const WORKBOOK_ID = 'bench-web-100k'
 
 export interface WebBenchOptions {
@@ -162,45 +155,34 @@ async function seedAndConnect(origin: string, token: string, rows: number): Prom
 
 // ---- the browser -----------------------------------------------------------------------------
 
-async function launch(profile: string): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await launchChromium(profile, {
-    viewport: { width: 1280, height: 800 },
+function launch(profile: string): Promise<{ context: BrowserContext; page: Page }> {
+  return launchBenchBrowser(profile, {
+    identityId: 'bench-browser',
     extraArgs: ['--enable-precise-memory-info'],
+    init: () => {
+      // When row 0 is first painted with its values (cell renderers included), in any grid (the
+      // first-screen cache's or the live one), and when in the live grid (`[data-testid="grid"]`,
+      // doc applied, editable): checked every animation frame from navigation start.
+      const w = window as unknown as { __firstRowAt?: number; __liveAt?: number }
+      const w2 = window as unknown as { __shellAt?: number }
+      const painted = (scope: string) => {
+        const el = document.querySelector(`${scope}.ag-row[row-index="0"]`)
+        if (!el || (el as HTMLElement).checkVisibility?.() === false) return false
+        for (const r of document.querySelectorAll(`${scope}.ag-row[row-index="0"]`))
+          if (r.querySelector('.tz-cell')?.textContent) return true
+        return false
+      }
+      const tick = () => {
+        if (w2.__shellAt === undefined && document.querySelector('.app-header'))
+          w2.__shellAt = performance.now()
+        if (w.__firstRowAt === undefined && painted('')) w.__firstRowAt = performance.now()
+        if (w.__liveAt === undefined && painted('[data-testid="grid"] '))
+          w.__liveAt = performance.now()
+        if (w.__liveAt === undefined) requestAnimationFrame(tick)
+      }
+      requestAnimationFrame(tick)
+    },
   })
-  // tsx (esbuild keepNames) wraps functions in `__name(...)`; functions we send to the page need it.
-  await context.addInitScript({ content: 'globalThis.__name ??= (f) => f' })
-  await context.addInitScript(() => {
-    if (!localStorage.getItem('taizhang.identity')) {
-      localStorage.setItem(
-        'taizhang.identity',
-        JSON.stringify({ id: 'bench-browser', name: '测评', color: '#2563eb' }),
-      )
-    }
-    // When row 0 is first painted with its values (cell renderers included), in any grid (the
-    // first-screen cache's or the live one), and when in the live grid (`[data-testid="grid"]`,
-    // doc applied, editable): checked every animation frame from navigation start.
-    const w = window as unknown as { __firstRowAt?: number; __liveAt?: number }
-    const w2 = window as unknown as { __shellAt?: number }
-    const painted = (scope: string) => {
-      const el = document.querySelector(`${scope}.ag-row[row-index="0"]`)
-      if (!el || (el as HTMLElement).checkVisibility?.() === false) return false
-      for (const r of document.querySelectorAll(`${scope}.ag-row[row-index="0"]`))
-        if (r.querySelector('.tz-cell')?.textContent) return true
-      return false
-    }
-    const tick = () => {
-      if (w2.__shellAt === undefined && document.querySelector('.app-header'))
-        w2.__shellAt = performance.now()
-      if (w.__firstRowAt === undefined && painted('')) w.__firstRowAt = performance.now()
-      if (w.__liveAt === undefined && painted('[data-testid="grid"] '))
-        w.__liveAt = performance.now()
-      if (w.__liveAt === undefined) requestAnimationFrame(tick)
-    }
-    requestAnimationFrame(tick)
-  })
-  const page = context.pages()[0] ?? (await context.newPage())
-  page.on('pageerror', (e) => console.error('pageerror:', e.message))
-  return { context, page }
 }
 
 /** Waits in the page until every (selector, text) has been painted; returns epoch ms per item. */
@@ -421,15 +403,7 @@ export async function runWebBench(
   let context: BrowserContext | null = null
   try {
     log('building the app with the measurement hook')
-    execFileSync(
-      'npx',
-      ['vite', 'build', '--outDir', webDir, '--emptyOutDir', '--logLevel', 'warn'],
-      {
-        cwd: REPO,
-        env: { ...process.env, VITE_TZ_DEBUG: '1' },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    )
+    buildBenchApp(webDir)
     mkdirSync(join(work, 'data'))
     server = await startServer({ webDir, dataDir: join(work, 'data') })
     log(`server ${server.origin}; seeding ${rows.toLocaleString('en')} rows from a Node client`)
@@ -753,8 +727,7 @@ async function main() {
     localEdits: arg('local-edits'),
     burst: arg('burst'),
   })
-  mkdirSync(join(REPO, 'bench/results'), { recursive: true })
-  writeFileSync(join(REPO, 'bench/results/web.json'), JSON.stringify(results, null, 2) + '\n')
+  writeResult('web', results)
   console.log(markdown)
 }
 
