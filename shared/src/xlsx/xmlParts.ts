@@ -250,10 +250,18 @@ export async function readWorkbookPart(
 ): Promise<{ sheets: { name: string; rid: string; hidden: boolean }[]; date1904: boolean }> {
   const sheets: { name: string; rid: string; hidden: boolean }[] = []
   let date1904 = false
+  /** Inside `<extLst>`: Excel 365 writes a second `<x15:workbookPr chartTrackingRefBase="1"/>`
+   * there, without `date1904`; only the workbook's own `<workbookPr>` says the date system. */
+  let ext = 0
   await parseEntry(zip, path, {
-    open(name, a) {
-      if (name === 'workbookPr') date1904 = a.date1904 === '1' || a.date1904 === 'true'
-      else if (name === 'sheet' && a.name !== undefined)
+    close(name) {
+      if (name === 'extLst') ext--
+    },
+    open(name, a, selfClosing) {
+      if (name === 'extLst' && !selfClosing) ext++
+      else if (name === 'workbookPr') {
+        if (ext === 0) date1904 = a.date1904 === '1' || a.date1904 === 'true'
+      } else if (name === 'sheet' && a.name !== undefined)
         sheets.push({
           name: unescapeOoxml(a.name),
           rid: attrByLocal(a, 'id') ?? '',
