@@ -61,6 +61,14 @@ function contentValues(content: unknown, offset: number): unknown[] {
   return []
 }
 
+/**
+ * The values an insert brings (`to` undefined: from `from` on) or a deletion removes (the `[from,
+ * to)` slice of them), read only where `place` needs them (a deleted cell value needs none).
+ */
+function valuesIn(content: unknown, from: number, to: number | undefined): unknown[] {
+  return to === undefined ? contentValues(content, from) : contentValues(content, 0).slice(from, to)
+}
+
 type Found = Location | 'gc' | 'unresolved'
 
 /**
@@ -210,7 +218,14 @@ class Classifier {
    * Names the change at `loc`. `fromDoc`: a deletion of an item the doc holds; for a cell it is the
    * old value being replaced when the update also writes the cell, so it does not override that.
    */
-  private place(loc: Location, values: unknown[], deleted: boolean, fromDoc = false): void {
+  private place(
+    loc: Location,
+    content: unknown,
+    from: number,
+    to: number | undefined,
+    deleted: boolean,
+    fromDoc = false,
+  ): void {
     const [root, sheetId, part, colId] = loc.path
     const depth = loc.path.length
     if (root === undefined) return
@@ -264,8 +279,8 @@ class Classifier {
         }
         const key = `cell|${sheetId}|${loc.sub}`
         if (fromDoc && this.changes.has(key)) return
-        const overlay = values[0]
-        const value = !deleted && Array.isArray(overlay) ? (overlay[0] as CellValue) : null
+        const overlay = deleted ? undefined : valuesIn(content, from, to)[0]
+        const value = Array.isArray(overlay) ? (overlay[0] as CellValue) : null
         this.add(key, {
           kind: 'cell',
           sheetId,
@@ -276,7 +291,7 @@ class Classifier {
         return
       }
       case SHEET_ROWS:
-        for (const record of values) {
+        for (const record of valuesIn(content, from, to)) {
           if (!Array.isArray(record) || typeof record[0] !== 'string') continue
           if (deleted)
             this.add(`del|${sheetId}|${record[0]}`, {
@@ -287,16 +302,17 @@ class Classifier {
           else this.pendingRows.push({ sheetId, record })
         }
         return
-      case SHEET_BATCHES:
-        if (!deleted && loc.sub && Array.isArray(values[0]))
-          this.batchCols.set(`${sheetId}|${loc.sub}`, values[0] as string[])
+      case SHEET_BATCHES: {
+        const cols = deleted || !loc.sub ? undefined : valuesIn(content, from, to)[0]
+        if (loc.sub && Array.isArray(cols)) this.batchCols.set(`${sheetId}|${loc.sub}`, cols)
         return
+      }
       case SHEET_ROW_ORDER:
         if (loc.sub)
           this.add(`move|${sheetId}|${loc.sub}`, { kind: 'row-move', sheetId, rowId: loc.sub })
         return
       case SHEET_DELETIONS:
-        for (const t of values) {
+        for (const t of valuesIn(content, from, to)) {
           if (Array.isArray(t) && typeof t[0] === 'string')
             this.add(`del|${sheetId}|${t[0]}`, { kind: 'row-delete', sheetId, rowId: t[0] })
         }
@@ -333,7 +349,7 @@ class Classifier {
           loc.path[0] === ROOT_SHEETS &&
           loc.path[2] === SHEET_CELLS &&
           Y.isDeleted(this.decoded.ds, it.id)
-        this.place(loc, contentValues(it.content, Math.max(0, known)), gone)
+        this.place(loc, it.content, Math.max(0, known), undefined, gone)
       }
     }
 
@@ -352,7 +368,7 @@ class Classifier {
           if (!loc) continue
           const from = Math.max(0, clock - s.id.clock)
           const to = Math.min(s.length, end - s.id.clock)
-          this.place(loc, contentValues(s.content, 0).slice(from, to), true, true)
+          this.place(loc, s.content, from, to, true, true)
         }
       }
     }
