@@ -1,5 +1,6 @@
+import type { LogRecord } from '../model/types.js'
 import { findConflicts } from './conflicts.js'
-import { isUndoNote } from './log.js'
+import { isUndoNote, readEditEntry } from './log.js'
 import type { ColumnRemoval, Conflict, EditEntry, RowRemoval } from './types.js'
 
 /** Ids never contain U+0001, so a joined cell key is unambiguous. */
@@ -77,5 +78,40 @@ export class ConflictIndex {
         KIND_ORDER[a.kind] - KIND_ORDER[b.kind],
     )
     return out
+  }
+}
+
+/**
+ * A `ConflictIndex` built from a snapshot of the log a slice at a time, so that a caller on a UI
+ * thread can yield between slices: with 100,000 log entries the build took ~0.8 s, one task at
+ * open. `shared` has no timers, so the caller decides when the next slice runs. Records the log
+ * gains meanwhile may be given to `index.add` at once (its `add` skips an entry seen twice and
+ * does not depend on the order entries come in), so the finished index equals one built in a
+ * single pass over the whole log.
+ *
+ * @example
+ *   const build = new ConflictIndexBuild(log.toArray())
+ *   while (!build.step(5000)) await nextTask()
+ *   build.index.conflicts(inputs)
+ */
+export class ConflictIndexBuild {
+  readonly index = new ConflictIndex()
+  private next = 0
+
+  constructor(private readonly records: readonly LogRecord[]) {}
+
+  /** Whether every record of the snapshot is in `index`. */
+  get done(): boolean {
+    return this.next >= this.records.length
+  }
+
+  /** Adds up to `max` (at least 1) more records of the snapshot; true once all are in. */
+  step(max: number): boolean {
+    const end = Math.min(this.records.length, this.next + Math.max(1, max))
+    const batch: EditEntry[] = []
+    for (let i = this.next; i < end; i++) batch.push(readEditEntry(this.records[i]!))
+    this.index.add(batch)
+    this.next = end
+    return this.done
   }
 }

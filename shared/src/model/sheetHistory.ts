@@ -1,5 +1,5 @@
 import { buildCellHistory } from '../history/cellHistory.js'
-import { ConflictIndex } from '../history/conflictIndex.js'
+import { type ConflictIndex, ConflictIndexBuild } from '../history/conflictIndex.js'
 import { findConflicts } from '../history/conflicts.js'
 import { readEditEntry } from '../history/log.js'
 import { buildRowHistory } from '../history/rowHistory.js'
@@ -117,28 +117,56 @@ export class SheetHistory {
 
   /** The log's entries by cell, kept up to date as the log grows (see `ConflictIndex`). */
   private index: ConflictIndex | null = null
+  /** The index's first build while it is not finished (conflict-perf: built in slices). */
+  private build: ConflictIndexBuild | null = null
+
+  /**
+   * Starts the index: a snapshot of the log to read (in one go or in slices), and an observer that
+   * adds each later transaction's new log records (from its new structs: O(change), as
+   * `SheetIndex` does) at once, whether or not the snapshot has been read yet.
+   */
+  private startIndex(log: NonNullable<ReturnType<WorkbookContext['history']>>): void {
+    const build = new ConflictIndexBuild(log.toArray())
+    const ix = build.index
+    // Lives as long as the doc: the sheet handle and this history are kept for the doc's life.
+    log.observe((event) => {
+      const { added } = arrayChanges(event.target, event.transaction)
+      const fresh: EditEntry[] = []
+      for (const item of added)
+        for (const rec of item.content.getContent() as LogRecord[]) fresh.push(readEditEntry(rec))
+      ix.add(fresh)
+    })
+    this.index = ix
+    this.build = build.done ? null : build
+  }
+
+  /**
+   * Builds the conflict index by up to `maxEntries` log entries more (a slice), so that a UI can
+   * spread the first read of a long log over several tasks; true once `conflicts()` needs no
+   * more building. `conflicts()` finishes a build in progress itself, with the same result.
+   */
+  buildConflictIndex(maxEntries: number): boolean {
+    const log = this.ctx.history(this.sheet.id)
+    if (!log) return true
+    if (!this.index) this.startIndex(log)
+    if (this.build?.step(maxEntries)) this.build = null
+    return this.build === null
+  }
 
   /**
    * Every losing write of the sheet (settled or not), sorted by the losing write (time, edit id,
-   * kind). Incremental: the first call reads the whole log, then an observer adds each
-   * transaction's new log records (from its new structs: O(change), as `SheetIndex` does).
+   * kind). Incremental: the first call reads the whole log (unless `buildConflictIndex` already
+   * has), then only each transaction's new log records.
    */
   conflicts(): Conflict[] {
     const log = this.ctx.history(this.sheet.id)
     if (!log) return []
-    if (!this.index) {
-      const ix = new ConflictIndex()
-      ix.add(log.toArray().map(readEditEntry))
-      // Lives as long as the doc: the sheet handle and this history are kept for the doc's life.
-      log.observe((event) => {
-        const { added } = arrayChanges(event.target, event.transaction)
-        const fresh: EditEntry[] = []
-        for (const item of added)
-          for (const rec of item.content.getContent() as LogRecord[]) fresh.push(readEditEntry(rec))
-        ix.add(fresh)
-      })
-      this.index = ix
+    if (!this.index) this.startIndex(log)
+    if (this.build) {
+      this.build.step(Number.POSITIVE_INFINITY)
+      this.build = null
     }
+    if (!this.index) return []
     const deletedColumns = this.sheet.deletedColumnRemovals()
     let ids: Map<string, { client: number; clock: number }> | null = null
     return this.index.conflicts({

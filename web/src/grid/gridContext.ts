@@ -15,6 +15,19 @@ export interface CellRange {
 }
 
 /**
+ * A cell's conflict marker (issue 13). Its tooltip is made when the cell is drawn (once; then
+ * kept), not when the conflicts change: a remote batch of 1,000 conflicts formatted 1,000
+ * tooltips in the task that applied it, most for cells out of view (~200 ms of that task,
+ * measured in bench/web/conflicts.bench.ts).
+ */
+export interface ConflictMark {
+  /** The losing edits the marker stands for (conflict ids): equal signatures, equal markers. */
+  readonly sig: string
+  /** The tooltip: the other value(s), who and when. */
+  title(): string
+}
+
+/**
  * Everything renderers and editors read besides the row itself, passed as AG Grid's `context`.
  * Plain mutable fields: the grid is told to refresh the affected cells after a change.
  */
@@ -31,8 +44,8 @@ export interface GridContext {
   problems: Map<string, string>
   /** cellKey(row, col) → warning message (outliers, warning-level rules: amber, never blocking). */
   warnings: Map<string, string>
-  /** cellKey(row, col) → conflict marker tooltip (issue 13: features/conflictMarkers.ts). */
-  conflicts: Map<string, string>
+  /** cellKey(row, col) → conflict marker (issue 13: features/conflictMarkers.ts). */
+  conflicts: Map<string, ConflictMark>
   /** Selection bounds, precomputed for class checks. */
   sel: { r0: number; r1: number; c0: number; c1: number } | null
   colIndex: Map<string, number>

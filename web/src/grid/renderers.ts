@@ -112,7 +112,11 @@ export class TypedCellRenderer implements ICellRendererComp<RowData> {
     if (conflict !== undefined) {
       const mark = document.createElement('span')
       mark.className = 'tz-conflict'
-      mark.title = conflict
+      mark.title = conflict.title()
+      // A marker kept across changes is not redrawn: its tooltip is renewed when pointed at.
+      mark.addEventListener('pointerenter', () => {
+        mark.title = ctx.conflicts.get(key)?.title() ?? mark.title
+      })
       mark.dataset.testid = 'conflict-marker'
       el.append(mark)
     }

@@ -52,9 +52,15 @@ export function formatNumber(n: number, maxDecimals = 2): string {
   })
 }
 
+// conflict-perf: one formatter per locale (toLocaleString made one per call: ~0.2 ms each, 200 ms
+// for the tooltips of a 1,000-conflict batch); the same text.
+const timeFormats = new Map<string, Intl.DateTimeFormat>()
 export function formatTime(ms: number): string {
-  return new Date(ms).toLocaleString(locale() === 'en' ? 'en-GB' : 'zh-CN', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  })
+  const loc = locale() === 'en' ? 'en-GB' : 'zh-CN'
+  let f = timeFormats.get(loc)
+  if (!f) {
+    f = new Intl.DateTimeFormat(loc, { dateStyle: 'medium', timeStyle: 'short' })
+    timeFormats.set(loc, f)
+  }
+  return f.format(ms)
 }
