@@ -1,8 +1,14 @@
-import { compareWorkbooks, seededRandom, Workbook } from '@taizhang/shared'
+import {
+  compareDefinitions,
+  compareWorkbooks,
+  seededRandom,
+  Workbook,
+  writeDefinition,
+} from '@taizhang/shared'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { setLocale } from '../i18n'
-import { diffItems } from './diffItems'
+import { definitionItems, diffItems } from './diffItems'
 
 function setup() {
   const doc = new Y.Doc()
@@ -47,6 +53,32 @@ describe('diffItems: the compare list lines', () => {
     try {
       const items = diffItems(compareWorkbooks(version, wb), version, wb, 2)
       expect(items.map((i) => i.text)).toEqual(['Row 1 · 服务人次', 'Row 2 · 服务人次'])
+    } finally {
+      setLocale('zh-CN')
+    }
+  })
+
+  it('lists report definitions added, removed and changed by their title (or id), in both languages', () => {
+    setLocale('zh-CN')
+    const { wb, version } = setup()
+    writeDefinition(version, 'summary', 's1', { title: '按站点汇总' })
+    writeDefinition(version, 'chart', 'c1', { title: '服务人次趋势' })
+    writeDefinition(wb, 'summary', 's1', { title: '按站点汇总', measures: ['服务人次'] })
+    writeDefinition(wb, 'computed', 'k1', { name: '人均' })
+    writeDefinition(wb, 'totals', 't1', { x: 'sum' })
+    const items = definitionItems(compareDefinitions(version, wb))
+    expect(items.map((i) => [i.kind, i.text])).toEqual([
+      ['definition', '新增计算列“人均”'],
+      ['definition', '汇总表“按站点汇总”有改动'],
+      ['definition', '删除了图表“服务人次趋势”'],
+      ['definition', '新增合计行“t1”'],
+    ])
+    expect(items.every((i) => i.jump === undefined)).toBe(true)
+    setLocale('en')
+    try {
+      expect(definitionItems(compareDefinitions(version, wb))[2]!.text).toBe(
+        'Chart “服务人次趋势” deleted',
+      )
     } finally {
       setLocale('zh-CN')
     }
