@@ -1,5 +1,13 @@
-import { sliceTransfer, type XlsxSheetPart } from '@taizhang/shared/xlsx'
+import type { XlsxSheetPart, XlsxSlice } from '@taizhang/shared/xlsx'
 import type { ToExportWorker } from './exportProtocol'
+
+/**
+ * A slice's buffers, transferred (not copied) with it. Written here rather than imported from
+ * `@taizhang/shared/xlsx`: a value import would pull that module (SheetJS included) into the
+ * app's static chunks; `exportXlsxFile.ts` loads it on first use.
+ */
+const transferOf = (s: XlsxSlice): ArrayBuffer[] =>
+  [s.kind.buffer, s.value.buffer, s.format.buffer] as ArrayBuffer[]
 
 /**
  * The main thread's half of the .xlsx export (issue #15 §2): each sheet's rows read into compact
@@ -67,7 +75,7 @@ export async function postSheetSlices(
       const t0 = now()
       const rows = p.slice(from, from + slice)
       const n = rows.rowCount
-      post({ type: 'rows', slice: rows }, sliceTransfer(rows))
+      post({ type: 'rows', slice: rows }, transferOf(rows))
       from += n || slice
       const measured = Math.max(0.5, now() - t0) / Math.max(1, n * width)
       // Trust a slower measure at once, a faster one halfway (a fast slice may be luck).
