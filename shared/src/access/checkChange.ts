@@ -110,10 +110,55 @@ function refuse(reason: RefusalReason, lock?: Extract<Decision, { ok: false }>['
     : { ok: false, reason, message: REFUSAL_MESSAGES[reason] }
 }
 
+/**
+ * What a change writes into a row, by column id: one cell (`OneCell`), a new row's values
+ * (`RowValues`), or nothing (the row as it is). Not a record built per check: a record with a
+ * computed key (a cell's column id, a fresh string per update) is slow to build and to search,
+ * and the checker runs for every change of every update (bench/access/inprocess.bench.ts).
+ */
+interface Written {
+  has(col: string): boolean
+  get(col: string): CellValue | undefined
+  /** Whether any written column is in `cols`. */
+  anyIn(cols: ReadonlySet<string>): boolean
+}
+
+const NOTHING: Written = { has: () => false, get: () => undefined, anyIn: () => false }
+
+class OneCell implements Written {
+  constructor(
+    private readonly col: string,
+    private readonly value: CellValue,
+  ) {}
+  has(col: string): boolean {
+    return col === this.col
+  }
+  get(col: string): CellValue | undefined {
+    return col === this.col ? this.value : undefined
+  }
+  anyIn(cols: ReadonlySet<string>): boolean {
+    return cols.has(this.col)
+  }
+}
+
+class RowValues implements Written {
+  constructor(private readonly values: Readonly<Record<string, CellValue>>) {}
+  has(col: string): boolean {
+    return col in this.values
+  }
+  get(col: string): CellValue | undefined {
+    return this.values[col]
+  }
+  anyIn(cols: ReadonlySet<string>): boolean {
+    for (const col in this.values) if (cols.has(col)) return true
+    return false
+  }
+}
+
 /** A sheet source whose cells can be overridden: the row "as it would be" after a change. */
 class OverlaySource implements SheetSource {
   rowId = ''
-  values: Readonly<Record<string, CellValue>> = {}
+  values: Written = NOTHING
   constructor(private readonly base: SheetSource) {}
   get id() {
     return this.base.id
@@ -128,7 +173,7 @@ class OverlaySource implements SheetSource {
     return this.base.rowIds()
   }
   cell(rowId: string, colId: string): CellValue | undefined {
-    if (rowId === this.rowId && colId in this.values) return this.values[colId]
+    if (rowId === this.rowId && this.values.has(colId)) return this.values.get(colId)
     return this.base.cell(rowId, colId)
   }
 }
@@ -247,30 +292,21 @@ export function createAccessChecker(wb: Workbook): AccessChecker {
     return p
   }
 
-  /** Whether `grant` admits the row as it is (values {}) or as it would be (values given). */
-  const admits = (
-    grant: Grant,
-    rowId: string,
-    values: Readonly<Record<string, CellValue>>,
-    skipUnread = false,
-  ): boolean => {
+  /** Whether `grant` admits the row as it is (NOTHING written) or as it would be (values given). */
+  const admits = (grant: Grant, rowId: string, values: Written, skipUnread = false): boolean => {
     const c = grant.cond
     if (c === true) return true
     if (!c) return false
     // The row "as it would be" differs from the row as it is only in `values`: when the condition
     // reads none of those columns, its answer is the one already computed for the row as it is.
-    if (skipUnread) {
-      let reads = false
-      for (const col in values) if (c.expr.reads.has(col)) reads = true
-      if (!reads) return true
-    }
+    if (skipUnread && !values.anyIn(c.expr.reads)) return true
     c.overlay.rowId = rowId
     c.overlay.values = values
     try {
       const r = c.expr.raw(rowId)
       return r.ok && r.value === true
     } finally {
-      c.overlay.values = {}
+      c.overlay.values = NOTHING
     }
   }
 
@@ -278,11 +314,11 @@ export function createAccessChecker(wb: Workbook): AccessChecker {
   const readKey = (
     sheetId: string,
     rowId: string,
-    values: Readonly<Record<string, CellValue>>,
+    values: Written,
     col: string,
   ): CellValue | undefined =>
-    col in values
-      ? values[col]
+    values.has(col)
+      ? values.get(col)
       : wb.hasSheet(sheetId)
         ? wb.sheet(sheetId).getCell(rowId, col)
         : null
@@ -291,7 +327,7 @@ export function createAccessChecker(wb: Workbook): AccessChecker {
     p: Plan,
     sheetId: string,
     rowId: string,
-    values: Readonly<Record<string, CellValue>>,
+    values: Written,
     now: number,
   ): Decision => {
     const s = p.settings
@@ -320,14 +356,14 @@ export function createAccessChecker(wb: Workbook): AccessChecker {
     sheetId: string,
     rowId: string,
     colIds: readonly string[] | '*',
-    after: Readonly<Record<string, CellValue>> | null,
+    after: Written | null,
     existing: boolean,
     now: number,
   ): Decision => {
     const p = plan(who, sheetId)
     // Locks bind everyone, owners too: a locked month changes only after an approver reopens it.
     if (existing) {
-      const before = checkLock(p, sheetId, rowId, {}, now)
+      const before = checkLock(p, sheetId, rowId, NOTHING, now)
       if (!before.ok) return before
     }
     // An existing row's period or station changes only if the change writes those columns.
@@ -336,7 +372,7 @@ export function createAccessChecker(wb: Workbook): AccessChecker {
       !existing ||
       (after !== null &&
         keys !== undefined &&
-        (keys.periodColumn in after || keys.stationColumn in after))
+        (after.has(keys.periodColumn) || after.has(keys.stationColumn)))
     if (after && movesKeys) {
       const lockAfter = checkLock(p, sheetId, rowId, after, now)
       if (!lockAfter.ok) return lockAfter
@@ -348,7 +384,7 @@ export function createAccessChecker(wb: Workbook): AccessChecker {
       const cols = g.rule.columns
       if (cols !== '*' && (colIds === '*' || !colIds.every((c) => cols.includes(c)))) continue
       covered = true
-      if ((!existing || admits(g, rowId, {})) && (!after || admits(g, rowId, after, existing)))
+      if ((!existing || admits(g, rowId, NOTHING)) && (!after || admits(g, rowId, after, existing)))
         return ALLOWED
     }
     return covered ? refuse(RefusalReasons.row) : refuse(RefusalReasons.column)
@@ -377,12 +413,20 @@ export function createAccessChecker(wb: Workbook): AccessChecker {
             change.sheetId,
             change.rowId,
             [change.colId],
-            { [change.colId]: change.value ?? null },
+            new OneCell(change.colId, change.value ?? null),
             true,
             now,
           )
         case 'row-insert':
-          return checkRow(who, change.sheetId, change.rowId, '*', change.values, false, now)
+          return checkRow(
+            who,
+            change.sheetId,
+            change.rowId,
+            '*',
+            new RowValues(change.values),
+            false,
+            now,
+          )
         case 'row-delete':
         case 'row-move':
           return checkRow(who, change.sheetId, change.rowId, '*', null, true, now)
