@@ -67,21 +67,36 @@ function rootNameOf(doc: Y.Doc, type: unknown): string | undefined {
   return undefined
 }
 
-function typePath(doc: Y.Doc, type: Y.AbstractType<unknown>): string[] | null {
-  const item = type._item
-  if (!item) {
-    const name = rootNameOf(doc, type)
-    return name === undefined ? null : [name]
-  }
-  const loc = itemLocation(doc, item)
-  return loc ? [...loc.path, loc.sub ?? '#'] : null
-}
+/**
+ * Where items live, for one look at a step: a parent type's path is worked out once (a 10,000-cell
+ * step has 20,000 items under one cells map; walking up from each one took most of the time).
+ */
+class Locator {
+  private readonly paths = new Map<Y.AbstractType<unknown>, string[] | null>()
+  constructor(private readonly doc: Y.Doc) {}
 
-function itemLocation(doc: Y.Doc, item: Y.Item): Location | null {
-  const parent = item.parent as Y.AbstractType<unknown> | null
-  if (!parent || !(parent instanceof Y.AbstractType)) return null
-  const path = typePath(doc, parent)
-  return path ? { path, sub: item.parentSub } : null
+  typePath(type: Y.AbstractType<unknown>): string[] | null {
+    const hit = this.paths.get(type)
+    if (hit !== undefined) return hit
+    const item = type._item
+    let path: string[] | null
+    if (!item) {
+      const name = rootNameOf(this.doc, type)
+      path = name === undefined ? null : [name]
+    } else {
+      const loc = this.itemLocation(item)
+      path = loc ? [...loc.path, loc.sub ?? '#'] : null
+    }
+    this.paths.set(type, path)
+    return path
+  }
+
+  itemLocation(item: Y.Item): Location | null {
+    const parent = item.parent as Y.AbstractType<unknown> | null
+    if (!parent || !(parent instanceof Y.AbstractType)) return null
+    const path = this.typePath(parent)
+    return path ? { path, sub: item.parentSub } : null
+  }
 }
 
 /** The item holding `id`, following `redone` copies (yjs `followRedone`), and the offset into it. */
@@ -126,6 +141,7 @@ const inScope = (loc: Location | null): loc is Location =>
 /** What popping `stackItem` would do; `performed` false: nothing (Yjs then pops the next one). */
 function stepEffects(
   doc: Y.Doc,
+  at: Locator,
   um: Y.UndoManager,
   stackItem: StackItem,
 ): { performed: boolean; effects: Effect[] } {
@@ -142,7 +158,7 @@ function stepEffects(
       start = r.diff
     }
     if (!(item instanceof Y.Item) || item.deleted) return
-    const loc = itemLocation(doc, item)
+    const loc = at.itemLocation(item)
     if (!inScope(loc)) return
     performed = true
     effects.push({
@@ -152,18 +168,19 @@ function stepEffects(
     })
   })
   // Items the step deleted: the undo restores copies of them (yjs `redoItem`).
-  const candidates: Y.Item[] = []
+  const candidates: { s: Y.Item; loc: Location }[] = []
   const candidateSet = new Set<Y.Item>()
   eachStruct(store, stackItem.deletions, (s) => {
     if (Y.isDeleted(stackItem.insertions, s.id) || candidateSet.has(s)) return
-    if (!inScope(itemLocation(doc, s))) return
-    candidates.push(s)
+    const loc = at.itemLocation(s)
+    if (!inScope(loc)) return
+    candidates.push({ s, loc })
     candidateSet.add(s)
   })
   const deletedByStacks = (id: Y.ID) =>
     um.undoStack.some((x) => Y.isDeleted(x.deletions, id)) ||
     um.redoStack.some((x) => Y.isDeleted(x.deletions, id))
-  for (const s of candidates) {
+  for (const { s, loc } of candidates) {
     if (s.redone !== null) {
       // Restored before: Yjs counts it as done and changes nothing.
       performed = true
@@ -185,8 +202,6 @@ function stepEffects(
       }
       if (left?.right) continue
     }
-    const loc = itemLocation(doc, s)
-    if (!inScope(loc)) continue
     performed = true
     effects.push({ loc, values: contentValues(s.content, 0, s.length), deleted: false })
   }
@@ -313,8 +328,9 @@ export function undoStepChanges(
 ): Change[] | null {
   const stack = direction === 'undo' ? um.undoStack : um.redoStack
   const effects: Effect[] = []
+  const at = new Locator(wb.doc)
   for (let i = stack.length - 1; i >= 0; i--) {
-    const step = stepEffects(wb.doc, um, stack[i] as StackItem)
+    const step = stepEffects(wb.doc, at, um, stack[i] as StackItem)
     effects.push(...step.effects)
     if (step.performed) return effectsToChanges(wb, effects)
   }
