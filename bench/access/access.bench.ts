@@ -4,7 +4,9 @@
  * Writers are scoped editors (the full check: classify, lock lookup, row condition) writing cells
  * of their own station's rows of a monthly ledger; the reference is the same server with
  * `accessRules: false`. Rounds alternate on/off after one uncounted warm-up round; medians of BENCH_REPEAT rounds
- * (default 5). Fan-out p99 over BENCH_FANOUT_ROUNDS updates (default 1,000) per round.
+ * (default 5). Fan-out p99 over BENCH_FANOUT_ROUNDS updates (default 1,000) per round. Also the
+ * process's CPU time per confirmed write (`cpuUsPerWrite`), which other processes on a shared
+ * machine do not inflate as they do elapsed time.
  *
  *   npx tsx bench/access/access.bench.ts   (BENCH_REPEAT, BENCH_FANOUT_ROUNDS)
  */
@@ -151,6 +153,7 @@ async function throughput(
     )
     await sleep(100)
     const t0 = performance.now()
+    const c0 = process.cpuUsage()
     await Promise.all(
       writers.map(async (w, i) => {
         const job = work[i]!
@@ -163,7 +166,14 @@ async function throughput(
         w.ws.close()
       }),
     )
-    return (rooms * perRoom) / ((performance.now() - t0) / 1000)
+    const c = process.cpuUsage(c0)
+    const writes = rooms * perRoom
+    return {
+      perS: writes / ((performance.now() - t0) / 1000),
+      // CPU time of this process (server and writers) per confirmed write: unlike writes/s, not
+      // inflated by other processes taking the cores; rules on and off differ by the rules' work.
+      cpuUs: (c.user + c.system) / writes,
+    }
   })
 }
 
@@ -211,6 +221,12 @@ const res = {
   onP99: [] as number[],
   offP99: [] as number[],
 }
+const cpu = {
+  on1: [] as number[],
+  off1: [] as number[],
+  on50: [] as number[],
+  off50: [] as number[],
+}
 const p50: { on: number[]; off: number[] } = { on: [], off: [] }
 // Round -1 warms both servers' code paths up (JIT) and is not counted: round 0 would otherwise
 // measure whichever runs first cold.
@@ -222,8 +238,10 @@ for (let round = -1; round < REPEAT; round++) {
     const t50 = await throughput(rules, 50, PER_ROOM_50, s)
     const f = await fanout(rules, s)
     if (round < 0) continue
-    res[`${k}1`].push(t1)
-    res[`${k}50`].push(t50)
+    res[`${k}1`].push(t1.perS)
+    res[`${k}50`].push(t50.perS)
+    cpu[`${k}1`].push(t1.cpuUs)
+    cpu[`${k}50`].push(t50.cpuUs)
     res[`${k}P99`].push(f.p99)
     p50[k].push(f.p50)
   }
@@ -252,7 +270,22 @@ const out = {
     throughput50: median(res.on50.map((v, i) => v / (res.off50[i] ?? Number.NaN))),
     fanoutP99: median(res.onP99.map((v, i) => v / (res.offP99[i] ?? Number.NaN))),
   },
+  // CPU µs per confirmed write (process CPU time over the writes; medians), and rules on ÷ off as
+  // a throughput ratio (off ÷ on): the load-robust reading of the two throughput figures.
+  cpuUsPerWrite: {
+    room1: {
+      on: median(cpu.on1),
+      off: median(cpu.off1),
+      ratio: median(cpu.off1) / median(cpu.on1),
+    },
+    rooms50: {
+      on: median(cpu.on50),
+      off: median(cpu.off50),
+      ratio: median(cpu.off50) / median(cpu.on50),
+    },
+  },
   loadavg: os.loadavg(),
   rounds: res,
+  cpuRounds: cpu,
 }
 process.stdout.write(`${JSON.stringify(out, null, 2)}\n`)
