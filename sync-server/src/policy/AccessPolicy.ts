@@ -75,7 +75,7 @@ export function createAccessPolicy(now: () => number): AccessPolicy {
       // rule or lock itself must still be an owner's: an editor's update that puts anything
       // into the (empty) access root goes through the full check below.
       if (isOpen(who) && doc.getMap(ROOT_ACCESS).size === 0) {
-        if (who.role === Roles.owner || !touchesRoot(update, ROOT_ACCESS)) return OK
+        if (who.role === Roles.owner || !touchesRoot(doc, update, ROOT_ACCESS)) return OK
       }
       // Owners may change anything but a locked period; everyone else is checked change by change.
       const { wb, checker } = current(doc)
@@ -109,17 +109,51 @@ const OK: PolicyVerdict = { ok: true }
 
 const isOpen = (who: AccessIdentity) => who.role === Roles.owner || who.role === Roles.editor
 
-/** Whether any struct of `update` sits directly in the root type `root`. */
-function touchesRoot(update: ParsedUpdate, root: string): boolean {
+/**
+ * Whether any item of `update` goes into the root map `root` of `doc` (or a type nested in it). An
+ * item names its parent in the encoding only when it has no origin; one written to a key the map
+ * held before (even a deleted one) is placed by its origin alone, so that origin (or a nested
+ * item's parent item) is looked up: in the doc (it must not lie under the root), or in the update
+ * (that item is checked itself). One found in neither, or collected, answers true: the full check
+ * decides (it parks or refuses it).
+ */
+function touchesRoot(doc: Y.Doc, update: ParsedUpdate, root: string): boolean {
+  let structs: ReturnType<typeof Y.decodeUpdate>['structs']
   try {
-    return update.decoded.structs.some(
-      // A decoded struct names a root type by its key (a string), which Item.parent's type omits.
-      (s) => s instanceof Y.Item && (s.parent as unknown) === root,
-    )
+    structs = update.decoded.structs
   } catch {
     // Undecodable: let the full check (and the room's own validation) decide.
     return true
   }
+  const rootType = doc.share.get(root)
+  const store = doc.store
+  for (const s of structs) {
+    if (!(s instanceof Y.Item)) continue
+    // A decoded struct names a root type by its key (a string), which Item.parent's type omits.
+    const parent = s.parent as unknown
+    if (parent === root) return true
+    if (typeof parent === 'string') continue // another root
+    // Placed by its parent type's item (nested) or by its origin: where that item lives decides.
+    const ref = parent instanceof Y.ID ? parent : (s.origin ?? s.rightOrigin)
+    if (!ref) return true
+    if (Y.getState(store, ref.client) > ref.clock) {
+      const held = Y.getItem(store, ref) as Y.Item | Y.GC
+      if (!(held instanceof Y.Item)) return true
+      // Up to the root: the held item may sit in a type nested in the root.
+      let type = held.parent as Y.AbstractType<unknown> | null
+      while (type?._item) type = type._item.parent as Y.AbstractType<unknown> | null
+      if (rootType !== undefined && type === rootType) return true
+    } else if (!inUpdate(structs, ref)) return true
+  }
+  return false
+}
+
+/** Whether `id` falls in one of the update's own structs. */
+function inUpdate(structs: ReturnType<typeof Y.decodeUpdate>['structs'], id: Y.ID): boolean {
+  for (const s of structs)
+    if (s.id.client === id.client && s.id.clock <= id.clock && id.clock < s.id.clock + s.length)
+      return true
+  return false
 }
 
 function copyOf(doc: Y.Doc): Y.Doc {
