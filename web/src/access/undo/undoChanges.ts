@@ -50,6 +50,8 @@ interface Effect {
   loc: Location
   values: unknown[]
   deleted: boolean
+  /** A restore Yjs may skip: the key may then end cleared instead. */
+  uncertain?: boolean
 }
 
 type StackItem = Y.UndoManager['undoStack'][number]
@@ -167,28 +169,34 @@ function stepEffects(
       deleted: true,
     })
   })
-  // Items the step deleted: the undo restores copies of them (yjs `redoItem`).
-  const candidates: { s: Y.Item; loc: Location }[] = []
-  const candidateSet = new Set<Y.Item>()
-  eachStruct(store, stackItem.deletions, (s) => {
-    if (Y.isDeleted(stackItem.insertions, s.id) || candidateSet.has(s)) return
+  // Items the step deleted: the undo restores copies of them (yjs `redoItem`). Yjs splits items at
+  // the delete set's ranges first; a range may cover part of an item (Yjs merges a run of deleted
+  // values of one map key into one item), so each part is taken with its own values.
+  const candidates: { s: Y.Item; loc: Location; from: number; to: number }[] = []
+  const candidateItems = new Set<Y.Item>()
+  eachStruct(store, stackItem.deletions, (s, from, to) => {
+    if (Y.isDeleted(stackItem.insertions, Y.createID(s.id.client, s.id.clock + from))) return
     const loc = at.itemLocation(s)
     if (!inScope(loc)) return
-    candidates.push({ s, loc })
-    candidateSet.add(s)
+    candidates.push({ s, loc, from, to })
+    candidateItems.add(s)
   })
   const deletedByStacks = (id: Y.ID) =>
     um.undoStack.some((x) => Y.isDeleted(x.deletions, id)) ||
     um.redoStack.some((x) => Y.isDeleted(x.deletions, id))
-  for (const { s, loc } of candidates) {
+  for (const { s, loc, from, to } of candidates) {
     if (s.redone !== null) {
       // Restored before: Yjs counts it as done and changes nothing.
       performed = true
       continue
     }
     const parentItem = (s.parent as Y.AbstractType<unknown>)._item
-    if (parentItem?.deleted && parentItem.redone === null && !candidateSet.has(parentItem)) continue
-    if (s.parentSub !== null && s.right) {
+    if (parentItem?.deleted && parentItem.redone === null && !candidateItems.has(parentItem))
+      continue
+    // A part that is not its item's tail has the rest of the item on its right, which Yjs's walk
+    // below may or may not pass: counted as restored, with its value only a possibility.
+    const uncertain = s.parentSub !== null && to < s.length
+    if (s.parentSub !== null && s.right && !uncertain) {
       // A map key written since by someone else is not restored (a conflict in Yjs's words).
       let left: Y.Item | null = s
       while (
@@ -203,7 +211,7 @@ function stepEffects(
       if (left?.right) continue
     }
     performed = true
-    effects.push({ loc, values: contentValues(s.content, 0, s.length), deleted: false })
+    effects.push({ loc, values: contentValues(s.content, from, to), deleted: false, uncertain })
   }
   return { performed, effects }
 }
@@ -216,7 +224,18 @@ function effectsToChanges(wb: Workbook, effects: Effect[]): Change[] {
   // Restores first: a cell both cleared (the step's own value deleted) and restored (the value
   // before it) ends with the restored value.
   const ordered = [...effects.filter((e) => !e.deleted), ...effects.filter((e) => e.deleted)]
-  for (const { loc, values, deleted } of ordered) {
+  const cells = new Map<
+    string,
+    {
+      sheetId: string
+      rowId: string
+      colId: string
+      restored: CellValue[]
+      deleted: boolean
+      uncertain: boolean
+    }
+  >()
+  for (const { loc, values, deleted, uncertain } of ordered) {
     const [root, sheetId, part, colId] = loc.path
     const depth = loc.path.length
     if (root !== ROOT_SHEETS) {
@@ -250,11 +269,26 @@ function effectsToChanges(wb: Workbook, effects: Effect[]): Change[] {
           sheetChange()
           break
         }
-        const key = `cell|${sheetId}|${loc.sub}`
-        if (deleted && changes.has(key)) break
-        const overlay = values[0]
-        const value = !deleted && Array.isArray(overlay) ? (overlay[0] as CellValue) : null
-        changes.set(key, { kind: 'cell', sheetId, rowId: k[0], colId: k[1], value })
+        const key = `${sheetId}|${loc.sub}`
+        let cell = cells.get(key)
+        if (!cell) {
+          cell = {
+            sheetId,
+            rowId: k[0],
+            colId: k[1],
+            restored: [],
+            deleted: false,
+            uncertain: false,
+          }
+          cells.set(key, cell)
+        }
+        if (deleted) cell.deleted = true
+        else {
+          // Each restored value is a new item, in order; the last one is the cell's value.
+          for (const overlay of values)
+            cell.restored.push(Array.isArray(overlay) ? (overlay[0] as CellValue) : null)
+          if (uncertain) cell.uncertain = true
+        }
         break
       }
       case SHEET_ROWS:
@@ -287,6 +321,26 @@ function effectsToChanges(wb: Workbook, effects: Effect[]): Change[] {
         sheetChange()
     }
   }
+  // A cell ends with its last restored value, else cleared. Other values it may end with (an
+  // earlier restore, or cleared when a restore is uncertain) are checked too: the check must not
+  // pass a value the real undo could write.
+  const alternatives: Change[] = []
+  for (const [key, c] of cells) {
+    const value = c.restored.length ? (c.restored[c.restored.length - 1] as CellValue) : null
+    const cell = (v: CellValue): Change => ({
+      kind: 'cell',
+      sheetId: c.sheetId,
+      rowId: c.rowId,
+      colId: c.colId,
+      value: v,
+    })
+    changes.set(`cell|${key}`, cell(value))
+    if (c.restored.length <= 1 && !c.uncertain) continue
+    const others = new Set<CellValue>(c.restored)
+    if (c.uncertain && c.deleted) others.add(null)
+    others.delete(value)
+    for (const v of others) alternatives.push(cell(v))
+  }
   // Restored rows are inserts with their values (and the step's cell writes to them folded in).
   const inserts = new Map<string, Extract<Change, { kind: 'row-insert' }>>()
   for (const { sheetId, record } of newRows) {
@@ -306,7 +360,10 @@ function effectsToChanges(wb: Workbook, effects: Effect[]): Change[] {
     changes.delete(key)
   }
   for (const ins of inserts.values()) changes.set(`ins|${ins.sheetId}|${ins.rowId}`, ins)
-  return [...changes.values()]
+  // (Alternatives on a restored row are dropped with its folded cells: the insert is checked with
+  // the row's values as the step restores them.)
+  const folded = (c: Change) => c.kind === 'cell' && inserts.has(`${c.sheetId}|${c.rowId}`)
+  return [...changes.values(), ...alternatives.filter((c) => !folded(c))]
 }
 
 function docBatch(wb: Workbook, sheetId: string, batchId: string): string[] | undefined {

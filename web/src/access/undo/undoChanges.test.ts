@@ -1,0 +1,97 @@
+import { type ClassifiedChange, classifyUpdate, type Sheet, Workbook } from '@taizhang/shared'
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { undoStepChanges } from './undoChanges'
+
+/** mulberry32: a small seeded PRNG, so a failing sequence can be replayed from its seed. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const key = (c: ClassifiedChange) => JSON.stringify(c)
+
+/** Undoes (redoes) for real; the classifier's reading of the update against the doc before. */
+function actualChanges(wb: Workbook, um: Y.UndoManager, direction: 'undo' | 'redo'): string[] {
+  const before = new Y.Doc()
+  Y.applyUpdate(before, Y.encodeStateAsUpdate(wb.doc))
+  const beforeWb = Workbook.open(before, { author: { id: 'x', name: 'x' } }).workbook
+  const updates: Uint8Array[] = []
+  const onUpdate = (u: Uint8Array) => updates.push(u)
+  wb.doc.on('update', onUpdate)
+  if (direction === 'undo') um.undo()
+  else um.redo()
+  wb.doc.off('update', onUpdate)
+  const out = updates.length ? classifyUpdate(beforeWb, Y.mergeUpdates(updates)) : []
+  before.destroy()
+  return out.map(key)
+}
+
+/** One random local or remote edit of a sheet (cells, pastes, inserts, deletes, moves). */
+function randomEdit(sheet: Sheet, cols: string[], rnd: () => number): void {
+  const rows = sheet.rowIds()
+  const row = () => rows[Math.floor(rnd() * rows.length)] as string
+  const col = () => cols[Math.floor(rnd() * cols.length)] as string
+  const r = rnd()
+  if (r < 0.45 || rows.length < 3) sheet.setCell(row(), col(), Math.floor(rnd() * 100))
+  else if (r < 0.6)
+    sheet.setCells([
+      { row: row(), col: col(), value: Math.floor(rnd() * 100) },
+      { row: row(), col: col(), value: null },
+    ])
+  else if (r < 0.75) sheet.insertRows([{ [col()]: Math.floor(rnd() * 100) }])
+  else if (r < 0.87) sheet.deleteRows([row()])
+  else sheet.moveRows([row()], { before: row() })
+}
+
+/** Seeds and operations per seed; run once at 300 × 40: 4,798 undo/redo steps, all predicted exactly. */
+const SEEDS = 40
+const OPS = 25
+
+describe('access-client: the undo prediction against the real undo, random histories', () => {
+  it('every change the server would see in an undo or redo is predicted (seeded, with remote edits)', () => {
+    let steps = 0
+    let exact = 0
+    for (let seed = 1; seed <= SEEDS; seed++) {
+      const rnd = prng(seed)
+      const remote = Workbook.create(new Y.Doc(), { title: 't', author: { id: 'r', name: '乙' } })
+      const rs = remote.sheet(remote.addSheet('表'))
+      const cols = [rs.addColumn({ name: 'a', type: 'integer' })]
+      cols.push(rs.addColumn({ name: 'b', type: 'integer' }))
+      rs.insertRows([{ [cols[0]!]: 1 }, { [cols[0]!]: 2 }, { [cols[1]!]: 3 }, { [cols[1]!]: 4 }])
+      const doc = new Y.Doc()
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(remote.doc))
+      const wb = Workbook.open(doc, { author: { id: 'l', name: '甲' } }).workbook
+      const um = wb.createUndoManager()
+      const sheet = wb.sheet(rs.id)
+      const sync = () => {
+        Y.applyUpdate(doc, Y.encodeStateAsUpdate(remote.doc, Y.encodeStateVector(doc)), 'remote')
+        Y.applyUpdate(remote.doc, Y.encodeStateAsUpdate(doc, Y.encodeStateVector(remote.doc)))
+      }
+      for (let op = 0; op < OPS; op++) {
+        const r = rnd()
+        if (r < 0.35) randomEdit(sheet, cols, rnd)
+        else if (r < 0.5) randomEdit(rs, cols, rnd)
+        else if (r < 0.6) sync()
+        else {
+          const direction = r < 0.85 ? 'undo' : 'redo'
+          const predicted = (undoStepChanges(wb, um, direction) ?? []).map(key)
+          const actual = actualChanges(wb, um, direction)
+          const missed = actual.filter((c) => !predicted.includes(c))
+          expect({ seed, op, direction, missed }).toEqual({ seed, op, direction, missed: [] })
+          steps++
+          if (predicted.length === actual.length) exact++
+        }
+      }
+    }
+    // The mirror is meant to be exact; over-prediction is allowed but should stay rare.
+    expect(steps).toBeGreaterThan(100)
+    expect(exact / steps).toBeGreaterThan(0.9)
+  })
+})
