@@ -79,7 +79,7 @@ try {
     await page.close()
     // Memory of the import in fresh pages holding nothing else, one per reader.
     const m: Record<string, number> = {}
-    for (const reader of ['ours', 'sheetjs'] as const) {
+    for (const reader of ['ours', 'released', 'sheetjs'] as const) {
       const fresh = await browser.newPage()
       const cdp2 = await fresh.context().newCDPSession(fresh)
       await fresh.exposeFunction('tzHeap', (collect: boolean) => heapOf(cdp2, collect))
@@ -123,6 +123,11 @@ const summary = {
   importApplyHeapRatio: +(med.importApplyHeapBytes! / med.fileBytes!).toFixed(2),
   importReadKeptRatio: +(med.importReadKeptBytes! / med.fileBytes!).toFixed(2),
   importKeptRatio: +(med.importKeptBytes! / med.fileBytes!).toFixed(2),
+  openKeptRatio: +(med.openKeptBytes! / med.fileBytes!).toFixed(2),
+  openTableKeptRatio: +(med.openTableKeptBytes! / med.fileBytes!).toFixed(2),
+  releasedPlanKeptRatio: +(med.releasedPlanKeptBytes! / med.fileBytes!).toFixed(2),
+  releasedApplyHeapRatio: +(med.releasedApplyHeapBytes! / med.fileBytes!).toFixed(2),
+  releasedKeptRatio: +(med.releasedKeptBytes! / med.fileBytes!).toFixed(2),
   bareReadHeapRatio: +(med.bareReadHeapBytes! / med.fileBytes!).toFixed(2),
   bareReadKeptRatio: +(med.bareReadKeptBytes! / med.fileBytes!).toFixed(2),
   fileBytes: med.fileBytes,

@@ -214,16 +214,35 @@ async function bareReadMemory(bytes: Uint8Array): Promise<Record<string, number>
   return { bareReadHeapBytes: grown, bareReadKeptBytes: kept }
 }
 
+/** Read + table + plan of the file's first worksheet. */
+async function readAndPlan(bytes: Uint8Array) {
+  const opened = await openXlsx(bytes)
+  if (!opened.ok) throw new Error(JSON.stringify(opened.refusal))
+  const read = readWorksheet(opened.book, opened.book.worksheets[0]!.name)
+  if (!read.ok) throw new Error(JSON.stringify(read.refusal))
+  const plan = planImport(read.table, suggestMapping(read.table, []), undefined, {
+    mode: 'append',
+    onMisfit: 'text',
+  })
+  if (!plan.ok) throw new Error('plan')
+  return plan.plan
+}
+
 /**
  * Memory of one import in a fresh page (one page per reader: what one reader freed late was seen
  * counted against the next): the heap kept (after full collections, through CDP) by SheetJS's
  * `read` of the file — the reader the streaming one replaced — or by our read + table + plan, then
  * with the staged apply's new workbook; and the growth without a collection right after each step
  * (garbage included).
+ * - `ours`: the app as it is: the import worker keeps the opened workbook (to switch worksheets
+ *   and options) and the table (for another plan) while the main thread applies the plan, so the
+ *   book, the table and the plan all stay referenced through the apply. Kept after each step too.
+ * - `released`: the same with the book and the table let go before the apply (only the plan
+ *   left): what the import would hold if the worker dropped them when the apply starts.
  */
 export async function runXlsxImportMemory(
   b64: string,
-  reader: 'ours' | 'sheetjs',
+  reader: 'ours' | 'released' | 'sheetjs',
 ): Promise<Record<string, number>> {
   const out: Record<string, number> = {}
   const bin = atob(b64)
@@ -231,11 +250,25 @@ export async function runXlsxImportMemory(
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i)
   out.fileBytes = bytes.length
   if (reader === 'sheetjs') return Object.assign(out, await bareReadMemory(bytes))
+  if (reader === 'released') {
+    const h0 = await gc()
+    const plan = await readAndPlan(bytes)
+    out.releasedPlanKeptBytes = (await gc()) - h0
+    const dst = Workbook.create(new Y.Doc(), { title: 'dst' })
+    const applied = await applyImportPlanStaged(dst, { newSheetName: '台账' }, plan, {})
+    if (!applied.ok) throw new Error('apply')
+    out.releasedApplyHeapBytes = (await heap()) - h0
+    out.releasedKeptBytes = (await gc()) - h0
+    if (plan.adds.count === 0 || dst.meta().title !== 'dst') throw new Error('kept')
+    return out
+  }
   const h0 = await gc()
   const opened = await openXlsx(bytes)
   if (!opened.ok) throw new Error(JSON.stringify(opened.refusal))
+  out.openKeptBytes = (await gc()) - h0
   const read = readWorksheet(opened.book, opened.book.worksheets[0]!.name)
   if (!read.ok) throw new Error(JSON.stringify(read.refusal))
+  out.openTableKeptBytes = (await gc()) - h0
   const plan = planImport(read.table, suggestMapping(read.table, []), undefined, {
     mode: 'append',
     onMisfit: 'text',
