@@ -5,9 +5,19 @@ import { columnLetters } from './sheetXml.js'
 import { writeXlsxBook, type XlsxBookInput } from './writeXlsx.js'
 import { readZipDirectory } from './zipGuard.js'
 
+/** CRC-32, bit by bit: independent of the writer's table-driven, chunk-continued one. */
+function crcOf(data: Uint8Array): number {
+  let c = ~0
+  for (const b of data) {
+    c ^= b
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1))
+  }
+  return ~c >>> 0
+}
+
 /**
  * The parts of a zip, inflated with Node's zlib (a reader independent of the writer's
- * `CompressionStream`), by name.
+ * `CompressionStream`), by name; each part's size and CRC checked against its directory entry.
  */
 function unzip(bytes: Uint8Array): Map<string, string> {
   const dir = readZipDirectory(bytes)
@@ -17,6 +27,7 @@ function unzip(bytes: Uint8Array): Map<string, string> {
     const raw = bytes.subarray(e.dataStart, e.dataStart + e.compressed)
     const data = e.method === 0 ? raw : inflateRawSync(raw)
     expect(data.length, e.name).toBe(e.size)
+    expect(crcOf(data), e.name).toBe(e.crc)
     out.set(e.name, new TextDecoder().decode(data))
   }
   return out
