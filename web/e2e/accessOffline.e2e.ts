@@ -10,13 +10,13 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildLedger } from '../../shared/src/access/testLedger.js'
 import {
   ACK_PARAMS,
   installAckHandler,
   SYNC_PATH,
-  saveCompletenessSettings,
   setPeriodLock,
-  Workbook,
+  type Workbook,
 } from '../../shared/src/index.js'
 import { WebsocketProvider, WS, Y } from '../../test/chaos/deps.js'
 import {
@@ -105,36 +105,21 @@ describe('issue 16 §3: a refused offline edit is rebuilt around, listed and re-
       '朝歌站',
     ])
     owner = await ownerClient(server, workbookId, ownerToken)
-    wb = Workbook.create(owner.doc as never, { title: '月报', author: { id: 'o', name: '民政局' } })
-    const st = wb.sheet(wb.addSheet('站点'))
-    const name = st.addColumn({ name: '站点名称', type: 'text' })
-    const [a, b] = st.insertRows([{ [name]: STATION }, { [name]: '桥盟街道社工站' }]) as [
-      string,
-      string,
-    ]
-    const m = wb.sheet(wb.addSheet('指标'))
-    const station = m.addColumn({
-      name: '站点',
-      type: 'reference',
-      format: { refSheet: st.id, refColumn: name },
+    const built = buildLedger({
+      doc: owner.doc as never,
+      title: '月报',
+      author: { id: 'o', name: '民政局' },
+      stations: [{ name: STATION }, { name: '桥盟街道社工站' }],
+      rows: [
+        [0, '2024-06', 40],
+        [0, '2024-07', 3],
+        [1, '2024-07', 5],
+      ],
     })
-    const period = m.addColumn({ name: '期间', type: 'period', format: { granularity: 'month' } })
-    ids.served = m.addColumn({ name: '服务人次', type: 'integer' })
-    ;[ids.a6, ids.a7] = m.insertRows([
-      { [station]: a, [period]: '2024-06', [ids.served]: 40 },
-      { [station]: a, [period]: '2024-07', [ids.served]: 3 },
-      { [station]: b, [period]: '2024-07', [ids.served]: 5 },
-    ]) as [string, string]
-    ids.sheet = m.id
-    saveCompletenessSettings(wb, {
-      sheetId: m.id,
-      stationColumn: station,
-      periodColumn: period,
-      granularity: 'month',
-      required: [ids.served],
-      from: '2024-06',
-      to: '2024-07',
-    })
+    wb = built.wb
+    ids.sheet = built.m.id
+    ids.served = built.cols.served
+    ;[ids.a6, ids.a7] = built.rowIds as [string, string]
     await owner.acked()
 
     clerk = await openBrowser('acc-clerk', { name: '朝歌站', color: '#2563eb' })

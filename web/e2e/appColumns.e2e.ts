@@ -1,15 +1,9 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  type Browser,
-  createWorkbook,
-  openBrowser,
-  type Server,
-  screenshot,
-  startServer,
-} from './harness'
+import { type Browser, screenshot } from './harness'
+import { type OnePage, openOnePage } from './twoPages'
 
-let server: Server
+let t: OnePage
 let br: Browser
 
 /** The column panel's box against the window, and whether anything inside it scrolls sideways. */
@@ -37,15 +31,17 @@ async function openTypeColumn(page: Page): Promise<void> {
 
 describe('the column panel (real Chromium)', () => {
   beforeAll(async () => {
-    server = await startServer()
-    br = await openBrowser('app-columns', { name: '王敏', color: '#2563eb' })
-    await createWorkbook(br.page, server.origin, server.token, 'demo')
-    await br.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
+    t = await openOnePage(
+      'app-columns',
+      { name: '王敏', color: '#2563eb' },
+      {
+        workbook: 'demo',
+        firstRow: true,
+      },
+    )
+    ;({ br } = t)
   })
-  afterAll(async () => {
-    await br?.close()
-    await server?.stop()
-  })
+  afterAll(() => t?.close())
 
   it('is never cut off on the right, wide or at 390 px', async () => {
     const page = br.page

@@ -8,13 +8,13 @@ import {
   cellSel,
   createWorkbook,
   dataColumnIds,
-  openBrowser,
   type Server,
   screenshot,
-  startServer,
   waitForCell,
 } from './harness'
+import { type OnePage, openOnePage } from './twoPages'
 
+let t: OnePage
 let server: Server
 let br: Browser
 
@@ -23,13 +23,10 @@ const tabNames = (b: Browser) =>
 
 describe('a new blank workbook (real Chromium, real taizhang serve)', () => {
   beforeAll(async () => {
-    server = await startServer()
-    br = await openBrowser('blank', { name: '周八', color: '#7c3aed' })
+    t = await openOnePage('blank', { name: '周八', color: '#7c3aed' })
+    ;({ server, br } = t)
   })
-  afterAll(async () => {
-    await br?.close()
-    await server?.stop()
-  })
+  afterAll(() => t?.close())
 
   it('shows one sheet with typed 名称/日期/数量/备注 columns', async () => {
     const page = br.page

@@ -7,12 +7,11 @@ import {
   cellSel,
   createWorkbook,
   dataColumnIds,
-  openBrowser,
   type Server,
   screenshot,
-  startServer,
   waitForCell,
 } from './harness'
+import { type OnePage, openOnePage } from './twoPages'
 
 // Two GB18030 files as Chinese Excel saves them (no BOM, CRLF), with a four-byte character (𠀀).
 const V1 = [
@@ -39,19 +38,16 @@ const EXPECTED = [
   '',
 ].join('\r\n')
 
+let t: OnePage
 let server: Server
 let br: Browser
 
 describe('CSV in the browser (real Chromium, real taizhang serve)', () => {
   beforeAll(async () => {
-    server = await startServer()
-    br = await openBrowser('csv', { name: '王五', color: '#059669' })
-    await createWorkbook(br.page, server.origin, server.token, 'empty')
+    t = await openOnePage('csv', { name: '王五', color: '#059669' }, { workbook: 'empty' })
+    ;({ server, br } = t)
   })
-  afterAll(async () => {
-    await br?.close()
-    await server?.stop()
-  })
+  afterAll(() => t?.close())
 
   it('CSV5 CSV6 CSV8 drop a GB18030 file, map, upsert, undo, redo, export and compare the bytes', async () => {
     const page = br.page

@@ -10,22 +10,14 @@ import {
   startServer,
   waitForCell,
 } from './harness'
+import { openTwoPages, type TwoPages, waitBadge } from './twoPages'
 
+let t: TwoPages
 let server: Server
 let a: Browser
 let b: Browser
 let cols: string[]
 let workbookId: string
-
-async function waitSynced(br: Browser): Promise<void> {
-  await br.page.waitForFunction(
-    () =>
-      document.querySelector('[data-testid="status-badge"]')?.getAttribute('data-state') ===
-      'synced',
-    undefined,
-    { timeout: 15_000 },
-  )
-}
 
 /** A's open editor: its text, whether it has focus, and the caret. */
 function editorState(br: Browser) {
@@ -45,24 +37,17 @@ function editorState(br: Browser) {
 
 describe('remote changes never disturb an open editor (real Chromium, real taizhang serve)', () => {
   beforeAll(async () => {
-    server = await startServer()
-    a = await openBrowser('ed-a', { name: '张三', color: '#2563eb' })
-    b = await openBrowser('ed-b', { name: '李四', color: '#d97706' })
-    workbookId = await createWorkbook(a.page, server.origin, server.token, 'demo')
+    t = await openTwoPages('ed', {
+      a: { name: '张三', color: '#2563eb' },
+      b: { name: '李四', color: '#d97706' },
+    })
+    ;({ server, a, b, workbookId } = t)
     cols = await dataColumnIds(a.page)
-    await waitSynced(a)
-    await b.page.goto(
-      `${server.origin}/#/w/${workbookId}?token=${encodeURIComponent(server.token)}`,
-    )
     await b.page.locator(cellSel(0, cols[0]!)).waitFor({ timeout: 15_000 })
-    await waitSynced(b)
+    await waitBadge(b, 'synced', 15_000)
   })
 
-  afterAll(async () => {
-    await a?.close()
-    await b?.close()
-    await server?.stop()
-  })
+  afterAll(() => t?.close())
 
   it('the title survives other clients opening the workbook from the server', async () => {
     const titleA = await a.page.getByTestId('wb-title').inputValue()
@@ -84,7 +69,7 @@ describe('remote changes never disturb an open editor (real Chromium, real taizh
       )
       await b.page.goto(url)
       await b.page.locator(cellSel(0, cols[0]!)).waitFor({ timeout: 15_000 })
-      await waitSynced(b)
+      await waitBadge(b, 'synced', 15_000)
       expect(await b.page.getByTestId('wb-title').inputValue()).toBe(titleA)
     }
     await a.page.waitForTimeout(300)

@@ -1,34 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  type Browser,
-  cellSel,
-  cellText,
-  createWorkbook,
-  dataColumnIds,
-  openBrowser,
-  type Server,
-  screenshot,
-  startServer,
-  waitForCell,
-} from './harness'
+import { type Browser, cellSel, cellText, columnNamed, screenshot, waitForCell } from './harness'
+import { openTwoPages, type TwoPages } from './twoPages'
 
-let server: Server
+let t: TwoPages
 let a: Browser
 let b: Browser
 let dateCol: string
-
-/** The column id whose header reads `name`. */
-async function columnNamed(br: Browser, name: string): Promise<string> {
-  const id = await br.page.evaluate(
-    (n) =>
-      [...document.querySelectorAll('.ag-header-cell[col-id]')]
-        .find((el) => el.textContent?.trim() === n)
-        ?.getAttribute('col-id') ?? null,
-    name,
-  )
-  if (!id) throw new Error(`no column ${name}`)
-  return id
-}
 
 /** Types a date over a cell and waits until it shows. */
 async function typeDate(p: Browser['page'], row: number, text: string): Promise<void> {
@@ -40,21 +17,11 @@ async function typeDate(p: Browser['page'], row: number, text: string): Promise<
 
 describe('grid editors (real Chromium, real taizhang serve)', () => {
   beforeAll(async () => {
-    server = await startServer()
-    a = await openBrowser('editors-a', { name: '王敏', color: '#2563eb' })
-    b = await openBrowser('editors-b', { name: '李四', color: '#d97706' })
-    const id = await createWorkbook(a.page, server.origin, server.token, 'demo')
-    const cols = await dataColumnIds(a.page)
-    await a.page.locator(cellSel(0, cols[0]!)).waitFor()
-    dateCol = await columnNamed(a, '建站日期')
-    await b.page.goto(`${server.origin}/#/w/${id}?token=${encodeURIComponent(server.token)}`)
-    await b.page.locator(cellSel(0, cols[0]!)).waitFor({ timeout: 15_000 })
+    t = await openTwoPages('editors', { b: { name: '李四', color: '#d97706' } })
+    ;({ a, b } = t)
+    dateCol = await columnNamed(a.page, '建站日期')
   })
-  afterAll(async () => {
-    await a?.close()
-    await b?.close()
-    await server?.stop()
-  })
+  afterAll(() => t?.close())
 
   it('the date editor takes "2021/3/15" as 2021-03-15 and refuses "1315-02-02" with a message', async () => {
     const p = a.page
@@ -105,7 +72,7 @@ describe('grid editors (real Chromium, real taizhang serve)', () => {
 
   it('Space ticks a checkbox; a key typed over an enum cell opens the picker filtered by it, Enter picks', async () => {
     const p = a.page
-    const flag = await columnNamed(a, '示范社工站')
+    const flag = await columnNamed(a.page, '示范社工站')
     const box = `${cellSel(0, flag)} input[type="checkbox"]`
     const was = await p.locator(box).isChecked()
     await p.locator(cellSel(0, flag)).click({ position: { x: 60, y: 10 } })
@@ -124,7 +91,7 @@ describe('grid editors (real Chromium, real taizhang serve)', () => {
       [box, was] as const,
     )
 
-    const kind = await columnNamed(a, '类型')
+    const kind = await columnNamed(a.page, '类型')
     await p.locator(cellSel(1, kind)).click()
     // A key typed over the cell opens the picker with it as the filter (the key is not lost).
     await p.keyboard.press('x')
@@ -144,13 +111,13 @@ describe('grid editors (real Chromium, real taizhang serve)', () => {
   it('type-over starts the editor with the typed keys in every column type', async () => {
     const p = a.page
     // text, integer and date on the stations sheet
-    const province = await columnNamed(a, '省份')
+    const province = await columnNamed(a.page, '省份')
     await p.locator(cellSel(6, province)).click()
     await p.keyboard.type('Hubei')
     expect(await p.locator('.tz-editor').inputValue()).toBe('Hubei')
     await p.keyboard.press('Enter')
     await waitForCell(p, 6, province, 'Hubei')
-    const workers = await columnNamed(a, '持证社工')
+    const workers = await columnNamed(a.page, '持证社工')
     await p.locator(cellSel(6, workers)).click()
     await p.keyboard.type('12')
     await p.keyboard.press('Enter')
@@ -169,7 +136,7 @@ describe('grid editors (real Chromium, real taizhang serve)', () => {
           (el) => el.textContent?.trim() === '投入资金（万元）',
         ),
       )
-      return columnNamed(a, '投入资金（万元）')
+      return columnNamed(a.page, '投入资金（万元）')
     })()
     await p.locator(cellSel(0, funding)).click()
     await p.keyboard.type('12.5')
@@ -179,7 +146,7 @@ describe('grid editors (real Chromium, real taizhang serve)', () => {
       (sel) => document.querySelector(sel)?.textContent?.includes('12.50'),
       cellSel(0, funding),
     )
-    const station = await columnNamed(a, '站点')
+    const station = await columnNamed(a.page, '站点')
     await p.locator(cellSel(0, station)).click()
     // Chinese arrives as inserted text (no key events): it starts the picker filtered by it.
     await p.keyboard.insertText('朝歌')
@@ -236,7 +203,7 @@ describe('grid editors (real Chromium, real taizhang serve)', () => {
     await p.setViewportSize({ width: 390, height: 844 })
     try {
       // The date column is off screen at 390 px: get there with the keyboard (End, ←).
-      const first = await columnNamed(a, '站点名称')
+      const first = await columnNamed(a.page, '站点名称')
       await p.locator(cellSel(2, first)).click()
       await p.keyboard.press('End')
       await p.keyboard.press('ArrowLeft')
@@ -256,7 +223,7 @@ describe('grid editors (real Chromium, real taizhang serve)', () => {
 
   it('a column header cut short shows its full name on hover', async () => {
     const p = a.page
-    const flag = await columnNamed(a, '示范社工站')
+    const flag = await columnNamed(a.page, '示范社工站')
     await p.locator(`.ag-header-cell[col-id="${flag}"] .ag-header-cell-text`).hover()
     const tip = p.locator('.ag-tooltip')
     await tip.waitFor({ timeout: 10_000 })

@@ -1,17 +1,9 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  type Browser,
-  cellSel,
-  createWorkbook,
-  dataColumnIds,
-  openBrowser,
-  type Server,
-  screenshot,
-  startServer,
-} from './harness'
-import { withViewer } from './twoPages'
+import { type Browser, cellSel, dataColumnIds, type Server, screenshot } from './harness'
+import { type OnePage, openOnePage, withViewer } from './twoPages'
 
+let t: OnePage
 let server: Server
 let a: Browser
 let workbookId: string
@@ -57,16 +49,12 @@ function focused(page: Page) {
 
 describe('find and replace (real Chromium, real taizhang serve)', () => {
   beforeAll(async () => {
-    server = await startServer()
-    a = await openBrowser('find-a', { name: '王敏', color: '#2563eb' })
-    workbookId = await createWorkbook(a.page, server.origin, server.token, 'demo')
+    t = await openOnePage('find-a', { name: '王敏', color: '#2563eb' }, { workbook: 'demo' })
+    ;({ server, br: a, workbookId } = t)
     const first = (await dataColumnIds(a.page))[0]!
     await a.page.locator(cellSel(0, first)).waitFor()
   })
-  afterAll(async () => {
-    await a?.close()
-    await server?.stop()
-  })
+  afterAll(() => t?.close())
 
   it('Ctrl+F finds "杨浦" in the shown text, marks the cells, Enter / Shift+Enter move the focus', async () => {
     const { page } = a

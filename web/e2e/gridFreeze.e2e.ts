@@ -1,16 +1,9 @@
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  type Browser,
-  cellSel,
-  createWorkbook,
-  dataColumnIds,
-  openBrowser,
-  type Server,
-  screenshot,
-  startServer,
-} from './harness'
+import { type Browser, cellSel, dataColumnIds, type Server, screenshot } from './harness'
+import { openTwoPages, type TwoPages } from './twoPages'
 
+let t: TwoPages
 let server: Server
 let a: Browser
 let b: Browser
@@ -51,18 +44,12 @@ async function waitPinned(p: Page, expected: string[]): Promise<void> {
 
 describe('grid columns: freeze, header wrap and fit (real Chromium, real taizhang serve)', () => {
   beforeAll(async () => {
-    server = await startServer()
-    a = await openBrowser('freeze-a', { name: '王敏', color: '#2563eb' })
-    b = await openBrowser('freeze-b', { name: '李四', color: '#d97706' })
-    wbId = await createWorkbook(a.page, server.origin, server.token, 'demo')
+    t = await openTwoPages('freeze', { b: { name: '李四', color: '#d97706' }, openB: false })
+    ;({ server, a, b, workbookId: wbId } = t)
     cols = await dataColumnIds(a.page)
     await a.page.locator(cellSel(0, cols[0]!)).waitFor()
   })
-  afterAll(async () => {
-    await a?.close()
-    await b?.close()
-    await server?.stop()
-  })
+  afterAll(() => t?.close())
 
   it('freezes up to the focused column from the context menu, per device, and unfreezes from 更多', async () => {
     const p = a.page

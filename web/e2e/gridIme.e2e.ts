@@ -1,34 +1,19 @@
-import type { CDPSession, Page } from 'playwright-core'
+import type { CDPSession } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type Browser,
   cellSel,
   cellText,
-  createWorkbook,
+  columnNamed,
   dataColumnIds,
-  openBrowser,
-  type Server,
   screenshot,
-  startServer,
   waitForCell,
 } from './harness'
+import { type OnePage, openOnePage } from './twoPages'
 
-let server: Server
+let t: OnePage
 let a: Browser
 let cdp: CDPSession
-
-/** The column id whose header reads `name`. */
-async function columnNamed(p: Page, name: string): Promise<string> {
-  const id = await p.evaluate(
-    (n) =>
-      [...document.querySelectorAll('.ag-header-cell[col-id]')]
-        .find((el) => el.textContent?.trim() === n)
-        ?.getAttribute('col-id') ?? null,
-    name,
-  )
-  if (!id) throw new Error(`no column ${name}`)
-  return id
-}
 
 /**
  * What a Chinese IME does, through the DevTools protocol (not keyboard.type): pinyin shown as a
@@ -47,17 +32,13 @@ async function compose(pinyin: string, committed: string): Promise<void> {
 
 describe('IME over a selected cell (real Chromium, real taizhang serve)', () => {
   beforeAll(async () => {
-    server = await startServer()
-    a = await openBrowser('ime-a', { name: '王敏', color: '#2563eb' })
-    await createWorkbook(a.page, server.origin, server.token, 'demo')
+    t = await openOnePage('ime-a', { name: '王敏', color: '#2563eb' }, { workbook: 'demo' })
+    ;({ br: a } = t)
     const cols = await dataColumnIds(a.page)
     await a.page.locator(cellSel(0, cols[0]!)).waitFor()
     cdp = await a.context.newCDPSession(a.page)
   })
-  afterAll(async () => {
-    await a?.close()
-    await server?.stop()
-  })
+  afterAll(() => t?.close())
 
   it('a composition over a selected text cell starts its editor with the committed text', async () => {
     const p = a.page

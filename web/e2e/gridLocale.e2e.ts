@@ -5,12 +5,12 @@ import {
   cellSel,
   createWorkbook,
   dataColumnIds,
-  openBrowser,
   type Server,
   screenshot,
-  startServer,
 } from './harness'
+import { type OnePage, openOnePage } from './twoPages'
 
+let t: OnePage
 let server: Server
 let a: Browser
 
@@ -47,7 +47,7 @@ async function englishShown(br: Browser): Promise<string[]> {
     const inputs = [...document.querySelectorAll('input, select option')].map(
       (el) => `${(el as HTMLInputElement).placeholder ?? ''} ${el.textContent ?? ''}`,
     )
-    return `${document.body.innerText}\n${inputs.join('\n')}`
+    return `${document.body.textContent}\n${inputs.join('\n')}`
   })
   return ENGLISH.filter((w) =>
     new RegExp(`(^|[^A-Za-z])${w.replace(/\./g, '\\.')}($|[^A-Za-z])`).test(text),
@@ -56,13 +56,10 @@ async function englishShown(br: Browser): Promise<string[]> {
 
 describe('AG Grid speaks the app language (real Chromium, real taizhang serve)', () => {
   beforeAll(async () => {
-    server = await startServer()
-    a = await openBrowser('locale', { name: '王敏', color: '#2563eb' })
+    t = await openOnePage('locale', { name: '王敏', color: '#2563eb' })
+    ;({ server, br: a } = t)
   })
-  afterAll(async () => {
-    await a?.close()
-    await server?.stop()
-  })
+  afterAll(() => t?.close())
 
   it('zh-CN: the text and number filter popups and the empty-sheet overlay have no English', async () => {
     const p = a.page
@@ -77,7 +74,7 @@ describe('AG Grid speaks the app language (real Chromium, real taizhang serve)',
       const found = await englishShown(a)
       if (found.length) await screenshot(p, 'grid-locale-english.png')
       expect(found).toEqual([])
-      expect(await p.locator('.ag-filter').first().innerText()).toMatch(/[\u4e00-\u9fff]/)
+      expect(await p.locator('.ag-filter').first().textContent()).toMatch(/[\u4e00-\u9fff]/)
       await screenshot(p, `grid-locale-filter-${col}.png`)
       await p.keyboard.press('Escape')
       await p.keyboard.press('Escape')
@@ -87,6 +84,6 @@ describe('AG Grid speaks the app language (real Chromium, real taizhang serve)',
     await p.locator('[data-testid="sheet-tabs"] .tab.add').click()
     await p.locator('.ag-overlay-no-rows-center, .ag-overlay-no-rows-wrapper').first().waitFor()
     expect(await englishShown(a)).toEqual([])
-    expect(await p.locator('.ag-overlay').first().innerText()).toContain('无显示行')
+    expect(await p.locator('.ag-overlay').first().textContent()).toContain('无显示行')
   })
 })

@@ -3,26 +3,18 @@ import {
   type Browser,
   cellSel,
   cellText,
-  createWorkbook,
   dataColumnIds,
-  openBrowser,
   type Server,
   screenshot,
-  startServer,
   waitForCell,
 } from './harness'
+import { openTwoPages, type TwoPages } from './twoPages'
 
+let t: TwoPages
 let server: Server
 let a: Browser
 let b: Browser
-let workbookId: string
 let cols: string[]
-
-async function openShared(br: Browser, id: string): Promise<void> {
-  await br.page.goto(`${server.origin}/#/w/${id}?token=${encodeURIComponent(server.token)}`)
-  await br.page.getByTestId('workbook').waitFor()
-  await br.page.locator(cellSel(0, cols[0]!)).waitFor({ timeout: 15_000 })
-}
 
 /** The text of a block of cells, row by row (as the grid shows it). */
 async function block(br: Browser, r0: number, r1: number, colIds: string[]): Promise<string[][]> {
@@ -52,23 +44,20 @@ async function drag(br: Browser, from: [number, string], to: [number, string]): 
 
 describe('grid ranges (real Chromium, real taizhang serve)', () => {
   beforeAll(async () => {
-    server = await startServer()
-    a = await openBrowser('range-a', { name: '张三', color: '#2563eb' })
-    b = await openBrowser('range-b', { name: '李四', color: '#d97706' })
+    t = await openTwoPages('range', {
+      a: { name: '张三', color: '#2563eb' },
+      b: { name: '李四', color: '#d97706' },
+    })
+    ;({ server, a, b } = t)
     for (const br of [a, b])
       await br.context.grantPermissions(['clipboard-read', 'clipboard-write'], {
         origin: server.origin,
       })
-    workbookId = await createWorkbook(a.page, server.origin, server.token, 'demo')
     cols = await dataColumnIds(a.page)
-    await openShared(b, workbookId)
+    await b.page.locator(cellSel(0, cols[0]!)).waitFor({ timeout: 15_000 })
   })
 
-  afterAll(async () => {
-    await a?.close()
-    await b?.close()
-    await server?.stop()
-  })
+  afterAll(() => t?.close())
 
   it('drag, Shift+click, Shift+arrows, Ctrl+A and a header click select blocks', async () => {
     const p = a.page

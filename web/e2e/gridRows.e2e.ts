@@ -1,18 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  type Browser,
-  cellSel,
-  cellText,
-  createWorkbook,
-  dataColumnIds,
-  openBrowser,
-  type Server,
-  screenshot,
-  startServer,
-  waitForCell,
-} from './harness'
+import { type Browser, cellSel, cellText, dataColumnIds, screenshot, waitForCell } from './harness'
+import { openTwoPages, type TwoPages } from './twoPages'
 
-let server: Server
+let t: TwoPages
 let a: Browser
 let b: Browser
 let name: string
@@ -37,20 +27,12 @@ async function clickRowNumber(br: Browser, row: number): Promise<void> {
 
 describe('row moves (real Chromium, real taizhang serve)', () => {
   beforeAll(async () => {
-    server = await startServer()
-    a = await openBrowser('rows-a', { name: '王敏', color: '#2563eb' })
-    b = await openBrowser('rows-b', { name: '李四', color: '#d97706' })
-    const id = await createWorkbook(a.page, server.origin, server.token, 'demo')
+    t = await openTwoPages('rows', { b: { name: '李四', color: '#d97706' } })
+    ;({ a, b } = t)
     name = (await dataColumnIds(a.page))[0]!
-    await a.page.locator(cellSel(0, name)).waitFor()
-    await b.page.goto(`${server.origin}/#/w/${id}?token=${encodeURIComponent(server.token)}`)
     await b.page.locator(cellSel(0, name)).waitFor({ timeout: 15_000 })
   })
-  afterAll(async () => {
-    await a?.close()
-    await b?.close()
-    await server?.stop()
-  })
+  afterAll(() => t?.close())
 
   it('Alt+Shift+↓ moves the selected rows down on both pages; one undo puts them back', async () => {
     const start = await names(a, 1, 4)

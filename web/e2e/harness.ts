@@ -209,6 +209,19 @@ export async function dataColumnIds(page: Page): Promise<string[]> {
   )
 }
 
+/** The id of the shown column whose header reads `name` (throws when there is none). */
+export async function columnNamed(page: Page, name: string): Promise<string> {
+  const id = await page.evaluate(
+    (n) =>
+      [...document.querySelectorAll('.ag-header-cell[col-id]')]
+        .find((el) => el.textContent?.trim() === n)
+        ?.getAttribute('col-id') ?? null,
+    name,
+  )
+  if (!id) throw new Error(`no column ${name}`)
+  return id
+}
+
 export async function cellText(page: Page, rowIndex: number, colId: string): Promise<string> {
   return (await cellValue(page, rowIndex, colId)) ?? ''
 }

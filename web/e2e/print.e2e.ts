@@ -8,19 +8,16 @@ import {
   type Browser,
   cellSel,
   clickToolbar,
-  createWorkbook,
   dataColumnIds,
-  openBrowser,
-  type Server,
-  startServer,
   waitForCell,
 } from './harness'
+import { type OnePage, openOnePage } from './twoPages'
 
 const ENSURE = join(import.meta.dirname, '../../test/fixtures/xlsx/ensure-poppler.sh')
 const COLUMNS = 14
 const ROWS = 70
 
-let server: Server
+let t: OnePage
 let br: Browser
 let dir = ''
 
@@ -35,13 +32,11 @@ describe('Printing a sheet (real Chromium, PDF through CDP)', () => {
   beforeAll(async () => {
     execFileSync('sh', [ENSURE], { encoding: 'utf8', timeout: 300_000 })
     dir = mkdtempSync(join(tmpdir(), 'tz-print-'))
-    server = await startServer()
-    br = await openBrowser('print', { name: '孙七', color: '#0891b2' })
-    await createWorkbook(br.page, server.origin, server.token, 'empty')
+    t = await openOnePage('print', { name: '孙七', color: '#0891b2' }, { workbook: 'empty' })
+    ;({ br } = t)
   }, 300_000)
   afterAll(async () => {
-    await br?.close()
-    await server?.stop()
+    await t?.close()
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 

@@ -6,16 +6,10 @@
  */
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  type Browser,
-  createWorkbook,
-  openBrowser,
-  type Server,
-  screenshot,
-  startServer,
-} from './harness'
+import { type Browser, screenshot } from './harness'
+import { type OnePage, openOnePage } from './twoPages'
 
-let server: Server
+let t: OnePage
 let br: Browser
 
 interface Bar {
@@ -56,15 +50,17 @@ function readBar(page: Page): Promise<Bar> {
 
 describe('toolbar: one row at any width, the rest in 更多 (real Chromium)', () => {
   beforeAll(async () => {
-    server = await startServer()
-    br = await openBrowser('toolbar-row', { name: '李娜', color: '#059669' })
-    await createWorkbook(br.page, server.origin, server.token, 'demo')
-    await br.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
+    t = await openOnePage(
+      'toolbar-row',
+      { name: '李娜', color: '#059669' },
+      {
+        workbook: 'demo',
+        firstRow: true,
+      },
+    )
+    ;({ br } = t)
   })
-  afterAll(async () => {
-    await br?.close()
-    await server?.stop()
-  })
+  afterAll(() => t?.close())
 
   /** Opens 更多: its items, and the buttons hidden at that moment (labels like 冲突 (N) refit). */
   const moreItems = async (page: Page) => {

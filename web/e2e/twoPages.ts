@@ -1,7 +1,7 @@
 /**
- * The two-page set-up the collaboration browser tests share: the real server, two Chromium pages
- * (A 王敏 and B 李强 unless named otherwise) on one workbook A created, both synced; share links
- * minted through `POST /api/share`; a viewer's page opened for one check and closed again.
+ * The set-ups the browser tests share: the real server and two Chromium pages (A 王敏 and B 李强
+ * unless named otherwise) on one workbook A created, both synced, or one page on a new workbook;
+ * share links minted through `POST /api/share`; a viewer's page opened for one check and closed.
  *
  *   let t: TwoPages
  *   beforeAll(async () => { t = await openTwoPages('ver') })
@@ -147,6 +147,45 @@ export async function openTwoPages(
       await firstRowShown(b.page)
     }
     return { server, a, b, workbookId, close }
+  } catch (e) {
+    await close()
+    throw e
+  }
+}
+
+export interface OnePage {
+  server: Server
+  br: Browser
+  /** The workbook the page created ('' when it created none). */
+  workbookId: string
+  /** Closes the page and stops the server (the server even when closing the page failed). */
+  close(): Promise<void>
+}
+
+/**
+ * Starts the real server and opens page `name` as `identity`; with `workbook`, creates a new one
+ * of that kind, and with `firstRow` also waits for its row 0. What was opened is closed again if a
+ * step fails.
+ */
+export async function openOnePage(
+  name: string,
+  identity: Identity,
+  opts: { workbook?: 'demo' | 'empty'; firstRow?: boolean } = {},
+): Promise<OnePage> {
+  let server: Server | undefined
+  let br: Browser | undefined
+  const close = async () => {
+    await br?.close().catch((e) => console.error(`closing page ${name}:`, e))
+    await server?.stop()
+  }
+  try {
+    server = await startServer()
+    br = await openBrowser(name, identity)
+    const workbookId = opts.workbook
+      ? await createWorkbook(br.page, server.origin, server.token, opts.workbook)
+      : ''
+    if (opts.firstRow) await firstRowShown(br.page)
+    return { server, br, workbookId, close }
   } catch (e) {
     await close()
     throw e

@@ -2,34 +2,22 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  type Browser,
-  createWorkbook,
-  dataColumnIds,
-  openBrowser,
-  type Server,
-  screenshot,
-  startServer,
-  waitForCell,
-} from './harness'
+import { type Browser, dataColumnIds, screenshot, waitForCell } from './harness'
+import { type OnePage, openOnePage } from './twoPages'
 
 // Written by exceljs (test/fixtures/xlsx/generate.ts): a merged title row, a two-row merged header,
 // 万元/%/date formats, a formula, hidden row and column, a 合计 row, and a second worksheet.
 const TEMPLATE = join(import.meta.dirname, '../../test/fixtures/xlsx/bureau-template.xlsx')
 
-let server: Server
+let t: OnePage
 let br: Browser
 
 describe('XLSX in the browser (real Chromium, real taizhang serve)', () => {
   beforeAll(async () => {
-    server = await startServer()
-    br = await openBrowser('xlsx', { name: '赵六', color: '#7c3aed' })
-    await createWorkbook(br.page, server.origin, server.token, 'empty')
+    t = await openOnePage('xlsx', { name: '赵六', color: '#7c3aed' }, { workbook: 'empty' })
+    ;({ br } = t)
   })
-  afterAll(async () => {
-    await br?.close()
-    await server?.stop()
-  })
+  afterAll(() => t?.close())
 
   it('XLSX1 the import dialog reads a two-sheet workbook with a merged header into two typed sheets', async () => {
     const page = br.page
