@@ -33,26 +33,34 @@ function actualChanges(wb: Workbook, um: Y.UndoManager, direction: 'undo' | 'red
   return out.map(key)
 }
 
-/** One random local or remote edit of a sheet (cells, pastes, inserts, deletes, moves). */
+/** One random local or remote edit of a sheet (cells, pastes, inserts, deletes, restores, moves, renames). */
 function randomEdit(sheet: Sheet, cols: string[], rnd: () => number): void {
   const rows = sheet.rowIds()
   const row = () => rows[Math.floor(rnd() * rows.length)] as string
   const col = () => cols[Math.floor(rnd() * cols.length)] as string
   const r = rnd()
-  if (r < 0.45 || rows.length < 3) sheet.setCell(row(), col(), Math.floor(rnd() * 100))
+  if (rows.length === 0) sheet.insertRows([{ [col()]: Math.floor(rnd() * 100) }])
+  else if (r < 0.45 || rows.length < 3) sheet.setCell(row(), col(), Math.floor(rnd() * 100))
   else if (r < 0.6)
     sheet.setCells([
       { row: row(), col: col(), value: Math.floor(rnd() * 100) },
       { row: row(), col: col(), value: null },
     ])
-  else if (r < 0.75) sheet.insertRows([{ [col()]: Math.floor(rnd() * 100) }])
-  else if (r < 0.87) sheet.deleteRows([row()])
-  else sheet.moveRows([row()], { before: row() })
+  else if (r < 0.7) sheet.insertRows([{ [col()]: Math.floor(rnd() * 100) }])
+  else if (r < 0.75)
+    sheet.insertRows([{ [col()]: 1, [col()]: 2 }, { [col()]: null }], { after: row() })
+  else if (r < 0.85) sheet.deleteRows([row(), row()])
+  else if (r < 0.9) sheet.restoreRows(sheet.deletedRows().map((d) => d.id))
+  else if (r < 0.95) sheet.moveRows([row()], { before: row() })
+  else sheet.renameColumn(col(), `c${Math.floor(rnd() * 1000)}`)
 }
 
-/** Seeds and operations per seed; run once at 300 × 40: 4,798 undo/redo steps, all predicted exactly. */
-const SEEDS = 40
-const OPS = 25
+/**
+ * Seeds and operations per seed (deeper: TZ_UNDO_SEEDS=400 TZ_UNDO_OPS=60, run once, passes).
+ */
+const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env
+const SEEDS = Number(env?.TZ_UNDO_SEEDS ?? 40)
+const OPS = Number(env?.TZ_UNDO_OPS ?? 25)
 
 describe('access-client: the undo prediction against the real undo, random histories', () => {
   it('every change the server would see in an undo or redo is predicted (seeded, with remote edits)', () => {
