@@ -20,13 +20,7 @@ import type { RefusedChange } from './AccessPolicy.js'
 const scope = useTestScope()
 
 const clerkToken = (station = '朝歌街道社工站') =>
-  signToken(SECRET, {
-    workbook: '*',
-    role: 'scoped-editor',
-    name: '朝歌站',
-    scope: { station },
-    expiresAt: Date.now() + 3_600_000,
-  })
+  tokenFor('scoped-editor', '*', { name: '朝歌站', scope: { station } })
 
 /** Collects the `refused` messages a client receives. */
 function listenRefused(c: Client): { count: number; refused: RefusedChange[] }[] {

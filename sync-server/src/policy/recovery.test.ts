@@ -17,11 +17,9 @@ import {
 import { buildLedger } from '@taizhang/shared/testing'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { signToken } from '../auth/tokens.js'
 import {
   type Client,
   ownChangesDurable,
-  SECRET,
   startTestServer,
   synced,
   tokenFor,
@@ -33,13 +31,7 @@ const scope = useTestScope()
 const STATION = '朝歌街道社工站'
 const who: AccessIdentity = { role: 'scoped-editor', name: '朝歌站', scope: { station: STATION } }
 const clerkToken = () =>
-  signToken(SECRET, {
-    workbook: '*',
-    role: 'scoped-editor',
-    name: '朝歌站',
-    scope: { station: STATION },
-    expiresAt: Date.now() + 3_600_000,
-  })
+  tokenFor('scoped-editor', '*', { name: '朝歌站', scope: { station: STATION } })
 
 function countRefusals(c: Client): { n: number } {
   const got = { n: 0 }

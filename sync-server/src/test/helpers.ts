@@ -8,7 +8,7 @@ import { pino } from 'pino'
 import { afterEach } from 'vitest'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
-import { type Role, signToken } from '../auth/tokens.js'
+import { type Role, signToken, type TokenClaims } from '../auth/tokens.js'
 import type { Limits } from '../limits.js'
 import { type RunningServer, startServer } from '../main.js'
 import type { DocStore } from '../storage/DocStore.js'
@@ -38,13 +38,21 @@ export async function waitFor(
 export function tokenFor(
   role: Role,
   workbook = '*',
-  opts: { name?: string; user?: string; expiresAt?: number; secret?: string } = {},
+  opts: {
+    name?: string
+    user?: string
+    expiresAt?: number
+    secret?: string
+    /** A scoped editor's scope, e.g. `{ station }`. */
+    scope?: TokenClaims['scope']
+  } = {},
 ): string {
   return signToken(opts.secret ?? SECRET, {
     workbook,
     role,
     name: opts.name ?? role,
     ...(opts.user !== undefined ? { user: opts.user } : {}),
+    ...(opts.scope !== undefined ? { scope: opts.scope } : {}),
     expiresAt: opts.expiresAt ?? Date.now() + 3_600_000,
   })
 }
