@@ -25,8 +25,9 @@ import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { cellSel, type Server, startServer, waitSaved } from '../../web/e2e/harness.js'
 import type { BrowserContext, Page } from '../../web/node_modules/playwright-core/index.js'
-import { COLUMNS, generateRows } from '../layout/data.js'
-import { type CellValue, Workbook, Y } from '../layout/deps.js'
+import { COLUMNS } from '../layout/data.js'
+import { Y } from '../layout/deps.js'
+import { type NodeClient, seedAndConnect } from './nodeClient.js'
 import { buildBenchApp, launchBenchBrowser, writeResult } from './page.js'
 
 // playwright-core is a dependency of web/ (the browser tests); the root package does not list it.
@@ -67,91 +68,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 // ---- server --------------------------------------------------------------------------------
 
-// ---- the other client (Node, same model code) -------------------------------------------------
-
-interface NodeClient {
-  doc: InstanceType<typeof Y.Doc>
-  wb: Workbook
-  sheetId: string
-  colIds: string[]
-  rowIds: string[]
-  destroy(): void
-}
-
-async function seedAndConnect(origin: string, token: string, rows: number): Promise<NodeClient> {
-  const { WebsocketProvider } = (await import(
-    new URL('../../web/node_modules/y-websocket/src/y-websocket.js', import.meta.url).href
-  )) as typeof import('../../web/node_modules/y-websocket/dist/src/y-websocket.js')
-  const WS = (
-    await import(new URL('../../sync-server/node_modules/ws/wrapper.mjs', import.meta.url).href)
-  ).default
-  const doc = new Y.Doc()
-  const wb = Workbook.create(doc, {
-    title: '杨浦区社工站月报台账',
-    author: { id: 'bench-node', name: '基准' },
-  })
-  const sheetId = wb.addSheet('站点月报')
-  const sheet = wb.sheet(sheetId)
-  const colIds = COLUMNS.map((c) =>
-    sheet.addColumn(
-      c.type === 'enum'
-        ? {
-            name: c.name,
-            type: c.type,
-            constraints: {
-              options: ['运营中', '筹建中', '暂停', '撤销'].map((value) => ({ value })),
-            },
-          }
-        : c.type === 'money'
-          ? { name: c.name, type: c.type, format: { unit: '万元' } }
-          : { name: c.name, type: c.type },
-    ),
-  )
-  const records = generateRows(rows).map((values) => {
-    const rec: Record<string, CellValue> = {}
-    for (let c = 0; c < colIds.length; c++) rec[colIds[c]!] = values[c] ?? null
-    return rec
-  })
-  const provider = new WebsocketProvider(
-    origin.replace(/^http/, 'ws') + '/sync',
-    WORKBOOK_ID,
-    doc,
-    {
-      params: { token },
-      WebSocketPolyfill: WS,
-      disableBc: true,
-    },
-  )
-  await new Promise<void>((ok, fail) => {
-    const timer = setTimeout(() => fail(new Error('node client did not sync')), 60_000)
-    provider.on('sync', (s: boolean) => {
-      if (s) {
-        clearTimeout(timer)
-        ok()
-      }
-    })
-  })
-  // The server refuses frames over 8 MB (MAX_FRAME_BYTES): insert in batches of 10,000 rows
-  // (about 2 MB each), as the CSV import does, each its own transaction and update.
-  for (let i = 0; i < records.length; i += 10_000) {
-    sheet.insertRows(records.slice(i, i + 10_000), i === 0 ? {} : { after: sheet.rowIds().at(-1)! })
-    const ws = provider.ws as { bufferedAmount: number } | null
-    for (let k = 0; k < 600 && ws && ws.bufferedAmount > 0; k++) await sleep(50)
-  }
-  await sleep(1500)
-  if (!provider.wsconnected) throw new Error('node client lost its connection while seeding')
-  return {
-    doc,
-    wb,
-    sheetId,
-    colIds,
-    rowIds: sheet.rowIds(),
-    destroy() {
-      provider.destroy()
-      doc.destroy()
-    },
-  }
-}
+// The other client (Node, same model code): bench/web/nodeClient.ts.
 
 // ---- the browser -----------------------------------------------------------------------------
 
@@ -408,7 +325,7 @@ export async function runWebBench(
     server = await startServer({ webDir, dataDir: join(work, 'data') })
     log(`server ${server.origin}; seeding ${rows.toLocaleString('en')} rows from a Node client`)
     let t = now()
-    client = await seedAndConnect(server.origin, server.token, rows)
+    client = await seedAndConnect(server.origin, server.token, rows, WORKBOOK_ID)
     const stateBytes = Y.encodeStateAsUpdate(client.doc).byteLength
     log(`seeded (${(stateBytes / 2 ** 20).toFixed(1)} MB state) in ${Math.round(now() - t)} ms`)
 
