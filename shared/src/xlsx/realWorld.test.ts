@@ -61,8 +61,15 @@ describe('XLSX1 files saved by Excel and WPS', () => {
     }
     // Serial 111 lies past the fake 1900-02-29 in the 1900 system.
     expect(all[2]![1]).toBe(date1904 ? '1904-04-21' : '1900-04-20')
-    // The cached formula values are imported, with a note.
+    // The cached formula values are imported, with a note; C2:C5 is one shared formula, shown as
+    // each cell holds it.
     expect(r.notes.formulas.count).toBe(8)
+    expect(r.notes.formulas.examples.slice(0, 4).map((f) => [f.line, f.formula])).toEqual([
+      [2, '=TEXT(B2,"YYYY-MM-DD")'],
+      [2, '=T(C2)'],
+      [3, '=TEXT(B3,"YYYY-MM-DD")'],
+      [3, '=T(C3)'],
+    ])
     // The body column of dates types as dates.
     const mapping = suggestMapping(r.table, [])
     expect(mapping[1]!.target).toMatchObject({ kind: 'new', type: 'date' })

@@ -93,7 +93,8 @@ describe('XLSX1 the streaming reader on parts shaped like Excel and WPS write th
       count: 2,
       examples: [
         { line: 2, column: '人次', formula: '=D2*100' },
-        { line: 3, column: '人次', formula: '=D2*100' },
+        // The shared formula's other cell, as Excel shows it there.
+        { line: 3, column: '人次', formula: '=D3*100' },
       ],
     })
     expect(r.notes.hiddenRows).toEqual({ count: 1, lines: [3] })

@@ -1,6 +1,7 @@
 import { CsvColumnData } from '../csv/csvColumn.js'
 import { protectEscapes } from '../csv/formula.js'
 import type { CellStyles } from './cellText.js'
+import { shiftFormula } from './formulaShift.js'
 import { decodeRange } from './numberFormats.js'
 import { parseEntry, unescapeOoxml, type ZipIndex } from './xmlParts.js'
 
@@ -75,7 +76,7 @@ export async function readSheetGrid(
   const fRows = new U32List()
   const fCols = new U32List()
   const formulaTexts: string[] = []
-  const sharedFormulas = new Map<string, string>()
+  const sharedFormulas = new Map<string, { text: string; r: number; c: number }>()
   let firstRow = -1
   let lastRow = -1
 
@@ -202,10 +203,19 @@ export async function readSheetGrid(
           endCell()
           break
         case 'f':
-          // A shared formula's other cells carry only its index: show the first cell's text.
+          // A shared formula's other cells carry only its index: the first cell's text, its
+          // relative references moved to this cell.
           if (sharedIndex !== undefined) {
-            if (formula) sharedFormulas.set(sharedIndex, formula)
-            else formula = sharedFormulas.get(sharedIndex) ?? ''
+            if (formula) sharedFormulas.set(sharedIndex, { text: formula, r: row, c: col })
+            else {
+              const first = sharedFormulas.get(sharedIndex)
+              // Moved only while texts are still kept (a big range would pay for nothing).
+              formula = !first
+                ? ''
+                : formulaTexts.length < FORMULA_TEXTS
+                  ? shiftFormula(first.text, row - first.r, col - first.c)
+                  : first.text
+            }
           }
           into = undefined
           break
