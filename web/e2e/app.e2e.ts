@@ -1,12 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type Browser,
   createWorkbook,
-  launchChromium,
   openBrowser,
   type Server,
   screenshot,
@@ -18,20 +14,7 @@ let server: Server
 let owner: Browser
 
 /** A fresh Chromium profile with no identity preset (a person arriving for the first time). */
-async function freshProfile(name: string): Promise<Browser> {
-  const dir = mkdtempSync(join(tmpdir(), `tz-e2e-${name}-`))
-  const context = await launchChromium(dir)
-  const page = context.pages()[0] ?? (await context.newPage())
-  page.on('pageerror', (e) => console.error(`[${name}] pageerror:`, e.message))
-  return {
-    context,
-    page,
-    async close() {
-      await context.close()
-      rmSync(dir, { recursive: true, force: true })
-    },
-  }
-}
+const freshProfile = (name: string): Promise<Browser> => openBrowser(name)
 
 /** The home page's rows as [title, where]. */
 async function homeRows(page: Page): Promise<Array<[string, string]>> {

@@ -10,6 +10,7 @@ import {
   type Browser,
   createWorkbook,
   dataColumnIds,
+  importCsv,
   openBrowser,
   REPO,
   type Server,
@@ -55,16 +56,7 @@ describe('Content-Security-Policy in Chromium', () => {
     // The app: a workbook created, an edit synced over the WebSocket (connect-src).
     await createWorkbook(page, server.origin, server.token, 'empty')
     // A CSV import runs in the app's csv worker (worker-src).
-    await page.getByTestId('csv-file-input').setInputFiles({
-      name: 'csp.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from('站点名称,服务人次\n殷行街道社工站,12\n', 'utf8'),
-    })
-    await page.getByTestId('csv-mapping').waitFor()
-    await page.getByTestId('csv-check').click()
-    await page.getByTestId('csv-review').waitFor()
-    await page.getByTestId('csv-apply').click()
-    await page.getByTestId('csv-close').click()
+    await importCsv(page, 'csp.csv', '站点名称,服务人次\n殷行街道社工站,12\n')
     const cols = await dataColumnIds(page)
     await waitForCell(page, 0, cols[0]!, '殷行街道社工站')
     await waitSaved(page, { synced: true })

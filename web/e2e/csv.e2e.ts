@@ -7,6 +7,7 @@ import {
   cellSel,
   createWorkbook,
   dataColumnIds,
+  importCsv,
   type Server,
   screenshot,
   waitForCell,
@@ -161,14 +162,7 @@ describe('CSV in the browser (real Chromium, real taizhang serve)', () => {
       const ROWS = 12_000
       const lines = ['站点名称,服务人次,备注']
       for (let i = 0; i < ROWS; i++) lines.push(`站点${i},${i},说明${i % 13}`)
-      await page.getByTestId('csv-file-input').setInputFiles({
-        name: '大表.csv',
-        mimeType: 'text/csv',
-        buffer: Buffer.from(`${lines.join('\r\n')}\r\n`),
-      })
-      await page.getByTestId('csv-check').click()
-      await page.getByTestId('csv-apply').click()
-      await page.getByTestId('csv-close').click()
+      await importCsv(page, '大表.csv', `${lines.join('\r\n')}\r\n`)
       const cols = await dataColumnIds(page)
       await waitForCell(page, 0, cols[0]!, '站点0')
       const until = async (view: string) => {

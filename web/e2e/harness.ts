@@ -311,6 +311,30 @@ export async function clickToolbar(page: Page, testId: string): Promise<void> {
 }
 
 /**
+ * Imports a CSV file with the import dialog's defaults: picks the file, waits for the mapping,
+ * 检查, waits for the review, 导入, closes the dialog. `mappingTimeout` bounds the first wait.
+ */
+export async function importCsv(
+  page: Page,
+  name: string,
+  content: string,
+  opts: { mappingTimeout?: number } = {},
+): Promise<void> {
+  await page.getByTestId('csv-file-input').setInputFiles({
+    name,
+    mimeType: 'text/csv',
+    buffer: Buffer.from(content, 'utf8'),
+  })
+  await page
+    .getByTestId('csv-mapping')
+    .waitFor(opts.mappingTimeout === undefined ? {} : { timeout: opts.mappingTimeout })
+  await page.getByTestId('csv-check').click()
+  await page.getByTestId('csv-review').waitFor()
+  await page.getByTestId('csv-apply').click()
+  await page.getByTestId('csv-close').click()
+}
+
+/**
  * Waits until the page's badges say its edits are saved on this device (已保存在本设备) and, with
  * `synced`, also on the server (已同步).
  */

@@ -9,6 +9,7 @@ import {
   cellSel,
   clickToolbar,
   dataColumnIds,
+  importCsv,
   waitForCell,
 } from './harness'
 import { type OnePage, openOnePage } from './twoPages'
@@ -51,14 +52,7 @@ describe('Printing a sheet (real Chromium, PDF through CDP)', () => {
           ...header.slice(1).map((_, c) => (r * 7 + c) % 500),
         ].join(','),
       )
-    await page.getByTestId('csv-file-input').setInputFiles({
-      name: '月报.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from(`${lines.join('\r\n')}\r\n`),
-    })
-    await page.getByTestId('csv-check').click()
-    await page.getByTestId('csv-apply').click()
-    await page.getByTestId('csv-close').click()
+    await importCsv(page, '月报.csv', `${lines.join('\r\n')}\r\n`)
     const cols = await dataColumnIds(page)
     await waitForCell(page, 0, cols[0]!, '站点00')
     // Sort by 站点名称, descending (the cell menu's 按此列降序): the print follows the grid's order.

@@ -7,6 +7,7 @@ import {
   cellSel,
   cellValue,
   dataColumnIds,
+  importCsv,
   type Server,
   screenshot,
   typeInCell,
@@ -149,16 +150,7 @@ describe('issue 13 §3: versions (two real Chromium pages, real server)', () => 
         ?.getAttribute('data-sheet-id'),
     )
     expect(sheetId).toBeTruthy()
-    await page.getByTestId('csv-file-input').setInputFiles({
-      name: '新站点.csv',
-      mimeType: 'text/csv',
-      buffer: Buffer.from('站点名称\n新导入的社工站\n', 'utf8'),
-    })
-    await page.getByTestId('csv-mapping').waitFor({ timeout: 15_000 })
-    await page.getByTestId('csv-check').click()
-    await page.getByTestId('csv-review').waitFor()
-    await page.getByTestId('csv-apply').click()
-    await page.getByTestId('csv-close').click()
+    await importCsv(page, '新站点.csv', '站点名称\n新导入的社工站\n', { mappingTimeout: 15_000 })
     await waitSaved(page, { synced: true })
 
     // The server holds a version of kind import, taken before the rows arrived.
@@ -208,16 +200,9 @@ describe('issue 13 §3: versions (two real Chromium pages, real server)', () => 
       expect(await b.page.getByTestId('version-item').count()).toBe(0)
       await screenshot(b.page, 'versions-offline.png')
       // An import offline is not held up: no version is taken (skipped silently), the rows arrive.
-      await b.page.getByTestId('csv-file-input').setInputFiles({
-        name: '离线.csv',
-        mimeType: 'text/csv',
-        buffer: Buffer.from('站点名称\n离线导入的社工站\n', 'utf8'),
+      await importCsv(b.page, '离线.csv', '站点名称\n离线导入的社工站\n', {
+        mappingTimeout: 15_000,
       })
-      await b.page.getByTestId('csv-mapping').waitFor({ timeout: 15_000 })
-      await b.page.getByTestId('csv-check').click()
-      await b.page.getByTestId('csv-review').waitFor()
-      await b.page.getByTestId('csv-apply').click()
-      await b.page.getByTestId('csv-close').click()
       await b.page
         .locator('.ag-cell', { hasText: '离线导入的社工站' })
         .first()
