@@ -112,6 +112,32 @@ describe('XLSX1 files saved by Excel and WPS', () => {
     }
   })
 
+  it('XLSX1 WPS Spreadsheets: a WPS-only function, an Excel 2016 one, both as their cached values', async () => {
+    const name = 'wps-functions.xlsx'
+    expect(await savedBy(name)).toBe('WPS Spreadsheets')
+    const r = table(await open(name), 'Sheet1')
+    expect(r.table.header).toEqual(['Name', 'Example', 'Result'])
+    expect(r.table.rows).toEqual([
+      ['EVALUATE', '=EVALUATE("1+1")', '2'],
+      ['FIELDVALUE', '=FIELDVALUE(A2,"Result")', '#VALUE!'],
+    ])
+    // The note shows the formulas as Excel does: without the file's `_xlfn.` prefix.
+    expect(r.notes.formulas.examples.map((f) => f.formula)).toEqual([
+      '=EVALUATE("1+1")',
+      '=FIELDVALUE(A2,"Formula")',
+    ])
+  })
+
+  it('XLSX1 a WPS .et file is refused with how to save it as .xlsx, in both languages', async () => {
+    const r = await openXlsx(bytesOf('wps-write.et'))
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    expect(r.refusal).toEqual({ kind: 'xlsx', reason: 'legacy' })
+    expect(describeRefusal(r.refusal, 'zh')).toContain('.xlsx')
+    expect(describeRefusal(r.refusal, 'zh')).toMatch(/WPS/)
+    expect(describeRefusal(r.refusal, 'en')).toContain('Save As')
+  })
+
   it('XLSX1 WPS Spreadsheets: numbers, booleans, shared strings, a date', async () => {
     const name = 'wps-write.xlsx'
     expect(await savedBy(name)).toBe('WPS Spreadsheets')

@@ -39,6 +39,14 @@ export type XlsxSheetResult =
   | { ok: true; table: CsvTable; notes: XlsxSheetNotes }
   | { ok: false; refusal: CsvRefusal }
 
+/**
+ * A formula as Excel shows it: the file prefixes functions newer than Excel 2007 with `_xlfn.`
+ * (and worksheet functions with `_xlws.`), which Excel hides.
+ */
+function shownFormula(f: string): string {
+  return f.replace(/_xl(fn|ws)\./g, '')
+}
+
 const TOTAL_LABEL = /^(合\s*计|总\s*计|共\s*计|总\s*合\s*计|合计数|total|grand total)\s*[:：]?$/i
 
 /**
@@ -186,7 +194,11 @@ export function readWorksheet(
     formulas.count++
     const f = grid.formulaTexts[i]
     if (formulas.examples.length < CSV_ISSUE_EXAMPLES && f !== undefined)
-      formulas.examples.push({ line: r + 1, column: rawHeader[c] ?? '', formula: `=${f}` })
+      formulas.examples.push({
+        line: r + 1,
+        column: rawHeader[c] ?? '',
+        formula: `=${shownFormula(f)}`,
+      })
   }
   const cells: string[] = new Array(W)
   for (let r = dataStart; r <= end; r++) {
