@@ -12,7 +12,7 @@ import { handleApi, isApiPath } from './api/router.js'
 import { createRoomsSource } from './api/WorkbookSource.js'
 import type { Authenticator } from './auth/Authenticator.js'
 // access-client (issue 16 §1): who may mint which role, shared with the web app's 分享 rule
-import { mayShare } from './auth/shareRules.js'
+import { mayNameUser, mayShare } from './auth/shareRules.js'
 import { createTokenAuthenticator } from './auth/tokenAuthenticator.js'
 import {
   coversWorkbook,
@@ -174,8 +174,10 @@ function json(res: ServerResponse, status: number, body: unknown): void {
 /**
  * `POST /api/share` with `Authorization: Bearer <token>` and `{workbook, role, days?, name?,
  * user?}` (user: the stable id attestation binds edits to, issue 13 §4).
- * Rule: the caller's token must be an editor token covering `workbook` (that id or `*`); the new
- * token names exactly that workbook and expires no later than the caller's own token.
+ * Rule: the caller's token must cover `workbook` (that id or `*`) with a role that may mint the
+ * requested one (auth/shareRules.ts: `mayShare`), and only an owner names a `user` id
+ * (`mayNameUser`); the new token names exactly that workbook and expires no later than the
+ * caller's own token.
  */
 async function share(req: IncomingMessage, res: ServerResponse, deps: HttpDeps): Promise<void> {
   const auth = req.headers.authorization ?? ''
@@ -191,7 +193,16 @@ async function share(req: IncomingMessage, res: ServerResponse, deps: HttpDeps):
   const parsed = parseShareRequest(body)
   if (typeof parsed === 'string') return json(res, 400, { error: parsed })
   if (!mayShare(v.claims, parsed.role) || !coversWorkbook(v.claims, parsed.workbook)) {
-    return json(res, 403, { error: 'forbidden: only an editor of this workbook may share it' })
+    return json(res, 403, {
+      error: 'forbidden: your link may not share this workbook with that role',
+      message: '无权以该角色分享此工作簿 / your link may not share this workbook with that role',
+    })
+  }
+  if (parsed.user !== undefined && !mayNameUser(v.claims)) {
+    return json(res, 403, {
+      error: 'forbidden: only an owner may set the user id of a link',
+      message: '只有所有者可以指定链接的用户编号 / only an owner may set the user id of a link',
+    })
   }
   const now = deps.now()
   const claims: TokenClaims = {

@@ -3,7 +3,7 @@
 // checks the web app's 分享 rule (the button and the dialog's roles) against it.
 import { ROLES, type Role, type Scope } from '@taizhang/shared'
 import { describe, expect, it } from 'vitest'
-import { mayShare } from '../auth/shareRules.js'
+import { mayNameUser, mayShare } from '../auth/shareRules.js'
 import { signToken, type TokenClaims, verifyToken } from '../auth/tokens.js'
 import { SECRET, startTestServer, useTestScope } from './helpers.js'
 
@@ -14,7 +14,11 @@ const STATION: Scope = { station: '朝歌街道社工站' }
 /** Caller → the roles its token may mint (every other role: 403). */
 const TABLE: [string, Pick<TokenClaims, 'role' | 'workbook' | 'scope'>, Role[]][] = [
   ['owner of wb1', { role: 'owner', workbook: 'wb1' }, [...ROLES]],
-  ['editor of every workbook', { role: 'editor', workbook: '*' }, [...ROLES]],
+  [
+    'editor of every workbook',
+    { role: 'editor', workbook: '*' },
+    ['editor', 'scoped-editor', 'viewer'],
+  ],
   ['editor of wb1', { role: 'editor', workbook: 'wb1' }, ['editor', 'scoped-editor', 'viewer']],
   ['approver of wb1', { role: 'approver', workbook: 'wb1' }, []],
   ['scoped editor of wb1', { role: 'scoped-editor', workbook: 'wb1', scope: STATION }, []],
@@ -72,6 +76,35 @@ describe('access-client: POST /api/share mints only roles at or below the caller
         expect(v.claims.role).toBe(role)
         expect(v.claims.workbook).toBe('wb1')
       }
+    }
+  })
+
+  it('only an owner names the user id of a link; an editor asking for one gets 403 in zh and en', async () => {
+    scope.srv = await startTestServer()
+    const http = scope.srv.http
+    for (const [who, caller] of TABLE) {
+      const asOwner = caller.role === 'owner'
+      expect({ who, ok: mayNameUser({ ...caller, name: 'x', expiresAt: 1 }) }).toEqual({
+        who,
+        ok: asOwner,
+      })
+      if (caller.role !== 'owner' && caller.role !== 'editor') continue
+      const r = await fetch(`${http}/api/share`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${tokenOf(caller)}` },
+        body: JSON.stringify({ ...bodyFor('viewer'), user: 'bureau-head' }),
+      })
+      const body = (await r.json()) as { token?: string; message?: string }
+      expect({ who, status: r.status }).toEqual({ who, status: asOwner ? 200 : 403 })
+      if (!asOwner) {
+        expect(body.token).toBeUndefined()
+        expect(body.message).toContain('只有所有者')
+        expect(body.message).toContain('only an owner')
+        continue
+      }
+      const v = verifyToken(SECRET, body.token ?? null, Date.now())
+      if (!v.ok) throw new Error(`${who}: minted token does not verify: ${v.reason}`)
+      expect(v.claims.user).toBe('bureau-head')
     }
   })
 })

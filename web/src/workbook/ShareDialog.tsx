@@ -1,11 +1,12 @@
 import type { Role } from '@taizhang/shared'
 import { createMemo, createSignal, For, Show } from 'solid-js'
-import { shareableRoles } from '../access/share/shareRoles'
+import { mayNameUser, shareableRoles } from '../access/share/shareRoles'
 import type { AccessSession } from '../access/ui'
 import { districtsOf, workbookStations } from '../access/ui/stations'
 import { roleLabel, ta } from '../access/ui/text'
 import { readTokenClaims } from '../doc/token'
 import { t } from '../i18n'
+import { dialogKeys } from './dialogKeys'
 import { checkShareDays, SHARE_MAX_DAYS, shareErrorMessage } from './shareErrors'
 
 /**
@@ -22,7 +23,12 @@ export function ShareDialog(props: {
 }) {
   // access-client (issue 16 §1): only the roles the server lets this token mint (an editor: no
   // owner or approver links)
-  const offeredRoles = shareableRoles(props.token ? readTokenClaims(props.token) : null)
+  const claims = props.token ? readTokenClaims(props.token) : null
+  const offeredRoles = shareableRoles(claims)
+  // attestation (issue 13 §4): only an owner names the recipient's user id (the server refuses it
+  // from anyone else)
+  const namesUser = mayNameUser(claims)
+  const keys = dialogKeys(() => props.onClose())
   const [role, setRole] = createSignal<Role>('viewer')
   const [scopeKind, setScopeKind] = createSignal<'station' | 'district'>('station')
   const [scopeValue, setScopeValue] = createSignal('')
@@ -74,7 +80,7 @@ export function ShareDialog(props: {
           role: role(),
           days: days(),
           name: name() || undefined,
-          user: userId || undefined,
+          user: namesUser ? userId || undefined : undefined,
           scope: role() === 'scoped-editor' ? { [scopeKind()]: scopeText } : undefined,
         }),
       })
@@ -113,10 +119,15 @@ export function ShareDialog(props: {
       class="modal-backdrop"
       role="presentation"
       onClick={(e) => e.target === e.currentTarget && props.onClose()}
-      onKeyDown={(e) => e.key === 'Escape' && props.onClose()}
     >
       {/* noValidate: our own zh/en message for bad days, not the browser's tooltip */}
-      <form class="modal" noValidate onSubmit={(e) => void create(e)} data-testid="share-dialog">
+      <form
+        class="modal"
+        ref={keys}
+        noValidate
+        onSubmit={(e) => void create(e)}
+        data-testid="share-dialog"
+      >
         <h3>{t('share.title')}</h3>
         <p class="muted">{t('share.hint')}</p>
         <fieldset class="radio-row share-roles">
@@ -194,16 +205,18 @@ export function ShareDialog(props: {
             onInput={(e) => setName(e.currentTarget.value)}
           />
         </label>
-        <label class="field">
-          {t('share.user')}
-          <input
-            type="text"
-            maxLength={128}
-            data-testid="share-user"
-            value={user()}
-            onInput={(e) => setUser(e.currentTarget.value)}
-          />
-        </label>
+        <Show when={namesUser}>
+          <label class="field">
+            {t('share.user')}
+            <input
+              type="text"
+              maxLength={128}
+              data-testid="share-user"
+              value={user()}
+              onInput={(e) => setUser(e.currentTarget.value)}
+            />
+          </label>
+        </Show>
         <Show when={error()}>
           <p class="error" data-testid="share-error">
             {error()}

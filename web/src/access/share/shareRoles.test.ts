@@ -7,7 +7,7 @@ import type { CommandContext } from '../../app/toolbarExtensions'
 import { offeredTo } from '../../app/viewerVisibility'
 import { readTokenClaims } from '../../doc/token'
 import { builtinCommands } from '../../workbook/toolbar/commands'
-import { mayShare, shareableRoles } from './shareRoles'
+import { mayNameUser, mayShare, shareableRoles } from './shareRoles'
 
 const STATION: Scope = { station: '朝歌街道社工站' }
 
@@ -20,7 +20,7 @@ function token(claims: { r: Role; w: string; s?: Scope }): string {
 
 const TABLE: [string, { r: Role; w: string; s?: Scope }, Role[]][] = [
   ['owner of wb1', { r: 'owner', w: 'wb1' }, [...ROLES]],
-  ['editor of every workbook', { r: 'editor', w: '*' }, [...ROLES]],
+  ['editor of every workbook', { r: 'editor', w: '*' }, ['editor', 'scoped-editor', 'viewer']],
   ['editor of wb1', { r: 'editor', w: 'wb1' }, ['editor', 'scoped-editor', 'viewer']],
   ['approver of wb1', { r: 'approver', w: 'wb1' }, []],
   ['scoped editor of wb1', { r: 'scoped-editor', w: 'wb1', s: STATION }, []],
@@ -64,5 +64,13 @@ describe('access-client: who sees 分享 and which roles the dialog offers', () 
     // A token from before issue 16 without a role reads as an editor's.
     expect(mayShare({ workbook: 'wb1' })).toBe(true)
     expect(shareableRoles({ workbook: 'wb1' })).toEqual(['editor', 'scoped-editor', 'viewer'])
+  })
+
+  it('only an owner (or the maker of a device workbook) names the recipient’s user id', () => {
+    for (const [who, claims] of TABLE) {
+      const c = readTokenClaims(token(claims))
+      expect({ who, names: mayNameUser(c) }).toEqual({ who, names: claims.r === 'owner' })
+    }
+    expect(mayNameUser(null)).toBe(true)
   })
 })

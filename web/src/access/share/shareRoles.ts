@@ -21,9 +21,16 @@ export function shareableRoles(claims: TokenClaims | null): readonly Role[] {
   if (!claims) return ROLES
   const role = claims.role ?? Roles.editor
   if (role === Roles.owner) return ROLES
-  if (role !== Roles.editor) return []
-  // The server's first-run link (an editor of every workbook) shares any role.
-  return claims.workbook === '*' ? ROLES : EDITOR_MINTS
+  return role === Roles.editor ? EDITOR_MINTS : []
+}
+
+/**
+ * Whether a link made with this session's token may name its recipient's user id: an owner's
+ * only (the server's `mayNameUser`: an editor naming one could have edits vouched for as
+ * somebody else's). No token: a workbook of this device, whose maker owns it.
+ */
+export function mayNameUser(claims: TokenClaims | null): boolean {
+  return !claims || claims.role === Roles.owner
 }
 
 /** Whether the 分享 button is offered at all. */
