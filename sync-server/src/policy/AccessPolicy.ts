@@ -100,7 +100,7 @@ export function createAccessPolicy(now: () => number): AccessPolicy {
           )
         }
       }
-      return refused.length === 0 ? { ok: true } : { ok: false, refused }
+      return refused.length === 0 ? OK : { ok: false, refused }
     },
   }
 }
