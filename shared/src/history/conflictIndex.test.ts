@@ -126,3 +126,92 @@ describe('building the conflict index in slices (issue 13, conflict-perf)', () =
     expect(wb.sheet(sheetId).conflicts()).toEqual(expected)
   })
 })
+
+describe('querying the conflict index again after changes (issue 13, conflict-perf)', () => {
+  it('H1 each query equals a fresh replica first query: new races, an undo that changes a winner, rows and a column deleted and restored', () => {
+    const rand = prng(77)
+    let t = 1_700_000_000_000
+    const a = new Y.Doc()
+    a.clientID = 1
+    const wa = Workbook.create(a, {
+      title: '台账',
+      random: prng(5),
+      author: { id: 'a', name: '甲' },
+      now: () => (t += 1000),
+    })
+    const sheetId = wa.addSheet('站点')
+    const sa = wa.sheet(sheetId)
+    const cols = ['名称', '人次', '备注'].map((name) => sa.addColumn({ name, type: 'text' }))
+    sa.insertRows(Array.from({ length: 6 }, (_, i) => ({ [cols[0]!]: `站${i}` })))
+    const b = new Y.Doc()
+    b.clientID = 2
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a))
+    const wb = Workbook.open(b, {
+      random: prng(6),
+      author: { id: 'b', name: '乙' },
+      now: () => (t += 1000),
+    }).workbook
+    const sb = wb.sheet(sheetId)
+    // 乙 (client 2) wins same-cell races: its undo changes the cell's winner.
+    const undoB = wb.createUndoManager()
+    // The reference: a fresh replica of the same state, whose index answers its first query.
+    const check = (step: string) => {
+      for (const s of [sa, sb]) {
+        const copy = new Y.Doc()
+        Y.applyUpdate(copy, Y.encodeStateAsUpdate(s === sa ? a : b))
+        const fresh = Workbook.open(copy, { author: { id: 'x', name: '戊' } }).workbook
+        expect(s.conflicts(), step).toEqual(fresh.sheet(sheetId).conflicts())
+      }
+    }
+    const race = (round: number) => {
+      const rows = sa.rowIds()
+      for (let i = 0; i < 4; i++) {
+        const row = rows[Math.floor(rand() * rows.length)]!
+        const col = cols[Math.floor(rand() * 2)]!
+        sa.setCell(row, col, `甲${round}-${i}`)
+        sb.setCell(row, col, `乙${round}-${i}`)
+      }
+    }
+    for (let round = 0; round < 6; round++) {
+      race(round)
+      syncAll(a, b)
+      check(`race ${round}`)
+      // 乙 undoes its winning edits: the cells' winners change with no new entry in that
+      // transaction (the undo notes come after and are not entries of the index).
+      undoB.undo()
+      check(`undo ${round}`)
+      syncAll(a, b)
+      check(`undo synced ${round}`)
+    }
+    // A late write that loses to a cell's current winner: the cell gains an entry, its winner
+    // stays the same.
+    const row = sa.rowIds()[1]!
+    sa.setCell(row, cols[1]!, '甲先')
+    sb.setCell(row, cols[1]!, '乙先')
+    syncAll(a, b)
+    check('race')
+    sb.setCell(row, cols[1]!, '乙又写')
+    check('乙 wrote again')
+    sa.setCell(row, cols[1]!, '甲没看到乙又写')
+    syncAll(a, b)
+    check('late loser arrived')
+    // The same while the row is deleted: restored, the loser that came meanwhile counts.
+    sb.setCell(row, cols[1]!, '乙再写')
+    check('乙 wrote once more')
+    sa.setCell(row, cols[1]!, '甲在删除前写')
+    sa.deleteRows([row])
+    syncAll(a, b)
+    check('row deleted')
+    sa.restoreRows([row])
+    syncAll(a, b)
+    check('row restored')
+    sb.setCell(sb.rowIds()[0]!, cols[2]!, '乙填备注')
+    sa.deleteColumn(cols[2]!)
+    syncAll(a, b)
+    check('column deleted')
+    sa.restoreColumn(cols[2]!)
+    syncAll(a, b)
+    check('column restored')
+    expect(sa.conflicts().length).toBeGreaterThan(6)
+  })
+})

@@ -148,8 +148,9 @@ export class SheetHistory {
   buildConflictIndex(maxEntries: number): boolean {
     const log = this.ctx.history(this.sheet.id)
     if (!log) return true
+    // The snapshot (the whole log as an array) is a slice of its own.
     if (!this.index) this.startIndex(log)
-    if (this.build?.step(maxEntries)) this.build = null
+    else if (this.build?.step(maxEntries)) this.build = null
     return this.build === null
   }
 

@@ -29,10 +29,10 @@ function isUndo(origin: unknown): boolean {
   return typeof origin === 'object' && origin !== null && 'undoStack' in origin
 }
 
-/** A slice of the conflict index's first build aims at this long a task (ms). */
+/** A slice of the conflict index's first build ends once it has run this long (ms). */
 const BUILD_SLICE_MS = 16
-/** Log entries in the first slice; later slices are sized from the rate measured so far. */
-const FIRST_SLICE_ENTRIES = 2000
+/** Log entries read between two looks at the clock (~1 ms each on a quiet machine). */
+const BUILD_CHUNK_ENTRIES = 1000
 
 function createWatch(wb: Workbook): Entry {
   const [unsettled, setUnsettled] = createSignal<WorkbookConflict[]>([], { equals: false })
@@ -61,17 +61,15 @@ function createWatch(wb: Workbook): Entry {
   // entries, measured): in slices of about BUILD_SLICE_MS, one task each, so the open keeps no
   // task that long. A small log is built in the first slice, synchronously, as before.
   const t0 = performance.now()
-  let perSlice = FIRST_SLICE_ENTRIES
   const slice = (): boolean => {
     const s0 = performance.now()
-    const left = perSlice
     for (const info of wb.listSheets()) {
-      if (wb.sheet(info.id).history.buildConflictIndex(left)) continue
-      const ms = performance.now() - s0
-      // Entries per ms so far, scaled to the slice's time (at least a few hundred per slice).
-      perSlice = Math.max(500, Math.round((perSlice / Math.max(ms, 1)) * BUILD_SLICE_MS))
-      if (DEBUG) performance.measure('tz:conflicts-slice', { start: s0 })
-      return false
+      const history = wb.sheet(info.id).history
+      while (!history.buildConflictIndex(BUILD_CHUNK_ENTRIES)) {
+        if (performance.now() - s0 < BUILD_SLICE_MS) continue
+        if (DEBUG) performance.measure('tz:conflicts-slice', { start: s0 })
+        return false
+      }
     }
     if (DEBUG) performance.measure('tz:conflicts-slice', { start: s0 })
     return true
