@@ -15,6 +15,7 @@ import {
 import { createEffect, createSignal, For, onCleanup, Show } from 'solid-js'
 import type { ToolbarExtensionProps } from '../../app/toolbarExtensions'
 import { formatTime, locale, t } from '../../i18n'
+import { dialogKeys } from '../../workbook/dialogKeys'
 import { RecoveryError, recoverSession } from './recover'
 import { exportRefusedCsv } from './refusedCsv'
 import { refusedList, saveRefused } from './refusedStore'
@@ -173,7 +174,14 @@ export function RefusedChanges(props: ToolbarExtensionProps) {
       </Show>
       <Show when={open()}>
         <div class="modal-backdrop">
-          <div class="modal refused-dialog" role="dialog" data-testid="refused-dialog">
+          <div
+            class="modal refused-dialog"
+            role="dialog"
+            aria-modal="true"
+            data-testid="refused-dialog"
+            // Called as the dialog is made: its Escape/focus handling ends with this Show branch.
+            ref={(el) => dialogKeys(() => setOpen(false))(el)}
+          >
             <h3>{t('refused.title')}</h3>
             <p class="refused-intro">{t('refused.intro')}</p>
             <Show

@@ -8,6 +8,7 @@ import {
 } from '@taizhang/shared'
 import { createMemo, createSignal, For, Show } from 'solid-js'
 import { locale } from '../../i18n'
+import { dialogKeys } from '../../workbook/dialogKeys'
 import type { AccessSession } from './createAccessSession'
 import { checkRuleDraft, type DraftProblem, type RuleDraft } from './ruleDraft'
 import { roleLabel, ta } from './text'
@@ -107,9 +108,14 @@ export function RulesDialog(props: { access: AccessSession; onClose: () => void 
       class="modal-backdrop"
       role="presentation"
       onClick={(e) => e.target === e.currentTarget && props.onClose()}
-      onKeyDown={(e) => e.key === 'Escape' && props.onClose()}
     >
-      <div class="modal access-rules" data-testid="access-rules" role="dialog">
+      <div
+        class="modal access-rules"
+        data-testid="access-rules"
+        role="dialog"
+        aria-modal="true"
+        ref={dialogKeys(() => props.onClose())}
+      >
         <h3>{ta('panelTitle')}</h3>
         <p class="muted" data-testid="access-my-role">
           {ta('myRole', { role: roleLabel(props.access.gate.identity.role) })}
