@@ -14,7 +14,7 @@ import {
   typeInCell,
   waitSaved,
 } from './harness'
-import { tabs } from './reportsView'
+import { closeReports, tabs } from './reportsView'
 import { openTwoPages, type TwoPages } from './twoPages'
 
 let t: TwoPages
@@ -117,13 +117,7 @@ describe('ledger in the grid: computed columns (real Chromium, two pages)', () =
     const district = ((await first.locator('td').first().textContent()) ?? '').trim()
     await first.click()
     await br.page.getByTestId('drill-open').click()
-    if (
-      await br.page
-        .getByTestId('reports')
-        .isVisible()
-        .catch(() => false)
-    )
-      await br.page.getByTestId('reports-close').click()
+    await closeReports(br)
     const chip = br.page.getByTestId('drill-chip')
     await chip.waitFor({ state: 'visible', timeout: 10_000 })
     const chipText = (await chip.textContent()) ?? ''
