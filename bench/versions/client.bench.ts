@@ -11,7 +11,11 @@
  *   reference: opening the version at all — Y.applyUpdate of its bytes into a new doc,
  *              Workbook.open and reading its row ids (what 打开 / 与当前比较 must do first);
  *   compare:   compareWorkbooks(version, live);
- *   rollback:  rollbackTo(version, live) — one transaction — and the size of its update.
+ *   rollback:  rollbackTo(version, live) — one transaction — and the size of its update (a
+ *              change-feed listener attached, as the grid is in the app);
+ *   checked:   the same rollback with every change put to the access checker first, as the
+ *              版本 panel does (`allow`: an owner's `createAccessChecker(live).check`; the sheet has
+ *              completeness settings, so each row's period and station are looked up for locks).
  * Prints medians and ratios to the reference, writes bench/results/versions-client.json.
  */
 import { writeFileSync } from 'node:fs'
@@ -50,6 +54,16 @@ const wb = m.Workbook.create(doc, {
 const s = wb.sheet(wb.addSheet('站点'))
 const cols = COLUMNS.map((c) => s.addColumn({ name: c.name, type: c.type }))
 wb.transact(() => s.insertRowValues(cols, generateRows(ROWS)), m.CSV_IMPORT)
+// Completeness settings (station, period): the checker then reads each row's lock state.
+m.saveCompletenessSettings(wb, {
+  sheetId: s.id,
+  stationColumn: cols[COLUMNS.findIndex((c) => c.name === '站点名称')]!,
+  periodColumn: cols[COLUMNS.findIndex((c) => c.name === '统计期')]!,
+  granularity: 'month',
+  required: [],
+  from: '2024-01',
+  to: '2024-12',
+})
 const versionBytes = Y.encodeStateAsUpdate(doc)
 
 const rand = m.seededRandom(11)
@@ -82,6 +96,10 @@ const freshLive = () => {
 const refMs: number[] = []
 const compareMs: number[] = []
 const rollbackMs: number[] = []
+const checkedMs: number[] = []
+const checkerMs: number[] = []
+let checkerCalls = 0
+let refused = -1
 let diffCount = 0
 let updateBytes = 0
 let cellsWritten = 0
@@ -93,10 +111,34 @@ for (let run = 0; run < RUNS; run++) {
   let bytes = 0
   const onUpdate = (u: Uint8Array) => (bytes += u.length)
   live.doc.on('update', onUpdate)
+  // The app always listens to the change feed (the grid): so do both rollbacks here.
+  const offFeed = live.onChange(() => {})
   rollbackMs.push(time(() => (cellsWritten = m.rollbackTo(version, live).cells)))
   live.doc.off('update', onUpdate)
+  offFeed()
   updateBytes = bytes
   if (m.compareWorkbooks(version, live).count !== 0) throw new Error('rollback left differences')
+  const live2 = freshLive()
+  const offFeed2 = live2.onChange(() => {})
+  const checker = m.createAccessChecker(live2)
+  const owner = { role: m.Roles.owner, name: '张晓梅' }
+  const now = Date.now()
+  let calls = 0
+  let inMs = 0
+  const allow = (c: Parameters<typeof checker.check>[1]) => {
+    calls++
+    const t0 = performance.now()
+    const ok = checker.check(owner, c, now).ok
+    inMs += performance.now() - t0
+    return ok
+  }
+  checkedMs.push(time(() => (refused = m.rollbackTo(version, live2, { allow }).refused)))
+  checker.dispose()
+  offFeed2()
+  checkerMs.push(inMs)
+  checkerCalls = calls
+  if (m.compareWorkbooks(version, live2).count !== 0)
+    throw new Error('checked rollback left differences')
 }
 
 const ref = median(refMs)
@@ -109,6 +151,10 @@ const out = {
   referenceOpenVersionMs: ref,
   compareMs: median(compareMs),
   rollbackMs: median(rollbackMs),
+  rollbackCheckedMs: median(checkedMs),
+  rollbackCheckedRefused: refused,
+  checkerMs: median(checkerMs),
+  checkerCalls,
   rollbackCellsWritten: cellsWritten,
   rollbackUpdateBytes: updateBytes,
   versionBytes: versionBytes.length,
@@ -124,6 +170,9 @@ console.log(
 )
 console.log(
   `| rollbackTo, one transaction (${cellsWritten.toLocaleString('en')} cells written, update ${updateBytes.toLocaleString('en')} B) | ${f(out.rollbackMs)} ms | ${(out.rollbackMs / ref).toFixed(2)}× |`,
+)
+console.log(
+  `| rollbackTo through the access checker (owner, ${refused} refused; ${checkerCalls} checks taking ${f(out.checkerMs)} ms of it) | ${f(out.rollbackCheckedMs)} ms | ${(out.rollbackCheckedMs / ref).toFixed(2)}× |`,
 )
 writeFileSync(
   new URL('../results/versions-client.json', import.meta.url),
