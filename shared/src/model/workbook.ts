@@ -22,29 +22,19 @@ import {
   SHEET_STAGED,
 } from './keys.js'
 import { compareKeyed, FALLBACK_KEY, keyBetween } from './order.js'
-import {
-  CSV_STAGE,
-  DEMO,
-  HISTORY_NOTE,
-  LOCAL_EDIT,
-  MIGRATION,
-  type Origin,
-  UNDOABLE_ORIGINS,
-} from './origins.js'
+import { CSV_STAGE, LOCAL_EDIT, MIGRATION, type Origin, UNDOABLE_ORIGINS } from './origins.js'
 import { Sheet } from './sheet.js'
-import { emptySheetChange } from './sheetIndex.js'
 import type {
   Author,
   LogRecord,
   RowLogRecord,
-  SheetChange,
   SheetInfo,
   WorkbookChange,
   WorkbookContext,
   WorkbookOptions,
 } from './types.js'
-import { collectUndoNotes } from './undoNotes.js'
 import { readRemoval, WorkbookHistory } from './workbookHistory.js'
+import { observeWorkbook } from './workbookObserver.js'
 
 export interface WorkbookMeta {
   title: string
@@ -63,9 +53,6 @@ export interface OpenResult {
 }
 
 const ANONYMOUS: Author = { id: 'anonymous', name: '匿名' }
-
-/** Origins of writes made through this API, which update the sheet index as they write. */
-const API_ORIGINS = new Set<unknown>([...UNDOABLE_ORIGINS, MIGRATION, DEMO])
 
 /**
  * A workbook: one Y.Doc holding sheets, columns, rows and cells. The only way `web` and
@@ -358,7 +345,7 @@ export class Workbook {
     })
   }
 
-  // ---- change feed -----------------------------------------------------------------------
+  // ---- change feed (the doc side is workbookObserver.ts) ----------------------------------
 
   /** Subscribes to changes: which sheets, rows and cells each transaction touched. */
   onChange(cb: (change: WorkbookChange) => void): () => void {
@@ -377,99 +364,13 @@ export class Workbook {
   }
 
   private observe(): () => void {
-    const onSheets = (events: Y.YEvent<Y.AbstractType<unknown>>[], txn: Y.Transaction) => {
-      const change: WorkbookChange = {
-        origin: txn.origin,
-        local: txn.local,
-        metaChanged: false,
-        sheetsChanged: false,
-        sheets: new Map(),
-      }
-      const sheetChange = (id: string): SheetChange => {
-        let c = change.sheets.get(id)
-        if (!c) {
-          c = emptySheetChange()
-          change.sheets.set(id, c)
-        }
-        return c
-      }
-      for (const event of events) {
-        const path = event.path
-        if (path.length === 0) {
-          // Sheets added or removed as a whole (hard removal only happens via purge tools).
-          change.sheetsChanged = true
-          for (const key of (event as Y.YMapEvent<unknown>).keysChanged) {
-            const handle = this.sheetHandles.get(key)
-            if (handle && this.sheetsMap.get(key) !== handle.map) this.sheetHandles.delete(key)
-            else if (handle && !API_ORIGINS.has(txn.origin)) {
-              // Created in this very transaction by something other than this API (whose writes
-              // go through to the index): its nested types fired no events of their own.
-              handle.rebuildIndex()
-              handle.invalidateColumns()
-            } else handle?.invalidateColumns()
-            sheetChange(key).order = true
-            sheetChange(key).columns = true
-          }
-          continue
-        }
-        const sheetId = String(path[0])
-        const handle = this.sheetHandles.get(sheetId)
-        const c = sheetChange(sheetId)
-        if (path.length === 1) {
-          c.meta = true
-          change.sheetsChanged = true
-          continue
-        }
-        const field = String(path[1])
-        if (field === SHEET_COLUMNS) {
-          c.columns = true
-          handle?.invalidateColumns()
-          continue
-        }
-        if (path.length === 2 && handle) handle.applyIndexEvent(event, field, c)
-        else if (path.length === 2) {
-          // No handle yet: it will be built from the current state on first access. Still report.
-          c.order = true
-        }
-      }
-      this.emit(change)
-      // A local undo or redo: note in the logs what it did (a transaction of its own, queued by
-      // Yjs after this one; its writes are outside the undo scope and fire no sheet events).
-      const notes = this.readOnly
-        ? null
-        : collectUndoNotes(
-            events,
-            txn,
-            change.sheets,
-            (id) => (this.sheetsMap.has(id) ? this.sheet(id) : undefined),
-            this.ctx,
-          )
-      if (notes) {
-        this.doc.transact(() => {
-          for (const [sheetId, recs] of notes.cells) {
-            const log = this.historyMap.get(sheetId)
-            if (log) log.insert(log.length, recs)
-          }
-          const rowLog = this.ctx.rowLog()
-          if (notes.rows.length > 0) rowLog.insert(rowLog.length, notes.rows)
-        }, HISTORY_NOTE)
-      }
-    }
-    const onMeta = (_e: Y.YMapEvent<unknown>, txn: Y.Transaction) => {
-      const change: WorkbookChange = {
-        origin: txn.origin,
-        local: txn.local,
-        metaChanged: true,
-        sheetsChanged: false,
-        sheets: new Map(),
-      }
-      this.emit(change)
-    }
-    this.sheetsMap.observeDeep(onSheets)
-    this.metaMap.observe(onMeta)
-    return () => {
-      this.sheetsMap.unobserveDeep(onSheets)
-      this.metaMap.unobserve(onMeta)
-    }
+    return observeWorkbook({
+      doc: this.doc,
+      readOnly: this.readOnly,
+      ctx: this.ctx,
+      handles: this.sheetHandles,
+      sheet: (id) => this.sheet(id),
+      emit: (change) => this.emit(change),
+    })
   }
 }
