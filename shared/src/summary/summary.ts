@@ -3,51 +3,27 @@
  * device. Group keys and measured values are expressions (expr/), so `站点.区县` groups through a
  * reference exactly as a computed column reads it. `LiveSummary` keeps each row's contribution, so an
  * edit from anyone moves one row's contribution out of its old group and into its new one; the result
- * equals a from-scratch computation (summary.test.ts checks it with fast-check).
+ * equals a from-scratch computation (summary.test.ts checks it with fast-check). The definitions and
+ * the table's shape are in types.ts, group keys in keys.ts, the table and cross-tab figures in tables.ts.
  */
 
 import { type CompiledExpr, compileSource, type ExprScope } from '../expr/evaluate.js'
 import type { ExprError } from '../expr/parse.js'
 import type { SheetChange, WorkbookChange } from '../model/types.js'
-import type { CellValue, MoneyUnit } from '../schema/columnTypes.js'
-import { type AggregateKind, type AggState, accumulateValue, emptyState } from './aggregate.js'
+import type { CellValue } from '../schema/columnTypes.js'
+import { type AggState, accumulateValue, emptyState } from './aggregate.js'
 import { type CrossTab, compareKeyLists, type Key } from './keys.js'
 import { crossTabOf, tableOf } from './tables.js'
+import type { SummaryDef, SummaryTable } from './types.js'
 
 export * from './keys.js'
-
-/** One measured column of a summary. */
-export interface MeasureDef {
-  kind: AggregateKind
-  /** An expression over the source row (usually a column name); empty for count of rows. */
-  expr?: string
-  /** share only: the condition a row must meet (e.g. `服务人次 >= 100`). */
-  where?: string
-  /** Money is read in this unit (元 or 万元): never added raw across units. */
-  unit?: MoneyUnit
-  label?: string
-}
-
-/** A summary table stored in the doc. */
-export interface SummaryDef {
-  title: string
-  sheetId: string
-  /** Group-by expressions, outermost first: ['站点.区县', '期间']. */
-  groupBy: string[]
-  measures: MeasureDef[]
-  /** Only rows where this holds (optional). */
-  filter?: string
-}
-
-/** A cross-tab: rows × columns of one measure, with row and column totals. */
-export interface CrossTabDef {
-  title: string
-  sheetId: string
-  rows: string
-  columns: string
-  measure: MeasureDef
-  filter?: string
-}
+export type {
+  CrossTabDef,
+  MeasureDef,
+  SummaryDef,
+  SummaryRow,
+  SummaryTable,
+} from './types.js'
 
 /** One source row's contribution: its group and its measured values (and share conditions). */
 interface RowEntry {
@@ -65,20 +41,6 @@ interface Group {
   states: AggState[]
   /** Rows in the group (drill-down finds them through `entries`). */
   count: number
-}
-
-/** A group's figures. `level` 0 is a detail row, 1 a subtotal of the first key, 2 the grand total. */
-export interface SummaryRow {
-  level: 0 | 1 | 2
-  keys: Key[]
-  values: (number | null)[]
-  rows: number
-}
-
-export interface SummaryTable {
-  keyLabels: string[]
-  measureLabels: string[]
-  rows: SummaryRow[]
 }
 
 export type SummaryCompileResult =
