@@ -1,6 +1,7 @@
+import * as XLSX from '@e965/xlsx'
 import { addedRow } from '@taizhang/shared'
 import { describe, expect, it } from 'vitest'
-import { makeCsvImporter } from './importClient'
+import { makeCsvImporter, releasingImporter } from './importClient'
 import { type FromWorker, PLAN_CHUNK_VALUES, type ToWorker } from './protocol'
 import { createCsvWorkerCore } from './workerCore'
 
@@ -125,5 +126,77 @@ describe('web CSV importer (worker protocol)', () => {
     )
     expect(p.plan.adds.lines[n - 1]).toBe(n + 1)
     expect(addedRow(p.plan.adds, n - 1)).toEqual([n - 1, `站${n - 1}`])
+  })
+
+  it('releases the table and the workbook before an apply; the book stays while worksheets remain', async () => {
+    // A two-worksheet .xlsx made by SheetJS's writer (the reader under test is ours).
+    const book = XLSX.utils.book_new()
+    XLSX.utils.book_append_sheet(
+      book,
+      XLSX.utils.aoa_to_sheet([
+        ['站点', '人次'],
+        ['殷行', 3],
+      ]),
+      '一',
+    )
+    XLSX.utils.book_append_sheet(
+      book,
+      XLSX.utils.aoa_to_sheet([['名称'], ['长白'], ['五角场']]),
+      '二',
+    )
+    const bytes = new Uint8Array(
+      XLSX.write(book, { type: 'array', bookType: 'xlsx' }) as ArrayBuffer,
+    )
+    /** Counts whole-file reads: the worker reads the file whole only to open the workbook. */
+    class CountingBlob extends Blob {
+      opens = 0
+      override arrayBuffer() {
+        this.opens++
+        return super.arrayBuffer()
+      }
+    }
+    const file = new CountingBlob([bytes])
+    const imp = makeCsvImporter(() => fakeWorker({ terminated: 0 }))
+    const settings = (worksheet: string) =>
+      ({
+        encoding: 'auto',
+        delimiter: 'auto',
+        header: 'auto',
+        xlsx: { worksheet, includeTotals: false, fillMerged: true },
+      }) as const
+    const a = await imp.read(file, settings('一'), [], () => {})
+    if (!a.ok) throw new Error('read')
+    expect((await imp.plan(a.summary.mapping, [], null, { mode: 'append' })).ok).toBe(true)
+    expect(file.opens).toBe(1)
+    // The table goes, the book stays: planning again needs a read, which does not reopen the file.
+    imp.release(true)
+    await expect(imp.plan(a.summary.mapping, [], null, { mode: 'append' })).rejects.toThrow(
+      'no file read',
+    )
+    const b = await imp.read(file, settings('二'), [], () => {})
+    expect(b.ok && b.summary.table.header).toEqual(['名称'])
+    expect(file.opens).toBe(1)
+    // Both go: the next read opens the file again, and reads the same.
+    imp.release(false)
+    const again = await imp.read(file, settings('一'), [], () => {})
+    expect(file.opens).toBe(2)
+    expect(again).toEqual(a)
+
+    // Several worksheets in a row (importOtherWorksheets): the book is kept until the last is read.
+    const file2 = new CountingBlob([bytes])
+    const more = releasingImporter(imp, 2)
+    for (const name of ['一', '二']) {
+      const r = await more.read(file2, settings(name), [], () => {})
+      if (!r.ok) throw new Error('read')
+      const p = await more.plan(r.summary.mapping, [], null, { mode: 'append' })
+      expect(p.ok && p.plan.adds.count).toBe(name === '一' ? 1 : 2)
+      await expect(imp.plan(r.summary.mapping, [], null, { mode: 'append' })).rejects.toThrow(
+        'no file read',
+      )
+    }
+    expect(file2.opens).toBe(1)
+    await imp.read(file2, settings('二'), [], () => {})
+    expect(file2.opens).toBe(2)
+    imp.dispose()
   })
 })

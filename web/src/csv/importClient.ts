@@ -33,6 +33,12 @@ export interface CsvImporter {
     rows: RowView[] | null,
     options: WorkerImportOptions,
   ): Promise<PlanOutcome>
+  /**
+   * Lets the worker drop the read file's table, and its opened workbook unless `keepBook` (more
+   * worksheets of it to import): sent before an apply, so the worker's copy of the file is not
+   * held beside the plan and the new rows. Fire and forget; the next plan needs a new read.
+   */
+  release(keepBook: boolean): void
   cancel(): void
   dispose(): void
 }
@@ -108,6 +114,10 @@ export function makeCsvImporter(makeWorker: WorkerFactory = defaultWorker): CsvI
       if (m.type !== 'plan') throw new Error(`unexpected ${m.type}`)
       return m.ok ? { ok: true, plan: m.plan } : { ok: false, refusal: m.refusal }
     },
+    release(keepBook) {
+      // Nothing to release in a worker that was never started (or was cancelled).
+      worker?.postMessage({ type: 'release', keepBook } satisfies ToWorker)
+    },
     cancel() {
       // Terminating is the fastest stop (well under the 1 s the issue allows); the next call starts a new worker.
       worker?.terminate()
@@ -120,6 +130,28 @@ export function makeCsvImporter(makeWorker: WorkerFactory = defaultWorker): CsvI
       worker?.terminate()
       worker = null
       pending = null
+    },
+  }
+}
+
+/**
+ * The importer as `importOtherWorksheets` (xlsx/importMore.ts) uses it — read, plan, apply per
+ * worksheet: after each plan the worker drops that worksheet's table, and the opened workbook too
+ * once the last of the `count` worksheets was read, so neither is held beside the plan during the
+ * apply (issue #15: peak memory).
+ */
+export function releasingImporter(importer: CsvImporter, count: number): CsvImporter {
+  let reads = 0
+  return {
+    ...importer,
+    read: (...args) => {
+      reads++
+      return importer.read(...args)
+    },
+    plan: async (...args) => {
+      const r = await importer.plan(...args)
+      importer.release(reads < count)
+      return r
     },
   }
 }

@@ -7,6 +7,7 @@ import {
   CSV_IMPORT,
   type CsvReadProgress,
   type CsvRefusal,
+  checkImportPlan,
   formatValue,
   type ImportPlan,
   type ImportReport,
@@ -18,7 +19,7 @@ import type { WorkbookSession } from '../doc/openWorkbook'
 import { isPristineSheet } from '../home/blankSheet'
 import { captureBeforeImport } from '../versions/api'
 import { importOtherWorksheets } from '../xlsx/importMore'
-import { type CsvImporter, makeCsvImporter } from './importClient'
+import { type CsvImporter, makeCsvImporter, releasingImporter } from './importClient'
 import type { ReadSettings, ReadSummary, WorkerImportOptions, XlsxReadSettings } from './protocol'
 import { removeReplacedBlank } from './replaceBlank'
 import { csvLang, tx } from './text'
@@ -157,8 +158,27 @@ export function createImportFlow(props: ImportDialogProps) {
     return out
   }
 
+  /**
+   * Set once the worker was told to let go of the file (before an apply): planning again (back
+   * from a refused apply) reads the file again first, with the same settings.
+   */
+  let released = false
+
   const plan = async () => {
     setStep({ kind: 'planning' })
+    if (released) {
+      const again = await importer.read(
+        props.file,
+        { ...settings(), xlsx: xlsxSettings() },
+        targetColumns(),
+        () => {},
+      )
+      if (!again.ok) {
+        setStep({ kind: 'refused', refusal: again.refusal })
+        return
+      }
+      released = false
+    }
     const options: WorkerImportOptions = {
       mode: mode(),
       onMisfit: onMisfit(),
@@ -192,6 +212,15 @@ export function createImportFlow(props: ImportDialogProps) {
     // both apply here); offline or refused, it is skipped silently and the import goes on.
     await captureBeforeImport(props.session.id, props.file.name)
     if (disposed) return
+    // Memory (issue #15: peak ≤ 6× the file): the worker's table and opened workbook are not
+    // needed once the plan is here, unless more worksheets of the workbook are to be imported
+    // (the book is kept for them, dropped after the last). The plan's refusals are checked first,
+    // so a refused apply (back to the mapping) usually still finds the file in the worker.
+    const more = summary()?.xlsx ? extraSheets() : []
+    if (!checkImportPlan(wb, dest, p)) {
+      importer.release(more.length > 0)
+      released = true
+    }
     const r = await applyImportPlanStaged(wb, dest, p, {
       onProgress: (written, total) => setStep({ kind: 'writing', written, total }),
       aborted: () => disposed,
@@ -202,21 +231,22 @@ export function createImportFlow(props: ImportDialogProps) {
       return
     }
     replaceBlank(r.report.sheetId)
-    let more: string[] | undefined
-    if (summary()?.xlsx && extraSheets().length > 0) {
+    let moreLines: string[] | undefined
+    if (more.length > 0) {
       const done = await importOtherWorksheets({
-        importer,
+        importer: releasingImporter(importer, more.length),
         file: props.file,
-        names: extraSheets(),
+        names: more,
         settings: { ...settings(), xlsx: xlsxSettings() },
         wb,
         sheetName: uniqueSheetName,
         aborted: () => disposed,
       })
+      importer.release(false)
       if (disposed) return
-      more = done.lines
+      moreLines = done.lines
     }
-    setStep({ kind: 'done', report: r.report, ...(more ? { more } : {}) })
+    setStep({ kind: 'done', report: r.report, ...(moreLines ? { more: moreLines } : {}) })
     // Switching sheets builds a grid: a task of its own, not the publish's.
     await new Promise((resolve) => setTimeout(resolve, 0))
     props.selectSheet(r.report.sheetId)

@@ -58,6 +58,12 @@ export type ToWorker =
       rows: RowView[] | null
       options: WorkerImportOptions
     }
+  /**
+   * The main thread is about to apply a plan: the worker lets go of its table (the file's columns,
+   * kept to plan again) and, unless `keepBook` (more worksheets of the same .xlsx still to import),
+   * the opened workbook. No reply; a later `plan` needs a `read` first (issue #15: peak memory).
+   */
+  | { type: 'release'; keepBook: boolean }
 
 export type FromWorker =
   | { type: 'progress'; progress: CsvReadProgress }

@@ -44,13 +44,20 @@ export function createCsvWorkerCore(
   post: (msg: FromWorker, transfer?: Transferable[]) => void,
 ): (msg: ToWorker) => Promise<void> {
   let table: CsvTable | undefined
+  let xlsx: typeof import('../xlsx/workerRead') | undefined
   return async (msg) => {
+    if (msg.type === 'release') {
+      table = undefined
+      // The .xlsx module is only here if a workbook was read (a CSV import never loads it).
+      if (!msg.keepBook) xlsx?.releaseXlsxBook()
+      return
+    }
     if (msg.type === 'read') {
       table = undefined
       if (await isWorkbookFile(msg.file)) {
         // SheetJS arrives with this chunk, on the first .xlsx only (issue #15 §3).
-        const { readXlsxInWorker } = await import('../xlsx/workerRead')
-        const r = await readXlsxInWorker(
+        xlsx ??= await import('../xlsx/workerRead')
+        const r = await xlsx.readXlsxInWorker(
           msg.file,
           msg.settings.xlsx ?? { includeTotals: false, fillMerged: true },
         )

@@ -18,6 +18,11 @@ import type { XlsxReadSettings } from '../csv/protocol'
 /** The workbook last opened, kept while the dialog switches worksheets or toggles options. */
 let cached: { file: Blob; book: XlsxBook } | undefined
 
+/** Drops the cached workbook (the import worker's `release`, before the main thread applies). */
+export function releaseXlsxBook(): void {
+  cached = undefined
+}
+
 export type XlsxWorkerRead =
   | (Extract<XlsxSheetResult, { ok: true }> & { worksheets: XlsxWorksheetInfo[]; bytes: number })
   | { ok: false; refusal: CsvRefusal }
