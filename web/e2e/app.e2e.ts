@@ -6,10 +6,11 @@ import {
   openBrowser,
   type Server,
   screenshot,
-  startServer,
   waitSaved,
 } from './harness'
+import { type OnePage, openOnePage } from './twoPages'
 
+let t: OnePage
 let server: Server
 let owner: Browser
 
@@ -44,20 +45,16 @@ async function waitRows(page: Page, want: Array<[string, string]>): Promise<void
 
 describe('the app around the grid (real Chromium, real taizhang serve)', () => {
   beforeAll(async () => {
-    server = await startServer()
-    owner = await openBrowser('app-owner', { name: '王敏', color: '#2563eb' })
     // Two workbooks on the server, made on the owner's device.
-    await createWorkbook(owner.page, server.origin, server.token, 'demo')
+    t = await openOnePage('app-owner', { name: '王敏', color: '#2563eb' }, { workbook: 'demo' })
+    ;({ server, br: owner } = t)
     await waitSaved(owner.page, { synced: true })
     await createWorkbook(owner.page, server.origin, server.token, 'empty')
     await owner.page.getByTestId('wb-title').fill('救助台账')
     await owner.page.getByTestId('wb-title').press('Enter')
     await waitSaved(owner.page, { synced: true })
   })
-  afterAll(async () => {
-    await owner?.close()
-    await server?.stop()
-  })
+  afterAll(() => t?.close())
 
   it('a fresh browser with the owner’s link lists the server’s workbooks and opens one', async () => {
     const fresh = await openBrowser('app-fresh', { name: '李强', color: '#d97706' })

@@ -11,23 +11,23 @@ import {
   createWorkbook,
   dataColumnIds,
   importCsv,
-  openBrowser,
   REPO,
   type Server,
   screenshot,
-  startServer,
   waitForCell,
   waitSaved,
 } from './harness'
+import { type OnePage, openOnePage } from './twoPages'
 
+let t: OnePage
 let server: Server
 let br: Browser
 const consoleCsp: string[] = []
 
 describe('Content-Security-Policy in Chromium', () => {
   beforeAll(async () => {
-    server = await startServer()
-    br = await openBrowser('csp', { name: '赵六', color: '#7c3aed' })
+    t = await openOnePage('csp', { name: '赵六', color: '#7c3aed' })
+    ;({ server, br } = t)
     // Every violation the page (or a worker it starts) reports, from the first script on.
     await br.context.addInitScript(() => {
       const w = window as unknown as { __csp: string[] }
@@ -40,10 +40,7 @@ describe('Content-Security-Policy in Chromium', () => {
       if (/Content Security Policy/i.test(m.text())) consoleCsp.push(m.text())
     })
   })
-  afterAll(async () => {
-    await br?.close()
-    await server?.stop()
-  })
+  afterAll(() => t?.close())
 
   it('the app, its sync socket, service worker and workers run with no violation reported', async () => {
     const page = br.page

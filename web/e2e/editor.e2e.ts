@@ -2,15 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type Browser,
   cellSel,
-  createWorkbook,
   dataColumnIds,
-  openBrowser,
   type Server,
   screenshot,
-  startServer,
   waitForCell,
 } from './harness'
-import { openTwoPages, type TwoPages, waitBadge } from './twoPages'
+import { openOnePage, openTwoPages, type TwoPages, waitBadge } from './twoPages'
 
 let t: TwoPages
 let server: Server
@@ -147,10 +144,13 @@ describe('remote changes never disturb an open editor (real Chromium, real taizh
 
 describe('toolbar layout', () => {
   it('the title stays visible at 1280×800 and at a narrow width', async () => {
-    const s = await startServer()
-    const br = await openBrowser('layout', { name: '王五', color: '#059669' })
+    const one = await openOnePage(
+      'layout',
+      { name: '王五', color: '#059669' },
+      { workbook: 'demo' },
+    )
+    const { br } = one
     try {
-      await createWorkbook(br.page, s.origin, s.token, 'demo')
       await br.page.locator(cellSel(0, (await dataColumnIds(br.page))[0]!)).waitFor()
       for (const [w, h] of [
         [1280, 800],
@@ -187,8 +187,7 @@ describe('toolbar layout', () => {
         await screenshot(br.page, `toolbar-${w}x${h}.png`)
       }
     } finally {
-      await br.close()
-      await s.stop()
+      await one.close()
     }
   })
 })
