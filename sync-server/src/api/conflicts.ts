@@ -1,5 +1,7 @@
 import {
   type AttestIndex,
+  createRemovalLookup,
+  type EditAttestation,
   type EditEntry,
   readAttestation,
   type Workbook,
@@ -8,6 +10,22 @@ import {
 import { attestedJson, logIds } from './history.js'
 
 type Ids = Map<string, { client: number; clock: number }>
+
+/** A deletion's attestation as the API shows it (the shape `attestedJson` gives edits). */
+function removalJson(a: EditAttestation) {
+  if (a.status === 'attested') {
+    return {
+      status: a.status,
+      user: a.user,
+      name: a.name,
+      receivedAt: new Date(a.receivedAt).toISOString(),
+    }
+  }
+  if (a.status === 'relayed') {
+    return { status: a.status, via: a.via, receivedAt: new Date(a.receivedAt).toISOString() }
+  }
+  return { status: a.status }
+}
 
 /** An edit as the API shows it: the logged author (`by`) and the attested one (`attested`). */
 function apiEdit(e: EditEntry | null, attest: AttestIndex, ids: Ids) {
@@ -35,6 +53,9 @@ export function listConflicts(wb: Workbook, all: boolean) {
       .find((c) => c.id === colId)?.name ?? null
   const list: WorkbookConflict[] = all ? wb.history.conflicts() : wb.history.unsettled()
   const attest = readAttestation(wb.doc)
+  // Who deleted the row or column a losing edit landed on, as the server vouches for it
+  // (`deletedBy` is the name the deleting client chose; attestation, issue 13 §4).
+  const removals = createRemovalLookup(wb.doc)
   const idsBySheet = new Map<string, Ids>()
   const idsOf = (sheetId: string): Ids => {
     let ids = idsBySheet.get(sheetId)
@@ -54,7 +75,15 @@ export function listConflicts(wb: Workbook, all: boolean) {
       current: c.kind === 'concurrent-edit' ? apiEdit(c.winner, attest, idsOf(c.sheetId)) : null,
       lost: apiEdit(c.lost, attest, idsOf(c.sheetId)),
       ...(c.kind !== 'concurrent-edit'
-        ? { deletedBy: c.deletedBy, deletedAt: new Date(c.deletedAt).toISOString() }
+        ? {
+            deletedBy: c.deletedBy,
+            deletedAt: new Date(c.deletedAt).toISOString(),
+            deletedAttested: removalJson(
+              c.kind === 'edit-on-deleted-row'
+                ? removals.row(c.sheetId, c.rowId, c.deletedAt)
+                : removals.column(c.sheetId, c.colId, c.deletedAt),
+            ),
+          }
         : {}),
       settlements: c.settlements.map((s) => ({
         action: s.action,
