@@ -12,6 +12,7 @@ import { randomId } from '../app/identity'
 import { navigate } from '../app/route'
 import { setPendingCreate } from '../home/pendingCreate'
 import { formatTime } from '../i18n'
+import { dialogKeys } from '../workbook/dialogKeys'
 import type { WorkbookStore } from '../workbook/session/createWorkbookStore'
 import {
   listVersions,
@@ -346,9 +347,15 @@ export function VersionsPanel(props: { store: WorkbookStore; token: string | nul
             class="modal-backdrop"
             role="presentation"
             onClick={(e) => e.target === e.currentTarget && setConfirming(null)}
-            onKeyDown={(e) => e.key === 'Escape' && setConfirming(null)}
           >
-            <div class="modal" role="dialog" data-testid="rollback-confirm">
+            <div
+              class="modal"
+              role="dialog"
+              aria-modal="true"
+              data-testid="rollback-confirm"
+              // Made with this Show branch: its Escape/focus handling ends with it.
+              ref={(el) => dialogKeys(() => setConfirming(null))(el)}
+            >
               <h3>{vt('confirmTitle', { name: versionName(v()) })}</h3>
               <p>{vt('confirmBody')}</p>
               <p class="muted" data-testid="rollback-scope">
