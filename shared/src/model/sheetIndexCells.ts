@@ -17,8 +17,8 @@ export class SheetCells {
   /**
    * The row `cell` read last: its record, batch columns and overlay. A summary or a computed
    * column reads several cells of one row in a row, and each read looked the row up in maps of
-   * 100,000 entries (the largest cost of a summary's cold start). Dropped by every change to
-   * records (`records`, `rebuildAll`), batches and that row's overlay.
+   * 100,000 entries (the largest cost of a summary's cold start). Dropped on every change to
+   * records or batches (`SheetIndex` calls `forgetRow`, `reset`) and to that row's overlay.
    */
   private lastRow: {
     id: string
@@ -57,8 +57,8 @@ export class SheetCells {
   }
 
   /**
-   * @internal Write-through of one cell's overlay entry (`SheetWriter.setOverlay`, and the cells
-   * event): the entry as written, without reading it back from the Y.Map or re-splitting its key.
+   * One cell's overlay entry as written (`SheetIndex.setOverlayAt` for `SheetWriter`, and the cells
+   * event), without reading it back from the Y.Map or re-splitting its key.
    */
   setOverlayAt(rowId: string, colId: string, ov: Overlay | undefined): void {
     if (this.lastRow?.id === rowId) this.lastRow = null
