@@ -1,17 +1,11 @@
-import {
-  type AccessIdentity,
-  type ClassifiedChange,
-  classifyUpdate,
-  saveCompletenessSettings,
-  setPeriodLock,
-  Workbook,
-  writeRule,
-} from '@taizhang/shared'
+import { type AccessIdentity, setPeriodLock, type Workbook, writeRule } from '@taizhang/shared'
+import { buildLedger } from '@taizhang/shared/testing'
 import { describe, expect, it } from 'vitest'
-import * as Y from 'yjs'
+import type * as Y from 'yjs'
 import { makeAccessGate, type Refusal, setAccessGate } from '../ui/accessGate'
 import { refusedToastIn } from '../ui/text'
 import { checkUndoStep, runUndo } from './guardedUndo'
+import { changeKey, replicaOf, undoAndClassify } from './testUndo'
 import { undoStepChanges } from './undoChanges'
 
 const NOW = Date.UTC(2024, 7, 15)
@@ -28,43 +22,24 @@ const clerkA: AccessIdentity = {
  * with the clerk's undo manager; `sync` delivers each side's changes to the other.
  */
 function setup() {
-  const bureau = Workbook.create(new Y.Doc(), { title: 't', author: { id: 'b', name: '民政局' } })
-  const st = bureau.sheet(bureau.addSheet('站点'))
-  const name = st.addColumn({ name: '站点名称', type: 'text' })
-  const [a, b] = st.insertRows([{ [name]: '朝歌街道社工站' }, { [name]: '桥盟街道社工站' }]) as [
-    string,
-    string,
-  ]
-  const m = bureau.sheet(bureau.addSheet('指标'))
-  const station = m.addColumn({
-    name: '站点',
-    type: 'reference',
-    format: { refSheet: st.id, refColumn: name },
+  const {
+    wb: bureau,
+    m,
+    stationIds,
+    rowIds,
+    cols,
+  } = buildLedger({
+    author: { id: 'b', name: '民政局' },
+    stations: [{ name: '朝歌街道社工站' }, { name: '桥盟街道社工站' }],
+    rows: [
+      [0, '2024-06', 40],
+      [0, '2024-07', 3],
+      [1, '2024-07', 5],
+    ],
   })
-  const period = m.addColumn({ name: '期间', type: 'period', format: { granularity: 'month' } })
-  const served = m.addColumn({ name: '服务人次', type: 'integer' })
-  const [ra6, ra7, rb7] = m.insertRows([
-    { [station]: a, [period]: '2024-06', [served]: 40 },
-    { [station]: a, [period]: '2024-07', [served]: 3 },
-    { [station]: b, [period]: '2024-07', [served]: 5 },
-  ]) as [string, string, string]
-  saveCompletenessSettings(bureau, {
-    sheetId: m.id,
-    stationColumn: station,
-    periodColumn: period,
-    granularity: 'month',
-    required: [served],
-    from: '2024-06',
-    to: '2024-07',
-  })
-  const doc = new Y.Doc()
-  Y.applyUpdate(doc, Y.encodeStateAsUpdate(bureau.doc))
-  const wb = Workbook.open(doc, { author: { id: 'a', name: '朝歌站' } }).workbook
-  const um = wb.createUndoManager()
-  const sync = () => {
-    Y.applyUpdate(doc, Y.encodeStateAsUpdate(bureau.doc, Y.encodeStateVector(doc)), 'remote')
-    Y.applyUpdate(bureau.doc, Y.encodeStateAsUpdate(doc, Y.encodeStateVector(bureau.doc)), 'remote')
-  }
+  const [a, b] = stationIds as [string, string]
+  const [ra6, ra7, rb7] = rowIds as [string, string, string]
+  const { wb, um, sync } = replicaOf(bureau, { id: 'a', name: '朝歌站' })
   return {
     bureau,
     wb,
@@ -73,30 +48,15 @@ function setup() {
     sheetId: m.id,
     stations: { a, b },
     rows: { ra6, ra7, rb7 },
-    cols: { station, period, served },
+    cols: { station: cols.station, period: cols.period, served: cols.served },
   }
 }
 
-const key = (c: ClassifiedChange) => JSON.stringify(c)
-
-/**
- * Undoes (or redoes) for real and returns what the server's classifier names in the update it
- * produced, read against the doc as it was before (a copy), beside the predicted changes.
- */
+/** The predicted changes of the next undo (redo) beside the ones the real undo produced. */
 function predictedAndActual(wb: Workbook, um: Y.UndoManager, direction: 'undo' | 'redo') {
   const predicted = undoStepChanges(wb, um, direction) ?? []
-  const before = new Y.Doc()
-  Y.applyUpdate(before, Y.encodeStateAsUpdate(wb.doc))
-  const beforeWb = Workbook.open(before, { author: { id: 'x', name: 'x' } }).workbook
-  const updates: Uint8Array[] = []
-  const onUpdate = (u: Uint8Array) => updates.push(u)
-  wb.doc.on('update', onUpdate)
-  if (direction === 'undo') um.undo()
-  else um.redo()
-  wb.doc.off('update', onUpdate)
-  // The undo's transaction and any the model writes after it (edit logs), as one update.
-  const actual = updates.length ? classifyUpdate(beforeWb, Y.mergeUpdates(updates)) : []
-  return { predicted: predicted.map(key).sort(), actual: actual.map(key).sort() }
+  const actual = undoAndClassify(wb, um, direction)
+  return { predicted: predicted.map(changeKey).sort(), actual: actual.map(changeKey).sort() }
 }
 
 describe('access-client: undo and redo through the access rules', () => {

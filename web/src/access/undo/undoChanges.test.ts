@@ -1,37 +1,8 @@
-import { type ClassifiedChange, classifyUpdate, type Sheet, Workbook } from '@taizhang/shared'
+import { type Sheet, seededRandom, Workbook } from '@taizhang/shared'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { changeKey, replicaOf, undoAndClassify } from './testUndo'
 import { undoStepChanges } from './undoChanges'
-
-/** mulberry32: a small seeded PRNG, so a failing sequence can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-const key = (c: ClassifiedChange) => JSON.stringify(c)
-
-/** Undoes (redoes) for real; the classifier's reading of the update against the doc before. */
-function actualChanges(wb: Workbook, um: Y.UndoManager, direction: 'undo' | 'redo'): string[] {
-  const before = new Y.Doc()
-  Y.applyUpdate(before, Y.encodeStateAsUpdate(wb.doc))
-  const beforeWb = Workbook.open(before, { author: { id: 'x', name: 'x' } }).workbook
-  const updates: Uint8Array[] = []
-  const onUpdate = (u: Uint8Array) => updates.push(u)
-  wb.doc.on('update', onUpdate)
-  if (direction === 'undo') um.undo()
-  else um.redo()
-  wb.doc.off('update', onUpdate)
-  const out = updates.length ? classifyUpdate(beforeWb, Y.mergeUpdates(updates)) : []
-  before.destroy()
-  return out.map(key)
-}
 
 /** One random local or remote edit of a sheet (cells, pastes, inserts, deletes, restores, moves, renames). */
 function randomEdit(sheet: Sheet, cols: string[], rnd: () => number): void {
@@ -67,21 +38,14 @@ describe('access-client: the undo prediction against the real undo, random histo
     let steps = 0
     let exact = 0
     for (let seed = 1; seed <= SEEDS; seed++) {
-      const rnd = prng(seed)
+      const rnd = seededRandom(seed)
       const remote = Workbook.create(new Y.Doc(), { title: 't', author: { id: 'r', name: '乙' } })
       const rs = remote.sheet(remote.addSheet('表'))
       const cols = [rs.addColumn({ name: 'a', type: 'integer' })]
       cols.push(rs.addColumn({ name: 'b', type: 'integer' }))
       rs.insertRows([{ [cols[0]!]: 1 }, { [cols[0]!]: 2 }, { [cols[1]!]: 3 }, { [cols[1]!]: 4 }])
-      const doc = new Y.Doc()
-      Y.applyUpdate(doc, Y.encodeStateAsUpdate(remote.doc))
-      const wb = Workbook.open(doc, { author: { id: 'l', name: '甲' } }).workbook
-      const um = wb.createUndoManager()
+      const { wb, um, sync } = replicaOf(remote, { id: 'l', name: '甲' })
       const sheet = wb.sheet(rs.id)
-      const sync = () => {
-        Y.applyUpdate(doc, Y.encodeStateAsUpdate(remote.doc, Y.encodeStateVector(doc)), 'remote')
-        Y.applyUpdate(remote.doc, Y.encodeStateAsUpdate(doc, Y.encodeStateVector(remote.doc)))
-      }
       for (let op = 0; op < OPS; op++) {
         const r = rnd()
         if (r < 0.35) randomEdit(sheet, cols, rnd)
@@ -89,8 +53,8 @@ describe('access-client: the undo prediction against the real undo, random histo
         else if (r < 0.6) sync()
         else {
           const direction = r < 0.85 ? 'undo' : 'redo'
-          const predicted = (undoStepChanges(wb, um, direction) ?? []).map(key)
-          const actual = actualChanges(wb, um, direction)
+          const predicted = (undoStepChanges(wb, um, direction) ?? []).map(changeKey)
+          const actual = undoAndClassify(wb, um, direction).map(changeKey)
           const missed = actual.filter((c) => !predicted.includes(c))
           expect({ seed, op, direction, missed }).toEqual({ seed, op, direction, missed: [] })
           steps++
