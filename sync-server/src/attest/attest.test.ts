@@ -1,47 +1,13 @@
 import { attestReceiptKey, CLOSE, ROOT_ATTEST, readAttestation } from '@taizhang/shared'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createMemoryDocStore } from '../storage/memoryDocStore.js'
-import {
-  type Client,
-  connectClient,
-  startTestServer,
-  synced,
-  type TestServer,
-  tokenFor,
-  waitFor,
-} from '../test/helpers.js'
+import { type Client, synced, type TestServer, waitFor } from '../test/helpers.js'
 import { RECEIPT_COALESCE_MS } from './Attester.js'
+import { attestHarness } from './testClients.js'
 
 /** Attestation against the real server and real y-websocket clients (issue 13 §4). */
-const cleanup: Array<() => Promise<void> | void> = []
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f()
-})
-
-async function server(
-  store = createMemoryDocStore(),
-  attest: boolean | undefined = undefined,
-): Promise<TestServer> {
-  // No option: attestation is on by default.
-  const s = await startTestServer({ store, ...(attest === undefined ? {} : { attest }) })
-  cleanup.push(() => s.server.close())
-  return s
-}
-
-function client(s: TestServer, user: string, name: string, doc?: Y.Doc): Client {
-  const c = connectClient(s.wsBase, 'wb', tokenFor('editor', 'wb', { user, name }), { doc })
-  cleanup.push(() => {
-    try {
-      c.provider.destroy()
-    } catch {
-      // The forger's provider: its doc wrote under another client id, and y-protocols' awareness
-      // (keyed on doc.clientID) throws when it stops. Nothing to clean beyond the socket.
-      c.provider.ws?.close()
-    }
-  })
-  return c
-}
+const { server, client } = attestHarness()
 
 /** The close code the server sent this client's socket (y-websocket does not retry 44xx). */
 function closeCode(c: Client): Promise<number> {

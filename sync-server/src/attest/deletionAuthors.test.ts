@@ -1,39 +1,19 @@
 import { createRemovalLookup, type EditAttestation, Workbook } from '@taizhang/shared'
-import { afterEach, describe, expect, it } from 'vitest'
-import * as Y from 'yjs'
-import {
-  type Client,
-  connectClient,
-  startTestServer,
-  synced,
-  type TestServer,
-  tokenFor,
-  waitFor,
-} from '../test/helpers.js'
+import { describe, expect, it } from 'vitest'
+import { synced, waitFor } from '../test/helpers.js'
+import { attestHarness } from './testClients.js'
 
 /**
  * Who deleted a column or a sheet, against the real server and real y-websocket clients (issue 13
  * §2 trash "with who and when", §4 "the name from the token, not a self-chosen one").
  */
-const cleanup: Array<() => Promise<void> | void> = []
-afterEach(async () => {
-  for (const f of cleanup.splice(0).reverse()) await f()
-})
-
-function client(s: TestServer, user: string, name: string): Client {
-  const c = connectClient(s.wsBase, 'wb', tokenFor('editor', 'wb', { user, name }), {
-    doc: new Y.Doc(),
-  })
-  cleanup.push(() => c.provider.destroy())
-  return c
-}
+const { server, client } = attestHarness()
 
 const nameOf = (a: EditAttestation) => (a.status === 'attested' ? a.name : null)
 
 describe('S8 attestation of deletions (issue 13 §4)', () => {
   it('a forged display name deleting a column and a sheet: the trash names the token user (张三)', async () => {
-    const s = await startTestServer()
-    cleanup.push(() => s.server.close())
+    const s = await server()
     const zhang = client(s, 'u-zhang', '张三')
     const li = client(s, 'u-li', '李四')
     await Promise.all([synced(zhang), synced(li)])
