@@ -209,8 +209,11 @@ export async function applyImportPlanStaged(
       sheet.stageRows(staged, values, n)
       // Size the next slice to take about `sliceMs` (encoding and sending included: the update
       // listeners run inside the transaction).
+      // At most twice the last slice: a slice measured while the tab was fast (or timed at the
+      // clock's 1 ms floor) must not size a 10× bigger one that then meets a collection or a busy
+      // machine in one task (issue #15: a 870 ms task seen at load 13–16).
       const dt = Math.max(now() - t0, 1)
-      n = Math.max(minRows, Math.min(maxRows, Math.round((n * sliceMs) / dt)))
+      n = Math.max(minRows, Math.min(maxRows, 2 * n, Math.round((n * sliceMs) / dt)))
       opts.onProgress?.(staged.written, staged.total)
       await pause()
     }

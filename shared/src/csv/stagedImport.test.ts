@@ -182,6 +182,72 @@ describe('CSV6 staged import (browser path for big files)', () => {
     expect(cells(two.wb, two.sheetId)).toEqual(cells(one.wb, one.sheetId))
   })
 
+  it('slices grow at most 2x from a fast one; slice sizes do not change the doc', async () => {
+    // A clock that says each slice took 1 ms, but the third 400 ms: without the cap the second
+    // slice would be 40x the first (the rest of the file in one task).
+    const sizes: number[] = []
+    const ticks = [1, 1, 400, 1, 1, 1, 1, 1]
+    const reference = pair(7)
+    applyImportPlan(
+      reference.wb,
+      { newSheetName: '导入' },
+      planFor(reference.wb, { newSheetName: '导入' }, csv(6000)),
+    )
+    const runs: Workbook[] = []
+    for (const clock of ['capped', 'fixed'] as const) {
+      const p = pair(7)
+      let t = 0
+      let slice = 0
+      let written = 0
+      const r = await applyImportPlanStaged(
+        p.wb,
+        { newSheetName: '导入' },
+        planFor(p.wb, { newSheetName: '导入' }, csv(6000)),
+        clock === 'capped'
+          ? {
+              minRows: 1,
+              sliceRows: 500,
+              sliceMs: 40,
+              // Called twice per slice (start, end): the end reads the slice's duration.
+              now: () => {
+                const end = t % 2 === 1
+                t++
+                return end ? t * 1000 + ticks[slice++ % ticks.length]! : (t + 1) * 1000
+              },
+              onProgress: (w) => {
+                sizes.push(w - written)
+                written = w
+              },
+            }
+          : { minRows: 1, sliceRows: 777, maxSliceRows: 777 },
+      )
+      expect(r.ok && r.report.added).toBe(6000)
+      runs.push(p.wb)
+    }
+    for (let i = 1; i < sizes.length - 1; i++)
+      expect(sizes[i]!).toBeLessThanOrEqual(2 * sizes[i - 1]!)
+    // Doubling from fast slices; the slow third one (400 ms for 2,000 rows) shrinks the next to
+    // the floor of 500 rows; then doubling again.
+    expect(sizes).toEqual([500, 1000, 2000, 500, 1000, 1000])
+    // Row ids are drawn per slice; every sheet's columns and cells in order must be the same.
+    const cells = (w: Workbook) =>
+      w.listSheets().map((info) => {
+        const sh = w.sheet(info.id)
+        const cols = sh.columns()
+        return [
+          info.name,
+          cols.map((c) => c.name),
+          sh.readRows().map((r) => cols.map((c) => r.cells[c.id])),
+        ]
+      })
+    const want = cells(reference.wb)
+    expect(want[1]?.[2]).toHaveLength(6000)
+    for (const wb of runs) {
+      expect(cells(wb)).toEqual(want)
+      expect(cells(reopened(wb.doc))).toEqual(want)
+    }
+  })
+
   it('refused before the first slice: the state vector is unchanged; aborted: nothing visible changes', async () => {
     const { a, b, wb, wbB, sheetId, s, served, queue } = pair()
     const plan = planFor(wb, { sheetId }, csv(800))

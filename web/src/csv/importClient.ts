@@ -37,6 +37,7 @@ export interface CsvImporter {
    * Lets the worker drop the read file's table, and its opened workbook unless `keepBook` (more
    * worksheets of it to import): sent before an apply, so the worker's copy of the file is not
    * held beside the plan and the new rows. Fire and forget; the next plan needs a new read.
+   * Without `keepBook` the idle worker is ended (its heap freed at once; the next call starts one).
    */
   release(keepBook: boolean): void
   cancel(): void
@@ -115,8 +116,16 @@ export function makeCsvImporter(makeWorker: WorkerFactory = defaultWorker): CsvI
       return m.ok ? { ok: true, plan: m.plan } : { ok: false, refusal: m.refusal }
     },
     release(keepBook) {
-      // Nothing to release in a worker that was never started (or was cancelled).
-      worker?.postMessage({ type: 'release', keepBook } satisfies ToWorker)
+      if (!worker) return // never started, or cancelled: nothing held
+      if (keepBook || pending) {
+        worker.postMessage({ type: 'release', keepBook } satisfies ToWorker)
+        return
+      }
+      // Nothing to keep: ending the worker frees its whole heap at once (an idle worker's freed
+      // table and book are otherwise collected only when it next allocates); the next call
+      // starts a new one, as after `cancel`.
+      worker.terminate()
+      worker = null
     },
     cancel() {
       // Terminating is the fastest stop (well under the 1 s the issue allows); the next call starts a new worker.

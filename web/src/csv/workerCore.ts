@@ -45,11 +45,12 @@ export function createCsvWorkerCore(
 ): (msg: ToWorker) => Promise<void> {
   let table: CsvTable | undefined
   let xlsx: typeof import('../xlsx/workerRead') | undefined
+  /** The opened .xlsx, kept for other worksheets and options of the same file (workerRead.ts). */
+  const books: import('../xlsx/workerRead').XlsxBookCache = {}
   return async (msg) => {
     if (msg.type === 'release') {
       table = undefined
-      // The .xlsx module is only here if a workbook was read (a CSV import never loads it).
-      if (!msg.keepBook) xlsx?.releaseXlsxBook()
+      if (!msg.keepBook) books.current = undefined
       return
     }
     if (msg.type === 'read') {
@@ -60,6 +61,7 @@ export function createCsvWorkerCore(
         const r = await xlsx.readXlsxInWorker(
           msg.file,
           msg.settings.xlsx ?? { includeTotals: false, fillMerged: true },
+          books,
         )
         if (!r.ok) {
           post({ type: 'read', ok: false, refusal: r.refusal })

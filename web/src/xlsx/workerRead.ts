@@ -15,12 +15,12 @@ import {
 } from '@taizhang/shared/xlsx'
 import type { XlsxReadSettings } from '../csv/protocol'
 
-/** The workbook last opened, kept while the dialog switches worksheets or toggles options. */
-let cached: { file: Blob; book: XlsxBook } | undefined
-
-/** Drops the cached workbook (the import worker's `release`, before the main thread applies). */
-export function releaseXlsxBook(): void {
-  cached = undefined
+/**
+ * The workbook last opened, kept while the dialog switches worksheets or toggles options; one per
+ * worker core (`createCsvWorkerCore`), which empties it on `release`.
+ */
+export interface XlsxBookCache {
+  current?: { file: Blob; book: XlsxBook }
 }
 
 export type XlsxWorkerRead =
@@ -30,16 +30,17 @@ export type XlsxWorkerRead =
 export async function readXlsxInWorker(
   file: Blob,
   settings: XlsxReadSettings,
+  cache: XlsxBookCache,
 ): Promise<XlsxWorkerRead> {
   if (file.size > MAX_XLSX_BYTES)
     return { ok: false, refusal: { kind: 'too-large', bytes: file.size, limit: MAX_XLSX_BYTES } }
-  let book = cached?.file === file ? cached.book : undefined
+  let book = cache.current?.file === file ? cache.current.book : undefined
   if (!book) {
-    cached = undefined
+    cache.current = undefined
     const opened = await openXlsx(new Uint8Array(await file.arrayBuffer()))
     if (!opened.ok) return opened
     book = opened.book
-    cached = { file, book }
+    cache.current = { file, book }
   }
   const first = book.worksheets.find((w) => !w.hidden) ?? book.worksheets[0]!
   const name =
