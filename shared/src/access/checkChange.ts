@@ -184,6 +184,12 @@ class OverlaySource implements SheetSource {
  */
 export interface AccessChecker {
   check(who: AccessIdentity, change: Change, now: number): Decision
+  /**
+   * Prepares what `check` would otherwise build on `who`'s first change: the plan (grants,
+   * compiled conditions) of every live sheet and each sheet's row index. The server calls it when
+   * a connection joins a live room, so a writer's first update does not pay for it.
+   */
+  warm(who: AccessIdentity): void
   dispose(): void
 }
 
@@ -391,6 +397,13 @@ export function createAccessChecker(wb: Workbook): AccessChecker {
   }
 
   return {
+    warm(who) {
+      if (who.role === Roles.viewer) return
+      for (const s of wb.listSheets()) {
+        plan(who, s.id)
+        wb.sheet(s.id).rowCount()
+      }
+    },
     check(who, change, now) {
       if (who.role === Roles.viewer) return refuse(RefusalReasons.readOnly)
       switch (change.kind) {

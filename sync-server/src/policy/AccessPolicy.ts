@@ -48,6 +48,12 @@ export const REFUSED_LIST_MAX = 200
  */
 export interface AccessPolicy {
   check(doc: Y.Doc, update: Uint8Array | ParsedUpdate, who: AccessIdentity): PolicyVerdict
+  /**
+   * Builds, for a connection that has joined the room of live `doc`, what its first `check` would
+   * build (the workbook view, its sheets' plans and row indexes): the 0.3–0.5 ms of a room's first
+   * check leaves the write path. Nothing for those the fast path lets through unclassified.
+   */
+  warm(doc: Y.Doc, who: AccessIdentity): void
 }
 
 export function createAccessPolicy(now: () => number): AccessPolicy {
@@ -66,6 +72,11 @@ export function createAccessPolicy(now: () => number): AccessPolicy {
     return c
   }
   return {
+    warm(doc, who) {
+      if (who.role === Roles.viewer) return
+      if (isOpen(who) && doc.getMap(ROOT_ACCESS).size === 0) return
+      current(doc).checker.warm(who)
+    },
     check(doc, bytesOrParsed, who) {
       const update = parsedUpdate(bytesOrParsed)
       // A workbook nobody has set access up for (no rule, lock or exception): owners and editors

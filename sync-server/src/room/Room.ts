@@ -9,7 +9,7 @@ import type { Peer } from '../Peer.js'
 import type { AccessPolicy } from '../policy/AccessPolicy.js'
 import type { DocStore } from '../storage/DocStore.js'
 import { frameBinary, type WireMessage } from '../wsFrame.js'
-import { type Admission, admit, type Incoming, parseIncoming } from './admission.js'
+import { type Admission, admit, type Incoming, parseIncoming, warmAdmission } from './admission.js'
 import { type Clock, systemClock, type Timer } from './clock.js'
 import {
   coldFromDoc,
@@ -182,6 +182,20 @@ export class Room {
   /** Adds a peer (the registry cancels a pending unload first: `Rooms.join`). */
   join(peer: Peer): void {
     this.peerSet.add(peer)
+    this.warm(peer)
+  }
+
+  /**
+   * Prepares the access check for a writer who joined (admission.ts `warmAdmission`), after the
+   * handshake's own work (next turn of the loop); a cold room does it when it revives.
+   */
+  private warm(peer: Peer): void {
+    if (!this.deps.policy || peer.role === 'viewer') return
+    setImmediate(() => {
+      const s = this.state
+      if (s.kind === 'live' && this.peerSet.has(peer) && !this.destroyed)
+        warmAdmission(this.deps, this.name, s.doc, peer)
+    })
   }
 
   /** Removes a peer and the presence it owned. */
@@ -315,6 +329,7 @@ export class Room {
       this.writer.appendsSinceCompact = Math.max(this.writer.appendsSinceCompact, records.length)
     }
     this.deps.metrics.docRevivals++
+    for (const peer of this.peerSet) this.warm(peer)
     this.deps.liveDocs.touch(this)
     this.deps.log.debug(
       { room: this.name, ms: Math.round(performance.now() - t0) },

@@ -78,6 +78,19 @@ function identityOf(sender: Sender): AccessIdentity {
   return who
 }
 
+/**
+ * Prepares the access check for `sender`, who has joined the room of live `doc` (see
+ * `AccessPolicy.warm`); a failure is only logged (the first check builds it again and decides).
+ */
+export function warmAdmission(deps: AdmissionDeps, room: string, doc: Y.Doc, sender: Sender): void {
+  if (!deps.policy) return
+  try {
+    deps.policy.warm(doc, identityOf(sender))
+  } catch (err) {
+    deps.log.debug({ room, peer: sender.id, err }, 'access warm-up failed')
+  }
+}
+
 export type Admission =
   /** `attest`: what attestation will record once the update is applied (null: attestation off). */
   | { ok: true; attest: Extract<AttestVerdict, { ok: true }> | null }
