@@ -6,24 +6,12 @@
  * token) watches the data arrive. The workbook is built, locked and reopened by a headless real
  * y-websocket client with the owner's token (the lock UI is access-ui's, built in parallel).
  */
-import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildLedger } from '../../shared/src/access/testLedger.js'
-import {
-  ACK_PARAMS,
-  installAckHandler,
-  SYNC_PATH,
-  setPeriodLock,
-  type Workbook,
-} from '../../shared/src/index.js'
-import { WebsocketProvider, WS, Y } from '../../test/chaos/deps.js'
+import { setPeriodLock, type Workbook } from '../../shared/src/index.js'
 import {
   type Browser,
-  cellSel,
   openBrowser,
-  REPO,
   type Server,
   screenshot,
   startServer,
@@ -31,49 +19,16 @@ import {
   waitForCell,
   waitSaved,
 } from './harness'
+import {
+  mintClerk,
+  mintCli,
+  openSheet as openSheetAt,
+  ownerClient,
+  STATION,
+  stationLedger,
+  until,
+} from './ownerClient'
 import { waitBadge } from './twoPages'
-
-const STATION = '朝歌街道社工站'
-
-function mint(server: Server, args: string[]): string {
-  const out = execFileSync(
-    process.execPath,
-    ['bin/taizhang.mjs', 'token', '--workbook', '*', '--data', server.dataDir, '--json', ...args],
-    { cwd: join(REPO, 'sync-server'), encoding: 'utf8' },
-  )
-  return (JSON.parse(out) as { token: string }).token
-}
-
-/** The bureau's headless client: a real y-websocket provider with the owner token. */
-async function ownerClient(server: Server, workbookId: string, token: string) {
-  const doc = new Y.Doc()
-  const provider = new WebsocketProvider(
-    server.origin.replace(/^http/, 'ws') + SYNC_PATH,
-    workbookId,
-    doc,
-    { params: { ...ACK_PARAMS, token }, WebSocketPolyfill: WS as never, disableBc: true },
-  )
-  let durable = new Map<number, number>()
-  installAckHandler(provider as never, (sv) => {
-    durable = sv
-  })
-  await until(() => provider.synced, 20_000, 'owner client sync')
-  const acked = () =>
-    until(
-      () => (durable.get(doc.clientID) ?? 0) >= Y.getState(doc.store, doc.clientID),
-      20_000,
-      'owner edits acknowledged',
-    )
-  return { doc, provider, acked }
-}
-
-async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
 
 let server: Server
 let clerk: Browser
@@ -85,37 +40,16 @@ const workbookId = 'acc-offline-e2e'
 
 const badge = (br: Browser, state: string) => waitBadge(br, state, 60_000)
 
-async function openSheet(br: Browser, token: string) {
-  await br.page.goto(`${server.origin}/#/w/${workbookId}?token=${encodeURIComponent(token)}`)
-  await br.page.getByTestId('workbook').waitFor({ timeout: 60_000 })
-  await br.page.getByTestId('sheet-tabs').getByText('指标', { exact: true }).click()
-  await br.page.locator(cellSel(1, ids.served)).waitFor({ timeout: 30_000 })
-}
+const openSheet = (br: Browser, token: string) =>
+  openSheetAt(br, server, workbookId, token, ids.served)
 
 describe('issue 16 §3: a refused offline edit is rebuilt around, listed and re-applied (two pages)', () => {
   beforeAll(async () => {
     server = await startServer()
-    const ownerToken = mint(server, ['--role', 'owner', '--name', '民政局'])
-    const clerkToken = mint(server, [
-      '--role',
-      'scoped-editor',
-      '--scope-station',
-      STATION,
-      '--name',
-      '朝歌站',
-    ])
+    const ownerToken = mintCli(server, ['--role', 'owner', '--name', '民政局'])
+    const clerkToken = mintClerk(server)
     owner = await ownerClient(server, workbookId, ownerToken)
-    const built = buildLedger({
-      doc: owner.doc as never,
-      title: '月报',
-      author: { id: 'o', name: '民政局' },
-      stations: [{ name: STATION }, { name: '桥盟街道社工站' }],
-      rows: [
-        [0, '2024-06', 40],
-        [0, '2024-07', 3],
-        [1, '2024-07', 5],
-      ],
-    })
+    const built = stationLedger(owner.doc)
     wb = built.wb
     ids.sheet = built.m.id
     ids.served = built.cols.served

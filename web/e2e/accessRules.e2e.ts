@@ -12,6 +12,7 @@ import {
   type Browser,
   cellSel,
   cellText,
+  columnsByName,
   type Server,
   screenshot,
   typeInCell,
@@ -41,20 +42,6 @@ const tabs = (p: Page) => p.locator('[data-testid="sheet-tabs"] .tab[data-sheet-
 async function mint(role: string, name: string, scope?: Record<string, string>): Promise<string> {
   return (await shareLink(server, { workbook: wbId, role, name, ...(scope ? { scope } : {}) }))
     .token
-}
-
-/** Column ids of the grid by header name. */
-async function columnsByName(p: Page): Promise<Record<string, string>> {
-  await p.locator('.ag-header-cell[col-id]').first().waitFor()
-  return p.evaluate(() => {
-    const out: Record<string, string> = {}
-    for (const el of document.querySelectorAll('.ag-header-cell[col-id]')) {
-      const id = el.getAttribute('col-id')!
-      const name = el.querySelector('.ag-header-cell-text')?.textContent?.trim()
-      if (name && id !== '__rownum') out[name] = id
-    }
-    return out
-  })
 }
 
 /** Shown rows (index, station, period) of the 指标 sheet, as far as they are rendered. */

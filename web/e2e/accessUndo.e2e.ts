@@ -7,48 +7,27 @@
  * Also: neither the scoped editor nor the approver is offered 分享 (the server mints for neither).
  * The workbook is built by a headless real y-websocket client with the owner's token.
  */
-import { execFileSync } from 'node:child_process'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  ACK_PARAMS,
-  installAckHandler,
-  SYNC_PATH,
-  saveCompletenessSettings,
-  Workbook,
-} from '../../shared/src/index.js'
-import { WebsocketProvider, WS, Y } from '../../test/chaos/deps.js'
 import {
   type Browser,
   cellSel,
   openBrowser,
-  REPO,
   type Server,
   screenshot,
   startServer,
   typeInCell,
   waitForCell,
 } from './harness'
+import {
+  mintClerk,
+  mintCli,
+  openSheet as openSheetAt,
+  ownerClient,
+  stationLedger,
+} from './ownerClient'
+import { waitBadge } from './twoPages'
 
-const STATION = '朝歌街道社工站'
 const workbookId = 'acc-undo-e2e'
-
-function mint(server: Server, args: string[]): string {
-  const out = execFileSync(
-    process.execPath,
-    ['bin/taizhang.mjs', 'token', '--workbook', '*', '--data', server.dataDir, '--json', ...args],
-    { cwd: join(REPO, 'sync-server'), encoding: 'utf8' },
-  )
-  return (JSON.parse(out) as { token: string }).token
-}
-
-async function until(cond: () => boolean, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
 
 /** The sum of the server's refused-update counters over every reason. */
 async function rejectedTotal(server: Server): Promise<number> {
@@ -63,22 +42,13 @@ async function rejectedTotal(server: Server): Promise<number> {
 let server: Server
 let clerk: Browser
 let approver: Browser
-let owner: { doc: Y.Doc; provider: WebsocketProvider }
+let owner: Awaited<ReturnType<typeof ownerClient>>
 const ids = { served: '', a6: '', a7: '' }
 
-const badge = (br: Browser, state: string) =>
-  br.page.waitForFunction(
-    (s) => document.querySelector('[data-testid="status-badge"]')?.getAttribute('data-state') === s,
-    state,
-    { timeout: 60_000 },
-  )
+const badge = (br: Browser, state: string) => waitBadge(br, state, 60_000)
 
-async function openSheet(br: Browser, token: string) {
-  await br.page.goto(`${server.origin}/#/w/${workbookId}?token=${encodeURIComponent(token)}`)
-  await br.page.getByTestId('workbook').waitFor({ timeout: 60_000 })
-  await br.page.getByTestId('sheet-tabs').getByText('指标', { exact: true }).click()
-  await br.page.locator(cellSel(1, ids.served)).waitFor({ timeout: 30_000 })
-}
+const openSheet = (br: Browser, token: string) =>
+  openSheetAt(br, server, workbookId, token, ids.served)
 
 /** The approver locks (or reopens) July in 报表 → 完成情况. */
 async function setJulyLock(locked: boolean) {
@@ -119,67 +89,14 @@ async function pressUndo() {
 describe('issue 16 §3: undo is checked locally against locks (two pages, real server)', () => {
   beforeAll(async () => {
     server = await startServer()
-    const ownerToken = mint(server, ['--role', 'owner', '--name', '民政局'])
-    const approverToken = mint(server, ['--role', 'approver', '--name', '张三'])
-    const clerkToken = mint(server, [
-      '--role',
-      'scoped-editor',
-      '--scope-station',
-      STATION,
-      '--name',
-      '朝歌站',
-    ])
-    const doc = new Y.Doc()
-    const provider = new WebsocketProvider(
-      server.origin.replace(/^http/, 'ws') + SYNC_PATH,
-      workbookId,
-      doc,
-      {
-        params: { ...ACK_PARAMS, token: ownerToken },
-        WebSocketPolyfill: WS as never,
-        disableBc: true,
-      },
-    )
-    let durable = new Map<number, number>()
-    installAckHandler(provider as never, (sv) => {
-      durable = sv
-    })
-    owner = { doc, provider }
-    await until(() => provider.synced, 20_000, 'owner client sync')
-    const wb = Workbook.create(doc as never, { title: '月报', author: { id: 'o', name: '民政局' } })
-    const st = wb.sheet(wb.addSheet('站点'))
-    const name = st.addColumn({ name: '站点名称', type: 'text' })
-    const [a, b] = st.insertRows([{ [name]: STATION }, { [name]: '桥盟街道社工站' }]) as [
-      string,
-      string,
-    ]
-    const m = wb.sheet(wb.addSheet('指标'))
-    const station = m.addColumn({
-      name: '站点',
-      type: 'reference',
-      format: { refSheet: st.id, refColumn: name },
-    })
-    const period = m.addColumn({ name: '期间', type: 'period', format: { granularity: 'month' } })
-    ids.served = m.addColumn({ name: '服务人次', type: 'integer' })
-    ;[ids.a6, ids.a7] = m.insertRows([
-      { [station]: a, [period]: '2024-06', [ids.served]: 40 },
-      { [station]: a, [period]: '2024-07', [ids.served]: 3 },
-      { [station]: b, [period]: '2024-07', [ids.served]: 5 },
-    ]) as [string, string]
-    saveCompletenessSettings(wb, {
-      sheetId: m.id,
-      stationColumn: station,
-      periodColumn: period,
-      granularity: 'month',
-      required: [ids.served],
-      from: '2024-06',
-      to: '2024-07',
-    })
-    await until(
-      () => (durable.get(doc.clientID) ?? 0) >= Y.getState(doc.store, doc.clientID),
-      20_000,
-      'owner edits acknowledged',
-    )
+    const ownerToken = mintCli(server, ['--role', 'owner', '--name', '民政局'])
+    const approverToken = mintCli(server, ['--role', 'approver', '--name', '张三'])
+    const clerkToken = mintClerk(server)
+    owner = await ownerClient(server, workbookId, ownerToken)
+    const built = stationLedger(owner.doc)
+    ids.served = built.cols.served
+    ;[ids.a6, ids.a7] = built.rowIds as [string, string]
+    await owner.acked()
     clerk = await openBrowser('acc-undo-clerk', { name: '朝歌站', color: '#2563eb' })
     approver = await openBrowser('acc-undo-approver', { name: '张三', color: '#d97706' })
     await openSheet(clerk, clerkToken)

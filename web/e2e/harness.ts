@@ -222,6 +222,20 @@ export async function columnNamed(page: Page, name: string): Promise<string> {
   return id
 }
 
+/** Column ids of the current sheet keyed by header name (data columns only). */
+export async function columnsByName(page: Page): Promise<Record<string, string>> {
+  await page.locator('.ag-header-cell[col-id]').first().waitFor()
+  return page.evaluate(() => {
+    const out: Record<string, string> = {}
+    for (const el of document.querySelectorAll('.ag-header-cell[col-id]')) {
+      const id = el.getAttribute('col-id')!
+      const name = el.querySelector('.ag-header-cell-text')?.textContent?.trim()
+      if (name && id !== '__rownum') out[name] = id
+    }
+    return out
+  })
+}
+
 export async function cellText(page: Page, rowIndex: number, colId: string): Promise<string> {
   return (await cellValue(page, rowIndex, colId)) ?? ''
 }

@@ -50,6 +50,18 @@ export async function waitBadge(br: Browser, state: string, timeout = 20_000): P
   )
 }
 
+/** Opens the 版本 panel from the toolbar's 更多 menu. */
+export async function openVersions(page: Page): Promise<void> {
+  // The command toggles the panel: leave an open one open.
+  if (await page.getByTestId('versions-panel').isVisible()) return
+  await page.getByTestId('toolbar-more').click()
+  await page
+    .locator('[data-testid="context-menu"] button')
+    .filter({ hasText: /^\s*版本\s*$/ })
+    .click()
+  await page.getByTestId('versions-panel').waitFor({ timeout: 10_000 })
+}
+
 /**
  * Opens workbook `workbookId` with `token` and waits for the workbook view. With `reload`, reloads
  * first: when the page already shows the app, changing the hash alone keeps the old session's link.

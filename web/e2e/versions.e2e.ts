@@ -1,5 +1,4 @@
 import { Workbook } from '@taizhang/shared'
-import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import {
@@ -14,7 +13,7 @@ import {
   waitForCell,
   waitSaved,
 } from './harness'
-import { openTwoPages, type TwoPages, withViewer } from './twoPages'
+import { openTwoPages, openVersions, type TwoPages, withViewer } from './twoPages'
 
 let t: TwoPages
 let server: Server
@@ -24,18 +23,6 @@ let workbookId: string
 let col: string
 /** Row 0's first value when the version 报送前 was saved. */
 let firstName = ''
-
-/** Opens the 版本 panel from the toolbar's 更多 menu. */
-async function openVersions(page: Page): Promise<void> {
-  // The command toggles the panel: leave an open one open.
-  if (await page.getByTestId('versions-panel').isVisible()) return
-  await page.getByTestId('toolbar-more').click()
-  await page
-    .locator('[data-testid="context-menu"] button')
-    .filter({ hasText: /^\s*版本\s*$/ })
-    .click()
-  await page.getByTestId('versions-panel').waitFor({ timeout: 10_000 })
-}
 
 describe('issue 13 §3: versions (two real Chromium pages, real server)', () => {
   beforeAll(async () => {

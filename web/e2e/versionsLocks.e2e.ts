@@ -1,8 +1,8 @@
-import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   type Browser,
   cellValue,
+  columnsByName,
   createWorkbook,
   openBrowser,
   type Server,
@@ -12,7 +12,7 @@ import {
   waitForCell,
   waitSaved,
 } from './harness'
-import { WANG } from './twoPages'
+import { openVersions, WANG } from './twoPages'
 
 /**
  * issue 13 §3 (attest): a rollback never unlocks a month. The owner saves a version, edits a cell
@@ -21,30 +21,6 @@ import { WANG } from './twoPages'
  */
 let server: Server
 let br: Browser
-
-/** Column ids of the grid by header name. */
-async function columnsByName(p: Page): Promise<Record<string, string>> {
-  await p.locator('.ag-header-cell[col-id]').first().waitFor()
-  return p.evaluate(() => {
-    const out: Record<string, string> = {}
-    for (const el of document.querySelectorAll('.ag-header-cell[col-id]')) {
-      const id = el.getAttribute('col-id')!
-      const name = el.querySelector('.ag-header-cell-text')?.textContent?.trim()
-      if (name && id !== '__rownum') out[name] = id
-    }
-    return out
-  })
-}
-
-async function openVersions(page: Page): Promise<void> {
-  if (await page.getByTestId('versions-panel').isVisible()) return
-  await page.getByTestId('toolbar-more').click()
-  await page
-    .locator('[data-testid="context-menu"] button')
-    .filter({ hasText: /^\s*版本\s*$/ })
-    .click()
-  await page.getByTestId('versions-panel').waitFor({ timeout: 10_000 })
-}
 
 describe('issue 13 §3: a rollback leaves a locked month and its lock as they are (real server, Chromium)', () => {
   beforeAll(async () => {
