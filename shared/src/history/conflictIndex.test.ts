@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import { logIds } from '../attest/editIds.js'
 import type { LogRecord } from '../model/types.js'
 import { Workbook } from '../model/workbook.js'
 import { prng, syncAll } from '../test/relay.js'
@@ -213,5 +214,29 @@ describe('querying the conflict index again after changes (issue 13, conflict-pe
     syncAll(a, b)
     check('column restored')
     expect(sa.conflicts().length).toBeGreaterThan(6)
+  })
+})
+
+describe('log ids kept up to date (issue 13, conflict-perf)', () => {
+  it('logIdOf equals a fresh walk (logIds) for every edit, after more local and remote edits', () => {
+    const { wb, sheetId } = racedWorkbooks(5)
+    const hist = wb.sheet(sheetId).history
+    const first = logIds(wb.doc, sheetId)
+    for (const [editId, id] of first) expect(hist.logIdOf(editId)).toEqual(id)
+    // Later edits, local and from another replica (merged into the same items or not).
+    const other = new Y.Doc()
+    other.clientID = 8
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(wb.doc))
+    const ow = Workbook.open(other, { random: prng(50), author: { id: 'u8', name: '庚' } }).workbook
+    const s = wb.sheet(sheetId)
+    for (let i = 0; i < 5; i++) {
+      const rows = s.rowIds()
+      s.setCell(rows[i]!, s.columns()[0]!.id, `本地${i}`)
+      ow.sheet(sheetId).setCell(rows[i + 1]!, s.columns()[0]!.id, `远程${i}`)
+      syncAll(wb.doc, other)
+    }
+    const now = logIds(wb.doc, sheetId)
+    expect(now.size).toBeGreaterThan(first.size + 9)
+    for (const [editId, id] of now) expect(hist.logIdOf(editId), editId).toEqual(id)
   })
 })

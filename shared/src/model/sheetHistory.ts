@@ -1,3 +1,4 @@
+import type * as Y from 'yjs'
 import { buildCellHistory } from '../history/cellHistory.js'
 import { type ConflictIndex, ConflictIndexBuild } from '../history/conflictIndex.js'
 import { findConflicts } from '../history/conflicts.js'
@@ -212,6 +213,36 @@ export class SheetHistory {
       }
     }
     return out
+  }
+
+  /** Edit id → the Yjs id of its log record, once `logIdOf` has been asked (conflict-perf). */
+  private ids: Map<string, { client: number; clock: number }> | null = null
+
+  /**
+   * The Yjs id (client, clock) of an edit's log record, as `logIds` (attest/editIds.ts) gives it:
+   * built by one walk of the log when first asked, then kept up to date by a log observer
+   * (O(change)), so a caller asking on every change (the grid's conflict tooltips name the author
+   * the server vouches for) does not walk a 100,000-entry log each time.
+   */
+  logIdOf(editId: string): { client: number; clock: number } | undefined {
+    if (!this.ids) {
+      const log = this.ctx.history(this.sheet.id)
+      if (!log) return undefined
+      const ids = new Map<string, { client: number; clock: number }>()
+      const take = (item: { content: { getContent(): unknown[] }; id: Y.ID }) => {
+        const recs = item.content.getContent() as LogRecord[]
+        for (let i = 0; i < recs.length; i++)
+          ids.set(recs[i]![5], { client: item.id.client, clock: item.id.clock + i })
+      }
+      for (let item = log._start; item !== null; item = item.right)
+        if (!item.deleted && item.countable) take(item)
+      // Lives as long as the doc, as the conflict index's observer does.
+      log.observe((event) => {
+        for (const item of arrayChanges(event.target, event.transaction).added) take(item)
+      })
+      this.ids = ids
+    }
+    return this.ids.get(editId)
   }
 
   /** Deleted rows and columns, with who and when and the edits made to them while deleted. */

@@ -1,5 +1,5 @@
-import type { WorkbookConflict } from '@taizhang/shared'
-import { type LocalAcks, makeAttestLookup } from '../../history/attested'
+import { attestEdit, readAttestation, type WorkbookConflict } from '@taizhang/shared'
+import type { LocalAcks } from '../../history/attested'
 import { makeConflictWatch } from '../../history/conflictWatch'
 import { markerTitle } from '../../history/format'
 import { t } from '../../i18n'
@@ -20,15 +20,20 @@ export const conflictMarkers: GridFeature = {
   install(api, ctx) {
     const { watch, release } = makeConflictWatch(ctx.workbook)
     ctx.host.add(release)
-    // The tooltip names the token's user the server vouches for (issue 13 §4), as the inbox does.
-    // One attestation lookup per change of the conflicts, made when the first tooltip is drawn.
-    let attestOf: ReturnType<typeof makeAttestLookup> | null = null
+    // The tooltip names the token's user the server vouches for (issue 13 §4), as the inbox does
+    // (`makeAttestLookup`): the attestation records read once per change of the conflicts, when
+    // the first tooltip is drawn; each edit's Yjs id from the sheet's id index (kept up to date,
+    // not a walk of the whole log per change: ~18 ms with 100,000 entries under load).
+    let attestIndex: ReturnType<typeof readAttestation> | null = null
     const nameOf = (c: WorkbookConflict) => {
       const unacked = ctx.cells.unacked as Partial<LocalAcks>
-      attestOf ??= makeAttestLookup(ctx.workbook.doc, {
-        isUnconfirmed: (client, clock) => unacked.isUnconfirmed?.(client, clock) ?? false,
-      })
-      const a = attestOf(c.sheetId, c.lost.editId, c.lost.at)
+      attestIndex ??= readAttestation(ctx.workbook.doc)
+      const a = attestEdit(
+        attestIndex,
+        ctx.workbook.sheet(c.sheetId).history.logIdOf(c.lost.editId),
+        c.lost.at,
+        (id) => unacked.isUnconfirmed?.(id.client, id.clock) ?? false,
+      )
       if (a.status !== 'attested') return c.lost.by
       // As the history panels write it: the vouched name, the self-chosen one as a note.
       return a.name === c.lost.by ? a.name : `✓ ${a.name}${t('attest.claimed', { by: c.lost.by })}`
@@ -38,7 +43,7 @@ export const conflictMarkers: GridFeature = {
       return { sig, title: () => (title ??= markerTitle(ctx.sheet, list, nameOf)) }
     }
     const apply = (list: readonly WorkbookConflict[]) => {
-      attestOf = null
+      attestIndex = null
       const byCell = new Map<string, WorkbookConflict[]>()
       for (const c of list) {
         if (c.sheetId !== ctx.sheet.id || c.kind !== 'concurrent-edit') continue
