@@ -27,6 +27,7 @@ import { cellSel, type Server, startServer, waitSaved } from '../../web/e2e/harn
 import type { BrowserContext, Page } from '../../web/node_modules/playwright-core/index.js'
 import { COLUMNS } from '../layout/data.js'
 import { Y } from '../layout/deps.js'
+import type { TraceEvent } from './mainThread.js'
 import { type NodeClient, seedAndConnect } from './nodeClient.js'
 import { buildBenchApp, launchBenchBrowser, writeResult } from './page.js'
 
@@ -150,16 +151,7 @@ const PROFILE = (process.env.TZ_PROFILE ?? '').split(',')
 const TRACE = process.env.TZ_TRACE ?? ''
 async function traced<T>(page: Page, fn: () => Promise<T>): Promise<T> {
   const cdp = await page.context().newCDPSession(page)
-  const events: {
-    name: string
-    cat: string
-    ph: string
-    ts: number
-    dur?: number
-    tid: number
-    pid: number
-    args?: { data?: { url?: string; functionName?: string } }
-  }[] = []
+  const events: TraceEvent[] = []
   cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as typeof events)))
   const done = new Promise<void>((ok) => cdp.once('Tracing.tracingComplete', () => ok()))
   await cdp.send('Tracing.start', {
