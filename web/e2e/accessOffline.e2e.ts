@@ -9,66 +9,35 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { setPeriodLock, type Workbook } from '../../shared/src/index.js'
-import {
-  type Browser,
-  openBrowser,
-  type Server,
-  screenshot,
-  startServer,
-  typeInCell,
-  waitForCell,
-  waitSaved,
-} from './harness'
-import {
-  mintClerk,
-  mintCli,
-  openSheet as openSheetAt,
-  ownerClient,
-  STATION,
-  stationLedger,
-  until,
-} from './ownerClient'
+import { type Browser, screenshot, typeInCell, waitForCell, waitSaved } from './harness'
+import { type AccessPages, openAccessPages, STATION, until } from './ownerClient'
 import { waitBadge } from './twoPages'
 
-let server: Server
 let clerk: Browser
 let bureau: Browser
-let owner: Awaited<ReturnType<typeof ownerClient>>
+let t: AccessPages
+let owner: AccessPages['owner']
 let wb: Workbook
 const ids = { sheet: '', served: '', a6: '', a7: '' }
 const workbookId = 'acc-offline-e2e'
 
 const badge = (br: Browser, state: string) => waitBadge(br, state, 60_000)
 
-const openSheet = (br: Browser, token: string) =>
-  openSheetAt(br, server, workbookId, token, ids.served)
-
 describe('issue 16 §3: a refused offline edit is rebuilt around, listed and re-applied (two pages)', () => {
   beforeAll(async () => {
-    server = await startServer()
-    const ownerToken = mintCli(server, ['--role', 'owner', '--name', '民政局'])
-    const clerkToken = mintClerk(server)
-    owner = await ownerClient(server, workbookId, ownerToken)
-    const built = stationLedger(owner.doc)
-    wb = built.wb
-    ids.sheet = built.m.id
-    ids.served = built.cols.served
-    ;[ids.a6, ids.a7] = built.rowIds as [string, string]
-    await owner.acked()
-
-    clerk = await openBrowser('acc-clerk', { name: '朝歌站', color: '#2563eb' })
-    bureau = await openBrowser('acc-bureau', { name: '民政局', color: '#d97706' })
-    await openSheet(clerk, clerkToken)
-    await openSheet(bureau, ownerToken)
-    await badge(clerk, 'synced')
+    t = await openAccessPages(workbookId, 'acc-clerk', {
+      profile: 'acc-bureau',
+      identity: { name: '民政局', color: '#d97706' },
+      token: (_server, ownerToken) => ownerToken,
+    })
+    ;({ owner, clerk, other: bureau } = t)
+    wb = t.ledger.wb
+    ids.sheet = t.ledger.m.id
+    ids.served = t.ledger.cols.served
+    ;[ids.a6, ids.a7] = t.ledger.rowIds as [string, string]
   })
 
-  afterAll(async () => {
-    owner?.provider.destroy()
-    await clerk?.close()
-    await bureau?.close()
-    await server?.stop()
-  })
+  afterAll(() => t?.close())
 
   it('the June edit is refused and listed, July is kept and synced; re-applied after reopening', async () => {
     const page = clerk.page

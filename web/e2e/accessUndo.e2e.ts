@@ -8,23 +8,8 @@
  * The workbook is built by a headless real y-websocket client with the owner's token.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  type Browser,
-  cellSel,
-  openBrowser,
-  type Server,
-  screenshot,
-  startServer,
-  typeInCell,
-  waitForCell,
-} from './harness'
-import {
-  mintClerk,
-  mintCli,
-  openSheet as openSheetAt,
-  ownerClient,
-  stationLedger,
-} from './ownerClient'
+import { type Browser, cellSel, type Server, screenshot, typeInCell, waitForCell } from './harness'
+import { type AccessPages, mintCli, openAccessPages } from './ownerClient'
 import { waitBadge } from './twoPages'
 
 const workbookId = 'acc-undo-e2e'
@@ -42,13 +27,10 @@ async function rejectedTotal(server: Server): Promise<number> {
 let server: Server
 let clerk: Browser
 let approver: Browser
-let owner: Awaited<ReturnType<typeof ownerClient>>
+let t: AccessPages
 const ids = { served: '', a6: '', a7: '' }
 
 const badge = (br: Browser, state: string) => waitBadge(br, state, 60_000)
-
-const openSheet = (br: Browser, token: string) =>
-  openSheetAt(br, server, workbookId, token, ids.served)
 
 /** The approver locks (or reopens) July in 报表 → 完成情况. */
 async function setJulyLock(locked: boolean) {
@@ -88,28 +70,17 @@ async function pressUndo() {
 
 describe('issue 16 §3: undo is checked locally against locks (two pages, real server)', () => {
   beforeAll(async () => {
-    server = await startServer()
-    const ownerToken = mintCli(server, ['--role', 'owner', '--name', '民政局'])
-    const approverToken = mintCli(server, ['--role', 'approver', '--name', '张三'])
-    const clerkToken = mintClerk(server)
-    owner = await ownerClient(server, workbookId, ownerToken)
-    const built = stationLedger(owner.doc)
-    ids.served = built.cols.served
-    ;[ids.a6, ids.a7] = built.rowIds as [string, string]
-    await owner.acked()
-    clerk = await openBrowser('acc-undo-clerk', { name: '朝歌站', color: '#2563eb' })
-    approver = await openBrowser('acc-undo-approver', { name: '张三', color: '#d97706' })
-    await openSheet(clerk, clerkToken)
-    await openSheet(approver, approverToken)
-    await badge(clerk, 'synced')
+    t = await openAccessPages(workbookId, 'acc-undo-clerk', {
+      profile: 'acc-undo-approver',
+      identity: { name: '张三', color: '#d97706' },
+      token: (server) => mintCli(server, ['--role', 'approver', '--name', '张三']),
+    })
+    ;({ server, clerk, other: approver } = t)
+    ids.served = t.ledger.cols.served
+    ;[ids.a6, ids.a7] = t.ledger.rowIds as [string, string]
   })
 
-  afterAll(async () => {
-    owner?.provider.destroy()
-    await clerk?.close()
-    await approver?.close()
-    await server?.stop()
-  })
+  afterAll(() => t?.close())
 
   it('neither a scoped editor nor an approver is offered 分享', async () => {
     expect(await clerk.page.getByTestId('share').count()).toBe(0)

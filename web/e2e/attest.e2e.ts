@@ -4,25 +4,16 @@ import {
   cellSel,
   cellValue,
   dataColumnIds,
-  type Server,
   screenshot,
   typeInCell,
   waitSaved,
 } from './harness'
-import { openTwoPages, shareLink, type TwoPages, waitBadge } from './twoPages'
+import { editorLink, openTwoPages, type TwoPages, waitBadge } from './twoPages'
 
 let t: TwoPages
-let server: Server
 let a: Browser
 let b: Browser
-let workbookId: string
 let col: string
-
-/** An editor link for one workbook naming a stable user id and the display name the server vouches for. */
-async function editorLink(user: string, name: string): Promise<string> {
-  return (await shareLink(server, { workbook: workbookId, role: 'editor', days: 1, name, user }))
-    .url
-}
 
 /** Opens 单元格历史 for a cell (Ctrl+Alt+H) and returns its newest entry. */
 async function openHistory(br: Browser, row: number) {
@@ -41,13 +32,13 @@ describe('issue 13 §4: the history names the author the server vouches for (rea
   beforeAll(async () => {
     // B calls itself 王敏 too: a self-chosen name proves nothing.
     t = await openTwoPages('attest', { b: { name: '王敏', color: '#d97706' }, openB: false })
-    ;({ server, a, b, workbookId } = t)
-    await a.page.goto(await editorLink('u-wang', '王站长'))
+    ;({ a, b } = t)
+    await a.page.goto(await editorLink(t, 'u-wang', '王站长'))
     await a.page.getByTestId('workbook').waitFor()
     // Only a hash change on the open page: reload, so the session connects with A's own link.
     await a.page.reload()
     await a.page.getByTestId('workbook').waitFor()
-    await b.page.goto(await editorLink('u-li', '李强'))
+    await b.page.goto(await editorLink(t, 'u-li', '李强'))
     await b.page.getByTestId('workbook').waitFor()
     await b.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
     await a.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })

@@ -1,21 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Browser, clickToolbar, type Server, screenshot, waitSaved } from './harness'
-import { firstRowShown, openTwoPages, shareLink, type TwoPages } from './twoPages'
+import { type Browser, clickToolbar, screenshot, waitSaved } from './harness'
+import { editorLink, firstRowShown, openTwoPages, type TwoPages } from './twoPages'
 
 /**
  * issue 13 §2/§4 (attest): who deleted a column or a sheet is the name the server vouches for.
  * A's token says 张三 (u-zhang); A's app calls itself 局长. B (李强) opens the trash.
  */
 let t: TwoPages
-let server: Server
 let a: Browser
 let b: Browser
-let workbookId: string
-
-async function editorLink(user: string, name: string): Promise<string> {
-  return (await shareLink(server, { workbook: workbookId, role: 'editor', days: 1, name, user }))
-    .url
-}
 
 /** The trash's "deleted by" line of the entry `testId` whose text contains `label`. */
 function deletedLine(br: Browser, testId: string, label: string) {
@@ -32,14 +25,14 @@ describe('issue 13 §4: the trash names who deleted a column or a sheet as the t
       a: { name: '局长', color: '#2563eb' },
       openB: false,
     })
-    ;({ server, a, b, workbookId } = t)
-    await a.page.goto(await editorLink('u-zhang', '张三'))
+    ;({ a, b } = t)
+    await a.page.goto(await editorLink(t, 'u-zhang', '张三'))
     await a.page.getByTestId('workbook').waitFor()
     // Only a hash change on the open page: reload, so the session connects with A's own link.
     await a.page.reload()
     await a.page.getByTestId('workbook').waitFor()
     await firstRowShown(a.page)
-    await b.page.goto(await editorLink('u-li', '李强'))
+    await b.page.goto(await editorLink(t, 'u-li', '李强'))
     await b.page.getByTestId('workbook').waitFor()
     await firstRowShown(b.page)
   })

@@ -2,15 +2,16 @@
  * Set-ups of the access browser tests (accessOffline, accessUndo): tokens minted with the server's
  * CLI (any role and scope, including ones `POST /api/share` does not mint), the bureau's headless
  * real y-websocket client that builds the workbook (the two-station ledger both use), and a bounded
- * wait for a Node-side condition.
+ * wait for a Node-side condition; `openAccessPages` puts them together with the clerk's page and a
+ * second page.
  */
 import { execFileSync } from 'node:child_process'
 import { join } from 'node:path'
 import { buildLedger } from '../../shared/src/access/testLedger.js'
 import { ACK_PARAMS, installAckHandler, SYNC_PATH } from '../../shared/src/index.js'
 import { WebsocketProvider, WS, Y } from '../../test/chaos/deps.js'
-import { type Browser, cellSel, REPO, type Server } from './harness'
-import { openWorkbookAs } from './twoPages'
+import { type Browser, cellSel, openBrowser, REPO, type Server, startServer } from './harness'
+import { type Identity, openWorkbookAs, waitBadge } from './twoPages'
 
 /** The station both access tests' clerk is scoped to. */
 export const STATION = '朝歌街道社工站'
@@ -73,7 +74,7 @@ export async function ownerClient(server: Server, workbookId: string, token: str
 }
 
 /** Opens `workbookId` with `token`, shows sheet 指标 and waits for its cell (row 1, `colId`). */
-export async function openSheet(
+async function openSheet(
   br: Browser,
   server: Server,
   workbookId: string,
@@ -101,4 +102,62 @@ export function stationLedger(doc: Y.Doc) {
       [1, '2024-07', 5],
     ],
   })
+}
+
+/** What `openAccessPages` started; `close` stops it all (each step even when one before failed). */
+export interface AccessPages {
+  server: Server
+  owner: Awaited<ReturnType<typeof ownerClient>>
+  ledger: ReturnType<typeof stationLedger>
+  ownerToken: string
+  /** The clerk 朝歌站 (scoped editor of STATION), synced. */
+  clerk: Browser
+  /** The second page, opened with `other.token`. */
+  other: Browser
+  close(): Promise<void>
+}
+
+/**
+ * The real server; the bureau's headless client (owner token, 民政局) builds `stationLedger` in
+ * `workbookId` and waits for the server's acknowledgement; then the clerk's page (profile
+ * `clerkProfile`) and the second page (`other`, whose token `other.token` mints) open sheet 指标.
+ */
+export async function openAccessPages(
+  workbookId: string,
+  clerkProfile: string,
+  other: {
+    profile: string
+    identity: Identity
+    token: (server: Server, ownerToken: string) => string
+  },
+): Promise<AccessPages> {
+  const started: Partial<AccessPages> = {}
+  const close = async () => {
+    started.owner?.provider.destroy()
+    await started.clerk?.close()
+    await started.other?.close()
+    await started.server?.stop()
+  }
+  try {
+    const server = await startServer()
+    started.server = server
+    const ownerToken = mintCli(server, ['--role', 'owner', '--name', '民政局'])
+    const otherToken = other.token(server, ownerToken)
+    const clerkToken = mintClerk(server)
+    const owner = await ownerClient(server, workbookId, ownerToken)
+    started.owner = owner
+    const ledger = stationLedger(owner.doc)
+    await owner.acked()
+    const clerk = await openBrowser(clerkProfile, { name: '朝歌站', color: '#2563eb' })
+    started.clerk = clerk
+    const otherPage = await openBrowser(other.profile, other.identity)
+    started.other = otherPage
+    await openSheet(clerk, server, workbookId, clerkToken, ledger.cols.served)
+    await openSheet(otherPage, server, workbookId, otherToken, ledger.cols.served)
+    await waitBadge(clerk, 'synced', 60_000)
+    return { server, owner, ledger, ownerToken, clerk, other: otherPage, close }
+  } catch (err) {
+    await close()
+    throw err
+  }
 }

@@ -105,6 +105,17 @@ export async function shareLink(
   return (await res.json()) as { url: string; token: string }
 }
 
+/** A one-day editor link on `t`'s workbook naming a stable user id and the name the server vouches for. */
+export async function editorLink(
+  t: { server: Server; workbookId: string },
+  user: string,
+  name: string,
+): Promise<string> {
+  return (
+    await shareLink(t.server, { workbook: t.workbookId, role: 'editor', days: 1, name, user })
+  ).url
+}
+
 /**
  * A viewer's page (督导, a one-day viewer link) on the workbook, for the checks in `check`; the
  * page is closed afterwards whatever happens. `name` names its profile.
