@@ -6,10 +6,6 @@
  * pinned row would go through the editors, renderers and range selection written for model rows.
  */
 import {
-  type AggregateKind,
-  accumulate,
-  emptyState,
-  finish,
   formatValue,
   isNumericType,
   onDefinitionsChange,
@@ -20,9 +16,9 @@ import type { Column as AgColumn } from 'ag-grid-community'
 import { locale, t } from '../../i18n'
 import './totalsRow.css'
 import type { GridFeature } from './GridFeature'
+import { type TotalKind, TotalsRun, totalOf } from './totalsCompute'
 
-/** What a column's total is; `none` shows nothing. */
-export type TotalKind = Extract<AggregateKind, 'sum' | 'avg' | 'count' | 'min' | 'max'> | 'none'
+export { type TotalKind, totalOf }
 export const TOTAL_KINDS: readonly TotalKind[] = ['sum', 'avg', 'count', 'min', 'max', 'none']
 
 /** Numeric columns default to a sum, others to nothing. */
@@ -30,19 +26,9 @@ export function defaultTotal(numeric: boolean): TotalKind {
   return numeric ? 'sum' : 'none'
 }
 
-/** The total of some cell values (blanks skipped; count counts filled cells). */
-export function totalOf(values: Iterable<unknown>, kind: TotalKind): number | null {
-  if (kind === 'none') return null
-  const s = emptyState(kind)
-  for (const v of values) {
-    const value = v === undefined ? null : (v as string | number | boolean | null)
-    if (kind !== 'count' && typeof value !== 'number') continue
-    accumulate(s, { value, matched: false }, 1)
-  }
-  return finish(s, kind)
-}
-
 const STRIP_HEIGHT = 30
+/** A slice of the totals' computation gives the page back after this long (ms). */
+const SLICE_MS = 8
 
 export const totalsRow: GridFeature = {
   name: 'totalsRow',
@@ -77,15 +63,43 @@ export const totalsRow: GridFeature = {
       return kinds()[colId] ?? defaultTotal(!!col && isNumericType(col.type))
     }
     let scrollLeft = 0
-    let queued = false
-    const render = () => {
-      queued = false
+    // The figures last computed (shown until the next computation has read every row), the
+    // number of rows they cover, and the computation under way (a newer one replaces it).
+    let figures = new Map<string, number | null>()
+    let figureKinds = new Map<string, TotalKind>()
+    let shownRows = 0
+    let run: TotalsRun | null = null
+    let computeQueued = false
+    let layoutQueued = false
+    const compute = () => {
+      computeQueued = false
       if (api.isDestroyed()) return
-      const cols = api.getAllDisplayedColumns()
       const visible: string[] = []
       api.forEachNodeAfterFilter((n) => {
         if (n.data) visible.push(n.data.id)
       })
+      const columns = ctx.columns().map((c) => ({ colId: c.id, kind: kindOf(c.id) }))
+      const mine = new TotalsRun(visible, columns, (rowId, colId) => sheet.getCell(rowId, colId))
+      run = mine
+      const slice = () => {
+        if (run !== mine || api.isDestroyed()) return
+        const until = performance.now() + SLICE_MS
+        if (!mine.step(() => performance.now() > until)) {
+          ctx.host.timeout(slice, 0)
+          return
+        }
+        run = null
+        figures = mine.result()
+        figureKinds = new Map(columns.map((c) => [c.colId, c.kind]))
+        shownRows = visible.length
+        layout()
+      }
+      slice()
+    }
+    const layout = () => {
+      layoutQueued = false
+      if (api.isDestroyed()) return
+      const cols = api.getAllDisplayedColumns()
       left.replaceChildren()
       inner.replaceChildren()
       let pinnedWidth = 0
@@ -111,12 +125,12 @@ export const totalsRow: GridFeature = {
       label.className = 'tz-total tz-total-label'
       label.style.left = '0px'
       label.style.width = `${labelWidth}px`
-      label.textContent = t('totals.label', { n: visible.length })
+      label.textContent = t('totals.label', { n: shownRows })
       left.appendChild(label)
       for (const c of cols.slice(Math.max(1, i)))
-        cellFor(c, visible, c.getPinned() === 'left' ? left : inner)
+        cellFor(c, c.getPinned() === 'left' ? left : inner)
     }
-    const cellFor = (c: AgColumn, rowIds: readonly string[], into: HTMLElement) => {
+    const cellFor = (c: AgColumn, into: HTMLElement) => {
       const colId = c.getColId()
       const el = document.createElement('button')
       el.type = 'button'
@@ -129,12 +143,12 @@ export const totalsRow: GridFeature = {
         const kind = kindOf(colId)
         el.dataset.col = colId
         el.dataset.kind = kind
-        const v = totalOf(
-          rowIds.map((id) => sheet.getCell(id, colId)),
-          kind,
-        )
-        const shown =
-          v === null
+        // A kind just chosen shows … until its figure is computed (not the old kind's figure).
+        const ready = figureKinds.get(colId) === kind
+        const v = ready ? (figures.get(colId) ?? null) : null
+        const shown = !ready
+          ? '…'
+          : v === null
             ? ''
             : kind === 'count'
               ? String(v)
@@ -161,16 +175,23 @@ export const totalsRow: GridFeature = {
       }
       into.appendChild(el)
     }
+    // Values changed (or which rows show, or a column's kind): compute again. Widths and order
+    // changed: lay out the figures already computed.
     const schedule = () => {
-      if (queued) return
-      queued = true
-      ctx.host.timeout(render, 0)
+      if (computeQueued) return
+      computeQueued = true
+      ctx.host.timeout(compute, 0)
+    }
+    const scheduleLayout = () => {
+      if (layoutQueued) return
+      layoutQueued = true
+      ctx.host.timeout(layout, 0)
     }
     ctx.host.onGrid(api, 'filterChanged', schedule)
     ctx.host.onGrid(api, 'modelUpdated', schedule)
     ctx.host.onGrid(api, 'rowDataUpdated', schedule)
-    ctx.host.onGrid(api, 'displayedColumnsChanged', schedule)
-    ctx.host.onGrid(api, 'columnResized', schedule)
+    ctx.host.onGrid(api, 'displayedColumnsChanged', scheduleLayout)
+    ctx.host.onGrid(api, 'columnResized', scheduleLayout)
     ctx.host.onGrid(api, 'bodyScroll', (e: { left: number; direction: string }) => {
       if (e.direction !== 'horizontal') return
       scrollLeft = e.left
@@ -186,8 +207,10 @@ export const totalsRow: GridFeature = {
         if (keys.has(`totals:${sheet.id}`)) schedule()
       }),
     )
-    render()
+    compute()
+    layout()
     return () => {
+      run = null
       strip.remove()
       container.style.display = prev.display
       container.style.flexDirection = prev.direction
