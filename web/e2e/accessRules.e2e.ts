@@ -19,7 +19,7 @@ import {
   waitForCell,
   waitSaved,
 } from './harness'
-import { openTwoPages, openWorkbookAs, shareLink, type TwoPages } from './twoPages'
+import { firstRowShown, openTwoPages, openWorkbookAs, shareLink, type TwoPages } from './twoPages'
 
 let t: TwoPages
 let server: Server
@@ -115,14 +115,14 @@ describe('access rules in the grid (real Chromium, owner and scoped editor)', ()
     // A switches to an owner link of the workbook.
     await openWorkbookAs(a, server, wbId, await mint('owner', '民政局'), { reload: true })
     await tabs(a.page).nth(1).click()
-    await a.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
+    await firstRowShown(a.page)
     cols = await columnsByName(a.page)
     station = await cellText(a.page, 0, col('站点'))
     expect(station).toMatch(/社工站|中心/)
     const scoped = await mint('scoped-editor', station, { station })
     await openWorkbookAs(b, server, wbId, scoped)
     await tabs(b.page).nth(1).click()
-    await b.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
+    await firstRowShown(b.page)
   }, 120_000)
   afterAll(() => t?.close())
 
@@ -286,7 +286,7 @@ describe('access rules in the grid (real Chromium, owner and scoped editor)', ()
       await b.page.reload().catch(() => undefined)
       await b.page.getByTestId('workbook').waitFor({ timeout: 30_000 })
       await tabs(b.page).nth(1).click()
-      await b.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
+      await firstRowShown(b.page)
       const list = await rows(b.page)
       const own = list.find((r) => r.station === station && r.period === lockedPeriod)!
       const other = list.find((r) => r.station !== station && r.period !== lockedPeriod)!

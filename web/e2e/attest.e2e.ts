@@ -8,7 +8,7 @@ import {
   typeInCell,
   waitSaved,
 } from './harness'
-import { editorLink, openTwoPages, type TwoPages, waitBadge } from './twoPages'
+import { editorLink, firstRowShown, openTwoPages, type TwoPages, waitBadge } from './twoPages'
 
 let t: TwoPages
 let a: Browser
@@ -40,8 +40,8 @@ describe('issue 13 §4: the history names the author the server vouches for (rea
     await a.page.getByTestId('workbook').waitFor()
     await b.page.goto(await editorLink(t, 'u-li', '李强'))
     await b.page.getByTestId('workbook').waitFor()
-    await b.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
-    await a.page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
+    await firstRowShown(b.page)
+    await firstRowShown(a.page)
     col = (await dataColumnIds(b.page))[0]!
     await b.page.evaluate(async () => {
       await navigator.serviceWorker.ready

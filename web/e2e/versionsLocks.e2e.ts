@@ -3,41 +3,33 @@ import {
   type Browser,
   cellValue,
   columnsByName,
-  createWorkbook,
-  openBrowser,
-  type Server,
   screenshot,
-  startServer,
   typeInCell,
   waitForCell,
   waitSaved,
 } from './harness'
-import { openVersions, WANG } from './twoPages'
+import { firstRowShown, type OnePage, openOnePage, openVersions, WANG } from './twoPages'
 
 /**
  * issue 13 §3 (attest): a rollback never unlocks a month. The owner saves a version, edits a cell
  * of a month and one of another month, locks the first month, rolls back: the unlocked month's
  * cell comes back, the locked one stays as it is, the lock stays, and the dialog said so.
  */
-let server: Server
+let t: OnePage
 let br: Browser
 
 describe('issue 13 §3: a rollback leaves a locked month and its lock as they are (real server, Chromium)', () => {
   beforeAll(async () => {
-    server = await startServer()
-    br = await openBrowser('ver-locks', WANG)
-    await createWorkbook(br.page, server.origin, server.token, 'demo')
+    t = await openOnePage('ver-locks', WANG, { workbook: 'demo' })
+    br = t.br
     await waitSaved(br.page, { synced: true })
   })
-  afterAll(async () => {
-    await br?.close()
-    await server?.stop()
-  })
+  afterAll(() => t?.close())
 
   it('the unlocked month rolls back, the locked month does not, the lock stays; the toast says how many were left', async () => {
     const page = br.page
     await page.locator('[data-testid="sheet-tabs"] .tab', { hasText: '指标' }).click()
-    await page.locator('.ag-row[row-index="0"]').first().waitFor({ timeout: 20_000 })
+    await firstRowShown(page)
     const cols = await columnsByName(page)
     const served = cols['服务人次']!
     const periodCol = cols['期间']!
