@@ -1,5 +1,4 @@
 import { MESSAGE_TYPE, setPeriodLock, Workbook, writeRule } from '@taizhang/shared'
-import { buildLedger } from '@taizhang/shared/testing'
 import * as decoding from 'lib0/decoding'
 import { describe, expect, it } from 'vitest'
 import type * as Y from 'yjs'
@@ -16,6 +15,7 @@ import {
   waitFor,
 } from '../test/helpers.js'
 import type { RefusedChange } from './AccessPolicy.js'
+import { lockedJuneLedger } from './testLedger.js'
 
 const scope = useTestScope()
 
@@ -33,19 +33,11 @@ function listenRefused(c: Client): { count: number; refused: RefusedChange[] }[]
 
 /** The owner builds a monthly ledger of two stations and locks June. */
 function buildLockedLedger(doc: Y.Doc) {
-  const { wb, m, rowIds, cols } = buildLedger({
-    doc,
+  const { wb, m, rowIds, cols } = lockedJuneLedger(doc, {
     title: '月报',
-    author: { id: 'o', name: '局长' },
-    stations: [{ name: '朝歌街道社工站' }, { name: '桥盟街道社工站' }],
-    rows: [
-      [0, '2024-06', 1],
-      [0, '2024-07', 2],
-      [1, '2024-07', 3],
-    ],
+    lockedAt: 1_720_000_000_000,
   })
   const [a6, a7, b7] = rowIds as [string, string, string]
-  setPeriodLock(wb, m.id, '2024-06', { locked: true, by: '审核员', at: 1_720_000_000_000 })
   return { wb, m, rows: { a6, a7, b7 }, served: cols.served }
 }
 

@@ -4,10 +4,10 @@
  * or lock written after the warm-up still counts.
  */
 import { type AccessIdentity, Roles, setPeriodLock, Workbook, writeRule } from '@taizhang/shared'
-import { buildLedger } from '@taizhang/shared/testing'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createAccessPolicy } from './AccessPolicy.js'
+import { lockedJuneLedger } from './testLedger.js'
 
 const NOW = Date.UTC(2024, 7, 1)
 const clerk: AccessIdentity = {
@@ -18,18 +18,7 @@ const clerk: AccessIdentity = {
 
 function ledger() {
   const doc = new Y.Doc({ gc: false })
-  const l = buildLedger({
-    doc,
-    author: { id: 'o', name: '局长' },
-    stations: [{ name: '朝歌街道社工站' }, { name: '桥盟街道社工站' }],
-    rows: [
-      [0, '2024-06', 1],
-      [0, '2024-07', 2],
-      [1, '2024-07', 3],
-    ],
-  })
-  setPeriodLock(l.wb, l.m.id, '2024-06', { locked: true, by: '审核员', at: NOW - 1000 })
-  return { doc, ...l }
+  return { doc, ...lockedJuneLedger(doc, { lockedAt: NOW - 1000 }) }
 }
 
 /** An update from a replica of `doc` that sets 服务人次 of `rowId` to `n`. */
