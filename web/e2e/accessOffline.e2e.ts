@@ -9,8 +9,8 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { setPeriodLock, type Workbook } from '../../shared/src/index.js'
+import { type AccessPages, openAccessPages, STATION, until } from './accessPages'
 import { type Browser, screenshot, typeInCell, waitForCell, waitSaved } from './harness'
-import { type AccessPages, openAccessPages, STATION, until } from './ownerClient'
 import { waitBadge } from './twoPages'
 
 let clerk: Browser

@@ -8,8 +8,8 @@
  * The workbook is built by a headless real y-websocket client with the owner's token.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type AccessPages, mintCli, openAccessPages } from './accessPages'
 import { type Browser, cellSel, type Server, screenshot, typeInCell, waitForCell } from './harness'
-import { type AccessPages, mintCli, openAccessPages } from './ownerClient'
 import { waitBadge } from './twoPages'
 
 const workbookId = 'acc-undo-e2e'
