@@ -19,6 +19,9 @@ import {
   XlsxBookWriter,
   xlsxSheetParts,
 } from '../../shared/src/xlsx/index.js'
+import { makeCsvImporter } from '../../web/src/csv/importClient.js'
+import type { FromWorker, ToWorker } from '../../web/src/csv/protocol.js'
+import { createCsvWorkerCore } from '../../web/src/csv/workerCore.js'
 import type { ToExportWorker } from '../../web/src/xlsx/exportProtocol.js'
 import { nextTask as appNextTask, postSheetSlices } from '../../web/src/xlsx/exportSlices.js'
 import { makeCsv } from '../csv/data.js'
@@ -32,6 +35,14 @@ import { makeCsv } from '../csv/data.js'
 const heapNow = (collect: boolean): Promise<number> =>
   (globalThis as unknown as { tzHeap: (collect: boolean) => Promise<number> }).tzHeap(collect)
 const heap = () => heapNow(false)
+/** The JS heap in use of the page's workers (the import worker), through CDP like `heapNow`. */
+const workerHeapNow = (collect: boolean): Promise<number> =>
+  (globalThis as unknown as { tzWorkerHeap: (collect: boolean) => Promise<number> }).tzWorkerHeap(
+    collect,
+  )
+/** Starts or stops a CDP trace of the page (bench `--trace`); a no-op when not tracing. */
+const trace = (on: boolean): Promise<void> =>
+  (globalThis as unknown as { tzTrace: (on: boolean) => Promise<void> }).tzTrace(on)
 const gc = () => heapNow(true)
 const ms = (t0: number) => Math.round((performance.now() - t0) * 10) / 10
 
@@ -100,8 +111,20 @@ async function exportViaWorker(wb: Workbook, sheetId: string, script: string): P
   }
 }
 
-// In the worker: the same messages and writer as web/src/xlsx/exportWorker.ts.
-if (typeof document === 'undefined') {
+// In a worker named csv-import: the app's import worker (web/src/csv/csvWorker.ts), its same core.
+const workerName = typeof document === 'undefined' ? (globalThis as { name?: string }).name : null
+if (workerName === 'csv-import') {
+  const handle = createCsvWorkerCore((msg: FromWorker, transfer?: Transferable[]) =>
+    postMessage(msg, { transfer: transfer ?? [] }),
+  )
+  ;(globalThis as unknown as { onmessage: (e: MessageEvent<ToWorker>) => void }).onmessage = (
+    e,
+  ) => {
+    handle(e.data).catch((err: unknown) => postMessage({ type: 'error', message: String(err) }))
+  }
+}
+// In the other worker: the same messages and writer as web/src/xlsx/exportWorker.ts.
+else if (typeof document === 'undefined') {
   let writer: XlsxBookWriter | undefined
   ;(globalThis as unknown as { onmessage: (e: MessageEvent) => void }).onmessage = (e) => {
     const m = e.data as ToExportWorker
@@ -180,9 +203,11 @@ export async function runXlsxBench(rows: number, script: string): Promise<Record
   const dst = Workbook.create(new Y.Doc(), { title: 'dst' })
   await nextTask()
   const t1 = performance.now()
+  await trace(true)
   const applied = await longestTask(() =>
     applyImportPlanStaged(dst, { newSheetName: '台账' }, plan.plan, {}),
   )
+  await trace(false)
   out.importApplyMs = ms(t1)
   out.importApplyLongestTaskMs = applied.longestMs
   out.importMs = out.importReadPlanMs + out.importApplyMs
@@ -214,6 +239,72 @@ async function bareReadMemory(bytes: Uint8Array): Promise<Record<string, number>
   return { bareReadHeapBytes: grown, bareReadKeptBytes: kept }
 }
 
+/**
+ * The app's import as a whole (web/src/csv/importFlow.ts): the app's importer client and worker core
+ * (`makeCsvImporter`, `createCsvWorkerCore`, in a worker named csv-import running this bundle), the
+ * plan crossing to the page as the app receives it, then — with `release` — the worker told to drop
+ * its table and book, and the staged apply on the page. Heaps of the page and the worker summed
+ * (`Runtime.getHeapUsage` on each, the worker's over its heap with the code loaded; typed arrays'
+ * and the file's backing stores are outside it, as in the other rows). Prefix `app` with the
+ * release (which ends the idle worker), `appKeep` without (the app before f56c876).
+ */
+async function appImportMemory(
+  bytes: Uint8Array,
+  script: string,
+  release: boolean,
+): Promise<Record<string, number>> {
+  const p = release ? 'app' : 'appKeep'
+  const out: Record<string, number> = {}
+  const url = URL.createObjectURL(new Blob([script], { type: 'text/javascript' }))
+  const imp = makeCsvImporter(() => new Worker(url, { name: 'csv-import' }))
+  const settings = {
+    encoding: 'auto',
+    delimiter: 'auto',
+    header: 'auto',
+    xlsx: { includeTotals: false, fillMerged: true },
+  } as const
+  // Start the worker (its code loaded) before the baseline; `release(true)` keeps it running.
+  if (!(await imp.read(new Blob(['a\n1\n']), settings, [], () => {})).ok) throw new Error('warm')
+  imp.release(true)
+  const file = new File([bytes as Uint8Array<ArrayBuffer>], 'bench.xlsx')
+  const page0 = await heapNow(true)
+  const worker0 = await workerHeapNow(true)
+  out[`${p}WorkerBaseBytes`] = worker0
+  /**
+   * What the import added: the page's growth + the worker's over its loaded code. An ended worker
+   * counts 0 (its code freed too: not counted as a saving, the baseline worker is left out).
+   */
+  const added = async (collect: boolean) => {
+    const page = (await heapNow(collect)) - page0
+    const worker = await workerHeapNow(collect)
+    return { page, worker: worker > 0 ? worker - worker0 : 0 }
+  }
+  const sum = (a: { page: number; worker: number }) => a.page + a.worker
+  const read = await imp.read(file, settings, [], () => {})
+  if (!read.ok) throw new Error(JSON.stringify(read.refusal))
+  out[`${p}ReadKeptBytes`] = sum(await added(true))
+  const planned = await imp.plan(read.summary.mapping, [], null, {
+    mode: 'append',
+    onMisfit: 'text',
+  })
+  if (!planned.ok) throw new Error('plan')
+  out[`${p}PlanKeptBytes`] = sum(await added(true))
+  if (release) imp.release(false)
+  const dst = Workbook.create(new Y.Doc(), { title: 'dst' })
+  const applied = await applyImportPlanStaged(dst, { newSheetName: '台账' }, planned.plan, {})
+  if (!applied.ok) throw new Error('apply')
+  const grown = await added(false)
+  out[`${p}ApplyHeapBytes`] = sum(grown)
+  out[`${p}ApplyWorkerHeapBytes`] = grown.worker
+  out[`${p}KeptBytes`] = sum(await added(true))
+  // The plan, the summary and the new workbook stay referenced until here (as in the dialog).
+  if (planned.plan.adds.count === 0 || dst.meta().title !== 'dst' || !read.summary)
+    throw new Error('kept')
+  imp.dispose()
+  URL.revokeObjectURL(url)
+  return out
+}
+
 /** Read + table + plan of the file's first worksheet. */
 async function readAndPlan(bytes: Uint8Array) {
   const opened = await openXlsx(bytes)
@@ -242,7 +333,8 @@ async function readAndPlan(bytes: Uint8Array) {
  */
 export async function runXlsxImportMemory(
   b64: string,
-  reader: 'ours' | 'released' | 'sheetjs',
+  reader: 'ours' | 'released' | 'sheetjs' | 'app' | 'appKeep',
+  script: string,
 ): Promise<Record<string, number>> {
   const out: Record<string, number> = {}
   const bin = atob(b64)
@@ -250,6 +342,8 @@ export async function runXlsxImportMemory(
   for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i)
   out.fileBytes = bytes.length
   if (reader === 'sheetjs') return Object.assign(out, await bareReadMemory(bytes))
+  if (reader === 'app' || reader === 'appKeep')
+    return Object.assign(out, await appImportMemory(bytes, script, reader === 'app'))
   if (reader === 'released') {
     const h0 = await gc()
     const plan = await readAndPlan(bytes)
