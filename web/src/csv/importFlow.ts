@@ -95,8 +95,15 @@ export function createImportFlow(props: ImportDialogProps) {
     !toNew() && props.sheetId && wb.hasSheet(props.sheetId) ? wb.sheet(props.sheetId) : undefined
   const targetColumns = (): Column[] => targetSheet()?.columns() ?? []
 
+  /**
+   * Set once the worker was told to let go of the file (before an apply): planning again (back
+   * from a refused apply) reads the file again first, with the same settings.
+   */
+  let released = false
+
   const read = async () => {
     setStep({ kind: 'reading', progress: null })
+    released = false
     const r = await importer.read(
       props.file,
       { ...settings(), xlsx: xlsxSettings() },
@@ -157,12 +164,6 @@ export function createImportFlow(props: ImportDialogProps) {
     }
     return out
   }
-
-  /**
-   * Set once the worker was told to let go of the file (before an apply): planning again (back
-   * from a refused apply) reads the file again first, with the same settings.
-   */
-  let released = false
 
   const plan = async () => {
     setStep({ kind: 'planning' })
