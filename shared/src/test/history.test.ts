@@ -348,3 +348,33 @@ describe('the incremental conflict index (issue 13)', () => {
     expect(A.wb.history.unsettled()).toEqual(B.wb.history.unsettled())
   })
 })
+
+describe('the inbox reuses what did not change (issue 13, conflict-perf)', () => {
+  it('H1 entries are kept across queries, refreshed by a settlement, also one read in its own transaction', () => {
+    const { A, B, sync, row, col, other } = pair()
+    A.s.setCell(row, col, 101)
+    B.s.setCell(row, col, 202)
+    A.s.setCell(row, other, 'a')
+    B.s.setCell(row, other, 'b')
+    sync()
+    const first = A.wb.history.unsettled()
+    expect(first).toHaveLength(2)
+    // Nothing changed: the same entries.
+    const again = A.wb.history.unsettled()
+    expect(again[0]).toBe(first[0])
+    expect(again[1]).toBe(first[1])
+    // Settled inside a transaction that reads the inbox before it ends: already settled there.
+    A.wb.transact(() => {
+      A.wb.history.keep(first[0]!)
+      expect(A.wb.history.unsettled().map((c) => c.id)).toEqual([first[1]!.id])
+    })
+    expect(A.wb.history.unsettled().map((c) => c.id)).toEqual([first[1]!.id])
+    const settled = A.wb.history.conflicts().find((c) => c.id === first[0]!.id)!
+    expect(settled.settlements.map((s) => s.action)).toEqual(['keep'])
+    // The other replica learns it through sync, and both inboxes agree.
+    expect(B.wb.history.unsettled()).toHaveLength(2)
+    sync()
+    expect(B.wb.history.unsettled().map((c) => c.id)).toEqual([first[1]!.id])
+    expect(A.wb.history.unsettled()).toEqual(B.wb.history.unsettled())
+  })
+})
