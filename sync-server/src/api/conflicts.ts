@@ -1,31 +1,14 @@
 import {
   type AttestIndex,
   createRemovalLookup,
-  type EditAttestation,
   type EditEntry,
   readAttestation,
   type Workbook,
   type WorkbookConflict,
 } from '@taizhang/shared'
-import { attestedJson, logIds } from './history.js'
+import { attestationJson, attestedJson, logIds } from './history.js'
 
 type Ids = Map<string, { client: number; clock: number }>
-
-/** A deletion's attestation as the API shows it (the shape `attestedJson` gives edits). */
-function removalJson(a: EditAttestation) {
-  if (a.status === 'attested') {
-    return {
-      status: a.status,
-      user: a.user,
-      name: a.name,
-      receivedAt: new Date(a.receivedAt).toISOString(),
-    }
-  }
-  if (a.status === 'relayed') {
-    return { status: a.status, via: a.via, receivedAt: new Date(a.receivedAt).toISOString() }
-  }
-  return { status: a.status }
-}
 
 /** An edit as the API shows it: the logged author (`by`) and the attested one (`attested`). */
 function apiEdit(e: EditEntry | null, attest: AttestIndex, ids: Ids) {
@@ -78,7 +61,7 @@ export function listConflicts(wb: Workbook, all: boolean) {
         ? {
             deletedBy: c.deletedBy,
             deletedAt: new Date(c.deletedAt).toISOString(),
-            deletedAttested: removalJson(
+            deletedAttested: attestationJson(
               c.kind === 'edit-on-deleted-row'
                 ? removals.row(c.sheetId, c.rowId, c.deletedAt)
                 : removals.column(c.sheetId, c.colId, c.deletedAt),

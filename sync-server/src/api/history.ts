@@ -48,7 +48,19 @@ export function attestedJson(
   attest: AttestIndex,
   id: { client: number; clock: number } | undefined,
 ) {
-  const a = id ? attest.authorOf(id.client, id.clock) : ({ status: 'pending' } as const)
+  return attestationJson(id ? attest.authorOf(id.client, id.clock) : { status: 'pending' })
+}
+
+/**
+ * An attestation as the API shows it (an edit's `attested`, a deletion's `deletedAttested`):
+ * who the server vouches for and when it received it, ISO times.
+ */
+export function attestationJson(
+  a:
+    | { status: 'attested'; user: string; name: string; receivedAt: number }
+    | { status: 'relayed'; via: string; receivedAt: number }
+    | { status: 'pending' },
+) {
   if (a.status === 'attested') {
     const { user, name } = a
     return { status: a.status, user, name, receivedAt: new Date(a.receivedAt).toISOString() }
