@@ -23,6 +23,30 @@ export function isRole(x: unknown): x is Role {
   return typeof x === 'string' && (ROLES as readonly string[]).includes(x)
 }
 
+const EDITOR_MINTS: readonly Role[] = [Roles.editor, Roles.scopedEditor, Roles.viewer]
+const NONE: readonly Role[] = []
+
+/**
+ * The roles a share link made by `role` may carry (`POST /api/share`, and the 分享 button and
+ * dialog that offer only what the server mints): an owner any (the server's start link is an
+ * owner's); an editor an editor, scoped editor or viewer (an owner or approver link would raise
+ * its maker's rights, also for an editor of every workbook); nobody else — not an approver, not a
+ * scoped editor (any link it made would reach past its station), not a viewer.
+ */
+export function mintableRoles(role: Role): readonly Role[] {
+  if (role === Roles.owner) return ROLES
+  return role === Roles.editor ? EDITOR_MINTS : NONE
+}
+
+/**
+ * Whether a share link made by `role` may name its recipient's user id (the stable id attestation
+ * binds edits to, issue 13 §4): an owner's only. An editor naming one could mint a link that
+ * writes as somebody else's id (the bureau head's, say) and have the server vouch for it.
+ */
+export function namesLinkUser(role: Role): boolean {
+  return role === Roles.owner
+}
+
 /** Whether a role may send document updates at all (a viewer may not). */
 export function canWrite(role: Role): boolean {
   return role !== Roles.viewer
