@@ -31,6 +31,7 @@ import type { Workbook } from '../model/workbook.js'
 import type { CellValue } from '../schema/columnTypes.js'
 import { ROOT_ACCESS } from './accessDoc.js'
 import type { Change } from './checkChange.js'
+import { batchColumns, type DocPlace, FREE_COLUMN_FIELDS, rootNameOf } from './docPlaces.js'
 import { type ParsedUpdate, parsedUpdate } from './parsedUpdate.js'
 
 /** A change the decoder could not place: it refers to structs neither the update nor the doc holds. */
@@ -41,15 +42,7 @@ export type ClassifiedChange = Change | Unresolved
 
 /** Roots whose entries only accompany data edits (edit logs, settlements): checked through those edits. */
 const LOG_ROOTS = new Set([ROOT_HISTORY, ROOT_ROW_LOG, ROOT_SETTLEMENTS])
-/** Column fields anyone who may write may change (a column's width is layout, not structure). */
-const FREE_COLUMN_FIELDS = new Set(['width'])
-
-interface Location {
-  /** Keys from the root to the parent type (root name first); a list element's key is '#'. */
-  path: string[]
-  /** The map key, or null for a list element. */
-  sub: string | null
-}
+type Location = DocPlace
 
 type DecodedItem = Y.Item
 
@@ -70,20 +63,6 @@ function valuesIn(content: unknown, from: number, to: number | undefined): unkno
 }
 
 type Found = Location | 'gc' | 'unresolved'
-
-/**
- * Root type → its name, per doc, kept between updates. A miss rebuilds it from `doc.share`: roots
- * are added, and Yjs replaces a placeholder root by a typed one under the same name.
- */
-const rootNameCache = new WeakMap<Y.Doc, Map<unknown, string>>()
-function rootName(doc: Y.Doc, type: unknown): string | undefined {
-  const hit = rootNameCache.get(doc)?.get(type)
-  if (hit !== undefined) return hit
-  const names = new Map<unknown, string>()
-  for (const [name, t] of doc.share) names.set(t, name)
-  rootNameCache.set(doc, names)
-  return names.get(type)
-}
 
 /**
  * A doc type → its path from the root (root name first), kept across updates: a type never moves
@@ -163,7 +142,7 @@ class Classifier {
     let path: string[] | null
     const item = type._item
     if (!item) {
-      const name = rootName(this.wb.doc, type)
+      const name = rootNameOf(this.wb.doc, type)
       path = name === undefined ? null : [name]
     } else {
       const loc = this.docItemLocation(item)
@@ -384,7 +363,7 @@ class Classifier {
     for (const { sheetId, record } of this.pendingRows) {
       const [rowId, , batchId, ...vals] = record as [string, string, string, ...CellValue[]]
       const cols =
-        this.batchCols.get(`${sheetId}|${batchId}`) ?? docBatch(this.wb, sheetId, batchId) ?? []
+        this.batchCols.get(`${sheetId}|${batchId}`) ?? batchColumns(this.wb, sheetId, batchId) ?? []
       const values: Record<string, CellValue> = {}
       cols.forEach((c, i) => {
         values[c] = vals[i] ?? null
@@ -403,12 +382,4 @@ class Classifier {
     }
     return [...changes.values()]
   }
-}
-
-function docBatch(wb: Workbook, sheetId: string, batchId: string): string[] | undefined {
-  const sheet = wb.doc.getMap(ROOT_SHEETS).get(sheetId)
-  if (!(sheet instanceof Y.Map)) return undefined
-  const batches = sheet.get(SHEET_BATCHES)
-  const cols = batches instanceof Y.Map ? batches.get(batchId) : undefined
-  return Array.isArray(cols) ? (cols as string[]) : undefined
 }

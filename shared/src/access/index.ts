@@ -1,6 +1,7 @@
 export * from './accessDoc.js'
 export * from './checkChange.js'
 export * from './classifyUpdate.js'
+export * from './docPlaces.js'
 export * from './parsedUpdate.js'
 export * from './rebuild.js'
 export * from './refusedEdits.js'

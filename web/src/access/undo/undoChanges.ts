@@ -18,10 +18,14 @@
  * library inspects an undo step without applying it.
  */
 import {
+  batchColumns,
   type CellValue,
   type Change,
+  type DocPlace,
+  FREE_COLUMN_FIELDS,
   ROOT_META,
   ROOT_SHEETS,
+  rootNameOf,
   SHEET_BATCHES,
   SHEET_CELLS,
   SHEET_COLUMNS,
@@ -35,15 +39,7 @@ import * as Y from 'yjs'
 
 export type UndoDirection = 'undo' | 'redo'
 
-/** Column fields anyone who may write may change (as the classifier: width is layout). */
-const FREE_COLUMN_FIELDS = new Set(['width'])
-
-interface Location {
-  /** Keys from the root to the parent type (root name first); a list element's key is '#'. */
-  path: string[]
-  /** The map key, or null for a list element. */
-  sub: string | null
-}
+type Location = DocPlace
 
 /** One item the step would touch: restored (`deleted` false) with its values, or deleted. */
 interface Effect {
@@ -62,11 +58,6 @@ function contentValues(content: unknown, from: number, to: number): unknown[] {
   if (content instanceof Y.ContentString) return [content.str.slice(from, to)]
   if (content instanceof Y.ContentType) return [content.type]
   return []
-}
-
-function rootNameOf(doc: Y.Doc, type: unknown): string | undefined {
-  for (const [name, t] of doc.share) if (t === type) return name
-  return undefined
 }
 
 /**
@@ -345,7 +336,7 @@ function effectsToChanges(wb: Workbook, effects: Effect[]): Change[] {
   const inserts = new Map<string, Extract<Change, { kind: 'row-insert' }>>()
   for (const { sheetId, record } of newRows) {
     const [rowId, , batchId, ...vals] = record as [string, string, string, ...CellValue[]]
-    const cols = batchCols.get(`${sheetId}|${batchId}`) ?? docBatch(wb, sheetId, batchId) ?? []
+    const cols = batchCols.get(`${sheetId}|${batchId}`) ?? batchColumns(wb, sheetId, batchId) ?? []
     const values: Record<string, CellValue> = {}
     cols.forEach((c, i) => {
       values[c] = vals[i] ?? null
@@ -364,14 +355,6 @@ function effectsToChanges(wb: Workbook, effects: Effect[]): Change[] {
   // the row's values as the step restores them.)
   const folded = (c: Change) => c.kind === 'cell' && inserts.has(`${c.sheetId}|${c.rowId}`)
   return [...changes.values(), ...alternatives.filter((c) => !folded(c))]
-}
-
-function docBatch(wb: Workbook, sheetId: string, batchId: string): string[] | undefined {
-  const sheet = wb.doc.getMap(ROOT_SHEETS).get(sheetId)
-  if (!(sheet instanceof Y.Map)) return undefined
-  const batches = sheet.get(SHEET_BATCHES)
-  const cols = batches instanceof Y.Map ? batches.get(batchId) : undefined
-  return Array.isArray(cols) ? (cols as string[]) : undefined
 }
 
 /**
