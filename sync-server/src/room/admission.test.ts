@@ -1,10 +1,4 @@
-import {
-  classifyUpdate,
-  type ParsedUpdate,
-  saveCompletenessSettings,
-  setPeriodLock,
-  Workbook,
-} from '@taizhang/shared'
+import { classifyUpdate, type ParsedUpdate, Workbook } from '@taizhang/shared'
 import * as decoding from 'lib0/decoding'
 import pino from 'pino'
 import { describe, expect, it } from 'vitest'
@@ -13,6 +7,7 @@ import { Attester } from '../attest/Attester.js'
 import { checkUpdate } from '../attest/checkUpdate.js'
 import { createMetrics } from '../metrics.js'
 import { createAccessPolicy } from '../policy/AccessPolicy.js'
+import { lockedJuneLedger } from '../policy/testLedger.js'
 import { admit, parseIncoming, type Sender } from './admission.js'
 
 /**
@@ -26,37 +21,9 @@ const NOW = Date.UTC(2024, 7, 1)
 /** The server's doc: two stations' monthly rows, June locked. */
 function serverDoc() {
   const doc = new Y.Doc({ gc: false })
-  const wb = Workbook.create(doc, { title: '月报', author: { id: 'o', name: '局长' } })
-  const st = wb.sheet(wb.addSheet('站点'))
-  const name = st.addColumn({ name: '站点名称', type: 'text' })
-  const [a, b] = st.insertRows([{ [name]: '朝歌街道社工站' }, { [name]: '桥盟街道社工站' }]) as [
-    string,
-    string,
-  ]
-  const m = wb.sheet(wb.addSheet('指标'))
-  const station = m.addColumn({
-    name: '站点',
-    type: 'reference',
-    format: { refSheet: st.id, refColumn: name },
-  })
-  const period = m.addColumn({ name: '期间', type: 'period', format: { granularity: 'month' } })
-  const served = m.addColumn({ name: '服务人次', type: 'integer' })
-  const [a6, a7, b7] = m.insertRows([
-    { [station]: a, [period]: '2024-06', [served]: 1 },
-    { [station]: a, [period]: '2024-07', [served]: 2 },
-    { [station]: b, [period]: '2024-07', [served]: 3 },
-  ]) as [string, string, string]
-  saveCompletenessSettings(wb, {
-    sheetId: m.id,
-    stationColumn: station,
-    periodColumn: period,
-    granularity: 'month',
-    required: [served],
-    from: '2024-06',
-    to: '2024-07',
-  })
-  setPeriodLock(wb, m.id, '2024-06', { locked: true, by: '审核员', at: 1 })
-  return { doc, sheetId: m.id, served, rows: { a6, a7, b7 } }
+  const { m, cols, rowIds } = lockedJuneLedger(doc, { title: '月报', lockedAt: 1 })
+  const [a6, a7, b7] = rowIds as [string, string, string]
+  return { doc, sheetId: m.id, served: cols.served, rows: { a6, a7, b7 } }
 }
 
 /** One update made on a replica of `doc` by `edit` (the clerk's client). */
