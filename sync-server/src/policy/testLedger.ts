@@ -1,6 +1,6 @@
 /**
- * The policy and admission tests' fixture (policy.test.ts, warm.test.ts, room/admission.test.ts): the owner's (局长) monthly ledger of
- * stations 朝歌 and 桥盟, rows 朝歌 June 1, 朝歌 July 2, 桥盟 July 3, with June locked by 审核员.
+ * The policy and admission tests' fixture (policy.test.ts, warm.test.ts, room/admission.test.ts):
+ * the owner's (局长) monthly ledger of stations 朝歌 and 桥盟, rows 朝歌 June 1, 朝歌 July 2, 桥盟 July 3, with June locked by 审核员.
  * Test-only.
  */
 import { setPeriodLock } from '@taizhang/shared'

@@ -208,7 +208,8 @@ export const totalsRow: GridFeature = {
       }),
     )
     compute()
-    layout()
+    // Still computing (a large sheet): show the strip with … until the figures are ready.
+    if (run) layout()
     return () => {
       run = null
       strip.remove()
