@@ -28,6 +28,7 @@ import {
   readLockInputs,
   readRules,
 } from './accessDoc.js'
+import { NestedCache } from './nestedCache.js'
 import { type AccessIdentity, Roles, userRecord } from './roles.js'
 
 /** What one update (or one UI action) changes, as the rules see it. */
@@ -205,40 +206,6 @@ interface Plan {
   settings: ReturnType<typeof completenessSettings>
   /** The grants naming the identity's role (or its default) that cover this sheet. */
   grants: Grant[]
-}
-
-/** Cached plans and lock inputs are dropped past this many entries (many users, many periods). */
-const CACHE_MAX = 5000
-
-/** A cache keyed by three strings, as maps in maps; emptied whole past `CACHE_MAX` entries. */
-class NestedCache<V> {
-  private readonly root = new Map<string, Map<string, Map<string, V>>>()
-  private size = 0
-
-  get(a: string, b: string, c: string): V | undefined {
-    return this.root.get(a)?.get(b)?.get(c)
-  }
-
-  set(a: string, b: string, c: string, value: V): void {
-    if (this.size >= CACHE_MAX) this.clear()
-    let byB = this.root.get(a)
-    if (!byB) {
-      byB = new Map()
-      this.root.set(a, byB)
-    }
-    let byC = byB.get(b)
-    if (!byC) {
-      byC = new Map()
-      byB.set(b, byC)
-    }
-    if (!byC.has(c)) this.size++
-    byC.set(c, value)
-  }
-
-  clear(): void {
-    this.root.clear()
-    this.size = 0
-  }
 }
 
 export function createAccessChecker(wb: Workbook): AccessChecker {
